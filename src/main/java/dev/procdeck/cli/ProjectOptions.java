@@ -1,0 +1,28 @@
+package dev.procdeck.cli;
+
+import dev.procdeck.procfile.ProjectFileException;
+import dev.procdeck.procfile.Project;
+import dev.procdeck.procfile.ProjectLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The options every command shares to find the project: Foreman's -f, -d and -e. */
+public final class ProjectOptions {
+    @Option(names = {"-f", "--procfile"}, paramLabel = "FILE", description = "Procfile to read (default: ROOT/Procfile)")
+    Path procfile;
+
+    @Option(names = {"-d", "--root"}, paramLabel = "DIR",
+            description = "folder the processes run in (default: the Procfile's folder)")
+    Path root;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "FILE", split = ",",
+            description = "env files, comma-separated, later ones win (default: ROOT/.env if present)")
+    List<Path> envFiles = new ArrayList<>();
+
+    Project load(Map<String, String> parentEnv) throws ProjectFileException {
+        return ProjectLoader.load(root, procfile, envFiles, parentEnv);
+    }
+}

@@ -1,0 +1,214 @@
+package dev.procdeck.cli;
+
+import dev.procdeck.logs.LogBus;
+import dev.procdeck.logs.LogLine;
+import dev.procdeck.procfile.ProcessType;
+import dev.procdeck.procfile.Project;
+import dev.procdeck.procfile.ProjectFileException;
+import dev.procdeck.supervisor.ExitStatus;
+import dev.procdeck.supervisor.Formation;
+import dev.procdeck.supervisor.InstanceLifecycle;
+import dev.procdeck.supervisor.InstanceSnapshot;
+import dev.procdeck.supervisor.InstanceState;
+import dev.procdeck.supervisor.Ports;
+import dev.procdeck.supervisor.PosixProcessLauncher;
+import dev.procdeck.supervisor.RestartPolicy;
+import dev.procdeck.supervisor.Supervisor;
+import dev.procdeck.supervisor.SupervisorListener;
+import dev.procdeck.supervisor.SupervisorSettings;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Runs the formation in the foreground, like {@code foreman start}, but supervised like dynos. */
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = {"Starts the formation and multiplexes its output; crashed processes are restarted.",
+            "Stops everything gracefully on Ctrl-C or SIGTERM."})
+public final class StartCommand implements Callable<Integer> {
+    @Mixin
+    ProjectOptions project;
+
+    @Parameters(arity = "0..*", paramLabel = "TYPE", description = "run only these process types, one each")
+    List<String> types = new ArrayList<>();
+
+    @Option(names = {"-m", "--formation"}, paramLabel = "FORMATION",
+            description = "instances per type, e.g. all=1,web=2,worker=0 (default: all=1)")
+    String formation;
+
+    @Option(names = {"-p", "--port"}, description = "base port (default: PORT from .env or the environment, else 5000)")
+    Integer port;
+
+    @Option(names = {"-t", "--timeout"}, paramLabel = "SECONDS", defaultValue = "5",
+            description = "seconds between SIGTERM and SIGKILL when stopping (default: ${DEFAULT-VALUE})")
+    double timeout;
+
+    @Option(names = "--color", negatable = true,
+            description = "colour the output (default: when stdout is a terminal); --no-color also strips the"
+                    + " children's colour codes")
+    Boolean colour;
+
+    @Option(names = "--no-timestamp", description = "omit the time at the start of each line")
+    boolean noTimestamp;
+
+    @Option(names = "--exit-on-crash",
+            description = "when any process exits, stop all and exit with its code (Foreman's behaviour)")
+    boolean exitOnCrash;
+
+    @Option(names = "--restart", paramLabel = "POLICY", defaultValue = "always",
+            description = "restart policy for every type: always, on-failure or never (default: ${DEFAULT-VALUE})")
+    String restart;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> parentEnv = System.getenv();
+        Project p;
+        Map<String, Integer> counts;
+        SupervisorSettings settings;
+        try {
+            p = project.load(parentEnv);
+            Problems.print(System.err, p.procfile().warnings());
+            Formation f = types.isEmpty() ? Formation.parse(formation) : Formation.only(types);
+            if (!types.isEmpty() && formation != null) {
+                throw new IllegalArgumentException("give either TYPE names or -m, not both");
+            }
+            counts = f.resolve(p.procfile());
+            if (timeout < 0) {
+                throw new IllegalArgumentException("-t/--timeout must not be negative");
+            }
+            settings = SupervisorSettings.defaults(Ports.base(port, p.dotEnv(), parentEnv))
+                    .withStopTimeout(Duration.ofMillis((long) (timeout * 1000)))
+                    .withDefaultPolicy(RestartPolicy.of(RestartPolicy.Mode.parse(restart)));
+        } catch (ProjectFileException e) {
+            Problems.print(System.err, e.problems());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            System.err.println("procdeck: " + e.getMessage());
+            return 2;
+        }
+
+        boolean useColour = colour != null ? colour : System.console() != null && System.getenv("NO_COLOR") == null;
+        Map<String, Integer> typeIndex = new HashMap<>();
+        int width = 0;
+        for (ProcessType t : p.procfile().types()) {
+            typeIndex.put(t.name(), t.index());
+            int n = counts.getOrDefault(t.name(), 0);
+            if (n > 0) {
+                width = Math.max(width, (t.name() + "." + n).length());
+            }
+        }
+        LogBus bus = new LogBus(Clock.systemDefaultZone());
+        bus.addListener(new ConsolePrinter(new FileOutputStream(FileDescriptor.out), useColour, !noTimestamp,
+                ZoneId.systemDefault(), typeIndex, width));
+        Supervisor supervisor = new Supervisor(p, settings, new PosixProcessLauncher(), bus,
+                Clock.systemDefaultZone(), parentEnv);
+
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable stopAll = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                supervisor.stopAll().whenComplete((v, e) -> result.complete(null));
+            }
+        };
+        ExitTracker tracker = new ExitTracker(exitOnCrash, stopAll);
+        supervisor.addListener(tracker);
+        Signals.handle("INT", () -> {
+            bus.event(LogLine.PROCDECK, "SIGINT received, stopping all processes");
+            stopAll.run();
+        });
+        Signals.handle("TERM", () -> {
+            bus.event(LogLine.PROCDECK, "SIGTERM received, stopping all processes");
+            stopAll.run();
+        });
+        Signals.handle("HUP", () -> {
+            bus.event(LogLine.PROCDECK, "SIGHUP received, stopping all processes");
+            stopAll.run();
+        });
+        // Any other way out of the JVM (an uncaught error, System.exit elsewhere) still stops the children.
+        Thread hook = new Thread(supervisor::close, "procdeck-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        if (counts.values().stream().allMatch(c -> c == 0)) {
+            bus.event(LogLine.PROCDECK, "formation " + Formation.format(counts) + " runs no process");
+        }
+        supervisor.start(counts).get();
+        result.join();
+        int code = tracker.code;
+        supervisor.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // Already shutting down.
+        }
+        return code;
+    }
+
+    /** Decides when headless start ends and with which exit code. Runs on the supervisor thread. */
+    private static final class ExitTracker implements SupervisorListener {
+        private final boolean exitOnCrash;
+        private final Runnable stopAll;
+        /** 0 while every instance that ended exited 0, else the first non-zero code (or the crash code). */
+        volatile int code;
+        private boolean failed;
+
+        ExitTracker(boolean exitOnCrash, Runnable stopAll) {
+            this.exitOnCrash = exitOnCrash;
+            this.stopAll = stopAll;
+        }
+
+        @Override
+        public void instanceChanged(InstanceSnapshot snapshot, InstanceLifecycle.Transition t) {
+            if (t == null) {
+                return;
+            }
+            if (t.to() == InstanceState.FAILED) {
+                recordFailure(1);
+                if (exitOnCrash) {
+                    stopAll.run();
+                }
+                return;
+            }
+            boolean endedOnItsOwn = t.from() == InstanceState.UP && (t.to() == InstanceState.BACKING_OFF
+                    || t.to() == InstanceState.EXITED || t.to() == InstanceState.CRASHED);
+            if (!endedOnItsOwn) {
+                return;
+            }
+            ExitStatus status = snapshot.lastExit();
+            int exit = status == null ? 1 : status.code();
+            if (exit != 0) {
+                recordFailure(exit);
+            }
+            if (exitOnCrash) {
+                if (!failed) {
+                    code = exit;
+                    failed = true;
+                }
+                stopAll.run();
+            }
+        }
+
+        private void recordFailure(int exit) {
+            if (!failed) {
+                code = exit;
+                failed = true;
+            }
+        }
+
+        @Override
+        public void settled() {
+            stopAll.run();
+        }
+    }
+}

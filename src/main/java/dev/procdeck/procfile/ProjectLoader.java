@@ -1,0 +1,128 @@
+package dev.procdeck.procfile;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a project's files from disk and hands their text to the parsers. All file I/O of project loading
+ * lives here so that the parsers stay pure.
+ */
+public final class ProjectLoader {
+
+    /** Largest Procfile or .env we read; anything bigger is almost certainly the wrong file. */
+    static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
+
+    private ProjectLoader() {
+    }
+
+    /**
+     * @param root        working directory, or null for the Procfile's folder (or the current folder)
+     * @param procfile    Procfile path, or null for {@code <root>/Procfile}
+     * @param envFiles    .env files named by the user (each must exist), or empty for {@code <root>/.env} if present
+     * @param parentEnv   the environment procdeck itself runs with, for ${VAR} expansion
+     */
+    public static Project load(Path root, Path procfile, List<Path> envFiles, Map<String, String> parentEnv)
+            throws ProjectFileException {
+        Path workDir;
+        Path procfilePath;
+        if (root != null) {
+            workDir = root.toAbsolutePath().normalize();
+            if (!Files.isDirectory(workDir)) {
+                throw new ProjectFileException(ParseProblem.error(workDir.toString(), 0,
+                        Files.exists(workDir) ? "not a folder; pass the project folder with -d"
+                                : "folder not found; check the path given with -d"));
+            }
+            procfilePath = procfile != null ? workDir.resolve(procfile).normalize() : workDir.resolve("Procfile");
+        } else {
+            procfilePath = (procfile != null ? procfile : Path.of("Procfile")).toAbsolutePath().normalize();
+            workDir = procfilePath.getParent();
+        }
+        if (Files.isDirectory(procfilePath)) {
+            procfilePath = procfilePath.resolve("Procfile");
+        }
+        if (!Files.isRegularFile(procfilePath)) {
+            throw new ProjectFileException(ParseProblem.error(procfilePath.toString(), 0,
+                    "no Procfile found here; create one with lines like 'web: ./server --port $PORT',"
+                            + " or point to it with -f"));
+        }
+        String procfileName = procfilePath.toString();
+        Procfile parsed = ProcfileParser.parse(procfileName, readText(procfilePath));
+
+        List<Path> envPaths = new ArrayList<>();
+        if (envFiles == null || envFiles.isEmpty()) {
+            Path dotenv = workDir.resolve(".env");
+            if (Files.isRegularFile(dotenv)) {
+                envPaths.add(dotenv);
+            }
+        } else {
+            for (Path p : envFiles) {
+                Path resolved = workDir.resolve(p).normalize();
+                if (!Files.isRegularFile(resolved)) {
+                    throw new ProjectFileException(ParseProblem.error(resolved.toString(), 0,
+                            "env file not found; check the name given with -e"));
+                }
+                envPaths.add(resolved);
+            }
+        }
+        Map<String, String> merged = new LinkedHashMap<>();
+        List<ParseProblem> problems = new ArrayList<>();
+        for (Path envPath : envPaths) {
+            try {
+                Map<String, String> values = DotEnvParser.parse(envPath.toString(), readText(envPath), name -> {
+                    String v = merged.get(name);
+                    return v != null ? v : parentEnv.get(name);
+                });
+                merged.putAll(values);
+            } catch (ProjectFileException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ProjectFileException(problems);
+        }
+        return new Project(workDir, procfilePath, parsed, merged, envPaths);
+    }
+
+    /** Reads a small text file as UTF-8, reporting the line of the first invalid byte sequence. */
+    static String readText(Path path) throws ProjectFileException {
+        byte[] bytes;
+        try {
+            long size = Files.size(path);
+            if (size > MAX_FILE_BYTES) {
+                throw new ProjectFileException(ParseProblem.error(path.toString(), 0,
+                        "file is " + size + " bytes, larger than the " + MAX_FILE_BYTES + " bytes allowed; is it the right file?"));
+            }
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new ProjectFileException(ParseProblem.error(path.toString(), 0, "file not found"));
+        } catch (IOException e) {
+            throw new ProjectFileException(ParseProblem.error(path.toString(), 0, "cannot read: " + e.getMessage()));
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            String lenient = new String(bytes, StandardCharsets.UTF_8);
+            int line = 1;
+            for (int i = 0; i < lenient.length() && lenient.charAt(i) != '\uFFFD'; i++) {
+                if (lenient.charAt(i) == '\n') {
+                    line++;
+                }
+            }
+            throw new ProjectFileException(ParseProblem.error(path.toString(), line,
+                    "not valid UTF-8; save the file as UTF-8"));
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.procdeck.supervisor;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What an observer (the console printer, the dashboard) sees of one instance at one moment. Immutable.
+ *
+ * @param pid           the process (and process group) id while one exists, else -1
+ * @param startedAt     when the current or last process started, or null if it never did
+ * @param restarts      automatic restarts since the instance was created
+ * @param lastExit      how the last process ended, or null
+ * @param nextRestartAt when a backing-off instance starts again, or null
+ * @param message       the last transition in words ("crashed with exit code 1, restarting in 2 s")
+ */
+public record InstanceSnapshot(InstanceId id, int port, InstanceState state, Instant since, long pid,
+                               Instant startedAt, int restarts, ExitStatus lastExit, Instant nextRestartAt,
+                               String message) {
+
+    public String name() {
+        return id.name();
+    }
+
+    /** How long the current process has been up, or zero if none runs. */
+    public Duration uptime(Instant now) {
+        return state.hasProcess() && startedAt != null ? Duration.between(startedAt, now) : Duration.ZERO;
+    }
+}

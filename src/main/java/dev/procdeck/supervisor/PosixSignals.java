@@ -1,0 +1,77 @@
+package dev.procdeck.supervisor;
+
+import com.sun.jna.Native;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * kill(2) for process groups. The JDK can only signal single processes, so we call libc through JNA, and
+ * fall back to the {@code kill} command where JNA cannot load.
+ */
+public final class PosixSignals {
+    private static final boolean NATIVE;
+
+    static {
+        boolean ok;
+        try {
+            Native.register(PosixSignals.class, "c");
+            ok = true;
+        } catch (Throwable e) {
+            ok = false;
+        }
+        NATIVE = ok;
+    }
+
+    private PosixSignals() {
+    }
+
+    private static native int kill(int pid, int sig);
+
+    /**
+     * Signals every process of group {@code pgid}. Refuses ids that would hit more than one group
+     * ({@code kill(-1)} means "every process I may signal").
+     *
+     * @return true if the group existed
+     */
+    public static boolean signalGroup(long pgid, int signal) {
+        if (pgid <= 1 || pgid > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("refusing to signal process group " + pgid);
+        }
+        if (NATIVE) {
+            return kill((int) -pgid, signal) == 0;
+        }
+        return runKill("-" + signal, "--", "-" + pgid);
+    }
+
+    /** True if any process of the group is alive. */
+    public static boolean groupAlive(long pgid) {
+        return pgid > 1 && signalGroup(pgid, 0);
+    }
+
+    /** True if the single process is alive (zombies included). */
+    public static boolean processAlive(long pid) {
+        if (pid <= 1 || pid > Integer.MAX_VALUE) {
+            return false;
+        }
+        if (NATIVE) {
+            return kill((int) pid, 0) == 0;
+        }
+        return runKill("-0", Long.toString(pid));
+    }
+
+    private static boolean runKill(String... args) {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = "kill";
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
