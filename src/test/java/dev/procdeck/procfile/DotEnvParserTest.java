@@ -1,0 +1,96 @@
+package dev.procdeck.procfile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DotEnvParserTest {
+
+    private static Map<String, String> parse(String text) throws ProjectFileException {
+        return DotEnvParser.parse(".env", text, Map.of("HOME", "/home/dev", "EMPTY", "")::get);
+    }
+
+    @Test
+    void readsPlainExportedAndCommentedLines() throws Exception {
+        Map<String, String> env = parse("""
+                # comment
+                A=1
+                export B=two words
+                C = spaced # inline comment
+                D=no#comment
+                E=
+                """);
+        assertThat(env).containsEntry("A", "1").containsEntry("B", "two words").containsEntry("C", "spaced")
+                .containsEntry("D", "no#comment").containsEntry("E", "");
+        assertThat(env.keySet()).containsExactly("A", "B", "C", "D", "E");
+    }
+
+    @Test
+    void singleQuotesAreLiteral() throws Exception {
+        assertThat(parse("A='$HOME \\n # x'\n")).containsEntry("A", "$HOME \\n # x");
+    }
+
+    @Test
+    void doubleQuotesHaveEscapesExpansionAndMultipleLines() throws Exception {
+        Map<String, String> env = parse("""
+                A="line1\\nline2\\t\\"q\\" \\\\ \\$HOME"
+                KEY="-----BEGIN
+                abc
+                -----END" # trailing comment
+                B=after
+                """);
+        assertThat(env.get("A")).isEqualTo("line1\nline2\t\"q\" \\ $HOME");
+        assertThat(env.get("KEY")).isEqualTo("-----BEGIN\nabc\n-----END");
+        assertThat(env.get("B")).isEqualTo("after");
+    }
+
+    @Test
+    void expandsEarlierKeysThenParentEnvironment() throws Exception {
+        Map<String, String> env = parse("""
+                BASE=/srv
+                PATH_A=$BASE/a
+                PATH_B="${BASE}/b"
+                H=$HOME/x
+                U=${UNSET:-fallback}
+                E=${EMPTY:-was-empty}
+                MISSING=[$NOPE]
+                PRICE=5$
+                """);
+        assertThat(env).containsEntry("PATH_A", "/srv/a").containsEntry("PATH_B", "/srv/b")
+                .containsEntry("H", "/home/dev/x").containsEntry("U", "fallback").containsEntry("E", "was-empty")
+                .containsEntry("MISSING", "[]").containsEntry("PRICE", "5$");
+    }
+
+    @Test
+    void malformedLinesAreErrorsWithLineNumbersAndNothingIsDropped() {
+        assertThatThrownBy(() -> parse("A=1\nJUSTAWORD\nB=2\n1X=3\n"))
+                .isInstanceOf(ProjectFileException.class)
+                .satisfies(e -> {
+                    var problems = ((ProjectFileException) e).problems();
+                    assertThat(problems).extracting(ParseProblem::line).containsExactly(2, 4);
+                    assertThat(problems.get(0).toString()).isEqualTo(
+                            ".env:2: error: 'JUSTAWORD' has no '='; write JUSTAWORD=value (or JUSTAWORD= for empty)");
+                    assertThat(problems.get(1).message()).contains("must not start with a digit");
+                });
+    }
+
+    @Test
+    void unterminatedQuoteReportsTheLineWhereItOpened() {
+        assertThatThrownBy(() -> parse("A=1\nB=\"open\nC=3\n"))
+                .hasMessageContaining(".env:2: error: unterminated double-quoted value");
+        assertThatThrownBy(() -> parse("A='x\n"))
+                .hasMessageContaining(".env:1: error: unterminated single-quoted value");
+    }
+
+    @Test
+    void textAfterClosingQuoteIsAnError() {
+        assertThatThrownBy(() -> parse("A=\"x\"y\n")).hasMessageContaining(".env:1: error: unexpected text after");
+    }
+
+    @Test
+    void crlfAndBomAreAccepted() throws Exception {
+        assertThat(parse("\uFEFFA=1\r\nB=\"2\"\r\n")).containsEntry("A", "1").containsEntry("B", "2");
+    }
+}

@@ -1,0 +1,56 @@
+package dev.procdeck.procfile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProjectLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void loadsProcfileAndDefaultDotEnv() throws Exception {
+        Files.writeString(dir.resolve("Procfile"), "web: ./web\n");
+        Files.writeString(dir.resolve(".env"), "A=$USER-x\n");
+        Project p = ProjectLoader.load(dir, null, List.of(), Map.of("USER", "me"));
+        assertThat(p.root()).isEqualTo(dir.toAbsolutePath().normalize());
+        assertThat(p.dotEnv()).containsEntry("A", "me-x");
+    }
+
+    @Test
+    void laterEnvFilesWinAndSeeEarlierValues() throws Exception {
+        Files.writeString(dir.resolve("Procfile"), "web: ./web\n");
+        Files.writeString(dir.resolve("a.env"), "A=1\nB=1\n");
+        Files.writeString(dir.resolve("b.env"), "B=2\nC=${A}3\n");
+        Project p = ProjectLoader.load(dir, null, List.of(Path.of("a.env"), Path.of("b.env")), Map.of());
+        assertThat(p.dotEnv()).containsEntry("A", "1").containsEntry("B", "2").containsEntry("C", "13");
+    }
+
+    @Test
+    void missingThingsNameThePathLookedFor() {
+        assertThatThrownBy(() -> ProjectLoader.load(dir.resolve("nope"), null, List.of(), Map.of()))
+                .hasMessageContaining("nope").hasMessageContaining("folder not found");
+        assertThatThrownBy(() -> ProjectLoader.load(dir, null, List.of(), Map.of()))
+                .hasMessageContaining(dir.resolve("Procfile").toString()).hasMessageContaining("no Procfile found");
+    }
+
+    @Test
+    void missingNamedEnvFileIsAnError() throws Exception {
+        Files.writeString(dir.resolve("Procfile"), "web: ./web\n");
+        assertThatThrownBy(() -> ProjectLoader.load(dir, null, List.of(Path.of("missing.env")), Map.of()))
+                .hasMessageContaining("missing.env").hasMessageContaining("env file not found");
+    }
+
+    @Test
+    void invalidUtf8IsReportedWithItsLine() throws Exception {
+        Files.write(dir.resolve("Procfile"), new byte[] {'w', 'e', 'b', ':', ' ', 'a', '\n', 'x', ':', ' ', (byte) 0xff, '\n'});
+        assertThatThrownBy(() -> ProjectLoader.load(dir, null, List.of(), Map.of()))
+                .hasMessageContaining("Procfile:2: error: not valid UTF-8");
+    }
+}

@@ -1,0 +1,226 @@
+package dev.procdeck.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.procdeck.logs.LogBus;
+import dev.procdeck.logs.LogLine;
+import dev.procdeck.logs.LogStream;
+import dev.procdeck.procfile.ProcfileParser;
+import dev.procdeck.procfile.Project;
+import dev.procdeck.testing.Await;
+import dev.procdeck.testing.ProcessProbe;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The supervisor with real processes: fixtures are small sh programs. */
+class SupervisorProcessTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private final ProcessProbe probe = new ProcessProbe();
+    private final List<LogLine> lines = Collections.synchronizedList(new ArrayList<>());
+    private final List<InstanceLifecycle.Transition> transitions = Collections.synchronizedList(new ArrayList<>());
+    private Supervisor supervisor;
+
+    private Supervisor supervisor(String procfile, SupervisorSettings settings) throws Exception {
+        Project project = new Project(dir, dir.resolve("Procfile"), ProcfileParser.parse("Procfile", procfile),
+                Map.of(probe.name, probe.value), List.of());
+        LogBus bus = new LogBus(Clock.systemUTC());
+        bus.addListener(lines::addAll);
+        supervisor = new Supervisor(project, settings, new PosixProcessLauncher(), bus, Clock.systemUTC(), System.getenv());
+        supervisor.addListener((snapshot, t) -> {
+            if (t != null) {
+                transitions.add(t);
+            }
+        });
+        return supervisor;
+    }
+
+    private static SupervisorSettings settings() {
+        return SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofSeconds(2));
+    }
+
+    private List<String> texts(String instance, LogStream stream) {
+        synchronized (lines) {
+            return lines.stream().filter(l -> l.instance().equals(instance) && l.stream() == stream)
+                    .map(LogLine::text).collect(Collectors.toList());
+        }
+    }
+
+    private InstanceSnapshot snapshot(String name) {
+        return supervisor.snapshots().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private void awaitState(String name, InstanceState state) {
+        Await.until(WAIT, () -> snapshot(name) != null && snapshot(name).state() == state,
+                () -> name + " to be " + state + " but is " + snapshot(name));
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        if (supervisor != null) {
+            supervisor.close();
+        }
+        Await.until(WAIT, () -> probe.livePids().isEmpty(), () -> "no fixture process left, but " + probe.livePids());
+    }
+
+    @Test
+    void instancesGetPortPsDynoAndTheirOutputIsAttributed() throws Exception {
+        supervisor("web: echo \"port=$PORT ps=$PS dyno=$DYNO\"; echo err >&2; exec sleep 1000\n"
+                + "worker: echo \"port=$PORT\"; exec sleep 1000\n", settings());
+        supervisor.start(Map.of("web", 2, "worker", 1)).get();
+        Await.until(WAIT, () -> texts("worker.1", LogStream.STDOUT).size() == 1
+                && texts("web.2", LogStream.STDERR).size() == 1 && texts("web.1", LogStream.STDOUT).size() == 1, "output");
+        assertThat(texts("web.1", LogStream.STDOUT)).containsExactly("port=5000 ps=web.1 dyno=web.1");
+        assertThat(texts("web.2", LogStream.STDOUT)).containsExactly("port=5001 ps=web.2 dyno=web.2");
+        assertThat(texts("worker.1", LogStream.STDOUT)).containsExactly("port=5100");
+        assertThat(texts("web.1", LogStream.STDERR)).containsExactly("err");
+        assertThat(texts("web.1", LogStream.SYSTEM).get(0)).matches("web\\.1 started \\(pid \\d+, port 5000\\)");
+        assertThat(supervisor.snapshots()).extracting(InstanceSnapshot::name).containsExactly("web.1", "web.2", "worker.1");
+    }
+
+    @Test
+    void crashRestartsAtOnceThenAfterOneSecond() throws Exception {
+        supervisor("flaky: echo run; exit 3\n", settings());
+        supervisor.start(Map.of("flaky", 1)).get();
+        Await.until(WAIT, () -> snapshot("flaky.1").restarts() >= 2, "two restarts");
+        List<String> events = texts("flaky.1", LogStream.SYSTEM);
+        assertThat(events.get(1)).isEqualTo("flaky.1 crashed with exit code 3, restarting now");
+        assertThat(events.get(3)).isEqualTo("flaky.1 crashed with exit code 3, restarting in 1 s");
+        supervisor.stopAll().get(5, TimeUnit.SECONDS);
+        assertThat(snapshot("flaky.1").state()).isEqualTo(InstanceState.STOPPED);
+    }
+
+    @Test
+    void stopReachesTheWholeTreeIncludingDoubleForkedGrandchildren() throws Exception {
+        supervisor("tree: sleep 1000 & (sleep 1000 &) ; sh -c 'sleep 1000 & wait' & echo spawned; wait\n", settings());
+        supervisor.start(Map.of("tree", 1)).get();
+        Await.until(WAIT, () -> probe.livePids().size() >= 5, () -> "the tree, got " + probe.livePids());
+        supervisor.stopAll().get(5, TimeUnit.SECONDS);
+        Await.until(WAIT, () -> probe.livePids().isEmpty(), () -> "the tree to be gone, left " + probe.livePids());
+        assertThat(snapshot("tree.1").state()).isEqualTo(InstanceState.STOPPED);
+    }
+
+    @Test
+    void aProcessIgnoringSigtermIsKilledAfterTheTimeout() throws Exception {
+        supervisor("stubborn: trap '' TERM; echo ready; while true; do sleep 0.05; done\n",
+                SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofMillis(300)));
+        supervisor.start(Map.of("stubborn", 1)).get();
+        Await.until(WAIT, () -> texts("stubborn.1", LogStream.STDOUT).contains("ready"), "ready");
+        supervisor.stopAll().get(5, TimeUnit.SECONDS);
+        assertThat(texts("stubborn.1", LogStream.SYSTEM))
+                .contains("stubborn.1 did not stop within 300 ms, sending SIGKILL to its process group");
+        assertThat(snapshot("stubborn.1").lastExit().signal()).isEqualTo(9);
+        assertThat(probe.livePids()).isEmpty();
+    }
+
+    @Test
+    void lastLinesComeBeforeTheExitEventEvenWithoutFinalNewline() throws Exception {
+        supervisor("once: printf 'a\\nb\\nno-newline'; exit 2\n",
+                settings().withDefaultPolicy(RestartPolicy.of(RestartPolicy.Mode.NEVER)));
+        supervisor.start(Map.of("once", 1)).get();
+        awaitState("once.1", InstanceState.CRASHED);
+        List<LogLine> mine;
+        synchronized (lines) {
+            mine = lines.stream().filter(l -> l.instance().equals("once.1")).toList();
+        }
+        assertThat(mine).extracting(LogLine::text).containsSubsequence("a", "b", "no-newline",
+                "once.1 crashed with exit code 2 (restart policy: never)");
+    }
+
+    @Test
+    void hugeLinesAreSplitAndBinaryIsReplaced() throws Exception {
+        supervisor("big: head -c 1048576 /dev/zero | tr '\\0' x; echo; printf 'bin\\377\\376ary\\n'\n",
+                settings().withDefaultPolicy(RestartPolicy.of(RestartPolicy.Mode.NEVER)));
+        supervisor.start(Map.of("big", 1)).get();
+        awaitState("big.1", InstanceState.EXITED);
+        List<String> out = texts("big.1", LogStream.STDOUT);
+        assertThat(out).hasSize(17);
+        assertThat(out.get(16)).isEqualTo("bin\uFFFD\uFFFDary");
+        assertThat(out.subList(0, 16).stream().mapToInt(s -> s.replace(dev.procdeck.logs.LineSplitter.CONTINUED, "")
+                .length()).sum()).isEqualTo(1048576);
+    }
+
+    @Test
+    void scalingUpStartsAndScalingDownStopsTheHighestNumbers() throws Exception {
+        supervisor("web: exec sleep 1000\n", settings());
+        supervisor.start(Map.of("web", 1)).get();
+        awaitState("web.1", InstanceState.UP);
+        long pid1 = snapshot("web.1").pid();
+        supervisor.scale("web", 3).get();
+        awaitState("web.3", InstanceState.UP);
+        Await.until(WAIT, () -> probe.livePids().size() == 3, "three processes");
+        supervisor.scale("web", 1).get();
+        Await.until(WAIT, () -> supervisor.snapshots().size() == 1, "two instances removed");
+        assertThat(snapshot("web.1").pid()).isEqualTo(pid1);
+        Await.until(WAIT, () -> probe.livePids().equals(List.of(pid1)), "only web.1 left");
+        assertThat(supervisor.scale()).containsEntry("web", 1);
+    }
+
+    @Test
+    void restartGivesANewPid() throws Exception {
+        supervisor("web: exec sleep 1000\n", settings());
+        supervisor.start(Map.of("web", 1)).get();
+        awaitState("web.1", InstanceState.UP);
+        long before = snapshot("web.1").pid();
+        supervisor.restartInstance(InstanceId.parse("web.1")).get();
+        Await.until(WAIT, () -> snapshot("web.1").state() == InstanceState.UP && snapshot("web.1").pid() != before,
+                "a new pid");
+        assertThat(snapshot("web.1").restarts()).isZero();
+        assertThat(probe.livePids()).doesNotContain(before);
+    }
+
+    @Test
+    void leftoversOfAnExitedLeaderAreStoppedToo() throws Exception {
+        supervisor("leaky: sleep 1000 & echo leaked; exit 1\n",
+                settings().withDefaultPolicy(RestartPolicy.of(RestartPolicy.Mode.NEVER)));
+        supervisor.start(Map.of("leaky", 1)).get();
+        awaitState("leaky.1", InstanceState.CRASHED);
+        Await.until(WAIT, () -> probe.livePids().isEmpty(), () -> "leftover sleep to die, left " + probe.livePids());
+    }
+
+    @Test
+    void missingCommandIsReportedAsExit127AndSettles() throws Exception {
+        List<Boolean> settled = Collections.synchronizedList(new ArrayList<>());
+        supervisor("nope: no-such-command-procdeck\n",
+                settings().withDefaultPolicy(RestartPolicy.of(RestartPolicy.Mode.NEVER)));
+        supervisor.addListener(new SupervisorListener() {
+            @Override
+            public void instanceChanged(InstanceSnapshot snapshot, InstanceLifecycle.Transition transition) {
+            }
+
+            @Override
+            public void settled() {
+                settled.add(true);
+            }
+        });
+        supervisor.start(Map.of("nope", 1)).get();
+        awaitState("nope.1", InstanceState.CRASHED);
+        assertThat(texts("nope.1", LogStream.SYSTEM)).contains(
+                "nope.1 crashed with exit code 127 (command not found) (restart policy: never)");
+        assertThat(texts("nope.1", LogStream.STDERR)).anyMatch(l -> l.contains("not found"));
+        Await.until(WAIT, () -> !settled.isEmpty(), "settled");
+    }
+
+    @Test
+    void unusableWorkingFolderFailsTheInstanceWithAReason() throws Exception {
+        supervisor("web: true\n", settings());
+        java.nio.file.Files.delete(dir);
+        supervisor.start(Map.of("web", 1)).get();
+        awaitState("web.1", InstanceState.FAILED);
+        assertThat(snapshot("web.1").message()).startsWith("failed to start: working folder").endsWith("does not exist");
+        java.nio.file.Files.createDirectories(dir);
+    }
+}
