@@ -27,7 +27,7 @@ public record ExitStatus(int code) {
         int sig = signal();
         if (sig > 0) {
             String name = sig < SIGNALS.length ? "SIG" + SIGNALS[sig] : "signal " + sig;
-            return "signal " + name + " (exit code " + code + ")";
+            return name + " (exit code " + code + ")";
         }
         return "exit code " + code;
     }

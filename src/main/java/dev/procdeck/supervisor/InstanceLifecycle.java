@@ -106,7 +106,7 @@ public final class InstanceLifecycle {
         lastExit = status;
         pid = -1;
         if (state == InstanceState.STOPPING) {
-            return move(InstanceState.STOPPED, "stopped (" + status.describe() + ")");
+            return move(InstanceState.STOPPED, "stopped, " + status.describe());
         }
         if (startedAt != null && Duration.between(startedAt, now).compareTo(policy.resetAfter()) >= 0) {
             consecutiveRestarts = 0;

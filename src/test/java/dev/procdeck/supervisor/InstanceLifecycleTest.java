@@ -77,7 +77,7 @@ class InstanceLifecycleTest {
         web.launched(2);
         InstanceLifecycle.Transition t = web.exited(new ExitStatus(137));
         assertThat(t.to()).isEqualTo(CRASHED);
-        assertThat(t.description()).isEqualTo("crashed with signal SIGKILL (exit code 137) (restart policy: never)");
+        assertThat(t.description()).isEqualTo("crashed with SIGKILL (exit code 137) (restart policy: never)");
     }
 
     @Test

@@ -1,0 +1,174 @@
+package dev.procdeck.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.procdeck.testing.Await;
+import dev.procdeck.testing.ProcessProbe;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The headless commands as a user runs them: a separate JVM, real processes, real signals. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private final ProcessProbe probe = new ProcessProbe();
+
+    record Result(int code, String out, String err) {
+    }
+
+    private Process launch(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.procdeck.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.environment().put(probe.name, probe.value);
+        pb.environment().remove("PORT");
+        pb.redirectInput(new File("/dev/null"));
+        return pb.start();
+    }
+
+    private Result run(String... args) throws Exception {
+        Process p = launch(args);
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("procdeck ended").isTrue();
+        return new Result(p.exitValue(), out.get(), err.get());
+    }
+
+    private static String read(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void procfile(String text) throws Exception {
+        Files.writeString(dir.resolve("Procfile"), text);
+    }
+
+    @AfterEach
+    void noOrphans() {
+        Await.until(Duration.ofSeconds(10), () -> probe.livePids().isEmpty(), () -> "orphans: " + probe.livePids());
+    }
+
+    @Test
+    void checkReportsTypesOrErrorsWithFileAndLine() throws Exception {
+        procfile("web: ./web\nworker: ./worker\n");
+        Result ok = run("check");
+        assertThat(ok.code()).isZero();
+        assertThat(ok.out()).isEqualTo("valid procfile detected (web, worker)\n");
+
+        procfile("web: a\njunk line\nweb: b\n");
+        Result bad = run("check", "-d", dir.toString());
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains(dir.resolve("Procfile") + ":3: error: duplicate process type 'web' (first defined on line 1)")
+                .contains(":2: warning: ignored 'junk line'");
+
+        Files.writeString(dir.resolve(".env"), "OK=1\nBROKEN\n");
+        procfile("web: a\n");
+        assertThat(run("check").err()).contains(".env:2: error: 'BROKEN' has no '='");
+    }
+
+    @Test
+    void missingFolderAndUnknownCommandAreExplained() throws Exception {
+        Result missing = run("check", "-d", "/no/such/folder");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("/no/such/folder: error: folder not found");
+        Result unknown = run("stat");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("'stat' is neither a command nor an existing folder");
+    }
+
+    @Test
+    void startPrintsPrefixedLinesAndExitsWithTheFirstFailure() throws Exception {
+        procfile("web: echo \"on $PORT as $PS, x${PORT}S [$PORTS]\"\nbad: sleep 0.3; echo oops >&2; exit 3\n");
+        Result r = run("start", "--restart", "never", "--no-timestamp", "--no-color");
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.out()).contains("web.1  | on 5000 as web.1, x5000S []\n")
+                .contains("bad.1  | oops\n")
+                .contains("system | bad.1 crashed with exit code 3 (restart policy: never)\n");
+        assertThat(r.out().lines()).allMatch(l -> l.matches("(web\\.1 |bad\\.1 |system) \\| .*"));
+    }
+
+    @Test
+    void startExitsZeroWhenEverythingExitedCleanlyAndHonoursFormationAndPort() throws Exception {
+        procfile("web: echo $PORT\nworker: echo w$PORT\n");
+        Result r = run("start", "-m", "web=2,worker=0", "-p", "7000", "--restart", "on-failure", "--no-timestamp");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("web.1  | 7000").contains("web.2  | 7001").doesNotContain("worker");
+    }
+
+    @Test
+    void exitOnCrashStopsTheRestAndPassesTheCode() throws Exception {
+        procfile("long: sleep 1000 & wait\ncrash: sleep 0.5; exit 42\n");
+        Result r = run("start", "--exit-on-crash", "--no-timestamp");
+        assertThat(r.code()).isEqualTo(42);
+        assertThat(r.out()).contains("long.1 stopped");
+    }
+
+    @Test
+    void sigtermStopsEveryProcessTreeGracefully() throws Exception {
+        procfile("tree: sh -c 'sleep 1000 & wait' & (sleep 1000 &); echo up; wait\nweb: echo up; exec sleep 1000\n");
+        Process p = launch("start", "--no-timestamp");
+        StringBuilder out = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (out) {
+                        out.append(line).append('\n');
+                    }
+                }
+            } catch (java.io.IOException ignored) {
+                // ended
+            }
+        });
+        reader.start();
+        Await.until(Duration.ofSeconds(20), () -> {
+            synchronized (out) {
+                return out.toString().contains("tree.1 | up") && out.toString().contains("web.1  | up");
+            }
+        }, () -> "both up: " + out);
+        Await.until(Duration.ofSeconds(10), () -> probe.livePids().size() >= 6, () -> "tree: " + probe.livePids());
+        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        reader.join(5000);
+        assertThat(p.exitValue()).isZero();
+        assertThat(out.toString()).contains("SIGTERM received, stopping all processes").contains("tree.1 stopped")
+                .contains("web.1 stopped");
+        Await.until(Duration.ofSeconds(5), () -> probe.livePids().isEmpty(), () -> "orphans: " + probe.livePids());
+    }
+
+    @Test
+    void colourCodesArePassedOrStrippedButHijackingSequencesNever() throws Exception {
+        procfile("c: printf '\\033[31mred\\033[0m \\033]0;title\\007\\033[2Jdone\\n'\n");
+        Result plain = run("start", "--restart", "never", "--no-timestamp", "--no-color");
+        assertThat(plain.out()).contains("c.1    | red done\n");
+        Result coloured = run("start", "--restart", "never", "--no-timestamp", "--color");
+        assertThat(coloured.out()).contains("\u001b[31mred\u001b[0m done\u001b[0m\n").doesNotContain("\u001b]0")
+                .doesNotContain("\u001b[2J");
+    }
+
+    @Test
+    void runUsesTheAppEnvironmentAndPassesTheExitCode() throws Exception {
+        procfile("worker: sh -c 'echo worker got \"$0\" $1' arg0\n");
+        Files.writeString(dir.resolve(".env"), "SECRET=s3cret\n");
+        Result env = run("run", "echo $DYNO $SECRET $PORT; exit 7");
+        assertThat(env.code()).isEqualTo(7);
+        assertThat(env.out()).matches("run\\.1 s3cret \\d+\\n");
+        Result type = run("run", "worker", "42");
+        assertThat(type.out()).isEqualTo("worker got arg0 42\n");
+    }
+}
