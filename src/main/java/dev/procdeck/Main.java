@@ -22,7 +22,6 @@ public final class Main {
     }
 
     private static int openDashboard(String[] args) {
-        dev.procdeck.ui.DashboardApp.open(args);
-        return 0;
+        return dev.procdeck.ui.DashboardApp.open(args);
     }
 }

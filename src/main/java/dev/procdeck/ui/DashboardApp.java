@@ -1,7 +1,130 @@
 package dev.procdeck.ui;
 
-public final class DashboardApp {
-    public static void open(String[] args) {
-        System.err.println("dashboard: not yet");
+import dev.procdeck.supervisor.PosixProcessLauncher;
+import dev.procdeck.workspace.Workspace;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.image.Image;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+
+/** The desktop application: one window on one project. */
+public final class DashboardApp extends Application {
+    /** How often queued lines and events reach the screen. */
+    static final Duration PULSE = Duration.millis(100);
+
+    private ExecutorService io;
+    private DashboardViewModel model;
+    private Timeline pulse;
+    private boolean closing;
+
+    /** Opens the dashboard; returns the process exit code. */
+    public static int open(String[] args) {
+        try {
+            Application.launch(DashboardApp.class, args);
+            return 0;
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            System.err.println("procdeck: cannot open the dashboard: " + why);
+            System.err.println("On a machine without a display, use the headless commands: procdeck start, run, check"
+                    + " (see procdeck --help).");
+            return 1;
+        }
+    }
+
+    @Override
+    public void start(Stage stage) {
+        io = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "procdeck-io");
+            t.setDaemon(true);
+            return t;
+        });
+        int capacity = Integer.getInteger("procdeck.console.lines", ConsoleViewModel.DEFAULT_CAPACITY);
+        model = new DashboardViewModel(Workspace.user(), new PosixProcessLauncher(), io, Platform::runLater,
+                Clock.systemDefaultZone(), System.getenv(), capacity);
+        DashboardView view = new DashboardView(model);
+        Scene scene = new Scene(view, 1280, 800);
+        scene.getStylesheets().add(DashboardApp.class.getResource("procdeck.css").toExternalForm());
+        stage.setScene(scene);
+        stage.setMinWidth(900);
+        stage.setMinHeight(560);
+        stage.titleProperty().bind(model.titleProperty());
+        stage.getIcons().addAll(icons());
+        stage.setOnCloseRequest(e -> {
+            e.consume();
+            close(stage, view);
+        });
+        view.setOnQuit(() -> close(stage, view));
+
+        pulse = new Timeline(new KeyFrame(PULSE, e -> {
+            try {
+                model.pulse();
+            } catch (RuntimeException ex) {
+                // An exception escaping an animation callback can wedge JavaFX; report and keep pulsing.
+                System.err.println("procdeck: dashboard update failed: " + ex);
+                ex.printStackTrace();
+            }
+        }));
+        pulse.setCycleCount(Timeline.INDEFINITE);
+        pulse.play();
+
+        // SIGTERM/SIGINT to the dashboard still stop the children gracefully.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                model.shutdown().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // The JVM is going away; nothing else to try.
+            }
+        }, "procdeck-shutdown"));
+
+        stage.show();
+        Optional<Path> requested = getParameters().getUnnamed().stream().findFirst().map(Path::of);
+        io.execute(() -> {
+            Path initial = requested.or(() -> Workspace.user().lastProject().filter(Files::isDirectory))
+                    .orElseGet(() -> Path.of("examples", "demo"));
+            Platform.runLater(() -> model.openProject(initial));
+        });
+    }
+
+    private void close(Stage stage, DashboardView view) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        view.showClosing();
+        model.shutdown().whenComplete((v, e) -> Platform.runLater(() -> {
+            pulse.stop();
+            stage.hide();
+            Platform.exit();
+        }));
+    }
+
+    @Override
+    public void stop() {
+        if (io != null) {
+            io.shutdown();
+        }
+    }
+
+    private static List<Image> icons() {
+        return java.util.stream.IntStream.of(16, 32, 48, 64, 128, 256, 512).mapToObj(size -> {
+            try (InputStream in = DashboardApp.class.getResourceAsStream("/icons/procdeck-" + size + ".png")) {
+                return in == null ? null : new Image(in);
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }).filter(java.util.Objects::nonNull).toList();
     }
 }

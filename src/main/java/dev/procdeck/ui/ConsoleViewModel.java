@@ -1,0 +1,282 @@
+package dev.procdeck.ui;
+
+import dev.procdeck.logs.AnsiText;
+import dev.procdeck.logs.LineQueue;
+import dev.procdeck.logs.LogFilter;
+import dev.procdeck.logs.LogLine;
+import dev.procdeck.logs.LogListener;
+import dev.procdeck.logs.LogRingBuffer;
+import dev.procdeck.logs.LogStream;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.regex.PatternSyntaxException;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The console's model: a bounded buffer of recent lines fed in batches from a {@link LineQueue}, and the
+ * filter that decides which of them are shown. Lives on the FX thread except {@link #sink()}, which
+ * producers call from any thread.
+ */
+public final class ConsoleViewModel {
+    public static final int DEFAULT_CAPACITY = 100_000;
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+    private final LogRingBuffer buffer;
+    private final LineQueue queue;
+    private final Executor io;
+    private final ReadOnlyObjectWrapper<LogFilter> filter = new ReadOnlyObjectWrapper<>(this, "filter", LogFilter.ALL);
+    private final BooleanProperty timestamps = new SimpleBooleanProperty(this, "timestamps", true);
+    private final BooleanProperty following = new SimpleBooleanProperty(this, "following", true);
+    private final ReadOnlyIntegerWrapper unseen = new ReadOnlyIntegerWrapper(this, "unseen", 0);
+    private final ReadOnlyLongWrapper dropped = new ReadOnlyLongWrapper(this, "dropped", 0);
+    private final ReadOnlyLongWrapper received = new ReadOnlyLongWrapper(this, "received", 0);
+    private final ReadOnlyStringWrapper queryError = new ReadOnlyStringWrapper(this, "queryError", "");
+    private final ObservableList<String> types = FXCollections.observableArrayList();
+    private final ObservableList<String> instances = FXCollections.observableArrayList();
+    private final Set<String> knownInstances = new HashSet<>();
+    private Consumer<List<LogLine>> onAppend = lines -> { };
+    private Runnable onReset = () -> { };
+
+    public ConsoleViewModel(int capacity, Executor io) {
+        this.buffer = new LogRingBuffer(capacity);
+        this.queue = new LineQueue(capacity);
+        this.io = io;
+        following.addListener((o, was, now) -> {
+            if (now) {
+                unseen.set(0);
+            }
+        });
+    }
+
+    /** Where the log bus delivers; safe from any thread. */
+    public LogListener sink() {
+        return queue;
+    }
+
+    public int capacity() {
+        return buffer.capacity();
+    }
+
+    /** The view renders appended lines (already filtered) and re-renders everything on reset. */
+    public void setRenderer(Consumer<List<LogLine>> onAppend, Runnable onReset) {
+        this.onAppend = onAppend;
+        this.onReset = onReset;
+    }
+
+    /** Moves pending lines into the buffer and hands the visible ones to the view. Called on each pulse. */
+    public void pulse() {
+        List<LogLine> batch = queue.drain();
+        long lost = queue.takeDropped();
+        if (batch.isEmpty() && lost == 0) {
+            return;
+        }
+        buffer.addAll(batch);
+        received.set(received.get() + batch.size() + lost);
+        dropped.set(buffer.dropped() + lost + droppedBefore);
+        LogFilter f = filter.get();
+        List<LogLine> visible = new ArrayList<>(batch.size());
+        for (LogLine line : batch) {
+            noteInstance(line.instance());
+            if (f.matches(line)) {
+                visible.add(line);
+            }
+        }
+        if (!following.get()) {
+            unseen.set(unseen.get() + visible.size());
+        }
+        if (!visible.isEmpty()) {
+            onAppend.accept(visible);
+        }
+    }
+
+    private long droppedBefore;
+
+    private void noteInstance(String instance) {
+        if (instance.equals(LogLine.PROCDECK) || !knownInstances.add(instance)) {
+            return;
+        }
+        TreeSet<String> sorted = new TreeSet<>(dev.procdeck.ui.ConsoleViewModel::compareInstances);
+        sorted.addAll(knownInstances);
+        instances.setAll(sorted);
+        String type = LogLine.typeOf(instance);
+        if (!types.contains(type)) {
+            types.add(type);
+        }
+    }
+
+    /** Orders web.2 before web.10. */
+    static int compareInstances(String a, String b) {
+        String ta = LogLine.typeOf(a);
+        String tb = LogLine.typeOf(b);
+        int c = ta.compareTo(tb);
+        if (c != 0) {
+            return c;
+        }
+        return Integer.compare(number(a), number(b));
+    }
+
+    private static int number(String instance) {
+        try {
+            return Integer.parseInt(instance.substring(instance.lastIndexOf('.') + 1));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Declares the types of the project (in Procfile order) so filters offer them before any output. */
+    public void setTypes(List<String> names) {
+        for (String n : names) {
+            if (!types.contains(n)) {
+                types.add(n);
+            }
+        }
+    }
+
+    public List<LogLine> visibleLines() {
+        LogFilter f = filter.get();
+        List<LogLine> out = new ArrayList<>();
+        buffer.forEach(l -> {
+            if (f.matches(l)) {
+                out.add(l);
+            }
+        });
+        return out;
+    }
+
+    public List<LogLine> allLines() {
+        return buffer.toList();
+    }
+
+    // ---- filters --------------------------------------------------------------------------------------
+
+    public ReadOnlyObjectProperty<LogFilter> filterProperty() {
+        return filter.getReadOnlyProperty();
+    }
+
+    public void setHiddenTypes(Set<String> hidden) {
+        apply(filter.get().withHiddenTypes(hidden));
+    }
+
+    public void setHiddenInstances(Set<String> hidden) {
+        apply(filter.get().withHiddenInstances(hidden));
+    }
+
+    public void setStreams(Set<LogStream> shown) {
+        apply(filter.get().withStreams(shown.isEmpty() ? EnumSet.noneOf(LogStream.class) : EnumSet.copyOf(shown)));
+    }
+
+    /** Sets the text query; an invalid regex keeps the previous filter and reports why. */
+    public void setQuery(String text, boolean regex, boolean caseSensitive) {
+        try {
+            LogFilter next = filter.get().withQuery(text, regex, caseSensitive);
+            queryError.set("");
+            apply(next);
+        } catch (PatternSyntaxException e) {
+            queryError.set(e.getDescription() + (e.getIndex() >= 0 ? " at " + e.getIndex() : ""));
+        }
+    }
+
+    /** Shows only this instance (double-click in the table), or everything again when it is already solo. */
+    public void solo(String instance) {
+        Set<String> others = new HashSet<>(knownInstances);
+        others.remove(instance);
+        LogFilter f = filter.get();
+        boolean alreadySolo = f.hiddenInstances().equals(others) && !others.isEmpty();
+        apply(f.withHiddenInstances(alreadySolo ? Set.of() : others).withHiddenTypes(Set.of()));
+    }
+
+    private void apply(LogFilter next) {
+        filter.set(next);
+        onReset.run();
+    }
+
+    public ReadOnlyStringProperty queryErrorProperty() {
+        return queryError.getReadOnlyProperty();
+    }
+
+    public ObservableList<String> types() {
+        return types;
+    }
+
+    public ObservableList<String> instances() {
+        return instances;
+    }
+
+    // ---- view state -----------------------------------------------------------------------------------
+
+    public BooleanProperty timestampsProperty() {
+        return timestamps;
+    }
+
+    /** True while the console sticks to the newest line; scrolling up turns it off. */
+    public BooleanProperty followingProperty() {
+        return following;
+    }
+
+    /** Visible lines that arrived while not following. */
+    public ReadOnlyIntegerProperty unseenProperty() {
+        return unseen.getReadOnlyProperty();
+    }
+
+    /** Lines that left memory because of the line cap. */
+    public ReadOnlyLongProperty droppedProperty() {
+        return dropped.getReadOnlyProperty();
+    }
+
+    public ReadOnlyLongProperty receivedProperty() {
+        return received.getReadOnlyProperty();
+    }
+
+    public void clear() {
+        droppedBefore = 0;
+        buffer.clear();
+        dropped.set(0);
+        unseen.set(0);
+        onReset.run();
+    }
+
+    /** Writes the whole buffer or the filtered view as plain text (no colour codes), off the FX thread. */
+    public CompletableFuture<Integer> save(Path target, boolean filteredOnly, ZoneId zone) {
+        List<LogLine> lines = filteredOnly ? visibleLines() : allLines();
+        return CompletableFuture.supplyAsync(() -> {
+            try (BufferedWriter w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+                for (LogLine l : lines) {
+                    w.write(TIME.format(l.time().atZone(zone)));
+                    w.write(' ');
+                    w.write(l.stream() == LogStream.SYSTEM ? "system" : l.instance());
+                    w.write(l.stream() == LogStream.STDERR ? " ! " : " | ");
+                    w.write(AnsiText.strip(l.text()));
+                    w.write('\n');
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return lines.size();
+        }, io);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.procdeck.ui;
+
+import dev.procdeck.supervisor.Durations;
+import dev.procdeck.supervisor.InstanceId;
+import dev.procdeck.supervisor.InstanceSnapshot;
+import dev.procdeck.supervisor.InstanceState;
+import dev.procdeck.supervisor.ProcessMetrics;
+import java.time.Instant;
+
+/** One instance ({@code web.2}) in the process table. */
+public final class InstanceRow extends DeckRow {
+    private final InstanceId id;
+    private InstanceSnapshot snapshot;
+    double cpuPercent;
+    long residentBytes;
+
+    InstanceRow(InstanceSnapshot snapshot, int colourIndex) {
+        super(colourIndex);
+        this.id = snapshot.id();
+        name.set(id.name());
+        update(snapshot);
+    }
+
+    public InstanceId id() {
+        return id;
+    }
+
+    public InstanceSnapshot snapshot() {
+        return snapshot;
+    }
+
+    public InstanceState instanceState() {
+        return snapshot.state();
+    }
+
+    void update(InstanceSnapshot s) {
+        snapshot = s;
+        state.set(s.state().label());
+        stateKind.set(kindOf(s.state()));
+        detail.set(s.message());
+        pid.set(s.pid() > 0 ? Long.toString(s.pid()) : "");
+        ports.set(Integer.toString(s.port()));
+        restarts.set(s.restarts());
+        lastExit.set(s.lastExit() == null ? "" : s.lastExit().describe());
+        if (!s.state().hasProcess()) {
+            cpuPercent = 0;
+            residentBytes = 0;
+            cpu.set("");
+            memory.set("");
+        }
+    }
+
+    /** Refreshes what depends on the time: uptime and the back-off countdown. */
+    void tick(Instant now) {
+        InstanceSnapshot s = snapshot;
+        uptime.set(s.state().hasProcess() ? Durations.humanize(s.uptime(now)) : "");
+        if (s.state() == InstanceState.BACKING_OFF && s.nextRestartAt() != null) {
+            state.set("retry in " + Durations.humanize(java.time.Duration.between(now, s.nextRestartAt())));
+        }
+    }
+
+    void usage(ProcessMetrics.Usage usage) {
+        if (usage == null || !snapshot.state().hasProcess()) {
+            cpuPercent = 0;
+            residentBytes = 0;
+            cpu.set("");
+            memory.set("");
+            return;
+        }
+        cpuPercent = usage.cpuPercent();
+        residentBytes = usage.residentBytes();
+        cpu.set(String.format("%.1f %%", usage.cpuPercent()));
+        memory.set(bytes(usage.residentBytes()));
+    }
+}

@@ -1,0 +1,112 @@
+package dev.procdeck.ui;
+
+import dev.procdeck.procfile.ProcessType;
+import dev.procdeck.supervisor.Durations;
+import dev.procdeck.supervisor.InstanceState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/** A process type in the process table: its scale and a summary of its instances. */
+public final class TypeRow extends DeckRow {
+    private final ReadOnlyStringWrapper command = new ReadOnlyStringWrapper(this, "command", "");
+    /** The scale the user wants; the view model forwards changes to the supervisor. */
+    private final IntegerProperty scale = new SimpleIntegerProperty(this, "scale", 0);
+    private final ObservableList<InstanceRow> instances = FXCollections.observableArrayList();
+
+    TypeRow(ProcessType type) {
+        super(type.index());
+        name.set(type.name());
+        command.set(type.command());
+    }
+
+    public String typeName() {
+        return name.get();
+    }
+
+    public ReadOnlyStringProperty commandProperty() {
+        return command.getReadOnlyProperty();
+    }
+
+    void setCommand(String c) {
+        command.set(c);
+    }
+
+    public IntegerProperty scaleProperty() {
+        return scale;
+    }
+
+    public ObservableList<InstanceRow> instances() {
+        return instances;
+    }
+
+    /** Recomputes the summary ("2/2 up", "1 up, 1 crashed, retry in 4 s") from the instances. */
+    void summarize(Instant now) {
+        int total = instances.size();
+        Map<InstanceState, Integer> counts = new EnumMap<>(InstanceState.class);
+        Instant nextRetry = null;
+        int restartSum = 0;
+        for (InstanceRow row : instances) {
+            counts.merge(row.instanceState(), 1, Integer::sum);
+            restartSum += row.restartsProperty().get();
+            Instant at = row.snapshot().nextRestartAt();
+            if (row.instanceState() == InstanceState.BACKING_OFF && at != null && (nextRetry == null || at.isBefore(nextRetry))) {
+                nextRetry = at;
+            }
+        }
+        restarts.set(restartSum);
+        int up = counts.getOrDefault(InstanceState.UP, 0);
+        String text;
+        if (total == 0) {
+            text = "scaled to 0";
+            stateKind.set("stopped");
+        } else if (up == total) {
+            text = up + "/" + total + " up";
+            stateKind.set("up");
+        } else if (counts.size() == 1) {
+            InstanceState only = counts.keySet().iterator().next();
+            text = (total > 1 ? total + " " : "") + only.label();
+            stateKind.set(kindOf(only));
+        } else {
+            text = counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().label())
+                    .collect(Collectors.joining(", "));
+            stateKind.set(counts.containsKey(InstanceState.CRASHED) || counts.containsKey(InstanceState.BACKING_OFF)
+                    || counts.containsKey(InstanceState.FAILED) ? "crashed" : "mixed");
+        }
+        if (nextRetry != null) {
+            text += ", retry in " + Durations.humanize(Duration.between(now, nextRetry));
+            if (up < total) {
+                stateKind.set("backoff");
+            }
+        }
+        state.set(text);
+        ports.set(instances.isEmpty() ? "" : instances.size() == 1 ? instances.get(0).portsProperty().get()
+                : instances.get(0).portsProperty().get() + "–" + instances.get(instances.size() - 1).portsProperty().get());
+        pid.set("");
+        long running = instances.stream().filter(r -> r.instanceState().hasProcess()).count();
+        detail.set(running + " of " + total + " running");
+    }
+
+    void aggregateUsage() {
+        double cpuSum = 0;
+        long memSum = 0;
+        boolean any = false;
+        for (InstanceRow row : instances) {
+            if (row.instanceState().hasProcess()) {
+                any = true;
+                cpuSum += row.cpuPercent;
+            }
+            memSum += row.residentBytes;
+        }
+        cpu.set(any ? String.format("%.1f %%", cpuSum) : "");
+        memory.set(bytes(memSum));
+    }
+}
