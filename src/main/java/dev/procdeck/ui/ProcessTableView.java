@@ -148,8 +148,8 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
             {
                 spinner.setEditable(true);
-                spinner.setPrefWidth(70);
-                spinner.getStyleClass().add(Spinner.STYLE_CLASS_SPLIT_ARROWS_HORIZONTAL);
+                spinner.setPrefWidth(68);
+                spinner.setMinWidth(68);
                 slider.setMajorTickUnit(5);
                 slider.setMinorTickCount(4);
                 slider.setSnapToTicks(true);
