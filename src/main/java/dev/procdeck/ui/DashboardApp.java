@@ -68,17 +68,7 @@ public final class DashboardApp extends Application {
         });
         view.setOnQuit(() -> close(stage, view));
 
-        pulse = new Timeline(new KeyFrame(PULSE, e -> {
-            try {
-                model.pulse();
-            } catch (RuntimeException ex) {
-                // An exception escaping an animation callback can wedge JavaFX; report and keep pulsing.
-                System.err.println("procdeck: dashboard update failed: " + ex);
-                ex.printStackTrace();
-            }
-        }));
-        pulse.setCycleCount(Timeline.INDEFINITE);
-        pulse.play();
+        pulse = startPulse(model);
 
         // SIGTERM/SIGINT to the dashboard still stop the children gracefully.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -96,6 +86,22 @@ public final class DashboardApp extends Application {
                     .orElseGet(() -> Path.of("examples", "demo"));
             Platform.runLater(() -> model.openProject(initial));
         });
+    }
+
+    /** Drains queued lines and events onto the screen every {@link #PULSE}. */
+    static Timeline startPulse(DashboardViewModel model) {
+        Timeline timeline = new Timeline(new KeyFrame(PULSE, e -> {
+            try {
+                model.pulse();
+            } catch (RuntimeException ex) {
+                // An exception escaping an animation callback can wedge JavaFX; report and keep pulsing.
+                System.err.println("procdeck: dashboard update failed: " + ex);
+                ex.printStackTrace();
+            }
+        }));
+        timeline.setCycleCount(Timeline.INDEFINITE);
+        timeline.play();
+        return timeline;
     }
 
     private void close(Stage stage, DashboardView view) {

@@ -1,0 +1,117 @@
+package dev.procdeck.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.procdeck.logs.LogLine;
+import dev.procdeck.logs.LogStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The console's model without any window. */
+class ConsoleViewModelTest {
+    private final ConsoleViewModel model = new ConsoleViewModel(5, Runnable::run);
+    private final List<List<LogLine>> appended = new ArrayList<>();
+    private int resets;
+    private long seq;
+
+    ConsoleViewModelTest() {
+        model.setRenderer(appended::add, () -> resets++);
+    }
+
+    private void emit(String instance, LogStream stream, String... texts) {
+        List<LogLine> lines = new ArrayList<>();
+        for (String t : texts) {
+            lines.add(new LogLine(++seq, Instant.EPOCH, instance, stream, t));
+        }
+        model.sink().onLines(lines);
+    }
+
+    @Test
+    void linesReachTheViewOnlyOnPulseInOneBatch() {
+        emit("web.1", LogStream.STDOUT, "a", "b");
+        emit("worker.1", LogStream.STDERR, "c");
+        assertThat(appended).isEmpty();
+        model.pulse();
+        assertThat(appended).hasSize(1);
+        assertThat(appended.get(0)).extracting(LogLine::text).containsExactly("a", "b", "c");
+        assertThat(model.instances()).containsExactly("web.1", "worker.1");
+        assertThat(model.types()).containsExactly("web", "worker");
+    }
+
+    @Test
+    void capKeepsTheNewestAndCountsTheDropped() {
+        emit("web.1", LogStream.STDOUT, "1", "2", "3", "4", "5", "6", "7");
+        model.pulse();
+        assertThat(model.visibleLines()).extracting(LogLine::text).containsExactly("3", "4", "5", "6", "7");
+        assertThat(model.droppedProperty().get()).isEqualTo(2);
+        assertThat(model.receivedProperty().get()).isEqualTo(7);
+    }
+
+    @Test
+    void filtersResetTheViewAndSelectLines() {
+        emit("web.1", LogStream.STDOUT, "GET /", "error: boom");
+        emit("web.2", LogStream.STDERR, "warn");
+        emit("web.1", LogStream.SYSTEM, "web.1 started");
+        model.pulse();
+        model.setQuery("ERROR", false, false);
+        assertThat(resets).isEqualTo(1);
+        assertThat(model.visibleLines()).extracting(LogLine::text).containsExactly("error: boom");
+        model.setQuery("", false, false);
+        model.setStreams(EnumSet.of(LogStream.STDERR));
+        assertThat(model.visibleLines()).extracting(LogLine::text).containsExactly("warn");
+        model.setStreams(EnumSet.allOf(LogStream.class));
+        model.setHiddenTypes(Set.of("web"));
+        assertThat(model.visibleLines()).isEmpty();
+    }
+
+    @Test
+    void invalidRegexKeepsTheFilterAndSaysWhy() {
+        model.setQuery("ok", true, false);
+        model.setQuery("([", true, false);
+        assertThat(model.queryErrorProperty().get()).isNotEmpty();
+        assertThat(model.filterProperty().get().query()).isEqualTo("ok");
+    }
+
+    @Test
+    void soloShowsOneInstanceAndTogglesBack() {
+        emit("web.1", LogStream.STDOUT, "one");
+        emit("web.2", LogStream.STDOUT, "two");
+        model.pulse();
+        model.solo("web.2");
+        assertThat(model.visibleLines()).extracting(LogLine::text).containsExactly("two");
+        model.solo("web.2");
+        assertThat(model.visibleLines()).hasSize(2);
+    }
+
+    @Test
+    void linesArrivingWhileScrolledUpAreCounted() {
+        model.followingProperty().set(false);
+        emit("web.1", LogStream.STDOUT, "x", "y");
+        model.pulse();
+        assertThat(model.unseenProperty().get()).isEqualTo(2);
+        model.followingProperty().set(true);
+        assertThat(model.unseenProperty().get()).isZero();
+    }
+
+    @Test
+    void savesPlainTextOfAllOrFilteredLines(@TempDir Path dir) throws Exception {
+        emit("web.1", LogStream.STDOUT, "\u001b[31mred\u001b[0m", "plain");
+        emit("web.1", LogStream.STDERR, "bad");
+        model.pulse();
+        Path all = dir.resolve("all.log");
+        assertThat(model.save(all, false, ZoneOffset.UTC).get()).isEqualTo(3);
+        assertThat(Files.readAllLines(all)).containsExactly("00:00:00.000 web.1 | red", "00:00:00.000 web.1 | plain",
+                "00:00:00.000 web.1 ! bad");
+        model.setQuery("plain", false, false);
+        Path some = dir.resolve("some.log");
+        assertThat(model.save(some, true, ZoneOffset.UTC).get()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,199 @@
+package dev.procdeck.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.procdeck.supervisor.InstanceState;
+import dev.procdeck.supervisor.PosixProcessLauncher;
+import dev.procdeck.testing.Await;
+import dev.procdeck.testing.ProcessProbe;
+import dev.procdeck.workspace.Workspace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.prefs.Preferences;
+import java.util.stream.Collectors;
+import javafx.animation.Timeline;
+import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
+import javafx.stage.Stage;
+import org.fxmisc.richtext.InlineCssTextArea;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The real dashboard (headless, Monocle) driving real processes. */
+@ExtendWith(ApplicationExtension.class)
+class DashboardViewTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    private final ProcessProbe probe = new ProcessProbe();
+    private Path dir;
+    private Preferences prefs;
+    private ExecutorService io;
+    private DashboardViewModel model;
+    private DashboardView view;
+    private Timeline pulse;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        dir = Files.createTempDirectory("procdeck-ui");
+        Files.writeString(dir.resolve(".env"), probe.name + "=" + probe.value + "\n");
+        prefs = Preferences.userRoot().node("dev/procdeck-test/" + UUID.randomUUID());
+        io = Executors.newSingleThreadExecutor();
+        model = new DashboardViewModel(new Workspace(prefs), new PosixProcessLauncher(), io, Platform::runLater,
+                Clock.systemUTC(), System.getenv(), 10_000);
+        view = new DashboardView(model);
+        Scene scene = new Scene(view, 1024, 700);
+        scene.getStylesheets().add(DashboardApp.class.getResource("procdeck.css").toExternalForm());
+        stage.setScene(scene);
+        stage.show();
+        pulse = DashboardApp.startPulse(model);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        model.shutdown().get(20, TimeUnit.SECONDS);
+        Platform.runLater(pulse::stop);
+        io.shutdown();
+        prefs.removeNode();
+        Await.until(WAIT, () -> probe.livePids().isEmpty(), () -> "no process left, but " + probe.livePids());
+    }
+
+    private void open(String procfile) throws Exception {
+        Files.writeString(dir.resolve("Procfile"), procfile);
+        model.openProject(dir).get(10, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private <T> T onFx(java.util.concurrent.Callable<T> what) {
+        AtomicReference<T> result = new AtomicReference<>();
+        try {
+            WaitForAsyncUtils.asyncFx(() -> {
+                result.set(what.call());
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        return result.get();
+    }
+
+    private List<InstanceRow> instances(String type) {
+        return onFx(() -> model.types().stream().filter(t -> t.typeName().equals(type)).findFirst()
+                .map(t -> List.copyOf(t.instances())).orElse(List.of()));
+    }
+
+    private String consoleText() {
+        return onFx(() -> ((InlineCssTextArea) view.console().area()).getText());
+    }
+
+    private static Node byId(FxRobot robot, String id) {
+        return robot.lookup(n -> id.equals(n.getId())).query();
+    }
+
+    @Test
+    void openingTheDemoFolderFillsTheTableAndStartsNothing(FxRobot robot) throws Exception {
+        model.openProject(Path.of("examples", "demo")).get(10, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> names = onFx(() -> view.table().getRoot().getChildren().stream()
+                .map(i -> i.getValue().nameProperty().get()).collect(Collectors.toList()));
+        assertThat(names).containsExactly("web", "worker", "clock", "flaky");
+        Await.until(WAIT, () -> instances("web").size() == 1, "web.1 row");
+        assertThat(instances("web").get(0).instanceState()).isEqualTo(InstanceState.STOPPED);
+        assertThat(onFx(() -> model.runningProperty().get())).isZero();
+        assertThat(robot.lookup("#runningCount").queryAs(Label.class).getText()).isEqualTo("0 running");
+    }
+
+    @Test
+    void movingTheSliderToThreeStartsThreeRealProcesses(FxRobot robot) throws Exception {
+        open("web: echo \"hello from $PS\"; exec sleep 1000\n");
+        robot.clickOn("#startAll");
+        Await.until(WAIT, () -> probe.livePids().size() == 1, "web.1 running");
+        Slider slider = (Slider) byId(robot, "slider-web");
+        robot.interact(() -> slider.setValue(3));
+        Await.until(WAIT, () -> instances("web").size() == 3
+                && instances("web").stream().allMatch(r -> r.instanceState() == InstanceState.UP), "three up");
+        Await.until(WAIT, () -> probe.livePids().size() == 3, () -> "three processes, got " + probe.livePids());
+        Await.until(WAIT, () -> consoleText().contains("hello from web.3"), "web.3 output in the console");
+        assertThat(onFx(() -> model.formationProperty().get())).isEqualTo("web=3");
+    }
+
+    @Test
+    void restartButtonGivesTheInstanceANewPid(FxRobot robot) throws Exception {
+        open("web: exec sleep 1000\n");
+        robot.clickOn("#startAll");
+        Await.until(WAIT, () -> !instances("web").isEmpty() && instances("web").get(0).instanceState() == InstanceState.UP,
+                "web.1 up");
+        long before = instances("web").get(0).snapshot().pid();
+        robot.clickOn(byId(robot, "restart-web.1"));
+        Await.until(WAIT, () -> instances("web").get(0).instanceState() == InstanceState.UP
+                && instances("web").get(0).snapshot().pid() != before, "a new pid");
+        assertThat(probe.livePids()).doesNotContain(before).hasSize(1);
+    }
+
+    @Test
+    void textFilterHidesLinesThatDoNotMatch(FxRobot robot) throws Exception {
+        open("talk: echo alpha; echo beta; echo alphabet; exec sleep 1000\n");
+        robot.clickOn("#startAll");
+        Await.until(WAIT, () -> consoleText().contains("alphabet"), "output");
+        robot.clickOn("#search").write("alpha");
+        WaitForAsyncUtils.waitForFxEvents();
+        String text = consoleText();
+        assertThat(text).contains("alpha").contains("alphabet").doesNotContain("beta\n").doesNotContain("started");
+        assertThat(text.lines().count()).isEqualTo(2);
+    }
+
+    @Test
+    void ansiColouredLinesAreStyledNotShownWithEscapeCodes(FxRobot robot) throws Exception {
+        open("paint: printf 'plain \\033[31mred\\033[0m \\033]0;evil title\\007\\033[2Jend\\n'; exec sleep 1000\n");
+        robot.clickOn("#startAll");
+        Await.until(WAIT, () -> consoleText().contains("plain red end"), () -> "styled line, got: " + consoleText());
+        String style = onFx(() -> {
+            InlineCssTextArea area = view.console().area();
+            int at = area.getText().indexOf("red end");
+            return area.getStyleOfChar(at + 1);
+        });
+        assertThat(consoleText()).doesNotContain("\u001b").doesNotContain("evil title");
+        assertThat(style).contains("-fx-fill: #cd3131");
+    }
+
+    @Test
+    void brokenProcfileShowsTheParserErrorAndReloadRecovers(FxRobot robot) throws Exception {
+        open("web: a\nweb: b\n");
+        Label problems = robot.lookup("#problems").queryAs(Label.class);
+        assertThat(problems.getText()).contains("Procfile:2: error: duplicate process type 'web' (first defined on line 1)");
+        assertThat(problems.isVisible()).isTrue();
+        Files.writeString(dir.resolve("Procfile"), "web: exec sleep 1000\n");
+        robot.clickOn("#problemReload");
+        Await.until(WAIT, () -> onFx(() -> model.problemsProperty().get().isEmpty() && model.types().size() == 1),
+                "the fixed Procfile to load");
+    }
+
+    @Test
+    void doubleClickingAnInstanceShowsOnlyItsLines(FxRobot robot) throws Exception {
+        open("web: echo \"I am $PS\"; exec sleep 1000\n");
+        robot.interact(() -> model.types().get(0).scaleProperty().set(2));
+        robot.clickOn("#startAll");
+        Await.until(WAIT, () -> consoleText().contains("I am web.1") && consoleText().contains("I am web.2"), "both");
+        Node web2 = robot.lookup(".instance-name").queryAll().stream()
+                .filter(n -> n instanceof javafx.scene.control.TreeTableCell<?, ?> c && "web.2".equals(c.getText()))
+                .findFirst().orElseThrow();
+        robot.doubleClickOn(web2);
+        Await.until(WAIT, () -> !consoleText().contains("I am web.1"), () -> "only web.2, got: " + consoleText());
+        assertThat(consoleText()).contains("I am web.2");
+    }
+}
