@@ -5,6 +5,7 @@ import dev.procdeck.logs.LogLine;
 import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Project;
 import dev.procdeck.procfile.ProjectFileException;
+import dev.procdeck.session.Session;
 import dev.procdeck.supervisor.ExitStatus;
 import dev.procdeck.supervisor.Formation;
 import dev.procdeck.supervisor.InstanceLifecycle;
@@ -114,6 +115,10 @@ public final class StartCommand implements Callable<Integer> {
                 ZoneId.systemDefault(), typeIndex, width));
         Supervisor supervisor = new Supervisor(p, settings, new PosixProcessLauncher(), bus,
                 Clock.systemDefaultZone(), parentEnv);
+        Session session = openSession(p, settings, bus);
+        if (session != null) {
+            supervisor.setGroupListener(session);
+        }
 
         CompletableFuture<Integer> result = new CompletableFuture<>();
         AtomicBoolean stopping = new AtomicBoolean();
@@ -137,7 +142,12 @@ public final class StartCommand implements Callable<Integer> {
             stopAll.run();
         });
         // Any other way out of the JVM (an uncaught error, System.exit elsewhere) still stops the children.
-        Thread hook = new Thread(supervisor::close, "procdeck-shutdown");
+        Thread hook = new Thread(() -> {
+            supervisor.close();
+            if (session != null) {
+                session.close();
+            }
+        }, "procdeck-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         if (counts.values().stream().allMatch(c -> c == 0)) {
@@ -147,12 +157,40 @@ public final class StartCommand implements Callable<Integer> {
         result.join();
         int code = tracker.code;
         supervisor.close();
+        if (session != null) {
+            session.close();
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
             // Already shutting down.
         }
         return code;
+    }
+
+    /**
+     * Stops what an earlier procdeck left running in this project, then records this run: full log on disk
+     * and a watchdog for the case where procdeck itself is killed. A project folder we cannot write to only
+     * costs those two features.
+     */
+    private static Session openSession(Project p, SupervisorSettings settings, LogBus bus) {
+        try {
+            List<Session.Leftover> leftovers = Session.leftovers(p.root());
+            if (!leftovers.isEmpty()) {
+                bus.event(LogLine.PROCDECK, "found " + leftovers.size() + " process group(s) left running by an"
+                        + " earlier procdeck (" + Session.describe(leftovers) + "); stopping them");
+                Session.stop(leftovers, settings.stopTimeout());
+            }
+            Session session = Session.open(p.root(), settings.stopTimeout());
+            bus.addListener(session.log());
+            return session;
+        } catch (java.io.IOException | RuntimeException e) {
+            bus.event(LogLine.PROCDECK, "no session log or watchdog (" + e.getMessage() + ")");
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     /** Decides when headless start ends and with which exit code. Runs on the supervisor thread. */

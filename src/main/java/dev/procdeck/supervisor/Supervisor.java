@@ -50,6 +50,15 @@ public final class Supervisor implements AutoCloseable {
     private final List<CompletableFuture<Void>> quietWaiters = new ArrayList<>();
     private boolean running;
     private boolean closed;
+    private volatile GroupListener groupListener = new GroupListener() {
+        @Override
+        public void groupStarted(long pgid) {
+        }
+
+        @Override
+        public void groupEnded(long pgid) {
+        }
+    };
 
     public Supervisor(Project project, SupervisorSettings settings, ProcessLauncher launcher, LogBus bus,
                       Clock clock, Map<String, String> parentEnv) {
@@ -75,6 +84,11 @@ public final class Supervisor implements AutoCloseable {
 
     public void removeListener(SupervisorListener listener) {
         listeners.remove(listener);
+    }
+
+    /** Records process groups (for the watchdog and leftover detection). */
+    public void setGroupListener(GroupListener listener) {
+        this.groupListener = listener;
     }
 
     public LogBus bus() {
@@ -357,6 +371,7 @@ public final class Supervisor implements AutoCloseable {
         }
         Run run = new Run(process);
         slot.run = run;
+        groupListener.groupStarted(process.pid());
         publish(slot, slot.life.launched(process.pid()));
         CompletableFuture<Void> out = pump(slot.id.name(), LogStream.STDOUT, process.stdout());
         CompletableFuture<Void> err = pump(slot.id.name(), LogStream.STDERR, process.stderr());
@@ -418,6 +433,9 @@ public final class Supervisor implements AutoCloseable {
             run.killTimer.cancel(false);
         }
         slot.run = null;
+        if (!run.process.groupAlive()) {
+            groupListener.groupEnded(run.process.pid());
+        }
         InstanceLifecycle.Transition t = slot.life.exited(run.status);
         publish(slot, t);
         if (slot.retired) {

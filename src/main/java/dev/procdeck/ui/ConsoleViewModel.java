@@ -1,6 +1,6 @@
 package dev.procdeck.ui;
 
-import dev.procdeck.logs.AnsiText;
+import dev.procdeck.logs.PlainLogFormat;
 import dev.procdeck.logs.LineQueue;
 import dev.procdeck.logs.LogFilter;
 import dev.procdeck.logs.LogLine;
@@ -97,7 +97,8 @@ public final class ConsoleViewModel {
         }
         buffer.addAll(batch);
         received.set(received.get() + batch.size() + lost);
-        dropped.set(buffer.dropped() + lost + droppedBefore);
+        queueLost += lost;
+        dropped.set(buffer.dropped() + queueLost);
         LogFilter f = filter.get();
         List<LogLine> visible = new ArrayList<>(batch.size());
         for (LogLine line : batch) {
@@ -114,7 +115,7 @@ public final class ConsoleViewModel {
         }
     }
 
-    private long droppedBefore;
+    private long queueLost;
 
     private void noteInstance(String instance) {
         if (instance.equals(LogLine.PROCDECK) || !knownInstances.add(instance)) {
@@ -253,7 +254,7 @@ public final class ConsoleViewModel {
     }
 
     public void clear() {
-        droppedBefore = 0;
+        queueLost = 0;
         buffer.clear();
         dropped.set(0);
         unseen.set(0);
@@ -264,13 +265,10 @@ public final class ConsoleViewModel {
     public CompletableFuture<Integer> save(Path target, boolean filteredOnly, ZoneId zone) {
         List<LogLine> lines = filteredOnly ? visibleLines() : allLines();
         return CompletableFuture.supplyAsync(() -> {
+            PlainLogFormat format = new PlainLogFormat("HH:mm:ss.SSS", zone);
             try (BufferedWriter w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
                 for (LogLine l : lines) {
-                    w.write(TIME.format(l.time().atZone(zone)));
-                    w.write(' ');
-                    w.write(l.stream() == LogStream.SYSTEM ? "system" : l.instance());
-                    w.write(l.stream() == LogStream.STDERR ? " ! " : " | ");
-                    w.write(AnsiText.strip(l.text()));
+                    w.write(format.format(l));
                     w.write('\n');
                 }
             } catch (IOException e) {

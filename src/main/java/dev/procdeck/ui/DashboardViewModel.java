@@ -7,6 +7,7 @@ import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Project;
 import dev.procdeck.procfile.ProjectFileException;
 import dev.procdeck.procfile.ProjectLoader;
+import dev.procdeck.session.Session;
 import dev.procdeck.supervisor.Formation;
 import dev.procdeck.supervisor.InstanceId;
 import dev.procdeck.supervisor.InstanceLifecycle;
@@ -87,6 +88,7 @@ public final class DashboardViewModel {
     // Supervisor events wait here for the next pulse.
     private final List<Runnable> pendingEvents = new ArrayList<>();
     private Supervisor supervisor;
+    private Session session;
     private Project project;
     private ProjectWatcher watcher;
     private boolean applyingEngineScale;
@@ -185,7 +187,9 @@ public final class DashboardViewModel {
         Path folder = java.nio.file.Files.isRegularFile(folderOrProcfile)
                 ? folderOrProcfile.toAbsolutePath().getParent() : folderOrProcfile.toAbsolutePath().normalize();
         Supervisor previous = supervisor;
+        Session previousSession = session;
         supervisor = null;
+        session = null;
         if (watcher != null) {
             watcher.close();
             watcher = null;
@@ -195,7 +199,10 @@ public final class DashboardViewModel {
             if (previous != null) {
                 previous.close();
             }
-            LoadResult result = load(folder);
+            if (previousSession != null) {
+                previousSession.close();
+            }
+            LoadResult result = load(folder, true);
             fx.execute(() -> {
                 try {
                     applyLoaded(folder, result, true);
@@ -216,7 +223,7 @@ public final class DashboardViewModel {
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         io.execute(() -> {
-            LoadResult result = load(folder);
+            LoadResult result = load(folder, supervisor == null);
             fx.execute(() -> {
                 applyLoaded(folder, result, false);
                 done.complete(null);
@@ -225,10 +232,12 @@ public final class DashboardViewModel {
         return done;
     }
 
-    private record LoadResult(Project project, List<ParseProblem> problems, Optional<String> formation, boolean startOnOpen) {
+    private record LoadResult(Project project, List<ParseProblem> problems, Optional<String> formation,
+                              boolean startOnOpen, Session session, String sessionNote) {
     }
 
-    private LoadResult load(Path folder) {
+    /** Runs on the io executor: reads the files and, for a project about to run, opens its session. */
+    private LoadResult load(Path folder, boolean openSession) {
         Optional<String> formation = Optional.empty();
         boolean start = false;
         try {
@@ -238,12 +247,30 @@ public final class DashboardViewModel {
         } catch (RuntimeException e) {
             // Settings are a convenience; a broken store must not keep a project from opening.
         }
+        Project p;
         try {
-            Project p = ProjectLoader.load(folder, null, List.of(), parentEnv);
-            return new LoadResult(p, p.procfile().warnings(), formation, start);
+            p = ProjectLoader.load(folder, null, List.of(), parentEnv);
         } catch (ProjectFileException e) {
-            return new LoadResult(null, e.problems(), formation, start);
+            return new LoadResult(null, e.problems(), formation, start, null, null);
         }
+        Session opened = null;
+        String note = null;
+        if (openSession) {
+            try {
+                List<Session.Leftover> leftovers = Session.leftovers(p.root());
+                if (!leftovers.isEmpty()) {
+                    note = "found " + leftovers.size() + " process group(s) left running by an earlier procdeck ("
+                            + Session.describe(leftovers) + "); stopped them";
+                    Session.stop(leftovers, SupervisorSettings.defaults(0).stopTimeout());
+                }
+                opened = Session.open(p.root(), SupervisorSettings.defaults(0).stopTimeout());
+            } catch (java.io.IOException | RuntimeException e) {
+                note = "no session log or watchdog (" + e.getMessage() + ")";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return new LoadResult(p, p.procfile().warnings(), formation, start, opened, note);
     }
 
     private void applyLoaded(Path folder, LoadResult result, boolean fresh) {
@@ -268,7 +295,7 @@ public final class DashboardViewModel {
         assert errors.isEmpty();
         Project p = result.project();
         if (supervisor == null) {
-            startSupervisor(p, result.formation(), result.startOnOpen() && fresh);
+            startSupervisor(p, result, result.startOnOpen() && fresh);
         } else {
             supervisor.reload(p);
             project = p;
@@ -277,10 +304,18 @@ public final class DashboardViewModel {
         loaded.set(true);
     }
 
-    private void startSupervisor(Project p, Optional<String> savedFormation, boolean startNow) {
+    private void startSupervisor(Project p, LoadResult loaded, boolean startNow) {
+        Optional<String> savedFormation = loaded.formation();
         project = p;
         LogBus bus = new LogBus(clock);
         bus.addListener(console.sink());
+        session = loaded.session();
+        if (session != null) {
+            bus.addListener(session.log());
+        }
+        if (loaded.sessionNote() != null) {
+            bus.event(LogLine.PROCDECK, loaded.sessionNote());
+        }
         int base;
         try {
             base = Ports.base(null, p.dotEnv(), parentEnv);
@@ -290,6 +325,9 @@ public final class DashboardViewModel {
         }
         supervisor = new Supervisor(p, SupervisorSettings.defaults(base), launcher, bus, clock, parentEnv);
         supervisor.addListener(new Bridge());
+        if (session != null) {
+            supervisor.setGroupListener(session);
+        }
         Map<String, Integer> counts;
         try {
             counts = Formation.parse(savedFormation.orElse(null)).resolve(p.procfile());
@@ -427,10 +465,16 @@ public final class DashboardViewModel {
             watcher.close();
         }
         Supervisor s = supervisor;
+        Session sess = session;
         if (s == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.runAsync(s::close, io);
+        return CompletableFuture.runAsync(() -> {
+            s.close();
+            if (sess != null) {
+                sess.close();
+            }
+        }, io);
     }
 
     // ---- pulse ----------------------------------------------------------------------------------------------

@@ -151,6 +151,48 @@ class CliTest {
         Await.until(Duration.ofSeconds(5), () -> probe.livePids().isEmpty(), () -> "orphans: " + probe.livePids());
     }
 
+    private Process startTreeAndWait() throws Exception {
+        procfile("tree: sh -c 'sleep 1000 & wait' & (sleep 1000 &); exec sleep 1000\n");
+        Process p = launch("start", "--no-timestamp");
+        Await.until(Duration.ofSeconds(20), () -> probe.livePids().size() >= 5, () -> "tree: " + probe.livePids());
+        return p;
+    }
+
+    private List<Long> watchdogs() {
+        return probe.livePids().stream().filter(pid -> {
+            try {
+                return Files.readString(Path.of("/proc", pid.toString(), "cmdline")).contains("procdeck-watchdog");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }).toList();
+    }
+
+    @Test
+    void sigkillOfProcdeckStillLeavesNothingRunningWithinTenSeconds() throws Exception {
+        Process p = startTreeAndWait();
+        assertThat(watchdogs()).hasSize(1);
+        new ProcessBuilder("kill", "-KILL", Long.toString(p.pid())).start().waitFor();
+        assertThat(p.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        Await.until(Duration.ofSeconds(10), () -> probe.livePids().isEmpty(), () -> "orphans: " + probe.livePids());
+    }
+
+    @Test
+    void nextLaunchStopsWhatADeadProcdeckLeftBehind() throws Exception {
+        Process p = startTreeAndWait();
+        for (long w : watchdogs()) {
+            new ProcessBuilder("kill", "-KILL", Long.toString(w)).start().waitFor();
+        }
+        new ProcessBuilder("kill", "-KILL", Long.toString(p.pid())).start().waitFor();
+        assertThat(p.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(probe.livePids()).as("the tree survives its procdeck and watchdog").isNotEmpty();
+        procfile("quick: echo hi\n");
+        Result again = run("start", "--restart", "never", "--no-timestamp");
+        assertThat(again.out()).containsPattern("found 1 process group\\(s\\) left running by an earlier procdeck"
+                + " \\(process group \\d+ from [0-9-]+\\); stopping them");
+        assertThat(again.out()).contains("quick.1 | hi");
+    }
+
     @Test
     void colourCodesArePassedOrStrippedButHijackingSequencesNever() throws Exception {
         procfile("c: printf '\\033[31mred\\033[0m \\033]0;title\\007\\033[2Jdone\\n'\n");

@@ -1,0 +1,30 @@
+package dev.procdeck.logs;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The plain-text rendering of a log line used for files (session logs, "Save log"): time, source, a
+ * separator that marks the stream ({@code |} stdout, {@code !} stderr, {@code |} after "system"), and the text
+ * without any escape sequence.
+ */
+public final class PlainLogFormat {
+    private final DateTimeFormatter time;
+
+    public PlainLogFormat(String timePattern, ZoneId zone) {
+        this.time = DateTimeFormatter.ofPattern(timePattern).withZone(zone);
+    }
+
+    public String format(LogLine line) {
+        StringBuilder sb = new StringBuilder(line.text().length() + 40);
+        time.formatTo(line.time(), sb);
+        sb.append(' ');
+        if (line.stream() == LogStream.SYSTEM) {
+            sb.append("system | ");
+        } else {
+            sb.append(line.instance()).append(line.stream() == LogStream.STDERR ? " ! " : " | ");
+        }
+        sb.append(AnsiText.strip(line.text()));
+        return sb.toString();
+    }
+}
