@@ -86,6 +86,9 @@ public final class DotEnvParser {
             throw new LineError("invalid variable name in '" + abbreviate(rest)
                     + "'; names use letters, digits and '_' and do not start with a digit");
         }
+        if (key.isEmpty()) {
+            throw new LineError("missing variable name before '='; write NAME=value");
+        }
         if (Character.isDigit(key.charAt(0))) {
             throw new LineError("invalid variable name '" + key + "': it must not start with a digit");
         }

@@ -5,10 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 
 /**
- * Launches {@code setsid /bin/sh -c COMMAND}: the shell expands $PORT itself, and setsid makes the child the
+ * Launches {@code setsid /bin/sh -c COMMAND} (or {@code setsid PROGRAM ARGS} when no shell is needed, see
+ * {@link #directArgv}): the shell expands $PORT itself, and setsid makes the child the
  * leader of a new session and process group (Java 17 cannot), so one signal to the group reaches every
  * descendant that did not deliberately leave it. Stdin is /dev/null.
  */
@@ -19,6 +24,7 @@ public final class PosixProcessLauncher implements ProcessLauncher {
     public PosixProcessLauncher() {
         this.setsid = Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid"
                 : Files.isExecutable(Path.of("/bin/setsid")) ? "/bin/setsid" : "setsid";
+        PosixSignals.nativeAvailable();
     }
 
     @Override
@@ -30,13 +36,55 @@ public final class PosixProcessLauncher implements ProcessLauncher {
         if (!Files.isExecutable(dir)) {
             throw new IOException("working folder " + dir + " is not accessible (permission denied)");
         }
-        ProcessBuilder builder = new ProcessBuilder(setsid, "/bin/sh", "-c", spec.command())
+        List<String> argv = new ArrayList<>();
+        argv.add(setsid);
+        List<String> direct = directArgv(spec.command(), spec.environment().get("PATH"), dir);
+        if (direct != null) {
+            argv.addAll(direct);
+        } else {
+            argv.addAll(List.of("/bin/sh", "-c", spec.command()));
+        }
+        ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
         builder.environment().clear();
         builder.environment().putAll(spec.environment());
         Process process = builder.start();
         return new PosixProcess(process);
+    }
+
+    private static final Pattern SIMPLE = Pattern.compile("[A-Za-z0-9_./:,+@%-]+( +[A-Za-z0-9_./=:,+@%-]+)*");
+    private static final Set<String> SHELL_WORDS = Set.of("cd", "exec", "export", "set", "unset", "ulimit", "umask",
+            "trap", "wait", "eval", "source", ".", "read", "exit", "return", "shift", "times", "alias", "if", "then",
+            "else", "for", "while", "until", "case", "do", "done", "fi", "esac", "readonly", "local", "command",
+            "type", "hash", "getopts", "break", "continue");
+
+    /**
+     * The argument vector for a command that needs no shell (no quotes, variables, globs, redirections or
+     * builtins) and whose program exists; null otherwise. Running such a command without {@code sh -c} means
+     * the same to it and saves a process per instance, and a millisecond on every (re)start. Commands the
+     * shell must see keep going through {@code /bin/sh -c}, so {@code $PORT} always expands.
+     */
+    static List<String> directArgv(String command, String path, Path dir) {
+        String trimmed = command.strip();
+        if (!SIMPLE.matcher(trimmed).matches()) {
+            return null;
+        }
+        List<String> words = List.of(trimmed.split(" +"));
+        String program = words.get(0);
+        if (SHELL_WORDS.contains(program)) {
+            return null;
+        }
+        if (program.contains("/")) {
+            return Files.isExecutable(dir.resolve(program)) && !Files.isDirectory(dir.resolve(program)) ? words : null;
+        }
+        for (String entry : (path == null ? "/usr/bin:/bin" : path).split(":")) {
+            Path candidate = (entry.isEmpty() ? dir : dir.resolve(entry)).resolve(program);
+            if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
+                return words;
+            }
+        }
+        return null;
     }
 
     private static final class PosixProcess implements LaunchedProcess {

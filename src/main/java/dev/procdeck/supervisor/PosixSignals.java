@@ -25,6 +25,14 @@ public final class PosixSignals {
     private PosixSignals() {
     }
 
+    /**
+     * Loads the native binding now. JNA unpacks and links its library on first use, which takes tens of
+     * milliseconds: paid at start-up instead of on the first crash, where it would delay the restart.
+     */
+    public static boolean nativeAvailable() {
+        return NATIVE;
+    }
+
     private static native int kill(int pid, int sig);
 
     /**

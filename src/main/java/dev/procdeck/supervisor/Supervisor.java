@@ -361,6 +361,10 @@ public final class Supervisor implements AutoCloseable {
         int port = slot.life.snapshot().port();
         LaunchSpec spec = new LaunchSpec(slot.id.name(), type.command(), project.root(),
                 InstanceEnvironment.build(parentEnv, project.dotEnv(), slot.id.name(), port));
+        if (PortCheck.inUse(port)) {
+            bus.event(slot.id.name(), slot.id.name() + ": port " + port + " (its $PORT, from the " + type.name()
+                    + " type's port block) is already in use by another program; it may fail to listen");
+        }
         LaunchedProcess process;
         try {
             process = launcher.launch(spec);

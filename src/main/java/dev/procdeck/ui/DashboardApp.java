@@ -69,6 +69,7 @@ public final class DashboardApp extends Application {
         view.setOnQuit(() -> close(stage, view));
 
         pulse = startPulse(model);
+        FxStats.startIfRequested(model.console());
 
         // SIGTERM/SIGINT to the dashboard still stop the children gracefully.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -243,7 +243,7 @@ public final class DashboardViewModel {
         try {
             workspace.rememberProject(folder);
             formation = workspace.formation(folder);
-            start = workspace.startOnOpen(folder);
+            start = workspace.startOnOpen(folder) || Boolean.getBoolean("procdeck.startOnOpen");
         } catch (RuntimeException e) {
             // Settings are a convenience; a broken store must not keep a project from opening.
         }

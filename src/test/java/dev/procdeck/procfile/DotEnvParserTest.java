@@ -85,6 +85,12 @@ class DotEnvParserTest {
     }
 
     @Test
+    void aValueWithoutANameIsAnError() {
+        // Found by ParserPropertiesTest: this used to throw StringIndexOutOfBoundsException.
+        assertThatThrownBy(() -> parse("=value\n")).hasMessageContaining(".env:1: error: missing variable name before '='");
+    }
+
+    @Test
     void textAfterClosingQuoteIsAnError() {
         assertThatThrownBy(() -> parse("A=\"x\"y\n")).hasMessageContaining(".env:1: error: unexpected text after");
     }

@@ -215,6 +215,42 @@ class SupervisorProcessTest {
     }
 
     @Test
+    void aTakenPortIsNamedWithItsInstanceAndType() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            supervisor("api: exec sleep 1000\n", SupervisorSettings.defaults(taken.getLocalPort()));
+            supervisor.start(Map.of("api", 1)).get();
+            awaitState("api.1", InstanceState.UP);
+            assertThat(texts("api.1", LogStream.SYSTEM)).contains("api.1: port " + taken.getLocalPort()
+                    + " (its $PORT, from the api type's port block) is already in use by another program;"
+                    + " it may fail to listen");
+        }
+    }
+
+    @Test
+    void twoHundredChildrenAreAllStopped() throws Exception {
+        supervisor("forker: i=0; while [ $i -lt 200 ]; do sleep 1000 & i=$((i+1)); done; echo forked; wait\n", settings());
+        supervisor.start(Map.of("forker", 1)).get();
+        Await.until(WAIT, () -> probe.livePids().size() >= 201, () -> "201 processes, got " + probe.livePids().size());
+        supervisor.stopAll().get(10, TimeUnit.SECONDS);
+        Await.until(WAIT, () -> probe.livePids().isEmpty(), () -> "all gone, left " + probe.livePids().size());
+    }
+
+    @Test
+    void tenMegabyteLinesAndBinaryGarbageAreSurvived() throws Exception {
+        supervisor("noise: head -c 10485760 /dev/zero | tr '\\0' y; echo; head -c 200000 /dev/urandom; echo; echo still-here\n",
+                settings().withDefaultPolicy(RestartPolicy.of(RestartPolicy.Mode.NEVER)));
+        supervisor.start(Map.of("noise", 1)).get();
+        awaitState("noise.1", InstanceState.EXITED);
+        List<String> out = texts("noise.1", LogStream.STDOUT);
+        assertThat(out.get(out.size() - 1)).isEqualTo("still-here");
+        assertThat(out.stream().filter(l -> l.startsWith("yyyy")).count()).isEqualTo(160);
+        assertThat(out).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(
+                dev.procdeck.logs.LineSplitter.DEFAULT_MAX_LINE_BYTES + dev.procdeck.logs.LineSplitter.CONTINUED.length()));
+        assertThat(out).allSatisfy(l -> assertThat(dev.procdeck.logs.AnsiText.isPlain(
+                dev.procdeck.logs.AnsiText.strip(l))).isTrue());
+    }
+
+    @Test
     void unusableWorkingFolderFailsTheInstanceWithAReason() throws Exception {
         supervisor("web: true\n", settings());
         java.nio.file.Files.delete(dir);

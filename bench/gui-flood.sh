@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The dashboard under a flood: four children print as fast as they can into the running GUI for DURATION
+# seconds (default 20). Records, once a second, lines received, the longest gap between two FX pulses (a UI
+# stall) and heap/resident memory, via -Dprocdeck.stats; then prints a summary.
+#
+#   bench/gui-flood.sh            # uses $DISPLAY, or starts Xvfb :97 if there is none
+#   DURATION=60 JAVA_OPTS="-Xmx512m" bench/gui-flood.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+project=$(cd "$here/.." && pwd)
+jar=$project/target/procdeck.jar
+[[ -f $jar ]] || (cd "$project" && mvn -q -DskipTests package)
+duration=${DURATION:-20}
+work=$(mktemp -d /tmp/procdeck-gui-flood.XXXXXX)
+mkdir -p "$work/app"
+# 80-byte lines with a counter, as fast as awk can print them.
+for k in 1 2 3 4; do
+  echo "flood$k: awk 'BEGIN{for(i=1;;i++) printf \"%s %09d abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz0123\\n\", ENVIRON[\"PS\"], i}'"
+done >"$work/app/Procfile"
+xvfb=""
+if [[ -z ${DISPLAY:-} ]]; then
+  Xvfb :97 -screen 0 1280x800x24 >/dev/null 2>&1 & xvfb=$!
+  export DISPLAY=:97
+  sleep 1
+fi
+# shellcheck disable=SC2086
+java ${JAVA_OPTS:--Xmx512m} -Dprocdeck.stats="$work/stats.csv" -Dprocdeck.startOnOpen=true -jar "$jar" "$work/app" \
+  >"$work/app.log" 2>&1 &
+app=$!
+sleep "$duration"
+kill -TERM "$app"          # the dashboard stops its children gracefully on SIGTERM too
+wait "$app" || true
+[[ -n $xvfb ]] && kill "$xvfb"
+python3 - "$work/stats.csv" "$duration" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+if len(rows) < 3:
+    sys.exit("too few samples: " + sys.argv[1])
+rows = rows[2:]  # skip the first seconds: JVM and window start-up
+first, last = rows[0], rows[-1]
+secs = (int(last["epoch_ms"]) - int(first["epoch_ms"])) / 1000
+lines = int(last["lines_received"]) - int(first["lines_received"])
+gaps = [float(r["max_pulse_gap_ms"]) for r in rows]
+after_1m = [int(r["rss_mb"]) for r in rows if int(r["lines_received"]) >= 1_000_000]
+print(f"samples: {len(rows)} s, lines received: {last['lines_received']} ({lines / secs:,.0f} lines/s in steady state)")
+print(f"longest FX pulse gap per second: median {sorted(gaps)[len(gaps)//2]:.0f} ms, max {max(gaps):.0f} ms")
+print(f"lines dropped from memory (cap): {last['lines_dropped_from_memory']}")
+if after_1m:
+    print(f"resident memory after 1M lines: first {after_1m[0]} MB, max {max(after_1m)} MB, last {after_1m[-1]} MB")
+print(f"heap used (last): {last['heap_used_mb']} MB; raw data: {sys.argv[1]}")
+PY

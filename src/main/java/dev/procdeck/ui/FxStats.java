@@ -1,0 +1,78 @@
+package dev.procdeck.ui;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javafx.animation.AnimationTimer;
+
+/**
+ * Benchmark instrumentation, off unless {@code -Dprocdeck.stats=FILE}: once a second it appends the lines
+ * received so far, the longest gap between two FX pulses in that second (a stall of the UI thread), and heap
+ * and resident memory. The gap is measured by an AnimationTimer, which runs on every pulse.
+ */
+final class FxStats extends AnimationTimer {
+    private final ConsoleViewModel console;
+    private final PrintWriter out;
+    private long lastPulse;
+    private long windowStart;
+    private long maxGap;
+    private long maxGapEver;
+
+    private FxStats(ConsoleViewModel console, PrintWriter out) {
+        this.console = console;
+        this.out = out;
+    }
+
+    static void startIfRequested(ConsoleViewModel console) {
+        String file = System.getProperty("procdeck.stats");
+        if (file == null) {
+            return;
+        }
+        try {
+            PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(file), StandardCharsets.UTF_8), true);
+            out.println("epoch_ms,lines_received,lines_dropped_from_memory,max_pulse_gap_ms,max_gap_ever_ms,heap_used_mb,rss_mb");
+            new FxStats(console, out).start();
+        } catch (IOException e) {
+            System.err.println("procdeck: cannot write stats to " + file + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void handle(long now) {
+        try {
+            if (lastPulse != 0) {
+                maxGap = Math.max(maxGap, now - lastPulse);
+                maxGapEver = Math.max(maxGapEver, now - lastPulse);
+            }
+            lastPulse = now;
+            if (windowStart == 0) {
+                windowStart = now;
+            }
+            if (now - windowStart >= 1_000_000_000L) {
+                Runtime rt = Runtime.getRuntime();
+                out.printf("%d,%d,%d,%.1f,%.1f,%d,%d%n", System.currentTimeMillis(), console.receivedProperty().get(),
+                        console.droppedProperty().get(), maxGap / 1e6, maxGapEver / 1e6,
+                        (rt.totalMemory() - rt.freeMemory()) >> 20, residentMb());
+                windowStart = now;
+                maxGap = 0;
+            }
+        } catch (RuntimeException e) {
+            // Never let instrumentation disturb the pulse.
+        }
+    }
+
+    private static long residentMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+}
