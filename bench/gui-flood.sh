@@ -45,6 +45,8 @@ after_1m = [int(r["rss_mb"]) for r in rows if int(r["lines_received"]) >= 1_000_
 print(f"samples: {len(rows)} s, lines received: {last['lines_received']} ({lines / secs:,.0f} lines/s in steady state)")
 print(f"longest FX pulse gap per second: median {sorted(gaps)[len(gaps)//2]:.0f} ms, max {max(gaps):.0f} ms")
 print(f"lines dropped from memory (cap): {last['lines_dropped_from_memory']}")
+work = [float(r["max_drain_ms"]) for r in rows]
+print(f"longest drain of queued lines per second (our own FX work): median {sorted(work)[len(work)//2]:.0f} ms, max {max(work):.0f} ms")
 if after_1m:
     print(f"resident memory after 1M lines: first {after_1m[0]} MB, max {max(after_1m)} MB, last {after_1m[-1]} MB")
 print(f"heap used (last): {last['heap_used_mb']} MB; raw data: {sys.argv[1]}")

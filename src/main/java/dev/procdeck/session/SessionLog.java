@@ -39,7 +39,12 @@ public final class SessionLog implements LogListener, AutoCloseable {
     private final ZoneId zone = ZoneId.systemDefault();
     private final BlockingQueue<List<LogLine>> queue = new ArrayBlockingQueue<>(256);
     private final Thread writer;
+    private static final byte[] SYSTEM_PREFIX = "system | ".getBytes(StandardCharsets.US_ASCII);
     private final Map<String, byte[]> prefixes = new HashMap<>();
+    private final Map<String, byte[]> stderrPrefixes = new HashMap<>();
+    private String lastInstance;
+    private LogStream lastStream;
+    private byte[] lastPrefix;
     private Instant cachedInstant;
     private byte[] cachedTime;
     private OutputStream out;
@@ -82,6 +87,8 @@ public final class SessionLog implements LogListener, AutoCloseable {
     }
 
     private void writeLoop() {
+        // Disk logging is never urgent: next to a UI it should not take the CPU from it.
+        dev.procdeck.supervisor.PosixSignals.niceCurrentThread(10);
         try {
             while (true) {
                 List<LogLine> batch = queue.take();
@@ -111,7 +118,7 @@ public final class SessionLog implements LogListener, AutoCloseable {
                 cachedTime = TIME.format(line.time().atZone(zone)).getBytes(StandardCharsets.US_ASCII);
             }
             byte[] prefix = prefix(line);
-            byte[] text = AnsiText.strip(line.text()).getBytes(StandardCharsets.UTF_8);
+            byte[] text = AnsiText.stripColours(line.text()).getBytes(StandardCharsets.UTF_8);
             int size = cachedTime.length + prefix.length + text.length + 1;
             if (written + length + size > maxFileBytes && written + length > 0) {
                 drain();
@@ -146,9 +153,19 @@ public final class SessionLog implements LogListener, AutoCloseable {
     }
 
     private byte[] prefix(LogLine line) {
-        String key = line.stream() == LogStream.SYSTEM ? "" : line.instance() + (line.stream() == LogStream.STDERR ? "!" : "|");
-        return prefixes.computeIfAbsent(key, k -> (k.isEmpty() ? "system | "
-                : k.substring(0, k.length() - 1) + " " + k.charAt(k.length() - 1) + " ").getBytes(StandardCharsets.UTF_8));
+        if (line.stream() == LogStream.SYSTEM) {
+            return SYSTEM_PREFIX;
+        }
+        // Consecutive lines mostly come from the same instance and stream (one batch is one read of one pipe).
+        if (line.instance() == lastInstance && line.stream() == lastStream) {
+            return lastPrefix;
+        }
+        Map<String, byte[]> map = line.stream() == LogStream.STDERR ? stderrPrefixes : prefixes;
+        lastPrefix = map.computeIfAbsent(line.instance(), i -> (i + (line.stream() == LogStream.STDERR ? " ! " : " | "))
+                .getBytes(StandardCharsets.UTF_8));
+        lastInstance = line.instance();
+        lastStream = line.stream();
+        return lastPrefix;
     }
 
     private void rotate() throws IOException {

@@ -35,6 +35,26 @@ public final class PosixSignals {
 
     private static native int kill(int pid, int sig);
 
+    private static native int setpriority(int which, int who, int prio);
+
+    /**
+     * Lowers the scheduling priority of the calling thread (Linux nice values are per thread). Used for
+     * output readers next to a UI: under a flood the window's thread should win the CPU, and the children
+     * simply block on full pipes a little longer. Returns false where unsupported.
+     */
+    public static boolean niceCurrentThread(int nice) {
+        if (!NATIVE) {
+            return false;
+        }
+        try {
+            String self = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).toString();
+            int tid = Integer.parseInt(self.substring(self.lastIndexOf('/') + 1));
+            return setpriority(0, tid, nice) == 0;
+        } catch (java.io.IOException | RuntimeException | UnsatisfiedLinkError e) {
+            return false;
+        }
+    }
+
     /**
      * Signals every process of group {@code pgid}. Refuses ids that would hit more than one group
      * ({@code kill(-1)} means "every process I may signal").

@@ -387,6 +387,9 @@ public final class Supervisor implements AutoCloseable {
     private CompletableFuture<Void> pump(String instance, LogStream stream, InputStream in) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
+            if (settings.readerNice() != 0) {
+                PosixSignals.niceCurrentThread(settings.readerNice());
+            }
             LineSplitter splitter = new LineSplitter(settings.maxLineBytes(), lines -> {
                 List<String> safe = new ArrayList<>(lines.size());
                 for (String line : lines) {

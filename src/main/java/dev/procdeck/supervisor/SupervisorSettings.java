@@ -11,9 +11,11 @@ import java.util.Map;
  * @param defaultPolicy restart policy of types without their own
  * @param policies      per-type restart policies (from procdeck.yml, later)
  * @param maxLineBytes  longer output lines are split
+ * @param readerNice    nice value of the output reader threads (0 = as procdeck; the dashboard uses more so that
+ *                      its UI thread keeps the CPU under an output flood)
  */
 public record SupervisorSettings(int basePort, Duration stopTimeout, RestartPolicy defaultPolicy,
-                                 Map<String, RestartPolicy> policies, int maxLineBytes) {
+                                 Map<String, RestartPolicy> policies, int maxLineBytes, int readerNice) {
 
     public SupervisorSettings {
         policies = Map.copyOf(policies);
@@ -21,15 +23,19 @@ public record SupervisorSettings(int basePort, Duration stopTimeout, RestartPoli
 
     public static SupervisorSettings defaults(int basePort) {
         return new SupervisorSettings(basePort, Duration.ofSeconds(5), RestartPolicy.HEROKU, Map.of(),
-                dev.procdeck.logs.LineSplitter.DEFAULT_MAX_LINE_BYTES);
+                dev.procdeck.logs.LineSplitter.DEFAULT_MAX_LINE_BYTES, 0);
     }
 
     public SupervisorSettings withStopTimeout(Duration timeout) {
-        return new SupervisorSettings(basePort, timeout, defaultPolicy, policies, maxLineBytes);
+        return new SupervisorSettings(basePort, timeout, defaultPolicy, policies, maxLineBytes, readerNice);
     }
 
     public SupervisorSettings withDefaultPolicy(RestartPolicy policy) {
-        return new SupervisorSettings(basePort, stopTimeout, policy, policies, maxLineBytes);
+        return new SupervisorSettings(basePort, stopTimeout, policy, policies, maxLineBytes, readerNice);
+    }
+
+    public SupervisorSettings withReaderNice(int nice) {
+        return new SupervisorSettings(basePort, stopTimeout, defaultPolicy, policies, maxLineBytes, nice);
     }
 
     public RestartPolicy policyFor(String type) {

@@ -233,14 +233,20 @@ public final class ConsoleView extends BorderPane {
 
     // ---- rendering --------------------------------------------------------------------------------------
 
-    private void append(List<LogLine> lines) {
+    private void append(ConsoleViewModel.Batch batch) {
+        List<LogLine> lines = batch.lines();
         boolean empty = area.getLength() == 0;
         ReadOnlyStyledDocumentBuilder<String, String, String> doc = new ReadOnlyStyledDocumentBuilder<>(SEG_OPS, "");
         if (!empty) {
             doc.addParagraph(List.of(new StyledSegment<>("", "")));
         }
+        if (batch.skipped() > 0) {
+            doc.addParagraph(List.of(new StyledSegment<>(String.format("⋯ %,d lines not drawn: more arrived in"
+                    + " 100 ms than anyone can read; they are in the buffer (filter to find them) and the session log ⋯",
+                    batch.skipped()), LineRenderer.SYSTEM_STYLE)));
+        }
         // Lines beyond the cap would be trimmed at once: skip rendering them.
-        int from = Math.max(0, lines.size() - model.capacity());
+        int from = Math.max(0, lines.size() - model.shownCapacity());
         boolean ts = model.timestampsProperty().get();
         var filter = model.filterProperty().get();
         for (int i = from; i < lines.size(); i++) {
@@ -249,7 +255,7 @@ public final class ConsoleView extends BorderPane {
         scrollingProgrammatically = true;
         try {
             area.append(doc.build());
-            int excess = area.getParagraphs().size() - model.capacity();
+            int excess = area.getParagraphs().size() - model.shownCapacity();
             if (excess > 0) {
                 area.deleteText(0, 0, excess, 0);
             }
@@ -263,7 +269,7 @@ public final class ConsoleView extends BorderPane {
     }
 
     private void rerender() {
-        List<LogLine> lines = model.visibleLines();
+        List<LogLine> lines = model.shownLines();
         scrollingProgrammatically = true;
         try {
             if (lines.isEmpty()) {

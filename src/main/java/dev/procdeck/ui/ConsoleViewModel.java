@@ -44,6 +44,18 @@ import javafx.collections.ObservableList;
  */
 public final class ConsoleViewModel {
     public static final int DEFAULT_CAPACITY = 100_000;
+    /**
+     * Lines the console area holds at most (the newest matching ones); the buffer behind it keeps
+     * {@link #capacity()} lines for filtering and saving. RichTextFX's cost grows with paragraphs, so the area
+     * stays smaller than the buffer.
+     */
+    public static final int DEFAULT_SHOWN = 20_000;
+    /** Lines drawn per pulse at most; beyond that a flood is summarised by one "not drawn" line. */
+    public static final int DRAW_BUDGET = 500;
+
+    /** What the view draws on a pulse: the lines, after {@code skipped} newer-than-shown ones it did not draw. */
+    public record Batch(List<LogLine> lines, int skipped) {
+    }
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     private final LogRingBuffer buffer;
@@ -59,12 +71,16 @@ public final class ConsoleViewModel {
     private final ObservableList<String> types = FXCollections.observableArrayList();
     private final ObservableList<String> instances = FXCollections.observableArrayList();
     private final Set<String> knownInstances = new HashSet<>();
-    private Consumer<List<LogLine>> onAppend = lines -> { };
+    private Consumer<Batch> onAppend = batch -> { };
+    private final int shown;
     private Runnable onReset = () -> { };
 
     public ConsoleViewModel(int capacity, Executor io) {
         this.buffer = new LogRingBuffer(capacity);
-        this.queue = new LineQueue(capacity);
+        this.shown = Math.min(capacity, Integer.getInteger("procdeck.console.shown", DEFAULT_SHOWN));
+        // More than a screenful of screens between two pulses is a flood: the excess leaves memory at the door
+        // (counted as dropped, kept in the session log) instead of costing the UI thread a copy.
+        this.queue = new LineQueue(shown);
         this.io = io;
         following.addListener((o, was, now) -> {
             if (now) {
@@ -82,8 +98,13 @@ public final class ConsoleViewModel {
         return buffer.capacity();
     }
 
+    /** The most lines the console area holds. */
+    public int shownCapacity() {
+        return shown;
+    }
+
     /** The view renders appended lines (already filtered) and re-renders everything on reset. */
-    public void setRenderer(Consumer<List<LogLine>> onAppend, Runnable onReset) {
+    public void setRenderer(Consumer<Batch> onAppend, Runnable onReset) {
         this.onAppend = onAppend;
         this.onReset = onReset;
     }
@@ -101,8 +122,12 @@ public final class ConsoleViewModel {
         dropped.set(buffer.dropped() + queueLost);
         LogFilter f = filter.get();
         List<LogLine> visible = new ArrayList<>(batch.size());
+        String previous = null;
         for (LogLine line : batch) {
-            noteInstance(line.instance());
+            if (line.instance() != previous) {
+                noteInstance(line.instance());
+                previous = line.instance();
+            }
             if (f.matches(line)) {
                 visible.add(line);
             }
@@ -111,7 +136,8 @@ public final class ConsoleViewModel {
             unseen.set(unseen.get() + visible.size());
         }
         if (!visible.isEmpty()) {
-            onAppend.accept(visible);
+            int skipped = Math.max(0, visible.size() - DRAW_BUDGET);
+            onAppend.accept(new Batch(skipped == 0 ? visible : visible.subList(skipped, visible.size()), skipped));
         }
     }
 
@@ -158,6 +184,7 @@ public final class ConsoleViewModel {
         }
     }
 
+    /** Every buffered line that passes the filter, oldest first. */
     public List<LogLine> visibleLines() {
         LogFilter f = filter.get();
         List<LogLine> out = new ArrayList<>();
@@ -166,6 +193,20 @@ public final class ConsoleViewModel {
                 out.add(l);
             }
         });
+        return out;
+    }
+
+    /** The newest {@link #shownCapacity()} lines that pass the filter: what the area shows after a reset. */
+    public List<LogLine> shownLines() {
+        LogFilter f = filter.get();
+        List<LogLine> out = new ArrayList<>();
+        for (int i = buffer.size() - 1; i >= 0 && out.size() < shown; i--) {
+            LogLine l = buffer.get(i);
+            if (f.matches(l)) {
+                out.add(l);
+            }
+        }
+        java.util.Collections.reverse(out);
         return out;
     }
 

@@ -92,8 +92,10 @@ public final class DashboardApp extends Application {
     /** Drains queued lines and events onto the screen every {@link #PULSE}. */
     static Timeline startPulse(DashboardViewModel model) {
         Timeline timeline = new Timeline(new KeyFrame(PULSE, e -> {
+            long start = System.nanoTime();
             try {
                 model.pulse();
+                FxStats.recordPulseWork(System.nanoTime() - start);
             } catch (RuntimeException ex) {
                 // An exception escaping an animation callback can wedge JavaFX; report and keep pulsing.
                 System.err.println("procdeck: dashboard update failed: " + ex);

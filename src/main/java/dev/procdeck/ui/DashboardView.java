@@ -241,9 +241,10 @@ public final class DashboardView extends BorderPane {
         Label lines = new Label();
         lines.setId("lineCount");
         var console = model.console();
-        lines.textProperty().bind(Bindings.createStringBinding(() -> console.receivedProperty().get() + " lines"
-                        + (console.droppedProperty().get() > 0 ? ", " + console.droppedProperty().get()
-                        + " oldest dropped from memory (cap " + console.capacity() + ")" : ""),
+        lines.textProperty().bind(Bindings.createStringBinding(() -> String.format("%,d lines", console.receivedProperty().get())
+                        + (console.droppedProperty().get() > 0 ? String.format(", %,d oldest dropped from memory"
+                        + " (keeps %,d, shows the newest %,d; all are in the session log)", console.droppedProperty().get(),
+                        console.capacity(), console.shownCapacity()) : ""),
                 console.receivedProperty(), console.droppedProperty()));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);

@@ -61,6 +61,8 @@ public final class DashboardViewModel {
     }
 
     private static final Duration METRICS_EVERY = Duration.ofSeconds(2);
+    /** Output readers yield the CPU to the window under a flood (see SupervisorSettings#readerNice). */
+    static final int READER_NICE = 10;
     private static final Duration NOTICE_QUIET = Duration.ofSeconds(30);
 
     private final Workspace workspace;
@@ -323,7 +325,8 @@ public final class DashboardViewModel {
             problems.set(e.getMessage() + "; using port 5000");
             base = Ports.DEFAULT_BASE;
         }
-        supervisor = new Supervisor(p, SupervisorSettings.defaults(base), launcher, bus, clock, parentEnv);
+        supervisor = new Supervisor(p, SupervisorSettings.defaults(base).withReaderNice(READER_NICE), launcher, bus,
+                clock, parentEnv);
         supervisor.addListener(new Bridge());
         if (session != null) {
             supervisor.setGroupListener(session);

@@ -19,6 +19,14 @@ final class FxStats extends AnimationTimer {
     private long windowStart;
     private long maxGap;
     private long maxGapEver;
+    private static volatile long maxWork;
+
+    /** The time one drain of queued lines and events took (to tell own work from waiting for the CPU). */
+    static void recordPulseWork(long nanos) {
+        if (nanos > maxWork) {
+            maxWork = nanos;
+        }
+    }
 
     private FxStats(ConsoleViewModel console, PrintWriter out) {
         this.console = console;
@@ -32,7 +40,7 @@ final class FxStats extends AnimationTimer {
         }
         try {
             PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(file), StandardCharsets.UTF_8), true);
-            out.println("epoch_ms,lines_received,lines_dropped_from_memory,max_pulse_gap_ms,max_gap_ever_ms,heap_used_mb,rss_mb");
+            out.println("epoch_ms,lines_received,lines_dropped_from_memory,max_pulse_gap_ms,max_gap_ever_ms,heap_used_mb,rss_mb,max_drain_ms");
             new FxStats(console, out).start();
         } catch (IOException e) {
             System.err.println("procdeck: cannot write stats to " + file + ": " + e.getMessage());
@@ -52,9 +60,10 @@ final class FxStats extends AnimationTimer {
             }
             if (now - windowStart >= 1_000_000_000L) {
                 Runtime rt = Runtime.getRuntime();
-                out.printf("%d,%d,%d,%.1f,%.1f,%d,%d%n", System.currentTimeMillis(), console.receivedProperty().get(),
-                        console.droppedProperty().get(), maxGap / 1e6, maxGapEver / 1e6,
-                        (rt.totalMemory() - rt.freeMemory()) >> 20, residentMb());
+                out.printf(java.util.Locale.ROOT, "%d,%d,%d,%.1f,%.1f,%d,%d,%.1f%n", System.currentTimeMillis(),
+                        console.receivedProperty().get(), console.droppedProperty().get(), maxGap / 1e6, maxGapEver / 1e6,
+                        (rt.totalMemory() - rt.freeMemory()) >> 20, residentMb(), maxWork / 1e6);
+                maxWork = 0;
                 windowStart = now;
                 maxGap = 0;
             }

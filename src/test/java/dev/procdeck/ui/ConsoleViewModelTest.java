@@ -19,11 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsoleViewModelTest {
     private final ConsoleViewModel model = new ConsoleViewModel(5, Runnable::run);
     private final List<List<LogLine>> appended = new ArrayList<>();
+    private final List<Integer> skipped = new ArrayList<>();
     private int resets;
     private long seq;
 
     ConsoleViewModelTest() {
-        model.setRenderer(appended::add, () -> resets++);
+        model.setRenderer(b -> {
+            appended.add(b.lines());
+            skipped.add(b.skipped());
+        }, () -> resets++);
     }
 
     private void emit(String instance, LogStream stream, String... texts) {
@@ -53,6 +57,26 @@ class ConsoleViewModelTest {
         assertThat(model.visibleLines()).extracting(LogLine::text).containsExactly("3", "4", "5", "6", "7");
         assertThat(model.droppedProperty().get()).isEqualTo(2);
         assertThat(model.receivedProperty().get()).isEqualTo(7);
+    }
+
+    @Test
+    void aFloodIsDrawnWithinTheBudgetAndTheRestCounted() {
+        ConsoleViewModel big = new ConsoleViewModel(100_000, Runnable::run);
+        List<ConsoleViewModel.Batch> batches = new ArrayList<>();
+        big.setRenderer(batches::add, () -> { });
+        List<LogLine> flood = new ArrayList<>();
+        for (int i = 0; i < ConsoleViewModel.DRAW_BUDGET + 123; i++) {
+            flood.add(new LogLine(i, Instant.EPOCH, "web.1", LogStream.STDOUT, "l" + i));
+        }
+        big.sink().onLines(flood);
+        big.pulse();
+        assertThat(batches).singleElement().satisfies(b -> {
+            assertThat(b.skipped()).isEqualTo(123);
+            assertThat(b.lines()).hasSize(ConsoleViewModel.DRAW_BUDGET);
+            assertThat(b.lines().get(0).text()).isEqualTo("l123");
+        });
+        assertThat(big.visibleLines()).hasSize(ConsoleViewModel.DRAW_BUDGET + 123);
+        assertThat(big.shownLines()).hasSize(Math.min(big.shownCapacity(), ConsoleViewModel.DRAW_BUDGET + 123));
     }
 
     @Test
