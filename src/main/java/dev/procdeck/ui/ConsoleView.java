@@ -202,6 +202,16 @@ public final class ConsoleView extends BorderPane {
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox bar = new HBox(6, typeChoice, instanceChoice, out, err, sys, search, matchCase, regex, prev, next,
                 matchInfo, spacer, time, wrap, clear, copy, save);
+        // On a narrow window the search field gives up width; buttons keep their labels.
+        bar.getChildren().forEach(n -> {
+            if (n instanceof javafx.scene.control.Control c && n != search) {
+                c.setMinWidth(Region.USE_PREF_SIZE);
+            }
+        });
+        search.setMinWidth(90);
+        HBox.setHgrow(search, Priority.SOMETIMES);
+        typeChoice.setMinWidth(90);
+        instanceChoice.setMinWidth(110);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4, 6, 4, 6));
         bar.getStyleClass().add("console-bar");

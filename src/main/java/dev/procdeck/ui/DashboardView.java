@@ -207,6 +207,7 @@ public final class DashboardView extends BorderPane {
         text.setId("problems");
         text.getStyleClass().add("problem-text");
         text.setWrapText(true);
+        text.setMinHeight(Region.USE_PREF_SIZE);
         text.textProperty().bind(model.problemsProperty());
         Button reload = new Button("Reload");
         reload.setId("problemReload");
@@ -220,8 +221,11 @@ public final class DashboardView extends BorderPane {
         banner.visibleProperty().bind(model.problemsProperty().isNotEmpty());
         banner.managedProperty().bind(banner.visibleProperty());
         Runnable restyle = () -> {
-            boolean fatal = !model.loadedProperty().get() || model.problemsProperty().get().contains(": error: ");
-            heading.setText(fatal ? "The project cannot be loaded" : "Warnings in the project files");
+            boolean broken = model.problemsProperty().get().contains(": error: ");
+            boolean fatal = !model.loadedProperty().get() || broken;
+            heading.setText(!model.loadedProperty().get() ? "The project cannot be loaded"
+                    : broken ? "The edited project files have errors: fix them, then Reload (what runs keeps running)"
+                    : "Warnings in the project files");
             banner.getStyleClass().removeAll("error", "warning");
             banner.getStyleClass().add(fatal ? "error" : "warning");
         };

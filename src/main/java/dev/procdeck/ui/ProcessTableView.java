@@ -39,11 +39,11 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         setPlaceholder(new Label("No process types"));
         getColumns().addAll(nameColumn(), stateColumn(), scaleColumn(), commandColumn(),
-                textColumn("PID", 64, DeckRow::pidProperty), textColumn("Port", 80, DeckRow::portsProperty),
-                textColumn("Uptime", 72, DeckRow::uptimeProperty),
-                textColumn("Restarts", 64, r -> r.restartsProperty().asString()),
-                textColumn("Last exit", 110, DeckRow::lastExitProperty),
-                textColumn("CPU", 64, DeckRow::cpuProperty), textColumn("Memory", 80, DeckRow::memoryProperty),
+                textColumn("PID", 56, 48, DeckRow::pidProperty), textColumn("Port", 86, 56, DeckRow::portsProperty),
+                textColumn("Uptime", 64, 48, DeckRow::uptimeProperty),
+                textColumn("Restarts", 64, 40, r -> r.restartsProperty().asString()),
+                textColumn("Last exit", 110, 40, DeckRow::lastExitProperty),
+                textColumn("CPU", 60, 56, DeckRow::cpuProperty), textColumn("Memory", 84, 78, DeckRow::memoryProperty),
                 actionsColumn());
         model.types().addListener((ListChangeListener<TypeRow>) c -> rebuild());
         rebuild();
@@ -80,6 +80,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
     private TreeTableColumn<DeckRow, String> nameColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Process");
         col.setPrefWidth(140);
+        col.setMinWidth(112);
         col.setCellValueFactory(c -> c.getValue().getValue().nameProperty());
         col.setCellFactory(c -> new TreeTableCell<>() {
             @Override
@@ -106,6 +107,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
     private TreeTableColumn<DeckRow, String> stateColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("State");
         col.setPrefWidth(170);
+        col.setMinWidth(100);
         col.setCellValueFactory(c -> c.getValue().getValue().stateProperty());
         col.setCellFactory(c -> new TreeTableCell<>() {
             private final Label badge = new Label();
@@ -136,7 +138,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
     private TreeTableColumn<DeckRow, Number> scaleColumn() {
         TreeTableColumn<DeckRow, Number> col = new TreeTableColumn<>("Scale");
         col.setPrefWidth(200);
-        col.setMinWidth(170);
+        col.setMinWidth(150);
         col.setCellValueFactory(c -> c.getValue().getValue() instanceof TypeRow t ? t.scaleProperty() : null);
         col.setCellFactory(c -> new TreeTableCell<>() {
             private TypeRow bound;
@@ -154,6 +156,8 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                 slider.setMinorTickCount(4);
                 slider.setSnapToTicks(true);
                 slider.setBlockIncrement(1);
+                slider.setMinWidth(50);
+                HBox.setHgrow(slider, javafx.scene.layout.Priority.ALWAYS);
                 box.setAlignment(Pos.CENTER_LEFT);
             }
 
@@ -223,6 +227,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
     private TreeTableColumn<DeckRow, String> commandColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Command");
         col.setPrefWidth(180);
+        col.setMinWidth(70);
         col.setCellValueFactory(c -> c.getValue().getValue() instanceof TypeRow t ? t.commandProperty() : null);
         col.setCellFactory(c -> new TreeTableCell<>() {
             @Override
@@ -237,10 +242,11 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         return col;
     }
 
-    private TreeTableColumn<DeckRow, String> textColumn(String title, double width,
+    private TreeTableColumn<DeckRow, String> textColumn(String title, double width, double minWidth,
                                                         Function<DeckRow, ObservableValue<String>> value) {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>(title);
         col.setPrefWidth(width);
+        col.setMinWidth(minWidth);
         col.setCellValueFactory(c -> value.apply(c.getValue().getValue()));
         return col;
     }
