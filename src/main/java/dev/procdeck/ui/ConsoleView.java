@@ -93,28 +93,8 @@ public final class ConsoleView extends BorderPane {
     }
 
     private HBox filterBar() {
-        typeChoice.setTitle("Types");
-        typeChoice.setShowCheckedCount(true);
-        typeChoice.setId("typeFilter");
-        Bindings.bindContent(typeChoice, model.types(), syncing -> syncingChoices = syncing);
-        typeChoice.getCheckModel().getCheckedItems().addListener((ListChangeListener<String>) c -> {
-            if (!syncingChoices) {
-                Set<String> hidden = new HashSet<>(model.types());
-                hidden.removeAll(typeChoice.getCheckModel().getCheckedItems());
-                model.setHiddenTypes(hidden);
-            }
-        });
-        instanceChoice.setTitle("Instances");
-        instanceChoice.setShowCheckedCount(true);
-        instanceChoice.setId("instanceFilter");
-        Bindings.bindContent(instanceChoice, model.instances(), syncing -> syncingChoices = syncing);
-        instanceChoice.getCheckModel().getCheckedItems().addListener((ListChangeListener<String>) c -> {
-            if (!syncingChoices) {
-                Set<String> hidden = new HashSet<>(model.instances());
-                hidden.removeAll(instanceChoice.getCheckModel().getCheckedItems());
-                model.setHiddenInstances(hidden);
-            }
-        });
+        setUpChoice(typeChoice, "Types", "typeFilter", model.types(), model::setHiddenTypes);
+        setUpChoice(instanceChoice, "Instances", "instanceFilter", model.instances(), model::setHiddenInstances);
         model.filterProperty().addListener((o, a, f) -> {
             syncingChoices = true;
             try {
@@ -216,6 +196,22 @@ public final class ConsoleView extends BorderPane {
         bar.setPadding(new Insets(4, 6, 4, 6));
         bar.getStyleClass().add("console-bar");
         return bar;
+    }
+
+    /** A checkable list of names where checked means shown; unchecking hides through {@code setHidden}. */
+    private void setUpChoice(CheckComboBox<String> box, String title, String id,
+                             javafx.collections.ObservableList<String> names, java.util.function.Consumer<Set<String>> setHidden) {
+        box.setTitle(title);
+        box.setShowCheckedCount(true);
+        box.setId(id);
+        Bindings.bindContent(box, names, syncing -> syncingChoices = syncing);
+        box.getCheckModel().getCheckedItems().addListener((ListChangeListener<String>) c -> {
+            if (!syncingChoices) {
+                Set<String> hidden = new HashSet<>(names);
+                hidden.removeAll(box.getCheckModel().getCheckedItems());
+                setHidden.accept(hidden);
+            }
+        });
     }
 
     private static ToggleButton streamToggle(String text, String tip) {

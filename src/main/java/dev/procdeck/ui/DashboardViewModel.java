@@ -430,35 +430,27 @@ public final class DashboardViewModel {
     }
 
     public void start(DeckRow row) {
-        if (supervisor == null) {
-            return;
-        }
-        if (row instanceof TypeRow t) {
-            supervisor.startType(t.typeName());
-        } else if (row instanceof InstanceRow i) {
-            supervisor.startInstance(i.id());
-        }
+        act(row, Supervisor::startType, Supervisor::startInstance);
     }
 
     public void stop(DeckRow row) {
-        if (supervisor == null) {
-            return;
-        }
-        if (row instanceof TypeRow t) {
-            supervisor.stopType(t.typeName());
-        } else if (row instanceof InstanceRow i) {
-            supervisor.stopInstance(i.id());
-        }
+        act(row, Supervisor::stopType, Supervisor::stopInstance);
     }
 
     public void restart(DeckRow row) {
+        act(row, Supervisor::restartType, Supervisor::restartInstance);
+    }
+
+    /** A row's action: on every instance of a type row, or on the one instance of an instance row. */
+    private void act(DeckRow row, java.util.function.BiConsumer<Supervisor, String> onType,
+                     java.util.function.BiConsumer<Supervisor, InstanceId> onInstance) {
         if (supervisor == null) {
             return;
         }
         if (row instanceof TypeRow t) {
-            supervisor.restartType(t.typeName());
+            onType.accept(supervisor, t.typeName());
         } else if (row instanceof InstanceRow i) {
-            supervisor.restartInstance(i.id());
+            onInstance.accept(supervisor, i.id());
         }
     }
 
