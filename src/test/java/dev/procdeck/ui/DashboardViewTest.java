@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.prefs.Preferences;
 import java.util.stream.Collectors;
-import javafx.animation.Timeline;
 import javafx.application.Platform;
 import javafx.scene.Node;
 import javafx.scene.Scene;
@@ -46,7 +45,7 @@ class DashboardViewTest {
     private ExecutorService io;
     private DashboardViewModel model;
     private DashboardView view;
-    private Timeline pulse;
+    private AutoCloseable pulse;
 
     @Start
     void start(Stage stage) throws Exception {
@@ -67,7 +66,7 @@ class DashboardViewTest {
     @AfterEach
     void tearDown() throws Exception {
         model.shutdown().get(20, TimeUnit.SECONDS);
-        Platform.runLater(pulse::stop);
+        pulse.close();
         io.shutdown();
         prefs.removeNode();
         Await.until(WAIT, () -> probe.livePids().isEmpty(), () -> "no process left, but " + probe.livePids());
