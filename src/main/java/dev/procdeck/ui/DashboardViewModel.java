@@ -327,7 +327,7 @@ public final class DashboardViewModel {
         }
         supervisor = new Supervisor(p, SupervisorSettings.defaults(base).withReaderNice(READER_NICE), launcher, bus,
                 clock, parentEnv);
-        supervisor.addListener(new Bridge());
+        supervisor.addListener(new Bridge(supervisor));
         if (session != null) {
             supervisor.setGroupListener(session);
         }
@@ -586,11 +586,25 @@ public final class DashboardViewModel {
         });
     }
 
-    /** Receives supervisor events on the supervisor thread and queues them for the next pulse. */
+    /**
+     * Receives supervisor events on the supervisor thread and queues them for the next pulse. Events of a
+     * supervisor that is no longer the current one (the previous project, stopping) are dropped when applied,
+     * so they never touch the rows of the project opened since.
+     */
     private final class Bridge implements SupervisorListener {
+        private final Supervisor owner;
+
+        Bridge(Supervisor owner) {
+            this.owner = owner;
+        }
+
         private void queue(Runnable r) {
             synchronized (pendingEvents) {
-                pendingEvents.add(r);
+                pendingEvents.add(() -> {
+                    if (supervisor == owner) {
+                        r.run();
+                    }
+                });
             }
         }
 
