@@ -23,6 +23,8 @@ public final class DashboardApp extends Application {
     /** How often queued lines and events reach the screen. */
     static final Duration PULSE = Duration.millis(100);
 
+    private static final java.util.logging.Logger QUIET_JAVAFX_LOGGER = java.util.logging.Logger.getLogger("javafx");
+
     private ExecutorService io;
     private DashboardViewModel model;
     private AutoCloseable pulse;
@@ -30,6 +32,8 @@ public final class DashboardApp extends Application {
 
     /** Opens the dashboard; returns the process exit code. */
     public static int open(String[] args) {
+        // JavaFX warns that it runs from the class path, which is how the fat jar ships it on purpose.
+        QUIET_JAVAFX_LOGGER.setLevel(java.util.logging.Level.SEVERE);
         try {
             Application.launch(DashboardApp.class, args);
             return 0;
