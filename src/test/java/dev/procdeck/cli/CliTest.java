@@ -118,8 +118,9 @@ class CliTest {
         assertThat(r.out()).contains("long.1 stopped");
     }
 
-    @Test
-    void sigtermStopsEveryProcessTreeGracefully() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"TERM", "INT", "HUP"})
+    void aSignalStopsEveryProcessTreeGracefully(String signal) throws Exception {
         procfile("tree: sh -c 'sleep 1000 & wait' & (sleep 1000 &); echo up; wait\nweb: echo up; exec sleep 1000\n");
         Process p = launch("start", "--no-timestamp");
         StringBuilder out = new StringBuilder();
@@ -142,11 +143,11 @@ class CliTest {
             }
         }, () -> "both up: " + out);
         Await.until(Duration.ofSeconds(10), () -> probe.livePids().size() >= 6, () -> "tree: " + probe.livePids());
-        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+        new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         reader.join(5000);
         assertThat(p.exitValue()).isZero();
-        assertThat(out.toString()).contains("SIGTERM received, stopping all processes").contains("tree.1 stopped")
+        assertThat(out.toString()).contains("SIG" + signal + " received, stopping all processes").contains("tree.1 stopped")
                 .contains("web.1 stopped");
         Await.until(Duration.ofSeconds(5), () -> probe.livePids().isEmpty(), () -> "orphans: " + probe.livePids());
     }

@@ -66,6 +66,18 @@ class DashboardViewModelTest {
     }
 
     @Test
+    void closingTheDashboardStopsWholeTreesIncludingDoubleForkedGrandchildren() throws Exception {
+        dev.procdeck.testing.ProcessProbe probe = new dev.procdeck.testing.ProcessProbe();
+        Path p = project("tree", "tree: sh -c 'sleep 1000 & wait' & (sleep 1000 &); exec sleep 1000\n");
+        Files.writeString(p.resolve(".env"), probe.name + "=" + probe.value + "\n");
+        model.openProject(p).get();
+        model.startAll();
+        Await.until(Duration.ofSeconds(15), () -> probe.livePids().size() >= 4, () -> "tree: " + probe.livePids());
+        model.shutdown().get(20, TimeUnit.SECONDS);
+        Await.until(Duration.ofSeconds(10), () -> probe.livePids().isEmpty(), () -> "left: " + probe.livePids());
+    }
+
+    @Test
     void eventsOfThePreviousProjectNeverReachTheNewOne() throws Exception {
         model.openProject(project("a", "web: exec sleep 1000\n")).get();
         model.scale("web", 3);
