@@ -33,6 +33,8 @@ public final class ConsolePrinter implements LogListener {
     private long cachedSecond = Long.MIN_VALUE;
     private byte[] cachedTime;
     private byte[] buffer = new byte[64 * 1024];
+    private Runnable onBrokenOutput = () -> { };
+    private boolean outputBroken;
     private int length;
 
     /**
@@ -49,8 +51,16 @@ public final class ConsolePrinter implements LogListener {
         this.nameWidth = Math.max(nameWidth, SYSTEM_NAME.length());
     }
 
+    /** Called once when the output can no longer be written (the reader of a pipe has gone). */
+    public void setOnBrokenOutput(Runnable action) {
+        this.onBrokenOutput = action;
+    }
+
     @Override
     public void onLines(List<LogLine> lines) {
+        if (outputBroken) {
+            return;
+        }
         length = 0;
         for (LogLine line : lines) {
             appendLine(line);
@@ -59,7 +69,11 @@ public final class ConsolePrinter implements LogListener {
             out.write(buffer, 0, length);
             out.flush();
         } catch (IOException e) {
-            // stdout closed (a pipe to `head`, say): keep supervising, there is nobody to tell.
+            // stdout closed (a pipe to `head`, say): like a SIGPIPE, it ends the run, gracefully.
+            if (!outputBroken) {
+                outputBroken = true;
+                onBrokenOutput.run();
+            }
         }
         if (buffer.length > 1024 * 1024) {
             buffer = new byte[64 * 1024];

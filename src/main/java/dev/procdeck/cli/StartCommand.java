@@ -111,8 +111,9 @@ public final class StartCommand implements Callable<Integer> {
             }
         }
         LogBus bus = new LogBus(Clock.systemDefaultZone());
-        bus.addListener(new ConsolePrinter(new FileOutputStream(FileDescriptor.out), useColour, !noTimestamp,
-                ZoneId.systemDefault(), typeIndex, width));
+        ConsolePrinter printer = new ConsolePrinter(new FileOutputStream(FileDescriptor.out), useColour, !noTimestamp,
+                ZoneId.systemDefault(), typeIndex, width);
+        bus.addListener(printer);
         Supervisor supervisor = new Supervisor(p, settings, new PosixProcessLauncher(), bus,
                 Clock.systemDefaultZone(), parentEnv);
         Session session = openSession(p, settings, bus);
@@ -127,6 +128,8 @@ public final class StartCommand implements Callable<Integer> {
                 supervisor.stopAll().whenComplete((v, e) -> result.complete(null));
             }
         };
+        // Called under the LogBus lock: hand the stop to another thread.
+        printer.setOnBrokenOutput(() -> new Thread(stopAll, "procdeck-stdout-closed").start());
         ExitTracker tracker = new ExitTracker(exitOnCrash, stopAll);
         supervisor.addListener(tracker);
         Signals.handle("INT", () -> {

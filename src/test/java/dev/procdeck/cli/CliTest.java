@@ -195,6 +195,22 @@ class CliTest {
     }
 
     @Test
+    void aClosedStdoutEndsTheRunGracefullyLikeSigpipe() throws Exception {
+        procfile("chatty: while true; do echo tick; sleep 0.01; done\n");
+        Process p = launch("start", "--no-timestamp");
+        java.io.InputStream out = p.getInputStream();
+        Await.until(Duration.ofSeconds(20), () -> {
+            try {
+                return out.available() > 0;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, "output");
+        out.close();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("procdeck ends when nobody reads its output").isTrue();
+    }
+
+    @Test
     void colourCodesArePassedOrStrippedButHijackingSequencesNever() throws Exception {
         procfile("c: printf '\\033[31mred\\033[0m \\033]0;title\\007\\033[2Jdone\\n'\n");
         Result plain = run("start", "--restart", "never", "--no-timestamp", "--no-color");
