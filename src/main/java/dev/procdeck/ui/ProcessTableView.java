@@ -39,7 +39,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         setPlaceholder(new Label("No process types"));
         getColumns().addAll(nameColumn(), stateColumn(), scaleColumn(), commandColumn(),
-                textColumn("PID", 56, 48, DeckRow::pidProperty), textColumn("Port", 86, 56, DeckRow::portsProperty),
+                textColumn("PID", 56, 48, DeckRow::pidProperty), textColumn("Port", 100, 56, DeckRow::portsProperty),
                 textColumn("Uptime", 64, 48, DeckRow::uptimeProperty),
                 textColumn("Restarts", 64, 40, r -> r.restartsProperty().asString()),
                 textColumn("Last exit", 110, 40, DeckRow::lastExitProperty),
@@ -106,7 +106,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
     private TreeTableColumn<DeckRow, String> stateColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("State");
-        col.setPrefWidth(170);
+        col.setPrefWidth(200);
         col.setMinWidth(100);
         col.setCellValueFactory(c -> c.getValue().getValue().stateProperty());
         col.setCellFactory(c -> new TreeTableCell<>() {
@@ -226,7 +226,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
     private TreeTableColumn<DeckRow, String> commandColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Command");
-        col.setPrefWidth(180);
+        col.setPrefWidth(150);
         col.setMinWidth(70);
         col.setCellValueFactory(c -> c.getValue().getValue() instanceof TypeRow t ? t.commandProperty() : null);
         col.setCellFactory(c -> new TreeTableCell<>() {
