@@ -186,6 +186,7 @@ public final class StartCommand implements Callable<Integer> {
             }
             Session session = Session.open(p.root(), settings.stopTimeout());
             bus.addListener(session.log());
+            bus.event(LogLine.PROCDECK, "every line is also written to " + p.root().relativize(session.dir()) + "/");
             return session;
         } catch (java.io.IOException | RuntimeException e) {
             bus.event(LogLine.PROCDECK, "no session log or watchdog (" + e.getMessage() + ")");

@@ -314,6 +314,7 @@ public final class DashboardViewModel {
         session = loaded.session();
         if (session != null) {
             bus.addListener(session.log());
+            bus.event(LogLine.PROCDECK, "every line is also written to " + p.root().relativize(session.dir()) + "/");
         }
         if (loaded.sessionNote() != null) {
             bus.event(LogLine.PROCDECK, loaded.sessionNote());
