@@ -116,7 +116,8 @@ public final class DashboardViewModel {
         });
         crashNotifications.addListener((o, a, on) -> io.execute(() -> workspace.setCrashNotifications(on)));
         io.execute(() -> {
-            List<Path> recent = workspace.recentProjects();
+            // Folders that have gone since (temporary checkouts, say) are not offered.
+            List<Path> recent = workspace.recentProjects().stream().filter(java.nio.file.Files::isDirectory).toList();
             boolean notify = workspace.crashNotifications();
             fx.execute(() -> {
                 recentProjects.setAll(recent);
