@@ -93,7 +93,7 @@ public final class ConsolePrinter implements LogListener {
         }
         boolean system = line.stream() == LogStream.SYSTEM;
         append(prefix(system ? SYSTEM_NAME : line.instance(), system ? null : line.type()));
-        String text = colour ? line.text() : AnsiText.stripColours(line.text());
+        String text = colour ? line.text() : AnsiText.stripColours(line);
         append(text.getBytes(StandardCharsets.UTF_8));
         if (colour && text.indexOf('\u001b') >= 0) {
             append(RESET);

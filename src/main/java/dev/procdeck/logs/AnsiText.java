@@ -47,6 +47,11 @@ public final class AnsiText {
         return sanitized.indexOf(ESC) < 0 ? sanitized : clean(sanitized, false);
     }
 
+    /** The text of a line without colour codes. */
+    public static String stripColours(LogLine line) {
+        return line.plain() ? line.text() : stripColours(line.text());
+    }
+
     /** Splits into styled runs; non-SGR sequences are dropped. Styles carry over between runs. */
     public static List<Run> parse(String text, AnsiStyle initial) {
         List<Run> runs = new ArrayList<>();

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Turns a child's byte stream into lines: one output line per child line, never merged with another
@@ -19,11 +18,22 @@ public final class LineSplitter {
     public static final String CONTINUED = " [\u2026continued]";
 
     private final int maxLineBytes;
-    private final Consumer<List<String>> sink;
+    /** Receives the lines of one read; {@code clean} when none holds a control character or escape sequence. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(List<String> lines, boolean clean);
+    }
+
+    private final Sink sink;
     private byte[] pending = new byte[256];
     private int pendingLength;
+    // Whether the line being assembled has a byte that may need sanitising (a control, DEL or any non-ASCII
+    // byte, which could encode a C1 control). Found while scanning for newlines anyway, it spares the common
+    // all-printable line a second pass over its characters.
+    private boolean lineSuspect;
+    private boolean batchSuspect;
 
-    public LineSplitter(int maxLineBytes, Consumer<List<String>> sink) {
+    public LineSplitter(int maxLineBytes, Sink sink) {
         if (maxLineBytes < 8) {
             throw new IllegalArgumentException("maxLineBytes too small: " + maxLineBytes);
         }
@@ -44,31 +54,40 @@ public final class LineSplitter {
     /** Splits {@code len} bytes; complete lines are delivered, the rest waits for more bytes. */
     public void feed(byte[] bytes, int off, int len) {
         List<String> lines = new ArrayList<>();
+        batchSuspect = false;
         int end = off + len;
         int start = off;
         for (int i = off; i < end; i++) {
-            if (bytes[i] == '\n') {
-                if (pendingLength == 0) {
-                    int lineEnd = i;
-                    while (lineEnd - start > maxLineBytes) {
-                        int cut = utf8Boundary(bytes, start, start + maxLineBytes);
-                        lines.add(decode(bytes, start, cut) + CONTINUED);
-                        start = cut;
-                    }
-                    lines.add(decode(bytes, start, stripCr(bytes, start, lineEnd)));
-                } else {
-                    append(bytes, start, i - start, lines);
-                    lines.add(decode(pending, 0, stripCr(pending, 0, pendingLength)));
-                    pendingLength = 0;
+            byte b = bytes[i];
+            if (b != '\n') {
+                // Signed bytes: everything from 0x80 up is negative, hence "below 0x20" too.
+                if (b < 0x20 ? b != '\t' && !(b == '\r' && i + 1 < end && bytes[i + 1] == '\n') : b == 0x7f) {
+                    lineSuspect = true;
                 }
-                start = i + 1;
+                continue;
             }
+            batchSuspect |= lineSuspect;
+            lineSuspect = false;
+            if (pendingLength == 0) {
+                int lineEnd = i;
+                while (lineEnd - start > maxLineBytes) {
+                    int cut = utf8Boundary(bytes, start, start + maxLineBytes);
+                    lines.add(decode(bytes, start, cut) + CONTINUED);
+                    start = cut;
+                }
+                lines.add(decode(bytes, start, stripCr(bytes, start, lineEnd)));
+            } else {
+                append(bytes, start, i - start, lines);
+                lines.add(decode(pending, 0, stripCr(pending, 0, pendingLength)));
+                pendingLength = 0;
+            }
+            start = i + 1;
         }
         if (start < end) {
             append(bytes, start, end - start, lines);
         }
         if (!lines.isEmpty()) {
-            sink.accept(lines);
+            sink.accept(lines, !batchSuspect);
         }
     }
 
@@ -77,12 +96,15 @@ public final class LineSplitter {
         if (pendingLength > 0) {
             String last = decode(pending, 0, stripCr(pending, 0, pendingLength));
             pendingLength = 0;
-            sink.accept(List.of(last));
+            boolean clean = !lineSuspect;
+            lineSuspect = false;
+            sink.accept(List.of(last), clean);
         }
     }
 
     private void append(byte[] bytes, int off, int len, List<String> lines) {
         while (pendingLength + len > maxLineBytes) {
+            batchSuspect |= lineSuspect;
             int room = maxLineBytes - pendingLength;
             ensureCapacity(maxLineBytes);
             System.arraycopy(bytes, off, pending, pendingLength, room);

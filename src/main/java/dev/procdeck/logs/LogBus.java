@@ -27,14 +27,22 @@ public final class LogBus {
     }
 
     /** Publishes lines read from one instance's stream; one call per read, so a batch keeps one timestamp. */
-    public synchronized void publish(String instance, LogStream stream, List<String> texts) {
+    public void publish(String instance, LogStream stream, List<String> texts) {
+        publish(instance, stream, texts, false);
+    }
+
+    /**
+     * @param plain true if the caller knows that no text has an escape sequence (saves every consumer a search)
+     */
+    public synchronized void publish(String instance, LogStream stream, List<String> texts, boolean plain) {
         if (texts.isEmpty()) {
             return;
         }
         var now = clock.instant();
         List<LogLine> batch = new ArrayList<>(texts.size());
         for (String text : texts) {
-            batch.add(new LogLine(nextSequence++, now, instance, stream, text));
+            batch.add(plain ? new LogLine(nextSequence++, now, instance, stream, text, true)
+                    : new LogLine(nextSequence++, now, instance, stream, text));
         }
         deliver(batch);
     }

@@ -90,7 +90,7 @@ public final class LogFilter {
         if (!hiddenTypes.isEmpty() && hiddenTypes.contains(line.type())) {
             return false;
         }
-        return pattern == null || pattern.matcher(AnsiText.stripColours(line.text())).find();
+        return pattern == null || pattern.matcher(AnsiText.stripColours(line)).find();
     }
 
     /** Start/end pairs of query matches in a plain (colour-free) text, for highlighting. */

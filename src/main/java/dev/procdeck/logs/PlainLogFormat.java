@@ -24,7 +24,7 @@ public final class PlainLogFormat {
         } else {
             sb.append(line.instance()).append(line.stream() == LogStream.STDERR ? " ! " : " | ");
         }
-        sb.append(AnsiText.stripColours(line.text()));
+        sb.append(AnsiText.stripColours(line));
         return sb.toString();
     }
 }

@@ -118,7 +118,7 @@ public final class SessionLog implements LogListener, AutoCloseable {
                 cachedTime = TIME.format(line.time().atZone(zone)).getBytes(StandardCharsets.US_ASCII);
             }
             byte[] prefix = prefix(line);
-            byte[] text = AnsiText.stripColours(line.text()).getBytes(StandardCharsets.UTF_8);
+            byte[] text = AnsiText.stripColours(line).getBytes(StandardCharsets.UTF_8);
             int size = cachedTime.length + prefix.length + text.length + 1;
             if (written + length + size > maxFileBytes && written + length > 0) {
                 drain();

@@ -390,7 +390,11 @@ public final class Supervisor implements AutoCloseable {
             if (settings.readerNice() != 0) {
                 PosixSignals.niceCurrentThread(settings.readerNice());
             }
-            LineSplitter splitter = new LineSplitter(settings.maxLineBytes(), lines -> {
+            LineSplitter splitter = new LineSplitter(settings.maxLineBytes(), (lines, clean) -> {
+                if (clean) {
+                    bus.publish(instance, stream, lines, true);
+                    return;
+                }
                 List<String> safe = new ArrayList<>(lines.size());
                 for (String line : lines) {
                     safe.add(AnsiText.keepColours(line));

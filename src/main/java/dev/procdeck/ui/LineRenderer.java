@@ -51,7 +51,7 @@ final class LineRenderer {
             segs.add(new StyledSegment<>(" │ ", TIME_STYLE));
         }
         if (line.stream() == LogStream.SYSTEM) {
-            addWithMatches(segs, AnsiText.stripColours(line.text()), SYSTEM_STYLE, filter);
+            addWithMatches(segs, AnsiText.stripColours(line), SYSTEM_STYLE, filter);
             return segs;
         }
         for (AnsiText.Run run : AnsiText.parse(line.text(), AnsiStyle.DEFAULT)) {

@@ -12,7 +12,7 @@ class LineSplitterTest {
     private final List<String> lines = new ArrayList<>();
 
     private void pump(int max, byte[] bytes) throws Exception {
-        new LineSplitter(max, lines::addAll).pump(new ByteArrayInputStream(bytes));
+        new LineSplitter(max, (l, clean) -> lines.addAll(l)).pump(new ByteArrayInputStream(bytes));
     }
 
     @Test
@@ -23,7 +23,7 @@ class LineSplitterTest {
 
     @Test
     void linesSpanningReadsAreJoined() {
-        LineSplitter s = new LineSplitter(1024, lines::addAll);
+        LineSplitter s = new LineSplitter(1024, (l, clean) -> lines.addAll(l));
         byte[] a = "hel".getBytes(StandardCharsets.UTF_8);
         byte[] b = "lo\nwor".getBytes(StandardCharsets.UTF_8);
         s.feed(a, 0, a.length);
@@ -31,6 +31,20 @@ class LineSplitterTest {
         assertThat(lines).containsExactly("hello");
         s.finish();
         assertThat(lines).containsExactly("hello", "wor");
+    }
+
+    @Test
+    void printableBatchesAreMarkedCleanAndOthersNot() {
+        List<Boolean> flags = new ArrayList<>();
+        LineSplitter s = new LineSplitter(1024, (l, clean) -> flags.add(clean));
+        byte[] plain = "GET / 200\tok\r\n".getBytes(StandardCharsets.UTF_8);
+        byte[] coloured = "\u001b[31mred\u001b[0m\n".getBytes(StandardCharsets.UTF_8);
+        byte[] accent = "caf\u00e9\n".getBytes(StandardCharsets.UTF_8);
+        s.feed(plain, 0, plain.length);
+        s.feed(coloured, 0, coloured.length);
+        s.feed(accent, 0, accent.length);
+        s.feed(plain, 0, plain.length);
+        assertThat(flags).containsExactly(true, false, false, true);
     }
 
     @Test
@@ -49,7 +63,7 @@ class LineSplitterTest {
 
     @Test
     void overlongLinesArrivingInPiecesAreCutToo() {
-        LineSplitter s = new LineSplitter(10, lines::addAll);
+        LineSplitter s = new LineSplitter(10, (l, clean) -> lines.addAll(l));
         for (int i = 0; i < 5; i++) {
             s.feed("abcdefg".getBytes(StandardCharsets.UTF_8), 0, 7);
         }
