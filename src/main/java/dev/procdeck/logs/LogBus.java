@@ -53,7 +53,7 @@ public final class LogBus {
     }
 
     private void deliver(List<LogLine> batch) {
-        List<LogLine> view = List.copyOf(batch);
+        List<LogLine> view = java.util.Collections.unmodifiableList(batch);
         for (LogListener listener : listeners) {
             try {
                 listener.onLines(view);

@@ -18,13 +18,15 @@ public final class PlainLogFormat {
     public String format(LogLine line) {
         StringBuilder sb = new StringBuilder(line.text().length() + 40);
         time.formatTo(line.time(), sb);
-        sb.append(' ');
-        if (line.stream() == LogStream.SYSTEM) {
-            sb.append("system | ");
-        } else {
-            sb.append(line.instance()).append(line.stream() == LogStream.STDERR ? " ! " : " | ");
-        }
-        sb.append(AnsiText.stripColours(line));
+        sb.append(' ').append(source(line)).append(AnsiText.stripColours(line));
         return sb.toString();
+    }
+
+    /** What stands between the time and the text: {@code "web.1 | "}, {@code "web.1 ! "} or {@code "system | "}. */
+    public static String source(LogLine line) {
+        if (line.stream() == LogStream.SYSTEM) {
+            return "system | ";
+        }
+        return line.instance() + (line.stream() == LogStream.STDERR ? " ! " : " | ");
     }
 }

@@ -4,6 +4,7 @@ import dev.procdeck.logs.AnsiText;
 import dev.procdeck.logs.LogLine;
 import dev.procdeck.logs.LogListener;
 import dev.procdeck.logs.LogStream;
+import dev.procdeck.logs.PlainLogFormat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +24,8 @@ import java.util.stream.Stream;
 /**
  * Every line of the session, on disk, so that the console's line cap never loses anything. Files are
  * {@code output-0001.log}, {@code output-0002.log}... of at most {@code maxFileBytes}; beyond {@code maxFiles}
- * the oldest file of the session is deleted (a bound for runaway output). Lines are formatted like
- * {@link dev.procdeck.logs.PlainLogFormat} with a date.
+ * the oldest file of the session is deleted (a bound for runaway output). Lines have the shape of
+ * {@link PlainLogFormat} with a date, assembled from cached bytes.
  *
  * <p>A writer thread of its own takes batches from a bounded queue: the producers (under the LogBus lock) only
  * enqueue, and when the disk falls behind they wait instead of lines being dropped.
@@ -39,9 +40,7 @@ public final class SessionLog implements LogListener, AutoCloseable {
     private final ZoneId zone = ZoneId.systemDefault();
     private final BlockingQueue<List<LogLine>> queue = new ArrayBlockingQueue<>(256);
     private final Thread writer;
-    private static final byte[] SYSTEM_PREFIX = "system | ".getBytes(StandardCharsets.US_ASCII);
     private final Map<String, byte[]> prefixes = new HashMap<>();
-    private final Map<String, byte[]> stderrPrefixes = new HashMap<>();
     private String lastInstance;
     private LogStream lastStream;
     private byte[] lastPrefix;
@@ -153,16 +152,11 @@ public final class SessionLog implements LogListener, AutoCloseable {
     }
 
     private byte[] prefix(LogLine line) {
-        if (line.stream() == LogStream.SYSTEM) {
-            return SYSTEM_PREFIX;
-        }
         // Consecutive lines mostly come from the same instance and stream (one batch is one read of one pipe).
         if (line.instance() == lastInstance && line.stream() == lastStream) {
             return lastPrefix;
         }
-        Map<String, byte[]> map = line.stream() == LogStream.STDERR ? stderrPrefixes : prefixes;
-        lastPrefix = map.computeIfAbsent(line.instance(), i -> (i + (line.stream() == LogStream.STDERR ? " ! " : " | "))
-                .getBytes(StandardCharsets.UTF_8));
+        lastPrefix = prefixes.computeIfAbsent(PlainLogFormat.source(line), k -> k.getBytes(StandardCharsets.UTF_8));
         lastInstance = line.instance();
         lastStream = line.stream();
         return lastPrefix;

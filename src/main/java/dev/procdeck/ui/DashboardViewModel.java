@@ -187,18 +187,16 @@ public final class DashboardViewModel {
 
     /** Loads a folder (or the folder of a Procfile); stops the processes of the previous project first. */
     public CompletableFuture<Void> openProject(Path folderOrProcfile) {
-        Path folder = java.nio.file.Files.isRegularFile(folderOrProcfile)
-                ? folderOrProcfile.toAbsolutePath().getParent() : folderOrProcfile.toAbsolutePath().normalize();
         Supervisor previous = supervisor;
         Session previousSession = session;
         supervisor = null;
         session = null;
-        if (watcher != null) {
-            watcher.close();
-            watcher = null;
-        }
         CompletableFuture<Void> done = new CompletableFuture<>();
+        // Everything that touches the file system happens on the io executor, which alone owns the watcher.
         io.execute(() -> {
+            Path folder = java.nio.file.Files.isRegularFile(folderOrProcfile)
+                    ? folderOrProcfile.toAbsolutePath().getParent() : folderOrProcfile.toAbsolutePath().normalize();
+            stopWatching();
             if (previous != null) {
                 previous.close();
             }
@@ -206,6 +204,7 @@ public final class DashboardViewModel {
                 previousSession.close();
             }
             LoadResult result = load(folder, true);
+            watch(folder);
             fx.execute(() -> {
                 try {
                     applyLoaded(folder, result, true);
@@ -284,7 +283,6 @@ public final class DashboardViewModel {
             startOnOpen.set(result.startOnOpen());
             recentProjects.remove(folder);
             recentProjects.add(0, folder);
-            watch(folder);
         }
         List<ParseProblem> errors = result.problems().stream().filter(ParseProblem::isError).toList();
         problems.set(result.problems().stream().map(ParseProblem::toString).collect(Collectors.joining("\n")));
@@ -389,6 +387,15 @@ public final class DashboardViewModel {
         onTypesChanged.accept(index);
     }
 
+    /** On the io executor. */
+    private void stopWatching() {
+        if (watcher != null) {
+            watcher.close();
+            watcher = null;
+        }
+    }
+
+    /** On the io executor. */
     private void watch(Path folder) {
         try {
             watcher = new ProjectWatcher(folder, Set.of("Procfile", ".env"), () -> fx.execute(this::reload));
@@ -458,15 +465,13 @@ public final class DashboardViewModel {
 
     /** Stops every process gracefully and releases the supervisor; completes when nothing runs. */
     public CompletableFuture<Void> shutdown() {
-        if (watcher != null) {
-            watcher.close();
-        }
         Supervisor s = supervisor;
         Session sess = session;
-        if (s == null) {
-            return CompletableFuture.completedFuture(null);
-        }
         return CompletableFuture.runAsync(() -> {
+            stopWatching();
+            if (s == null) {
+                return;
+            }
             s.close();
             if (sess != null) {
                 sess.close();

@@ -52,6 +52,11 @@ class SupervisorProcessTest {
         return SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofSeconds(2));
     }
 
+    /** Fixtures that run to completion: no restarts. */
+    private static SupervisorSettings runOnce() {
+        return settings().withDefaultPolicy(RestartPolicy.of(RestartPolicy.Mode.NEVER));
+    }
+
     private List<String> texts(String instance, LogStream stream) {
         synchronized (lines) {
             return lines.stream().filter(l -> l.instance().equals(instance) && l.stream() == stream)
@@ -129,7 +134,7 @@ class SupervisorProcessTest {
     @Test
     void lastLinesComeBeforeTheExitEventEvenWithoutFinalNewline() throws Exception {
         supervisor("once: printf 'a\\nb\\nno-newline'; exit 2\n",
-                settings().withDefaultPolicy(RestartPolicy.of(RestartPolicy.Mode.NEVER)));
+                runOnce());
         supervisor.start(Map.of("once", 1)).get();
         awaitState("once.1", InstanceState.CRASHED);
         List<LogLine> mine;
@@ -172,7 +177,7 @@ class SupervisorProcessTest {
     @Test
     void leftoversOfAnExitedLeaderAreStoppedToo() throws Exception {
         supervisor("leaky: sleep 1000 & echo leaked; exit 1\n",
-                settings().withDefaultPolicy(RestartPolicy.of(RestartPolicy.Mode.NEVER)));
+                runOnce());
         supervisor.start(Map.of("leaky", 1)).get();
         awaitState("leaky.1", InstanceState.CRASHED);
         Await.until(WAIT, () -> probe.livePids().isEmpty(), () -> "leftover sleep to die, left " + probe.livePids());
@@ -182,7 +187,7 @@ class SupervisorProcessTest {
     void missingCommandIsReportedAsExit127AndSettles() throws Exception {
         List<Boolean> settled = Collections.synchronizedList(new ArrayList<>());
         supervisor("nope: no-such-command-procdeck\n",
-                settings().withDefaultPolicy(RestartPolicy.of(RestartPolicy.Mode.NEVER)));
+                runOnce());
         supervisor.addListener(new SupervisorListener() {
             @Override
             public void instanceChanged(InstanceSnapshot snapshot, InstanceLifecycle.Transition transition) {
@@ -226,7 +231,7 @@ class SupervisorProcessTest {
     void tenMegabyteLinesAndBinaryGarbageAreSurvived() throws Exception {
         supervisor("noise: head -c 10485760 /dev/zero | tr '\\0' y; echo; printf 'bin\\377\\376ary\\n';"
                 + " head -c 200000 /dev/urandom; echo; echo still-here\n",
-                settings().withDefaultPolicy(RestartPolicy.of(RestartPolicy.Mode.NEVER)));
+                runOnce());
         supervisor.start(Map.of("noise", 1)).get();
         awaitState("noise.1", InstanceState.EXITED);
         List<String> out = texts("noise.1", LogStream.STDOUT);
