@@ -1,29 +1,48 @@
 package dev.procdeck;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The engine never depends on the UI toolkit, and only the UI (and the launcher) know the UI exists. */
+/**
+ * The layers, lowest first: {@code procfile}, {@code logs} and {@code os} know nothing of procdeck above them;
+ * {@code supervisor} runs a formation; {@code runtime} (session, state folder, watchdog) serves both front
+ * ends; {@code cli} and {@code ui} are the front ends, and only the launcher knows both.
+ */
 class ArchitectureTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.procdeck");
 
     @Test
-    void javafxStaysInTheUiPackage() {
-        noClasses().that().resideOutsideOfPackage("dev.procdeck.ui..")
-                .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "org.fxmisc..")
+    void lowerLayersNeverImportHigherOnes() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("Procfile").definedBy("dev.procdeck.procfile..")
+                .layer("Logs").definedBy("dev.procdeck.logs..")
+                .layer("Os").definedBy("dev.procdeck.os..")
+                .layer("Supervisor").definedBy("dev.procdeck.supervisor..")
+                .layer("Runtime").definedBy("dev.procdeck.runtime..")
+                .layer("Cli").definedBy("dev.procdeck.cli..")
+                .layer("Ui").definedBy("dev.procdeck.ui..")
+                .layer("Launcher").definedBy("dev.procdeck")
+                .whereLayer("Procfile").mayOnlyBeAccessedByLayers("Supervisor", "Runtime", "Cli", "Ui", "Launcher")
+                .whereLayer("Logs").mayOnlyBeAccessedByLayers("Supervisor", "Runtime", "Cli", "Ui", "Launcher")
+                .whereLayer("Os").mayOnlyBeAccessedByLayers("Supervisor", "Runtime", "Cli", "Ui", "Launcher")
+                .whereLayer("Supervisor").mayOnlyBeAccessedByLayers("Runtime", "Cli", "Ui", "Launcher")
+                .whereLayer("Runtime").mayOnlyBeAccessedByLayers("Cli", "Ui", "Launcher")
+                .whereLayer("Cli").mayOnlyBeAccessedByLayers("Launcher")
+                .whereLayer("Ui").mayOnlyBeAccessedByLayers("Launcher")
                 .check(CLASSES);
     }
 
     @Test
-    void engineDoesNotReachIntoTheUiOrTheCli() {
-        noClasses().that().resideInAnyPackage("dev.procdeck.procfile..", "dev.procdeck.supervisor..", "dev.procdeck.logs..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.procdeck.ui..", "dev.procdeck.cli..")
+    void javafxStaysInTheUiPackage() {
+        noClasses().that().resideOutsideOfPackage("dev.procdeck.ui..")
+                .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "org.fxmisc..")
                 .check(CLASSES);
     }
 

@@ -1,7 +1,7 @@
 package dev.procdeck.cli;
 
-import dev.procdeck.procfile.ProjectFileException;
 import dev.procdeck.procfile.Project;
+import dev.procdeck.procfile.ProjectFileException;
 import dev.procdeck.procfile.ProjectLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import dev.procdeck.logs.LogLine;
 import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Project;
 import dev.procdeck.procfile.ProjectFileException;
-import dev.procdeck.session.Session;
+import dev.procdeck.runtime.Session;
 import dev.procdeck.supervisor.ExitStatus;
 import dev.procdeck.supervisor.Formation;
 import dev.procdeck.supervisor.InstanceLifecycle;

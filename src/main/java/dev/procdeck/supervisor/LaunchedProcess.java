@@ -1,5 +1,6 @@
 package dev.procdeck.supervisor;
 
+import dev.procdeck.os.Signal;
 import java.io.InputStream;
 import java.util.concurrent.CompletableFuture;
 

@@ -1,5 +1,7 @@
 package dev.procdeck.supervisor;
 
+import dev.procdeck.os.PosixSignals;
+import dev.procdeck.os.Signal;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,12 +1,12 @@
 package dev.procdeck.ui;
 
-import dev.procdeck.logs.PlainLogFormat;
 import dev.procdeck.logs.LineQueue;
 import dev.procdeck.logs.LogFilter;
 import dev.procdeck.logs.LogLine;
 import dev.procdeck.logs.LogListener;
 import dev.procdeck.logs.LogRingBuffer;
 import dev.procdeck.logs.LogStream;
+import dev.procdeck.logs.PlainLogFormat;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.procdeck.ui;
 
+import dev.procdeck.runtime.Workspace;
 import dev.procdeck.supervisor.PosixProcessLauncher;
-import dev.procdeck.workspace.Workspace;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.procdeck.ui;
 
+import dev.procdeck.os.ProcessMetrics;
 import dev.procdeck.supervisor.Durations;
 import dev.procdeck.supervisor.InstanceId;
 import dev.procdeck.supervisor.InstanceSnapshot;
 import dev.procdeck.supervisor.InstanceState;
-import dev.procdeck.supervisor.ProcessMetrics;
 import java.time.Instant;
 
 /** One instance ({@code web.2}) in the process table. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.procdeck.supervisor.InstanceState;
 import dev.procdeck.supervisor.PosixProcessLauncher;
 import dev.procdeck.testing.Await;
-import dev.procdeck.workspace.Workspace;
+import dev.procdeck.runtime.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -6,7 +6,7 @@ import dev.procdeck.supervisor.InstanceState;
 import dev.procdeck.supervisor.PosixProcessLauncher;
 import dev.procdeck.testing.Await;
 import dev.procdeck.testing.ProcessProbe;
-import dev.procdeck.workspace.Workspace;
+import dev.procdeck.runtime.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.procdeck.supervisor;
+package dev.procdeck.os;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,7 +1,8 @@
-package dev.procdeck.session;
+package dev.procdeck.runtime;
 
+import dev.procdeck.os.PosixSignals;
+import dev.procdeck.os.ProcStat;
 import dev.procdeck.supervisor.GroupListener;
-import dev.procdeck.supervisor.PosixSignals;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package dev.procdeck.workspace;
+package dev.procdeck.runtime;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;

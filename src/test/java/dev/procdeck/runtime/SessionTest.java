@@ -1,8 +1,9 @@
-package dev.procdeck.session;
+package dev.procdeck.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.procdeck.logs.LogBus;
+import dev.procdeck.os.ProcStat;
 import dev.procdeck.procfile.ProcfileParser;
 import dev.procdeck.procfile.Project;
 import dev.procdeck.supervisor.InstanceState;
@@ -95,7 +96,7 @@ class SessionTest {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         long pgid = leftover.pid();
         Await.until(Duration.ofSeconds(5), () -> ProcStat.startTime(pgid).isPresent()
-                && dev.procdeck.supervisor.PosixSignals.groupAlive(pgid), "the leftover to run");
+                && dev.procdeck.os.PosixSignals.groupAlive(pgid), "the leftover to run");
         Process reused = new ProcessBuilder("setsid", "sleep", "1000").start();
         Path old = dir.resolve(Session.FOLDER).resolve("sessions").resolve("20200101-000000-1");
         Files.createDirectories(old);
@@ -106,7 +107,7 @@ class SessionTest {
         assertThat(found).extracting(Session.Leftover::pgid).containsExactly(pgid);
         Session.stop(found, Duration.ofSeconds(2));
         assertThat(leftover.waitFor(5, TimeUnit.SECONDS)).isTrue();
-        Await.until(Duration.ofSeconds(5), () -> !dev.procdeck.supervisor.PosixSignals.groupAlive(pgid), "group gone");
+        Await.until(Duration.ofSeconds(5), () -> !dev.procdeck.os.PosixSignals.groupAlive(pgid), "group gone");
         assertThat(reused.isAlive()).as("a reused pid is never killed").isTrue();
         reused.destroy();
         assertThat(Session.leftovers(dir)).isEmpty();
@@ -124,7 +125,7 @@ class SessionTest {
         var pipe = Session.class.getDeclaredField("watchdogPipe");
         pipe.setAccessible(true);
         ((java.io.OutputStream) pipe.get(session)).close();
-        Await.until(Duration.ofSeconds(10), () -> !dev.procdeck.supervisor.PosixSignals.groupAlive(child.pid()),
+        Await.until(Duration.ofSeconds(10), () -> !dev.procdeck.os.PosixSignals.groupAlive(child.pid()),
                 "the watchdog to stop the group (SIGKILL after ignoring SIGTERM)");
         session.close();
     }

@@ -1,4 +1,4 @@
-package dev.procdeck.workspace;
+package dev.procdeck.runtime;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.procdeck.session;
+package dev.procdeck.runtime;
 
 import dev.procdeck.logs.AnsiText;
 import dev.procdeck.logs.LogLine;
@@ -87,7 +87,7 @@ public final class SessionLog implements LogListener, AutoCloseable {
 
     private void writeLoop() {
         // Disk logging is never urgent: next to a UI it should not take the CPU from it.
-        dev.procdeck.supervisor.PosixSignals.niceCurrentThread(10);
+        dev.procdeck.os.PosixSignals.niceCurrentThread(10);
         try {
             while (true) {
                 List<LogLine> batch = queue.take();

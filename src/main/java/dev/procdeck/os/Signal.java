@@ -1,4 +1,4 @@
-package dev.procdeck.supervisor;
+package dev.procdeck.os;
 
 /** The signals procdeck sends, with their Linux numbers. */
 public enum Signal {

@@ -1,4 +1,4 @@
-package dev.procdeck.session;
+package dev.procdeck.os;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package dev.procdeck.session;
+package dev.procdeck.runtime;
 
+import dev.procdeck.os.ProcStat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,4 +1,4 @@
-package dev.procdeck.supervisor;
+package dev.procdeck.os;
 
 import com.sun.jna.Native;
 import java.io.IOException;
