@@ -20,7 +20,10 @@ public final class PosixSignals {
             ok = false;
         }
         NATIVE = ok;
+        OWN_GROUP = ownGroup();
     }
+
+    private static final long OWN_GROUP;
 
     private PosixSignals() {
     }
@@ -34,6 +37,20 @@ public final class PosixSignals {
     }
 
     private static native int kill(int pid, int sig);
+
+    private static native int getpgrp();
+
+    /** Procdeck's own process group, or -1 where unknown; never signalled as a "recorded" group. */
+    public static long ownGroup() {
+        if (!NATIVE) {
+            return -1;
+        }
+        try {
+            return getpgrp();
+        } catch (UnsatisfiedLinkError e) {
+            return -1;
+        }
+    }
 
     private static native int setpriority(int which, int who, int prio);
 
@@ -62,7 +79,8 @@ public final class PosixSignals {
      * @return true if the group existed
      */
     public static boolean signalGroup(long pgid, int signal) {
-        if (pgid <= 1 || pgid > Integer.MAX_VALUE) {
+        if (pgid <= 1 || pgid > Integer.MAX_VALUE || pgid == OWN_GROUP) {
+            // kill(-1) means "every process I may signal"; procdeck's own group holds procdeck and its shell.
             throw new IllegalArgumentException("refusing to signal process group " + pgid);
         }
         if (NATIVE) {
@@ -73,7 +91,7 @@ public final class PosixSignals {
 
     /** True if any process of the group is alive. */
     public static boolean groupAlive(long pgid) {
-        return pgid > 1 && signalGroup(pgid, 0);
+        return pgid > 1 && pgid != OWN_GROUP && signalGroup(pgid, 0);
     }
 
     /** True if the single process is alive (zombies included). */

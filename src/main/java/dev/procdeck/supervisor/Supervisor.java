@@ -380,41 +380,11 @@ public final class Supervisor implements AutoCloseable {
         slot.run = run;
         groupListener.groupStarted(process.pid());
         publish(slot, slot.life.launched(process.pid()));
-        CompletableFuture<Void> out = pump(slot.id.name(), LogStream.STDOUT, process.stdout());
-        CompletableFuture<Void> err = pump(slot.id.name(), LogStream.STDERR, process.stderr());
+        CompletableFuture<Void> out = OutputReader.start(slot.id.name(), LogStream.STDOUT, process.stdout(), bus, settings);
+        CompletableFuture<Void> err = OutputReader.start(slot.id.name(), LogStream.STDERR, process.stderr(), bus, settings);
         run.drained = CompletableFuture.allOf(out, err);
         process.onExit().whenComplete((status, failure) -> execute(() ->
                 leaderExited(slot, run, status != null ? status : new ExitStatus(-1))));
-    }
-
-    private CompletableFuture<Void> pump(String instance, LogStream stream, InputStream in) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            if (settings.readerNice() != 0) {
-                PosixSignals.niceCurrentThread(settings.readerNice());
-            }
-            LineSplitter splitter = new LineSplitter(settings.maxLineBytes(), (lines, clean) -> {
-                if (clean) {
-                    bus.publish(instance, stream, lines, true);
-                    return;
-                }
-                List<String> safe = new ArrayList<>(lines.size());
-                for (String line : lines) {
-                    safe.add(AnsiText.keepColours(line));
-                }
-                bus.publish(instance, stream, safe);
-            });
-            try (in) {
-                splitter.pump(in);
-            } catch (IOException e) {
-                splitter.finish();
-            } finally {
-                done.complete(null);
-            }
-        }, instance + "-" + stream.name().toLowerCase());
-        reader.setDaemon(true);
-        reader.start();
-        return done;
     }
 
     private void leaderExited(Slot slot, Run run, ExitStatus status) {

@@ -1,0 +1,40 @@
+package dev.procdeck.supervisor;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/** The real {@link Scheduler}: a single-thread executor and the system clock. */
+public final class ExecutorScheduler implements Scheduler {
+    private final ScheduledExecutorService executor;
+    private final Clock clock;
+
+    private ExecutorScheduler(ScheduledExecutorService executor, Clock clock) {
+        this.executor = executor;
+        this.clock = clock;
+    }
+
+    public static ExecutorScheduler on(ScheduledExecutorService singleThread) {
+        return new ExecutorScheduler(singleThread, Clock.systemUTC());
+    }
+
+    @Override
+    public Instant now() {
+        return clock.instant();
+    }
+
+    @Override
+    public Timer schedule(long delayMillis, Runnable task) {
+        try {
+            ScheduledFuture<?> f = delayMillis <= 0
+                    ? executor.schedule(task, 0, TimeUnit.MILLISECONDS)
+                    : executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
+        } catch (RejectedExecutionException e) {
+            return () -> { };
+        }
+    }
+}

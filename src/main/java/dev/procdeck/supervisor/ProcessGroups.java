@@ -1,0 +1,27 @@
+package dev.procdeck.supervisor;
+
+import dev.procdeck.os.PosixSignals;
+import dev.procdeck.os.Signal;
+
+/** Signals and probes whole process groups; faked in tests. */
+public interface ProcessGroups {
+
+    /** Sends {@code signal} to every process of the group; false if the group is gone (or was refused). */
+    boolean signal(long pgid, Signal signal);
+
+    /** True while any process of the group exists (zombies included). */
+    boolean alive(long pgid);
+
+    /** The real thing, through kill(2). */
+    ProcessGroups POSIX = new ProcessGroups() {
+        @Override
+        public boolean signal(long pgid, Signal signal) {
+            return PosixSignals.signalGroup(pgid, signal.number);
+        }
+
+        @Override
+        public boolean alive(long pgid) {
+            return PosixSignals.groupAlive(pgid);
+        }
+    };
+}
