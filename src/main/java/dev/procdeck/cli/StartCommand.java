@@ -222,8 +222,10 @@ public final class StartCommand implements Callable<Integer> {
                 }
                 return;
             }
-            boolean endedOnItsOwn = t.from() == InstanceState.UP && (t.to() == InstanceState.BACKING_OFF
-                    || t.to() == InstanceState.EXITED || t.to() == InstanceState.CRASHED);
+            // Only a run that ended without being asked to (from UP, or after its leftover processes were
+            // stopped) ends in one of these states.
+            boolean endedOnItsOwn = t.to() == InstanceState.BACKING_OFF
+                    || t.to() == InstanceState.EXITED || t.to() == InstanceState.CRASHED;
             if (!endedOnItsOwn) {
                 return;
             }
