@@ -380,6 +380,13 @@ public final class DashboardViewModel {
             row.setCommand(type.command());
             rows.add(row);
         }
+        // A type that left the Procfile keeps its row while its instances stop; removeInstance drops it after.
+        for (TypeRow gone : existing.values()) {
+            if (!gone.instances().isEmpty()) {
+                gone.setCommand("(removed from the Procfile; stopping)");
+                rows.add(gone);
+            }
+        }
         types.setAll(rows);
         Map<String, Integer> index = new HashMap<>();
         p.procfile().types().forEach(t -> index.put(t.name(), t.index()));
@@ -579,7 +586,13 @@ public final class DashboardViewModel {
     }
 
     private void removeInstance(InstanceId id) {
-        typeRow(id.type()).ifPresent(t -> t.instances().removeIf(r -> r.id().equals(id)));
+        typeRow(id.type()).ifPresent(t -> {
+            t.instances().removeIf(r -> r.id().equals(id));
+            boolean stillInProcfile = project != null && project.procfile().type(t.typeName()).isPresent();
+            if (t.instances().isEmpty() && !stillInProcfile) {
+                types.remove(t);
+            }
+        });
     }
 
     private void applyEngineScale(String type, int count) {
