@@ -33,7 +33,8 @@ public final class ProcdeckCommand implements Callable<Integer> {
     public Integer call() {
         if (folder != null && !Files.exists(folder)) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("procdeck: '" + folder + "' is neither a command nor an existing folder.");
+            err.println("procdeck: '" + dev.procdeck.procfile.Visible.escape(folder.toString())
+                    + "' is neither a command nor an existing folder.");
             err.println("Commands: start, run, check, help. Try 'procdeck --help'.");
             return 2;
         }
