@@ -86,17 +86,17 @@ public final class StartCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("give either TYPE names or -m, not both");
             }
             counts = f.resolve(p.procfile());
-            if (timeout < 0) {
-                throw new IllegalArgumentException("-t/--timeout must not be negative");
-            }
-            settings = SupervisorSettings.defaults(Ports.base(port, p.dotEnv(), parentEnv))
-                    .withStopTimeout(Duration.ofMillis((long) (timeout * 1000)))
+            Duration stopTimeout = OptionChecks.stopTimeout(timeout);
+            int basePort = Ports.base(port, p.dotEnv(), parentEnv);
+            Ports.requireInRange(basePort, p.procfile(), counts);
+            settings = SupervisorSettings.defaults(basePort)
+                    .withStopTimeout(stopTimeout)
                     .withDefaultPolicy(RestartPolicy.of(RestartPolicy.Mode.parse(restart)));
         } catch (ProjectFileException e) {
             Problems.print(System.err, e.problems());
             return 1;
         } catch (IllegalArgumentException e) {
-            System.err.println("procdeck: " + e.getMessage());
+            Problems.printError(System.err, e.getMessage());
             return 2;
         }
 
