@@ -150,6 +150,7 @@ public final class Supervisor implements AutoCloseable {
     /** Sets the formation and starts it. */
     public CompletableFuture<Void> start(Map<String, Integer> formation) {
         checkTypes(formation);
+        Ports.requireInRange(settings.basePort(), project.procfile(), formation);
         return submit(() -> {
             running = true;
             formation.forEach(this::applyScale);
@@ -169,6 +170,7 @@ public final class Supervisor implements AutoCloseable {
             throw new IllegalArgumentException("scale must be between 0 and " + Formation.MAX_SCALE + ": " + count);
         }
         checkTypes(Map.of(type, count));
+        Ports.requireInRange(settings.basePort(), project.procfile(), Map.of(type, count));
         return submit(() -> {
             applyScale(type, count);
             checkSettled();

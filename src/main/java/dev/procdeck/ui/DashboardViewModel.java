@@ -418,7 +418,14 @@ public final class DashboardViewModel {
             return;
         }
         int clamped = Math.max(0, Math.min(Formation.MAX_SCALE, count));
-        supervisor.scale(type, clamped);
+        try {
+            supervisor.scale(type, clamped);
+        } catch (IllegalArgumentException e) {
+            // Ports past 65535, say: refused before anything starts; the row goes back to the engine's count.
+            problems.set(e.getMessage());
+            applyEngineScale(type, supervisor.scale().getOrDefault(type, 0));
+            return;
+        }
         Map<String, Integer> counts = new LinkedHashMap<>();
         types.forEach(t -> counts.put(t.typeName(), t.typeName().equals(type) ? clamped : t.scaleProperty().get()));
         String f = Formation.format(counts);
