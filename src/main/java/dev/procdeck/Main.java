@@ -16,7 +16,7 @@ public final class Main {
         boolean dashboard = args.length == 0 || (args.length == 1 && Files.isDirectory(Path.of(args[0])))
                 || (args.length == 1 && Files.isRegularFile(Path.of(args[0])) && !args[0].startsWith("-"));
         if (dashboard) {
-            System.exit(openDashboard(args));
+            System.exit(ProcdeckCommand.openDashboard(args, Main::openDashboard));
         }
         System.exit(ProcdeckCommand.execute(args, Main::openDashboard));
     }

@@ -38,7 +38,19 @@ public final class ProcdeckCommand implements Callable<Integer> {
             err.println("Commands: start, run, check, help. Try 'procdeck --help'.");
             return 2;
         }
-        return dashboard.apply(folder == null ? new String[0] : new String[] {folder.toString()});
+        return openDashboard(folder == null ? new String[0] : new String[] {folder.toString()}, dashboard);
+    }
+
+    /** Opens the dashboard, explaining on stderr when no window can be opened. */
+    public static int openDashboard(String[] args, java.util.function.Function<String[], Integer> dashboard) {
+        try {
+            return dashboard.apply(args);
+        } catch (IllegalStateException e) {
+            System.err.println("procdeck: cannot open the dashboard: " + e.getMessage());
+            System.err.println("On a machine without a display, use the headless commands: procdeck start, run, check"
+                    + " (see procdeck --help).");
+            return 1;
+        }
     }
 
     /** Runs the command line and returns the exit code. */

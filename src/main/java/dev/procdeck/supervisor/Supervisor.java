@@ -7,6 +7,7 @@ import dev.procdeck.os.PortCheck;
 import dev.procdeck.os.Signal;
 import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Project;
+import dev.procdeck.procfile.Visible;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -409,7 +410,8 @@ public final class Supervisor implements AutoCloseable {
             publish(c, null);
         }
         ReloadResult result = new ReloadResult(List.copyOf(added), List.copyOf(removed), List.copyOf(changed));
-        bus.event(LogLine.PROCDECK, "reloaded " + newProject.procfilePath().getFileName() + ": " + result.describe());
+        bus.event(LogLine.PROCDECK, Visible.escape("reloaded " + newProject.procfilePath().getFileName() + ": "
+                + result.describe()));
         checkSettled();
         return result;
     }
@@ -421,12 +423,13 @@ public final class Supervisor implements AutoCloseable {
 
     private void publish(InstanceController c, InstanceLifecycle.Transition transition) {
         InstanceSnapshot snapshot = c.life.snapshot();
-        snapshots.put(c.id, snapshot);
         // "starting" is only a moment before "started (pid, port)" or "failed to start": not worth a line, unless
         // it ends a stop (a restart), whose line says how the old run ended.
         if (transition != null && !(transition.to() == InstanceState.STARTING && transition.from() != InstanceState.STOPPING)) {
-            bus.event(c.id.name(), c.id.name() + " " + transition.description());
+            bus.event(c.id.name(), Visible.escape(c.id.name() + " " + transition.description()));
         }
+        // After the event line: whoever sees the new state finds the line that explains it already logged.
+        snapshots.put(c.id, snapshot);
         for (SupervisorListener l : listeners) {
             try {
                 l.instanceChanged(snapshot, transition);
@@ -436,8 +439,9 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
+    /** Events quote project-controlled text (paths, type names, error messages): never let it act on a terminal. */
     private void event(InstanceId id, String text) {
-        bus.event(id.name(), text);
+        bus.event(id.name(), Visible.escape(text));
     }
 
     private void checkQuiet() {

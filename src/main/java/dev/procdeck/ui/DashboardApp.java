@@ -20,6 +20,7 @@ import javafx.util.Duration;
 
 /** The desktop application: one window on one project. */
 public final class DashboardApp extends Application {
+    private static final System.Logger LOG = System.getLogger("dev.procdeck.ui");
     /** How often queued lines and events reach the screen. */
     static final Duration PULSE = Duration.millis(100);
 
@@ -30,7 +31,11 @@ public final class DashboardApp extends Application {
     private AutoCloseable pulse;
     private boolean closing;
 
-    /** Opens the dashboard; returns the process exit code. */
+    /**
+     * Opens the dashboard and returns when it is closed.
+     *
+     * @throws IllegalStateException with the reason when no window can be opened (no display, no GTK)
+     */
     public static int open(String[] args) {
         // JavaFX warns that it runs from the class path, which is how the fat jar ships it on purpose.
         QUIET_JAVAFX_LOGGER.setLevel(java.util.logging.Level.SEVERE);
@@ -38,11 +43,7 @@ public final class DashboardApp extends Application {
             Application.launch(DashboardApp.class, args);
             return 0;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            String why = e.getMessage() == null ? e.toString() : e.getMessage();
-            System.err.println("procdeck: cannot open the dashboard: " + why);
-            System.err.println("On a machine without a display, use the headless commands: procdeck start, run, check"
-                    + " (see procdeck --help).");
-            return 1;
+            throw new IllegalStateException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
         }
     }
 
@@ -113,8 +114,7 @@ public final class DashboardApp extends Application {
                         FxStats.recordPulseWork(System.nanoTime() - start);
                     } catch (RuntimeException ex) {
                         // Keep draining whatever one update did wrong; report it.
-                        System.err.println("procdeck: dashboard update failed: " + ex);
-                        ex.printStackTrace();
+                        LOG.log(System.Logger.Level.ERROR, "dashboard update failed", ex);
                     }
                 });
             }

@@ -43,7 +43,8 @@ final class FxStats extends AnimationTimer {
             out.println("epoch_ms,lines_received,lines_dropped_from_memory,max_pulse_gap_ms,max_gap_ever_ms,heap_used_mb,rss_mb,max_drain_ms");
             new FxStats(console, out).start();
         } catch (IOException e) {
-            System.err.println("procdeck: cannot write stats to " + file + ": " + e.getMessage());
+            System.getLogger("dev.procdeck.ui").log(System.Logger.Level.WARNING,
+                    "cannot write stats to " + file + ": " + e.getMessage());
         }
     }
 
