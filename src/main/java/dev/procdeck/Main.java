@@ -13,12 +13,35 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("--cds-training")) {
+            System.exit(train());
+        }
         boolean dashboard = args.length == 0 || (args.length == 1 && Files.isDirectory(Path.of(args[0])))
                 || (args.length == 1 && Files.isRegularFile(Path.of(args[0])) && !args[0].startsWith("-"));
         if (dashboard) {
             System.exit(ProcdeckCommand.openDashboard(args, Main::openDashboard));
         }
         System.exit(ProcdeckCommand.execute(args, Main::openDashboard));
+    }
+
+    /**
+     * A short headless run that touches what every command loads (picocli, parsers, supervisor, output,
+     * session, JNA), for bin/procdeck to record a class-data-sharing archive of. Not a user command.
+     */
+    private static int train() {
+        try {
+            Path dir = Files.createTempDirectory("procdeck-cds");
+            Files.writeString(dir.resolve("Procfile"), "train: echo trained\nshell: echo $PORT >&2\n");
+            Files.writeString(dir.resolve(".env"), "GREETING=\"hello ${USER:-you}\"\n");
+            ProcdeckCommand.execute(new String[] {"check", "-d", dir.toString()}, a -> 0);
+            int code = ProcdeckCommand.execute(new String[] {"start", "-d", dir.toString(), "--restart", "never"}, a -> 0);
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+            return code;
+        } catch (java.io.IOException e) {
+            return 1;
+        }
     }
 
     private static int openDashboard(String[] args) {
