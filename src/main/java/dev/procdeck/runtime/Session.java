@@ -54,7 +54,10 @@ public final class Session implements GroupListener, AutoCloseable {
     private final OutputStream watchdogPipe;
     private final List<String> messages = new ArrayList<>();
     private Consumer<String> messageSink;
+    /** Guards the pipe apart from the messages, so a message sink is never called with the pipe locked. */
+    private final Object pipeLock = new Object();
     private boolean watchdogLost;
+    private boolean closed;
 
     private Session(Path dir, SessionLog log, Duration stopTimeout, List<String> openingMessages, String javaCommand)
             throws IOException {
@@ -201,24 +204,33 @@ public final class Session implements GroupListener, AutoCloseable {
         groups.ended(pgid);
     }
 
-    private synchronized void tellWatchdog(String line) {
-        if (watchdogLost) {
-            return;
+    private void tellWatchdog(String line) {
+        String failure;
+        synchronized (pipeLock) {
+            if (watchdogLost || closed) {
+                return;
+            }
+            try {
+                watchdogPipe.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+                watchdogPipe.flush();
+                return;
+            } catch (IOException e) {
+                watchdogLost = true;
+                failure = e.getMessage();
+            }
         }
-        try {
-            watchdogPipe.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
-            watchdogPipe.flush();
-        } catch (IOException e) {
-            watchdogLost = true;
-            publish("the watchdog is gone (" + e.getMessage() + "): if procdeck is killed, its processes keep running");
-        }
+        publish("the watchdog is gone (" + failure + "): if procdeck is killed, its processes keep running");
     }
 
-    /** A clean end: nothing is left for the watchdog, which then exits. */
+    /** A clean end: nothing is left for the watchdog, which then exits. Idempotent. */
     @Override
     public void close() {
         tellWatchdog("*");
-        synchronized (this) {
+        synchronized (pipeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             try {
                 watchdogPipe.close();
             } catch (IOException e) {
