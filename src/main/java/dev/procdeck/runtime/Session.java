@@ -72,11 +72,22 @@ public final class Session implements GroupListener, AutoCloseable {
         // Its own session: a Ctrl-C or hang-up aimed at procdeck's terminal must not take the watchdog too.
         // At end-of-file it runs WatchdogMain with our java and class path; until then it is just a shell.
         watchdog = new ProcessBuilder("setsid", "/bin/sh", "-c", script, "procdeck-watchdog",
-                Long.toString(stopTimeout.toMillis()), javaCommand, System.getProperty("java.class.path", ""))
+                Long.toString(stopTimeout.toMillis()), javaCommand, absoluteClassPath())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         watchdogPipe = watchdog.getOutputStream();
+    }
+
+    /** Our class path with absolute entries, so the watchdog's java finds it whatever its working folder. */
+    private static String absoluteClassPath() {
+        String cp = System.getProperty("java.class.path", "");
+        if (cp.isEmpty()) {
+            return cp;
+        }
+        return java.util.Arrays.stream(cp.split(java.io.File.pathSeparator))
+                .map(e -> e.isEmpty() ? e : Path.of(e).toAbsolutePath().toString())
+                .collect(Collectors.joining(java.io.File.pathSeparator));
     }
 
     /** Opens a session in the project's state folder under the user's environment, pruning old sessions. */
