@@ -1,6 +1,7 @@
 package dev.procdeck.cli;
 
 import dev.procdeck.procfile.ParseProblem;
+import dev.procdeck.procfile.Visible;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -11,7 +12,12 @@ final class Problems {
 
     static void print(PrintStream err, List<ParseProblem> problems) {
         for (ParseProblem p : problems) {
-            err.println(p);
+            err.println(p); // ParseProblem.toString makes quoted project text visible
         }
+    }
+
+    /** A one-line error of procdeck's own; it may quote project text (a command, a PORT value), hence Visible. */
+    static void printError(PrintStream err, String message) {
+        err.println("procdeck: " + Visible.escape(message));
     }
 }

@@ -33,7 +33,8 @@ public final class ProcdeckCommand implements Callable<Integer> {
     public Integer call() {
         if (folder != null && !Files.exists(folder)) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("procdeck: '" + folder + "' is neither a command nor an existing folder.");
+            err.println("procdeck: '" + dev.procdeck.procfile.Visible.escape(folder.toString())
+                    + "' is neither a command nor an existing folder.");
             err.println("Commands: start, run, check, help. Try 'procdeck --help'.");
             return 2;
         }
@@ -44,6 +45,12 @@ public final class ProcdeckCommand implements Callable<Integer> {
     public static int execute(String[] args, java.util.function.Function<String[], Integer> dashboard) {
         CommandLine cl = new CommandLine(new ProcdeckCommand(dashboard));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // picocli would replace an argument "@name" with the content of the file "name" (and did so inside
+        // a one-off's own arguments); Foreman has no such feature and nobody here relies on it.
+        cl.setExpandAtFiles(false);
+        // `run` is a drop-in for `foreman run`: procdeck's options end at COMMAND, and every later word, options
+        // included (`run ls -d /tmp`, `run sh -c 'exit 7'`), is the command's.
+        cl.getSubcommands().get("run").setStopAtPositional(true);
         return cl.execute(args);
     }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** The options every command shares to find the project: Foreman's -f, -d and -e. */
 public final class ProjectOptions {
-    @Option(names = {"-f", "--procfile"}, paramLabel = "FILE", description = "Procfile to read (default: ROOT/Procfile)")
+    @Option(names = {"-f", "--procfile"}, paramLabel = "FILE", description = "Procfile to read, or a folder holding one (default: ROOT/Procfile)")
     Path procfile;
 
     @Option(names = {"-d", "--root"}, paramLabel = "DIR",
@@ -24,5 +24,10 @@ public final class ProjectOptions {
 
     Project load(Map<String, String> parentEnv) throws ProjectFileException {
         return ProjectLoader.load(root, procfile, envFiles, parentEnv);
+    }
+
+    /** For {@code run}: a folder with a .env and no Procfile is fine (see ProjectLoader). */
+    Project loadProcfileOptional(Map<String, String> parentEnv) throws ProjectFileException {
+        return ProjectLoader.load(root, procfile, envFiles, parentEnv, false);
     }
 }

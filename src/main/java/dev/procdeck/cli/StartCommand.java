@@ -86,17 +86,17 @@ public final class StartCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("give either TYPE names or -m, not both");
             }
             counts = f.resolve(p.procfile());
-            if (timeout < 0) {
-                throw new IllegalArgumentException("-t/--timeout must not be negative");
-            }
-            settings = SupervisorSettings.defaults(Ports.base(port, p.dotEnv(), parentEnv))
-                    .withStopTimeout(Duration.ofMillis((long) (timeout * 1000)))
+            Duration stopTimeout = OptionChecks.stopTimeout(timeout);
+            int basePort = Ports.base(port, p.dotEnv(), parentEnv);
+            Ports.requireInRange(basePort, p.procfile(), counts);
+            settings = SupervisorSettings.defaults(basePort)
+                    .withStopTimeout(stopTimeout)
                     .withDefaultPolicy(RestartPolicy.of(RestartPolicy.Mode.parse(restart)));
         } catch (ProjectFileException e) {
             Problems.print(System.err, e.problems());
             return 1;
         } catch (IllegalArgumentException e) {
-            System.err.println("procdeck: " + e.getMessage());
+            Problems.printError(System.err, e.getMessage());
             return 2;
         }
 
@@ -118,7 +118,7 @@ public final class StartCommand implements Callable<Integer> {
                 Clock.systemDefaultZone(), parentEnv);
         Session session = openSession(p, settings, bus);
         if (session != null) {
-            supervisor.setGroupListener(session);
+            session.attach(supervisor);
         }
 
         CompletableFuture<Integer> result = new CompletableFuture<>();
@@ -222,8 +222,10 @@ public final class StartCommand implements Callable<Integer> {
                 }
                 return;
             }
-            boolean endedOnItsOwn = t.from() == InstanceState.UP && (t.to() == InstanceState.BACKING_OFF
-                    || t.to() == InstanceState.EXITED || t.to() == InstanceState.CRASHED);
+            // Only a run that ended without being asked to (from UP, or after its leftover processes were
+            // stopped) ends in one of these states.
+            boolean endedOnItsOwn = t.to() == InstanceState.BACKING_OFF
+                    || t.to() == InstanceState.EXITED || t.to() == InstanceState.CRASHED;
             if (!endedOnItsOwn) {
                 return;
             }

@@ -3,7 +3,6 @@ package dev.procdeck.os;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,25 +27,10 @@ public final class ProcIdentity {
     /** Pids of the live (non-zombie) processes whose process group is {@code pgid}. */
     public static List<Long> members(long pgid) {
         List<Long> pids = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (name.isEmpty() || !name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                try {
-                    String stat = Files.readString(entry.resolve("stat"));
-                    // Fields after "comm)": state(3) ppid(4) pgrp(5); comm may contain spaces and parentheses.
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 4);
-                    if (f.length >= 3 && !f[0].equals("Z") && !f[0].equals("X") && Long.parseLong(f[2]) == pgid) {
-                        pids.add(Long.parseLong(name));
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // Exited meanwhile.
-                }
+        for (ProcFs.Stat s : ProcFs.all()) {
+            if (s.pgrp() == pgid && !s.zombie()) {
+                pids.add(s.pid());
             }
-        } catch (IOException e) {
-            return List.of();
         }
         return pids;
     }

@@ -1,9 +1,5 @@
 package dev.procdeck.os;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -17,14 +13,13 @@ public final class ProcessMetrics {
     public record Usage(double cpuPercent, long residentBytes) {
     }
 
-    private static final Path PROC = Path.of("/proc");
-    private final long ticksPerSecond = 100; // USER_HZ is 100 on every Linux architecture we target
-    private final long pageSize = 4096;
+    private final long ticksPerSecond = ProcFs.clockTicksPerSecond();
+    private final long pageSize = ProcFs.pageSize();
     private final Map<Long, Long> lastTicks = new HashMap<>();
     private long lastSampleNanos;
 
     public static boolean supported() {
-        return Files.isDirectory(PROC.resolve("self"));
+        return ProcFs.supported();
     }
 
     /** Sums CPU and memory over every process of each group in {@code groups}. Call from one thread. */
@@ -32,16 +27,11 @@ public final class ProcessMetrics {
         Map<Long, Long> ticks = new HashMap<>();
         Map<Long, Long> pages = new HashMap<>();
         if (!groups.isEmpty()) {
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
-                for (Path entry : entries) {
-                    String name = entry.getFileName().toString();
-                    if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
-                        continue;
-                    }
-                    readStat(entry, groups, ticks, pages);
+            for (ProcFs.Stat stat : ProcFs.all()) {
+                if (groups.contains(stat.pgrp())) {
+                    ticks.merge(stat.pgrp(), stat.userTicks() + stat.systemTicks(), Long::sum);
+                    pages.merge(stat.pgrp(), stat.residentPages(), Long::sum);
                 }
-            } catch (IOException e) {
-                return Map.of();
             }
         }
         long now = System.nanoTime();
@@ -57,31 +47,5 @@ public final class ProcessMetrics {
         lastTicks.putAll(ticks);
         lastSampleNanos = now;
         return usage;
-    }
-
-    private void readStat(Path entry, Set<Long> groups, Map<Long, Long> ticks, Map<Long, Long> pages) {
-        String stat;
-        try {
-            stat = Files.readString(entry.resolve("stat"));
-        } catch (IOException | RuntimeException e) {
-            return; // exited meanwhile
-        }
-        int close = stat.lastIndexOf(')');
-        if (close < 0) {
-            return;
-        }
-        // Fields after "comm)": state(3) ppid(4) pgrp(5) ... utime(14) stime(15) ... rss(24)
-        String[] f = stat.substring(close + 2).split(" ");
-        if (f.length < 22) {
-            return;
-        }
-        long pgrp = Long.parseLong(f[2]);
-        if (!groups.contains(pgrp)) {
-            return;
-        }
-        long cpu = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        long rss = Long.parseLong(f[21]);
-        ticks.merge(pgrp, cpu, Long::sum);
-        pages.merge(pgrp, rss, Long::sum);
     }
 }

@@ -13,6 +13,14 @@ import java.util.function.Function;
  * double-quoted values. Every malformed line is an error with its line number: nothing is silently dropped.
  */
 public final class DotEnvParser {
+    /**
+     * Largest value expansion may build. Linux refuses any single environment string above 128 KiB at exec,
+     * and no sane value comes near; without a bound, 20 lines of {@code B=${A}${A}} double their way to
+     * gigabytes from a file of a few hundred bytes.
+     */
+    static final int MAX_EXPANDED_VALUE = 64 * 1024;
+    /** Largest total that expansion may add over a whole file (literal text is bounded by the file size). */
+    static final int MAX_EXPANDED_TOTAL = 1024 * 1024;
 
     private final String source;
     private final String text;
@@ -21,6 +29,8 @@ public final class DotEnvParser {
     private final List<ParseProblem> errors = new ArrayList<>();
     private int pos;
     private int line = 1;
+    /** Characters produced by $VAR substitution so far in this file, for {@link #MAX_EXPANDED_TOTAL}. */
+    private long expandedTotal;
 
     private DotEnvParser(String source, String text, Function<String, String> outerLookup) {
         this.source = source;
@@ -203,7 +213,7 @@ public final class DotEnvParser {
                 throw new LineError("invalid variable reference '${" + inner + "}'");
             }
             String value = lookup(name);
-            out.append(value == null || (fallback != null && value.isEmpty()) ? (fallback == null ? "" : fallback) : value);
+            append(out, value == null || (fallback != null && value.isEmpty()) ? (fallback == null ? "" : fallback) : value);
             return close + 1;
         }
         int nameStart = p;
@@ -215,8 +225,22 @@ public final class DotEnvParser {
             return p;
         }
         String value = lookup(text.substring(nameStart, p));
-        out.append(value == null ? "" : value);
+        append(out, value == null ? "" : value);
         return p;
+    }
+
+    /** Appends a substitution, checking both bounds before the text is copied, so nothing huge is ever built. */
+    private void append(StringBuilder out, String substituted) {
+        if ((long) out.length() + substituted.length() > MAX_EXPANDED_VALUE) {
+            throw new LineError("value expands to more than " + MAX_EXPANDED_VALUE + " characters (64 KiB);"
+                    + " check for variables that refer to each other repeatedly");
+        }
+        if (expandedTotal + substituted.length() > MAX_EXPANDED_TOTAL) {
+            throw new LineError("variable expansion in this file exceeds " + MAX_EXPANDED_TOTAL
+                    + " characters (1 MiB) in total; check for variables that refer to each other repeatedly");
+        }
+        expandedTotal += substituted.length();
+        out.append(substituted);
     }
 
     private String lookup(String name) {

@@ -20,9 +20,13 @@ public record ParseProblem(String file, int line, Severity severity, String mess
         return severity == Severity.ERROR;
     }
 
+    /**
+     * The message as printed. File names and messages quote project-controlled text (lines, keys, commands),
+     * so they are made {@link Visible} here, the one place every problem is rendered.
+     */
     @Override
     public String toString() {
         String where = line > 0 ? file + ":" + line : file;
-        return where + ": " + (isError() ? "error" : "warning") + ": " + message;
+        return Visible.escape(where) + ": " + (isError() ? "error" : "warning") + ": " + Visible.escape(message);
     }
 }

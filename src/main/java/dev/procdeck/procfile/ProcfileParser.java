@@ -46,8 +46,11 @@ public final class ProcfileParser {
                 String name = m.group(1);
                 String command = m.group(2).strip();
                 if (command.isEmpty()) {
-                    errors.add(ParseProblem.error(source, lineNo,
-                            "process type '" + name + "' has no command; write '" + name + ": <command>'"));
+                    // Heroku and Foreman run the other entries; refusing the whole file for one placeholder
+                    // line would make procdeck the odd one out. Skipped like any other non-entry.
+                    warnings.add(ParseProblem.warning(source, lineNo,
+                            "ignored '" + name + ":': process type '" + name + "' has no command; write '"
+                                    + name + ": <command>'"));
                     continue;
                 }
                 Integer earlier = firstLine.putIfAbsent(name, lineNo);

@@ -33,6 +33,16 @@ public final class ProjectLoader {
      */
     public static Project load(Path root, Path procfile, List<Path> envFiles, Map<String, String> parentEnv)
             throws ProjectFileException {
+        return load(root, procfile, envFiles, parentEnv, true);
+    }
+
+    /**
+     * @param procfileRequired false for a one-off ({@code run}): a folder with only a .env is fine, and a
+     *                         missing default Procfile gives a project with no process types. A Procfile
+     *                         named with -f must still exist, and a broken one is still an error.
+     */
+    public static Project load(Path root, Path procfile, List<Path> envFiles, Map<String, String> parentEnv,
+                               boolean procfileRequired) throws ProjectFileException {
         Path workDir;
         Path procfilePath;
         if (root != null) {
@@ -45,18 +55,26 @@ public final class ProjectLoader {
             procfilePath = procfile != null ? workDir.resolve(procfile).normalize() : workDir.resolve("Procfile");
         } else {
             procfilePath = (procfile != null ? procfile : Path.of("Procfile")).toAbsolutePath().normalize();
+            // -f DIR means DIR's Procfile, and then DIR is where the processes run, not DIR's parent.
+            if (Files.isDirectory(procfilePath)) {
+                procfilePath = procfilePath.resolve("Procfile");
+            }
             workDir = procfilePath.getParent();
         }
         if (Files.isDirectory(procfilePath)) {
             procfilePath = procfilePath.resolve("Procfile");
         }
-        if (!Files.isRegularFile(procfilePath)) {
+        String procfileName = procfilePath.toString();
+        Procfile parsed;
+        if (!Files.exists(procfilePath) && !procfileRequired && procfile == null) {
+            parsed = new Procfile(procfileName, List.of(), List.of());
+        } else if (!Files.isRegularFile(procfilePath)) {
             throw new ProjectFileException(ParseProblem.error(procfilePath.toString(), 0,
                     "no Procfile found here; create one with lines like 'web: ./server --port $PORT',"
                             + " or point to it with -f"));
+        } else {
+            parsed = ProcfileParser.parse(procfileName, readText(procfilePath));
         }
-        String procfileName = procfilePath.toString();
-        Procfile parsed = ProcfileParser.parse(procfileName, readText(procfilePath));
 
         List<Path> envPaths = new ArrayList<>();
         if (envFiles == null || envFiles.isEmpty()) {

@@ -3,7 +3,7 @@ package dev.procdeck.runtime;
 import dev.procdeck.os.PosixSignals;
 import dev.procdeck.os.ProcIdentity;
 import dev.procdeck.os.ProcStat;
-import dev.procdeck.supervisor.GroupListener;
+import dev.procdeck.supervisor.Supervisor;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.OptionalLong;
@@ -21,8 +21,12 @@ import java.util.regex.Pattern;
 public record GroupRecord(long pgid, long startTime, String marker) {
     /** Linux's pid_max can be at most 2^22; anything beyond is not a pid. */
     static final long MAX_PID = 4_194_304;
-    /** A session's marker: 128 random bits in lowercase hex. */
-    private static final Pattern MARKER = Pattern.compile("[0-9a-f]{32}");
+    /**
+     * A marker as the supervisor makes them ({@code <pid>-<random hex>}, see {@link Supervisor#marker()}): lowercase
+     * letters, digits and dashes, 8 to 80 of them. Nothing else passes, so a record can carry no shell or
+     * control characters to the watchdog.
+     */
+    private static final Pattern MARKER = Pattern.compile("[0-9a-z][0-9a-z-]{7,79}");
     private static final Pattern NUMBER = Pattern.compile("[0-9]{1,19}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -38,16 +42,16 @@ public record GroupRecord(long pgid, long startTime, String marker) {
         }
     }
 
-    /** A fresh marker for one session. Unguessable, so a planted record cannot name a group that has it. */
-    public static String newMarker() {
+    /** A fresh marker of the supervisor's shape, for tests and tools. */
+    static String newMarker() {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
+        return ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(bytes);
     }
 
     /** Parses {@code pgid start marker} (groups file) or {@code pgid:start:marker} (watchdog argument). */
     public static GroupRecord parse(String text) {
-        if (text == null || text.length() > 80) {
+        if (text == null || text.length() > 120) {
             throw new IllegalArgumentException("malformed group record");
         }
         String[] f = text.strip().split(text.indexOf(':') >= 0 ? ":" : " ", -1);
@@ -113,11 +117,11 @@ public record GroupRecord(long pgid, long startTime, String marker) {
         if (leaderStart.isPresent() && leaderStart.getAsLong() != startTime) {
             return Status.START_TIME_DIFFERS;
         }
-        if (ProcIdentity.hasEnvironmentEntry(pgid, GroupListener.MARK_VARIABLE, marker)) {
+        if (ProcIdentity.hasEnvironmentEntry(pgid, Supervisor.MARK_VARIABLE, marker)) {
             return Status.OURS;
         }
         for (long pid : ProcIdentity.members(pgid)) {
-            if (ProcIdentity.hasEnvironmentEntry(pid, GroupListener.MARK_VARIABLE, marker)) {
+            if (ProcIdentity.hasEnvironmentEntry(pid, Supervisor.MARK_VARIABLE, marker)) {
                 return Status.OURS;
             }
         }

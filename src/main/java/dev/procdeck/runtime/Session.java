@@ -3,6 +3,7 @@ package dev.procdeck.runtime;
 import dev.procdeck.logs.LogListener;
 import dev.procdeck.os.ProcStat;
 import dev.procdeck.supervisor.GroupListener;
+import dev.procdeck.supervisor.Supervisor;
 import dev.procdeck.supervisor.Terminator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,7 +50,8 @@ public final class Session implements GroupListener, AutoCloseable {
     private final Path dir;
     private final SessionLog log;
     private final GroupRegistry groups;
-    private final String marker = GroupRecord.newMarker();
+    /** The supervisor's PROCDECK_MARK value, for the bridge from a supervisor that passes only the pgid. */
+    private volatile String marker;
     private final Process watchdog;
     private final OutputStream watchdogPipe;
     private final List<String> messages = new ArrayList<>();
@@ -160,10 +162,10 @@ public final class Session implements GroupListener, AutoCloseable {
         return log != null ? log : NO_LOG;
     }
 
-    /** The value of {@code PROCDECK_MARK} for every instance of this session. */
-    @Override
-    public String marker() {
-        return marker;
+    /** Records the groups {@code supervisor} starts, each with the marker it puts into its instances. */
+    public void attach(Supervisor supervisor) {
+        marker = supervisor.marker();
+        supervisor.setGroupListener(this);
     }
 
     /**
@@ -207,6 +209,13 @@ public final class Session implements GroupListener, AutoCloseable {
         }
         tellWatchdog("+" + record.line());
         groups.started(record);
+    }
+
+    /** Bridge for a supervisor that passes only the pgid: the marker is the one learnt in {@link #attach}. */
+    @Override
+    @Deprecated
+    public void groupStarted(long pgid) {
+        groupStarted(pgid, ProcStat.startTime(pgid).orElse(-1), marker);
     }
 
     @Override

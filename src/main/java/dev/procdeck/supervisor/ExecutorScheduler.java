@@ -21,6 +21,20 @@ public final class ExecutorScheduler implements Scheduler {
         return new ExecutorScheduler(singleThread, Clock.systemUTC());
     }
 
+    public static ExecutorScheduler on(ScheduledExecutorService singleThread, Clock clock) {
+        return new ExecutorScheduler(singleThread, clock);
+    }
+
+    @Override
+    public boolean execute(Runnable task) {
+        try {
+            executor.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
     @Override
     public Instant now() {
         return clock.instant();

@@ -51,6 +51,12 @@ public final class Formation {
             if (count > MAX_SCALE) {
                 throw new IllegalArgumentException("count in '" + entry + "' is above the maximum of " + MAX_SCALE);
             }
+            // A second mention would silently override the first; say which one the user meant instead.
+            boolean repeated = name.equals("all") ? all != null : counts.containsKey(name);
+            if (repeated) {
+                throw new IllegalArgumentException("'" + name + "' is named more than once in formation '" + text.trim()
+                        + "'; give each process type one count");
+            }
             if (name.equals("all")) {
                 all = count;
             } else {
@@ -72,7 +78,8 @@ public final class Formation {
         for (String name : counts.keySet()) {
             if (procfile.type(name).isEmpty()) {
                 throw new IllegalArgumentException("unknown process type '" + name + "' in formation; "
-                        + procfile.source() + " defines " + String.join(", ", procfile.typeNames()));
+                        + (procfile.types().isEmpty() ? procfile.source() + " defines none"
+                        : "valid types (from " + procfile.source() + "): " + String.join(", ", procfile.typeNames())));
             }
         }
         int fallback = all != null ? all : (counts.isEmpty() ? 1 : 0);

@@ -5,20 +5,22 @@ import dev.procdeck.os.ProcStat;
 /**
  * Told of every process group the supervisor creates and reaps, so it can be cleaned up if procdeck dies.
  *
- * <p>The supervisor puts {@code PROCDECK_MARK=<marker()>} into the environment of every instance it launches
- * and calls {@link #groupStarted(long, long, String)} right after each spawn (restarts included), before the
- * process can run long enough to matter. Implementations must return quickly and never wait on a disk.
- * A recorded group is later signalled only while its leader's start time and that marker still match, so a
- * reused pid or a forged record never hits someone else's processes.
+ * <p>The supervisor puts {@code PROCDECK_MARK=<marker>} ({@link Supervisor#MARK_VARIABLE}) into the environment
+ * of every instance it launches and calls {@link #groupStarted(long, long, String)} right after each spawn
+ * (restarts included), before the process can run long enough to matter. Implementations must return quickly
+ * and never wait on a disk. A recorded group is later signalled only while its leader's start time and that
+ * marker still match, so a reused pid or a forged record never hits someone else's processes.
  */
 public interface GroupListener {
-    /** The environment variable carrying {@link #marker()} into each instance. */
-    String MARK_VARIABLE = "PROCDECK_MARK";
+    GroupListener NONE = new GroupListener() {
+        @Override
+        public void groupStarted(long pgid) {
+        }
 
-    /** The value for {@link #MARK_VARIABLE} of every instance launched while this listener is set. */
-    default String marker() {
-        return null;
-    }
+        @Override
+        public void groupEnded(long pgid) {
+        }
+    };
 
     /**
      * A group was spawned: {@code pgid} (its leader's pid), the leader's start time in clock ticks since boot
@@ -28,13 +30,13 @@ public interface GroupListener {
     }
 
     /**
-     * Bridge for a supervisor that only knows the pgid: reads the start time now (the leader is our unreaped
-     * child, so /proc still has it) and assumes {@link #marker()} was passed. To be removed once every caller
-     * uses {@link #groupStarted(long, long, String)}.
+     * Bridge for a supervisor that only passes the pgid: reads the start time now (the leader is our unreaped
+     * child, so /proc still has it); the marker is unknown here, so a listener that needs it overrides this.
+     * To be removed once the supervisor calls {@link #groupStarted(long, long, String)}.
      */
     @Deprecated
     default void groupStarted(long pgid) {
-        groupStarted(pgid, ProcStat.startTime(pgid).orElse(-1), marker());
+        groupStarted(pgid, ProcStat.startTime(pgid).orElse(-1), null);
     }
 
     void groupEnded(long pgid);

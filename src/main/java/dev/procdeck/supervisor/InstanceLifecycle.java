@@ -6,17 +6,21 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The state machine of one instance, in the manner of supervisord: explicit states and guarded transitions.
- * Pure: it spawns and signals nothing, it is driven by events (start requested, launched, exited, ...) and
- * reads time only from the injected clock, so whole histories can be replayed in tests.
+ * The state machine of one instance, in the manner of supervisord's states: explicit states and guarded
+ * transitions. Pure: it spawns and signals nothing; it is driven by events and reads time only from the
+ * injected clock, so whole histories replay in tests. {@link InstanceController} carries out what it decides.
  *
  * <pre>
- *   STOPPED/EXITED/CRASHED/FAILED/BACKING_OFF --requestStart--> STARTING
- *   STARTING --launched--> UP            STARTING --launchFailed--> FAILED
- *   UP --exited--> BACKING_OFF (policy restarts) | EXITED | CRASHED
- *   UP/STARTING --requestStop--> STOPPING --exited--> STOPPED
- *   BACKING_OFF --requestStop--> STOPPED   BACKING_OFF --backoffElapsed--> STARTING
+ *   STOPPED/EXITED/CRASHED/FAILED/BACKING_OFF --start--> STARTING --launched--> UP
+ *   STARTING --launchFailed--> FAILED
+ *   UP --stop(intent)--> STOPPING(intent)           STOPPING --stop(intent)--> STOPPING(combined intent)
+ *   UP --leader exited, group empty--> BACKING_OFF | EXITED | CRASHED (restart policy)
+ *   UP --leader exited, group not empty--> STOPPING(LINGER)
+ *   STOPPING --run ended--> STOPPED (STOP) | STARTING (RESTART) | REMOVED (RETIRE) | policy (LINGER)
+ *   BACKING_OFF --stop--> STOPPED      BACKING_OFF --retire--> REMOVED     BACKING_OFF --elapsed--> STARTING
  * </pre>
+ * A run ends only when its main process has been reaped <em>and</em> its process group is empty; until then
+ * the instance is STOPPING and the terminator escalates to SIGKILL.
  */
 public final class InstanceLifecycle {
 
@@ -24,20 +28,28 @@ public final class InstanceLifecycle {
     public record Transition(InstanceState from, InstanceState to, Instant at, String description) {
     }
 
+    /** Where the stop of the current run has got to, for the table and the events. */
+    public enum StopPhase { NONE, SIGNAL_SENT, KILL_SENT }
+
     private final InstanceId id;
-    private final int port;
     private final Clock clock;
     private RestartPolicy policy;
 
     private InstanceState state = InstanceState.STOPPED;
+    private StopIntent intent;
+    private StopPhase stopPhase = StopPhase.NONE;
+    private ExitStatus leaderExit;
+    private boolean removed;
     private Instant since;
     private long pid = -1;
+    private int port;
     private Instant startedAt;
     private int restarts;
     private int consecutiveRestarts;
     private ExitStatus lastExit;
     private Instant nextRestartAt;
     private String message = "not started";
+    private boolean restartToApply;
 
     public InstanceLifecycle(InstanceId id, int port, RestartPolicy policy, Clock clock) {
         this.id = id;
@@ -51,23 +63,48 @@ public final class InstanceLifecycle {
         return state;
     }
 
+    /** Why it is stopping, while STOPPING; else null. */
+    public StopIntent intent() {
+        return state == InstanceState.STOPPING ? intent : null;
+    }
+
+    /** True once a retired instance's run has ended: it no longer exists. */
+    public boolean removed() {
+        return removed;
+    }
+
     public void setPolicy(RestartPolicy policy) {
         this.policy = policy;
     }
 
-    /** A start asked for by a person or by scaling up; forgets the crash streak. */
-    public Transition requestStart() {
-        guard(state.isTerminal() || state == InstanceState.BACKING_OFF, "start");
+    /** The Procfile changed this instance's command while it ran: the table says "restart to apply". */
+    public void setRestartToApply(boolean stale) {
+        this.restartToApply = stale;
+    }
+
+    /**
+     * A start asked for by a person or by scaling up; forgets the crash streak. While stopping, it turns the
+     * stop into a restart (returned as a transition within STOPPING); while up, nothing happens.
+     */
+    public Optional<Transition> requestStart(int newPort) {
+        if (state == InstanceState.STOPPING) {
+            return changeIntent(intent.then(StopIntent.RESTART));
+        }
+        if (!(state.isTerminal() || state == InstanceState.BACKING_OFF) || removed) {
+            return Optional.empty();
+        }
         consecutiveRestarts = 0;
         nextRestartAt = null;
-        return move(InstanceState.STARTING, "starting");
+        port = newPort;
+        return Optional.of(move(InstanceState.STARTING, "starting"));
     }
 
     /** The back-off wait is over: the automatic restart begins. */
-    public Transition backoffElapsed() {
+    public Transition backoffElapsed(int newPort) {
         guard(state == InstanceState.BACKING_OFF, "restart after back-off");
         restarts++;
         nextRestartAt = null;
+        port = newPort;
         return move(InstanceState.STARTING, "restarting (restart " + restarts + ")");
     }
 
@@ -75,6 +112,9 @@ public final class InstanceLifecycle {
         guard(state == InstanceState.STARTING, "mark launched");
         pid = processId;
         startedAt = clock.instant();
+        leaderExit = null;
+        stopPhase = StopPhase.NONE;
+        restartToApply = false;
         return move(InstanceState.UP, "started (pid " + processId + ", port " + port + ")");
     }
 
@@ -83,31 +123,114 @@ public final class InstanceLifecycle {
         return move(InstanceState.FAILED, "failed to start: " + reason);
     }
 
-    /** Asks a running instance to stop; an instance waiting to restart simply stays stopped. */
-    public Optional<Transition> requestStop() {
-        return switch (state) {
-            case UP, STARTING -> Optional.of(move(InstanceState.STOPPING, "stopping"));
+    /**
+     * Asks for a stop with an intent. UP (or STARTING) moves to STOPPING; STOPPING combines the intents;
+     * BACKING_OFF ends at once (STOPPED, or removed when retiring); a terminal instance stays as it is, or is
+     * removed when retiring.
+     */
+    public Optional<Transition> requestStop(StopIntent requested) {
+        switch (state) {
+            case UP, STARTING -> {
+                intent = requested;
+                stopPhase = StopPhase.NONE;
+                return Optional.of(move(InstanceState.STOPPING, requested.label()));
+            }
+            case STOPPING -> {
+                return changeIntent(intent.then(requested));
+            }
             case BACKING_OFF -> {
                 nextRestartAt = null;
-                yield Optional.of(move(InstanceState.STOPPED, "stopped (restart cancelled)"));
+                if (requested == StopIntent.RETIRE) {
+                    removed = true;
+                    return Optional.of(move(InstanceState.STOPPED, "removed (restart cancelled)"));
+                }
+                if (requested == StopIntent.RESTART) {
+                    return Optional.empty();
+                }
+                return Optional.of(move(InstanceState.STOPPED, "stopped (restart cancelled)"));
             }
-            default -> Optional.empty();
-        };
+            default -> {
+                if (requested == StopIntent.RETIRE && !removed) {
+                    removed = true;
+                    return Optional.of(move(state, "removed"));
+                }
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Scaled back up while retiring: the stop becomes a plain stop, or a restart. */
+    public Optional<Transition> unretire(StopIntent instead) {
+        guard(state == InstanceState.STOPPING && intent == StopIntent.RETIRE, "keep");
+        intent = instead;
+        return Optional.of(move(InstanceState.STOPPING, instead.label()));
+    }
+
+    /** The stop signal (or SIGKILL) went to the process group. */
+    public void signalled(boolean kill) {
+        guard(state == InstanceState.STOPPING, "record a stop signal");
+        stopPhase = kill ? StopPhase.KILL_SENT : StopPhase.SIGNAL_SENT;
     }
 
     /**
-     * The process ended and its output is drained. Decides, by the restart policy and the crash streak,
-     * whether and when it restarts; a restart "now" is BACKING_OFF with a zero wait.
+     * The main process was reaped. If its group still has processes, the run is not over: an UP instance
+     * becomes STOPPING(LINGER) and the caller stops the group; a STOPPING one just remembers the status.
+     * Returns the transition when the state changed.
      */
-    public Transition exited(ExitStatus status) {
-        guard(state == InstanceState.UP || state == InstanceState.STOPPING || state == InstanceState.STARTING,
-                "record exit");
-        Instant now = clock.instant();
+    public Optional<Transition> leaderExited(ExitStatus status, boolean groupEmpty) {
+        guard(state == InstanceState.UP || state == InstanceState.STOPPING, "record an exit");
+        leaderExit = status;
+        pid = -1;
+        if (groupEmpty) {
+            return Optional.of(runEnded());
+        }
+        if (state == InstanceState.UP) {
+            intent = StopIntent.LINGER;
+            stopPhase = StopPhase.NONE;
+            return Optional.of(move(InstanceState.STOPPING, (status.success() ? "exited with " : "crashed with ")
+                    + status.describe() + " but left processes in its group; stopping them"));
+        }
+        return Optional.empty();
+    }
+
+    /** The group became empty after the leader was reaped: the run is over. */
+    public Transition groupEmptied() {
+        guard(state == InstanceState.STOPPING && leaderExit != null, "end the run");
+        return runEnded();
+    }
+
+    /** True while the main process has been reaped but its group is not empty yet. */
+    public boolean leaderGone() {
+        return leaderExit != null;
+    }
+
+    private Transition runEnded() {
+        ExitStatus status = leaderExit;
         lastExit = status;
         pid = -1;
+        stopPhase = StopPhase.NONE;
         if (state == InstanceState.STOPPING) {
-            return move(InstanceState.STOPPED, "stopped, " + status.describe());
+            StopIntent why = intent;
+            intent = null;
+            switch (why) {
+                case STOP:
+                    return move(InstanceState.STOPPED, "stopped, " + status.describe());
+                case RESTART:
+                    consecutiveRestarts = 0;
+                    return move(InstanceState.STARTING, "stopped, " + status.describe() + "; starting again");
+                case RETIRE:
+                    removed = true;
+                    return move(InstanceState.STOPPED, "stopped, " + status.describe() + "; removed");
+                case LINGER:
+                default:
+                    break;
+            }
         }
+        return byPolicy(status);
+    }
+
+    private Transition byPolicy(ExitStatus status) {
+        Instant now = clock.instant();
         if (startedAt != null && Duration.between(startedAt, now).compareTo(policy.resetAfter()) >= 0) {
             consecutiveRestarts = 0;
         }
@@ -129,7 +252,16 @@ public final class InstanceLifecycle {
     }
 
     public InstanceSnapshot snapshot() {
-        return new InstanceSnapshot(id, port, state, since, pid, startedAt, restarts, lastExit, nextRestartAt, message);
+        return new InstanceSnapshot(id, port, state, since, pid, startedAt, restarts, lastExit, nextRestartAt,
+                message, intent(), state == InstanceState.STOPPING ? stopPhase : StopPhase.NONE, restartToApply);
+    }
+
+    private Optional<Transition> changeIntent(StopIntent combined) {
+        if (combined == intent) {
+            return Optional.empty();
+        }
+        intent = combined;
+        return Optional.of(move(InstanceState.STOPPING, combined.label()));
     }
 
     private Transition move(InstanceState to, String description) {

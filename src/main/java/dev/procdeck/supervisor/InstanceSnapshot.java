@@ -12,10 +12,14 @@ import java.time.Instant;
  * @param lastExit      how the last process ended, or null
  * @param nextRestartAt when a backing-off instance starts again, or null
  * @param message       the last transition in words ("crashed with exit code 1, restarting in 2 s")
+ * @param stopIntent    why it is stopping (restarting, retiring, ...), while STOPPING; else null
+ * @param stopPhase     how far its stop has got (stop signal sent, SIGKILL sent), while STOPPING
+ * @param restartToApply the Procfile now gives its type another command; it runs the old one until restarted
  */
 public record InstanceSnapshot(InstanceId id, int port, InstanceState state, Instant since, long pid,
                                Instant startedAt, int restarts, ExitStatus lastExit, Instant nextRestartAt,
-                               String message) {
+                               String message, StopIntent stopIntent, InstanceLifecycle.StopPhase stopPhase,
+                               boolean restartToApply) {
 
     public String name() {
         return id.name();

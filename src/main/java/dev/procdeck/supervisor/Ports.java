@@ -1,5 +1,7 @@
 package dev.procdeck.supervisor;
 
+import dev.procdeck.procfile.ProcessType;
+import dev.procdeck.procfile.Procfile;
 import java.util.Map;
 
 /**
@@ -34,6 +36,24 @@ public final class Ports {
         }
         return DEFAULT_BASE;
     }
+
+    /**
+     * Refuses a formation whose highest port would pass 65535, before anything starts: otherwise the last
+     * instances would get PORT=65536 and up, which no program can bind, and fail one by one at run time.
+     * Only types that run count, but each at its Procfile position, as {@link #port} numbers them.
+     */
+    public static void requireInRange(int base, Procfile procfile, Map<String, Integer> counts) {
+        for (ProcessType type : procfile.types()) {
+            int n = counts.getOrDefault(type.name(), 0);
+            if (n > 0 && port(base, type.index(), n) > MAX_PORT) {
+                throw new IllegalArgumentException(type.name() + "." + n + " would get port " + port(base, type.index(), n)
+                        + " (base " + base + " + 100 per process type before it + instance - 1), past " + MAX_PORT
+                        + "; use a lower base port (-p or PORT) or fewer instances");
+            }
+        }
+    }
+
+    private static final int MAX_PORT = 65535;
 
     private static int check(int port, String where) {
         if (port < 1 || port > 65535) {

@@ -1,7 +1,6 @@
 package dev.procdeck.supervisor;
 
 import dev.procdeck.os.PosixSignals;
-import dev.procdeck.os.Signal;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -116,23 +115,6 @@ public final class PosixProcessLauncher implements ProcessLauncher {
         @Override
         public CompletableFuture<ExitStatus> onExit() {
             return exit;
-        }
-
-        @Override
-        public void signalGroup(Signal signal) {
-            if (!PosixSignals.signalGroup(process.pid(), signal.number) && process.isAlive()) {
-                // Signalled in the instant between fork and setsid: the group does not exist yet.
-                if (signal == Signal.KILL) {
-                    process.destroyForcibly();
-                } else {
-                    process.destroy();
-                }
-            }
-        }
-
-        @Override
-        public boolean groupAlive() {
-            return PosixSignals.groupAlive(process.pid());
         }
     }
 }

@@ -18,8 +18,9 @@ public interface Scheduler {
     /** Runs {@code task} on the supervision thread after {@code delayMillis} (0: as soon as possible). */
     Timer schedule(long delayMillis, Runnable task);
 
-    /** Runs {@code task} on the supervision thread as soon as possible; from any thread. */
-    default void execute(Runnable task) {
+    /** Runs {@code task} on the supervision thread as soon as possible; from any thread. False once shut down. */
+    default boolean execute(Runnable task) {
         schedule(0, task);
+        return true;
     }
 }

@@ -1,81 +1,99 @@
 package dev.procdeck.supervisor;
 
-import dev.procdeck.logs.AnsiText;
-import dev.procdeck.logs.LineSplitter;
 import dev.procdeck.logs.LogBus;
 import dev.procdeck.logs.LogLine;
 import dev.procdeck.logs.LogStream;
 import dev.procdeck.os.PortCheck;
-import dev.procdeck.os.PosixSignals;
 import dev.procdeck.os.Signal;
 import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Project;
-import java.io.IOException;
-import java.io.InputStream;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the formation of one project: launches instances, reads their output onto the {@link LogBus},
- * restarts them by their policy, scales, and stops them (SIGTERM to the process group, SIGKILL after the
- * timeout). Every decision is taken on one supervisor thread, so instance state needs no locks; commands
- * may be called from any thread and return futures.
+ * Runs the formation of one project: one {@link InstanceController} per instance, scaling, reload, and
+ * stopping everything. Every decision is taken on one supervision thread (the {@link Scheduler}'s), so state
+ * needs no locks; commands may be called from any thread and return futures. Output is read on threads of
+ * its own and never waited for: the bus's outputs queue it, they do not block this thread.
  */
 public final class Supervisor implements AutoCloseable {
+    /** The environment variable that marks every process procdeck starts, checked before a leftover is signalled. */
+    public static final String MARK_VARIABLE = "PROCDECK_MARK";
+
     private final SupervisorSettings settings;
     private final ProcessLauncher launcher;
-    private final LogBus bus;
+    private final ProcessGroups groups;
+    private final Scheduler scheduler;
+    private final ScheduledExecutorService ownExecutor;
+    private final Terminator terminator;
     private final Clock clock;
+    private final LogBus bus;
     private final Map<String, String> parentEnv;
-    private final ScheduledExecutorService loop;
+    private final String marker;
     private final List<SupervisorListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<InstanceId, InstanceSnapshot> snapshots = new ConcurrentHashMap<>();
     private final Map<String, Integer> scale = new ConcurrentHashMap<>();
+    private volatile Project project;
+    private volatile boolean closed;
+    private volatile GroupListener groupListener = GroupListener.NONE;
 
-    // Owned by the supervisor thread.
-    private Project project;
-    private final Map<InstanceId, Slot> slots = new TreeMap<>();
+    // Owned by the supervision thread.
+    private final Map<InstanceId, InstanceController> controllers = new TreeMap<>();
     private final List<CompletableFuture<Void>> quietWaiters = new ArrayList<>();
     private boolean running;
-    private boolean closed;
-    private volatile GroupListener groupListener = new GroupListener() {
-        @Override
-        public void groupStarted(long pgid) {
-        }
 
-        @Override
-        public void groupEnded(long pgid) {
-        }
-    };
-
+    /** A supervisor on a thread of its own, with real time. */
     public Supervisor(Project project, SupervisorSettings settings, ProcessLauncher launcher, LogBus bus,
                       Clock clock, Map<String, String> parentEnv) {
+        this(project, settings, launcher, ProcessGroups.POSIX, null, clock, bus, parentEnv);
+    }
+
+    /** A supervisor driven by an injected scheduler (tests replay histories on a fake one). */
+    public Supervisor(Project project, SupervisorSettings settings, ProcessLauncher launcher, ProcessGroups groups,
+                      Scheduler scheduler, LogBus bus, Map<String, String> parentEnv) {
+        this(project, settings, launcher, groups, Objects.requireNonNull(scheduler), null, bus, parentEnv);
+    }
+
+    private Supervisor(Project project, SupervisorSettings settings, ProcessLauncher launcher, ProcessGroups groups,
+                       Scheduler scheduler, Clock clock, LogBus bus, Map<String, String> parentEnv) {
         this.project = project;
         this.settings = settings;
         this.launcher = launcher;
+        this.groups = groups;
         this.bus = bus;
-        this.clock = clock;
         this.parentEnv = Map.copyOf(parentEnv);
-        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "procdeck-supervisor");
-            t.setDaemon(true);
-            return t;
-        });
+        if (scheduler == null) {
+            ownExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "procdeck-supervisor");
+                t.setDaemon(true);
+                return t;
+            });
+            this.scheduler = ExecutorScheduler.on(ownExecutor, clock);
+        } else {
+            ownExecutor = null;
+            this.scheduler = scheduler;
+        }
+        this.clock = new SchedulerClock(this.scheduler);
+        this.terminator = new Terminator(groups, this.scheduler);
+        byte[] random = new byte[6];
+        new SecureRandom().nextBytes(random);
+        this.marker = ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);
         for (ProcessType type : project.procfile().types()) {
             scale.put(type.name(), 0);
         }
@@ -94,12 +112,21 @@ public final class Supervisor implements AutoCloseable {
         this.groupListener = listener;
     }
 
+    /** The value of {@link #MARK_VARIABLE} in the environment of every process this supervisor starts. */
+    public String marker() {
+        return marker;
+    }
+
     public LogBus bus() {
         return bus;
     }
 
     public SupervisorSettings settings() {
         return settings;
+    }
+
+    public Project project() {
+        return project;
     }
 
     /** The current state of every instance, sorted by type then number. Safe from any thread. */
@@ -109,10 +136,10 @@ public final class Supervisor implements AutoCloseable {
         return list;
     }
 
+    /** The formation: instances per type, in Procfile order. */
     public Map<String, Integer> scale() {
         Map<String, Integer> ordered = new LinkedHashMap<>();
-        Project p = project;
-        for (ProcessType type : p.procfile().types()) {
+        for (ProcessType type : project.procfile().types()) {
             ordered.put(type.name(), scale.getOrDefault(type.name(), 0));
         }
         return ordered;
@@ -122,16 +149,18 @@ public final class Supervisor implements AutoCloseable {
 
     /** Sets the formation and starts it. */
     public CompletableFuture<Void> start(Map<String, Integer> formation) {
+        checkTypes(formation);
         return submit(() -> {
             running = true;
             formation.forEach(this::applyScale);
-            startAllSlots();
+            controllers().forEach(InstanceController::start);
             checkSettled();
         });
     }
 
     /** Sets the formation without starting anything (the dashboard, before the user presses Start). */
     public CompletableFuture<Void> setFormation(Map<String, Integer> formation) {
+        checkTypes(formation);
         return submit(() -> formation.forEach(this::applyScale));
     }
 
@@ -139,6 +168,7 @@ public final class Supervisor implements AutoCloseable {
         if (count < 0 || count > Formation.MAX_SCALE) {
             throw new IllegalArgumentException("scale must be between 0 and " + Formation.MAX_SCALE + ": " + count);
         }
+        checkTypes(Map.of(type, count));
         return submit(() -> {
             applyScale(type, count);
             checkSettled();
@@ -149,403 +179,384 @@ public final class Supervisor implements AutoCloseable {
     public CompletableFuture<Void> startAll() {
         return submit(() -> {
             running = true;
-            startAllSlots();
+            controllers().forEach(InstanceController::start);
             checkSettled();
         });
     }
 
     public CompletableFuture<Void> startType(String type) {
-        return submit(() -> slotsOf(type).forEach(this::startSlot));
+        return submit(() -> controllersOf(type).forEach(InstanceController::start));
     }
 
     public CompletableFuture<Void> startInstance(InstanceId id) {
-        return submit(() -> slot(id).ifPresent(this::startSlot));
+        return submit(() -> controller(id).ifPresent(InstanceController::start));
     }
 
     /** Stops everything gracefully; completes once no process of this supervisor is left. */
     public CompletableFuture<Void> stopAll() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            loop.execute(() -> {
-                running = false;
-                new ArrayList<>(slots.values()).forEach(this::stopSlot);
-                quietWaiters.add(done);
-                checkQuiet();
-                checkSettled();
-            });
-        } catch (RejectedExecutionException e) {
+        boolean accepted = !closed && scheduler.execute(() -> {
+            running = false;
+            controllers().forEach(c -> c.stop(StopIntent.STOP));
+            quietWaiters.add(done);
+            checkQuiet();
+            checkSettled();
+        });
+        if (!accepted) {
             done.complete(null);
         }
         return done;
     }
 
     public CompletableFuture<Void> stopType(String type) {
-        return submit(() -> slotsOf(type).forEach(this::stopSlot));
+        return submit(() -> controllersOf(type).forEach(c -> c.stop(StopIntent.STOP)));
     }
 
     public CompletableFuture<Void> stopInstance(InstanceId id) {
-        return submit(() -> slot(id).ifPresent(this::stopSlot));
+        return submit(() -> controller(id).ifPresent(c -> c.stop(StopIntent.STOP)));
     }
 
     public CompletableFuture<Void> restartAll() {
         return submit(() -> {
             running = true;
-            new ArrayList<>(slots.values()).forEach(this::restartSlot);
+            controllers().forEach(InstanceController::restart);
         });
     }
 
     public CompletableFuture<Void> restartType(String type) {
-        return submit(() -> slotsOf(type).forEach(this::restartSlot));
+        return submit(() -> controllersOf(type).forEach(InstanceController::restart));
     }
 
     public CompletableFuture<Void> restartInstance(InstanceId id) {
-        return submit(() -> slot(id).ifPresent(this::restartSlot));
+        return submit(() -> controller(id).ifPresent(InstanceController::restart));
+    }
+
+    /** What a reload changed, for the announcement and the dashboard. */
+    public record ReloadResult(List<String> added, List<String> removed, List<String> commandChanged) {
+        public boolean changedAnything() {
+            return !added.isEmpty() || !removed.isEmpty() || !commandChanged.isEmpty();
+        }
+
+        /** "+newtype, −bad, web command changed — restart web to apply", or "no change to the process types". */
+        public String describe() {
+            List<String> parts = new ArrayList<>();
+            added.forEach(t -> parts.add("+" + t));
+            removed.forEach(t -> parts.add("\u2212" + t));
+            if (!commandChanged.isEmpty()) {
+                String types = String.join(", ", commandChanged);
+                parts.add(types + (commandChanged.size() == 1 ? " command" : " commands") + " changed \u2014 restart "
+                        + types + " to apply");
+            }
+            return parts.isEmpty() ? "no change to the process types" : String.join(", ", parts);
+        }
+    }
+
+    /** {@link #reload(Project, Map)} where added types get Foreman's default: one each while running. */
+    public CompletableFuture<ReloadResult> reload(Project newProject) {
+        return reload(newProject, Map.of());
     }
 
     /**
-     * Adopts a re-read Procfile: new commands apply from the next start, types that left the Procfile are
-     * stopped and removed, new types join with scale 0, and running instances of kept types keep running.
+     * Adopts a re-read Procfile. Instances of types that left it are stopped gracefully and removed; a new
+     * type gets the count {@code formation} gives it, else 1 while the formation runs (Foreman's all=1) and 0
+     * otherwise; instances whose command changed keep running the old command until restarted ("restart to
+     * apply"); everything else is untouched. Announced on the bus with what changed.
      */
-    public CompletableFuture<Void> reload(Project newProject) {
-        return submit(() -> {
-            project = newProject;
-            for (String type : new ArrayList<>(scale.keySet())) {
-                if (newProject.procfile().type(type).isEmpty()) {
-                    applyScale(type, 0);
-                    scale.remove(type);
-                }
+    public CompletableFuture<ReloadResult> reload(Project newProject, Map<String, Integer> formation) {
+        CompletableFuture<ReloadResult> done = new CompletableFuture<>();
+        boolean accepted = !closed && scheduler.execute(() -> {
+            try {
+                done.complete(applyReload(newProject, formation));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
             }
-            for (ProcessType type : newProject.procfile().types()) {
-                scale.putIfAbsent(type.name(), 0);
-            }
-            bus.event(LogLine.PROCDECK, "reloaded " + newProject.procfilePath().getFileName()
-                    + " (" + String.join(", ", newProject.procfile().typeNames()) + ")");
         });
-    }
-
-    /** Stops everything and ends the supervisor thread; waits at most the stop timeout plus a margin. */
-    @Override
-    public void close() {
-        try {
-            stopAll().get(settings.stopTimeout().toMillis() + 3000, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            // Fall through: the group kill below is the last resort.
-        }
-        try {
-            loop.submit(() -> {
-                closed = true;
-                for (Slot slot : slots.values()) {
-                    if (slot.run != null) {
-                        slot.run.process.signalGroup(Signal.KILL);
-                    }
-                }
-            }).get(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // The loop is gone or stuck; nothing more can be done from here.
-        }
-        loop.shutdownNow();
-    }
-
-    // ---- supervisor thread ------------------------------------------------------------------------------
-
-    private CompletableFuture<Void> submit(Runnable action) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            loop.execute(() -> {
-                try {
-                    if (!closed) {
-                        action.run();
-                    }
-                    done.complete(null);
-                } catch (RuntimeException e) {
-                    done.completeExceptionally(e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
+        if (!accepted) {
             done.completeExceptionally(new IllegalStateException("supervisor is closed"));
         }
         return done;
     }
 
-    private Optional<Slot> slot(InstanceId id) {
-        return Optional.ofNullable(slots.get(id));
+    /** Stops everything and ends the supervision thread; waits at most the stop timeout plus a margin. */
+    @Override
+    public void close() {
+        try {
+            stopAll().get(settings.stopTimeout().toMillis() + 3000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // Fall through: SIGKILL below is the last resort.
+        }
+        CompletableFuture<Void> killed = new CompletableFuture<>();
+        if (scheduler.execute(() -> {
+            controllers().forEach(InstanceController::killNow);
+            killed.complete(null);
+        })) {
+            try {
+                killed.get(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // The thread is stuck; nothing more can be done from here.
+            }
+        }
+        closed = true;
+        if (ownExecutor != null) {
+            ownExecutor.shutdownNow();
+        }
     }
 
-    private List<Slot> slotsOf(String type) {
-        return slots.values().stream().filter(s -> s.id.type().equals(type)).toList();
+    // ---- supervision thread ------------------------------------------------------------------------------
+
+    private CompletableFuture<Void> submit(Runnable action) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean accepted = !closed && scheduler.execute(() -> {
+            try {
+                action.run();
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        if (!accepted) {
+            done.completeExceptionally(new IllegalStateException("supervisor is closed"));
+        }
+        return done;
     }
 
+    private void checkTypes(Map<String, Integer> formation) {
+        for (String type : formation.keySet()) {
+            if (project.procfile().type(type).isEmpty()) {
+                throw new IllegalArgumentException("unknown process type '" + type + "'; the Procfile has "
+                        + String.join(", ", project.procfile().typeNames()));
+            }
+        }
+    }
+
+    private List<InstanceController> controllers() {
+        return new ArrayList<>(controllers.values());
+    }
+
+    private Optional<InstanceController> controller(InstanceId id) {
+        return Optional.ofNullable(controllers.get(id));
+    }
+
+    private List<InstanceController> controllersOf(String type) {
+        return controllers.values().stream().filter(c -> c.id.type().equals(type)).toList();
+    }
+
+    /** Sets a type's count. Types no longer in the Procfile only ever scale to 0 (on reload), never throw. */
     private void applyScale(String type, int count) {
-        ProcessType processType = project.procfile().type(type)
-                .orElseThrow(() -> new IllegalArgumentException("unknown process type '" + type + "'"));
+        if (project.procfile().type(type).isEmpty()) {
+            count = 0;
+        }
         for (int n = 1; n <= count; n++) {
             InstanceId id = new InstanceId(type, n);
-            Slot slot = slots.get(id);
-            if (slot == null) {
-                int port = Ports.port(settings.basePort(), processType.index(), n);
-                slot = new Slot(id, new InstanceLifecycle(id, port, settings.policyFor(type), clock));
-                slots.put(id, slot);
-                publish(slot, null);
+            InstanceController c = controllers.get(id);
+            if (c == null) {
+                c = new InstanceController(id,
+                        new InstanceLifecycle(id, portFor(id), settings.policyFor(type), clock), host);
+                controllers.put(id, c);
+                publish(c, null);
                 if (running) {
-                    startSlot(slot);
+                    c.start();
                 }
-            } else if (slot.retired) {
-                slot.retired = false;
-                if (slot.run != null) {
-                    slot.restartWhenStopped = true;
-                } else if (running) {
-                    startSlot(slot);
-                }
-            }
-        }
-        for (Slot slot : new ArrayList<>(slotsOf(type))) {
-            if (slot.id.number() > count && !slot.retired) {
-                slot.retired = true;
-                slot.restartWhenStopped = false;
-                stopSlot(slot);
-            }
-        }
-        Integer before = scale.put(type, count);
-        if (before == null || before != count) {
-            listeners.forEach(l -> l.scaleChanged(type, count));
-        }
-    }
-
-    private void startAllSlots() {
-        for (Slot slot : new ArrayList<>(slots.values())) {
-            startSlot(slot);
-        }
-    }
-
-    private void startSlot(Slot slot) {
-        InstanceState state = slot.life.state();
-        if (state.isTerminal() || state == InstanceState.BACKING_OFF) {
-            cancelRestartTimer(slot);
-            launch(slot, slot.life.requestStart());
-        }
-    }
-
-    private void stopSlot(Slot slot) {
-        cancelRestartTimer(slot);
-        slot.restartWhenStopped = false;
-        Optional<InstanceLifecycle.Transition> t = slot.life.requestStop();
-        t.ifPresent(tr -> publish(slot, tr));
-        Run run = slot.run;
-        if (run != null && !run.termSent) {
-            run.termSent = true;
-            run.process.signalGroup(Signal.TERM);
-            scheduleKill(slot, run);
-        }
-        if (run == null && slot.retired) {
-            removeSlot(slot);
-        }
-        checkQuiet();
-    }
-
-    private void restartSlot(Slot slot) {
-        if (slot.retired) {
-            return;
-        }
-        if (slot.run != null) {
-            stopSlot(slot);
-            slot.restartWhenStopped = true;
-        } else {
-            startSlot(slot);
-        }
-    }
-
-    private void launch(Slot slot, InstanceLifecycle.Transition starting) {
-        publish(slot, starting);
-        ProcessType type = project.procfile().type(slot.id.type()).orElse(null);
-        if (type == null) {
-            publish(slot, slot.life.launchFailed("process type no longer in the Procfile"));
-            return;
-        }
-        int port = slot.life.snapshot().port();
-        LaunchSpec spec = new LaunchSpec(slot.id.name(), type.command(), project.root(),
-                InstanceEnvironment.build(parentEnv, project.dotEnv(), slot.id.name(), port));
-        if (PortCheck.inUse(port)) {
-            bus.event(slot.id.name(), slot.id.name() + ": port " + port + " (its $PORT, from the " + type.name()
-                    + " type's port block) is already in use by another program; it may fail to listen");
-        }
-        LaunchedProcess process;
-        try {
-            process = launcher.launch(spec);
-        } catch (IOException | RuntimeException e) {
-            publish(slot, slot.life.launchFailed(e.getMessage()));
-            checkSettled();
-            return;
-        }
-        Run run = new Run(process);
-        slot.run = run;
-        groupListener.groupStarted(process.pid());
-        publish(slot, slot.life.launched(process.pid()));
-        CompletableFuture<Void> out = OutputReader.start(slot.id.name(), LogStream.STDOUT, process.stdout(), bus, settings);
-        CompletableFuture<Void> err = OutputReader.start(slot.id.name(), LogStream.STDERR, process.stderr(), bus, settings);
-        run.drained = CompletableFuture.allOf(out, err);
-        process.onExit().whenComplete((status, failure) -> execute(() ->
-                leaderExited(slot, run, status != null ? status : new ExitStatus(-1))));
-    }
-
-    private void leaderExited(Slot slot, Run run, ExitStatus status) {
-        run.status = status;
-        if (run.process.groupAlive()) {
-            // The leader is gone but processes it started are not: a dyno ends as a whole, so stop them too.
-            if (!run.termSent) {
-                run.termSent = true;
-                run.process.signalGroup(Signal.TERM);
-            }
-            scheduleKill(slot, run);
-        }
-        // Output still in the pipes belongs to this run; wait for it (bounded, in case a process that
-        // escaped the group keeps a pipe open) so the exit event comes after the last line.
-        long graceMs = settings.stopTimeout().toMillis() + 1000;
-        CompletableFuture<Void> deadline = new CompletableFuture<>();
-        ScheduledFuture<?> timer = loop.schedule(() -> deadline.complete(null), graceMs, TimeUnit.MILLISECONDS);
-        CompletableFuture.anyOf(run.drained, deadline).whenComplete((v, e) -> {
-            timer.cancel(false);
-            execute(() -> runEnded(slot, run));
-        });
-    }
-
-    private void runEnded(Slot slot, Run run) {
-        if (run.ended || slot.run != run) {
-            return;
-        }
-        run.ended = true;
-        if (run.killTimer != null) {
-            run.killTimer.cancel(false);
-        }
-        slot.run = null;
-        if (!run.process.groupAlive()) {
-            groupListener.groupEnded(run.process.pid());
-        }
-        InstanceLifecycle.Transition t = slot.life.exited(run.status);
-        publish(slot, t);
-        if (slot.retired) {
-            removeSlot(slot);
-        } else if (slot.restartWhenStopped) {
-            slot.restartWhenStopped = false;
-            launch(slot, slot.life.requestStart());
-        } else if (t.to() == InstanceState.BACKING_OFF && !closed) {
-            Duration wait = Duration.between(clock.instant(), slot.life.nextRestartAt().orElse(clock.instant()));
-            if (wait.isNegative() || wait.isZero()) {
-                launch(slot, slot.life.backoffElapsed());
             } else {
-                slot.restartTimer = loop.schedule(() -> {
-                    slot.restartTimer = null;
-                    if (slot.life.state() == InstanceState.BACKING_OFF) {
-                        launch(slot, slot.life.backoffElapsed());
-                    }
-                }, wait.toMillis(), TimeUnit.MILLISECONDS);
+                c.keep(running);
             }
         }
-        checkQuiet();
+        for (InstanceController c : controllersOf(type)) {
+            if (c.id.number() > count) {
+                c.stop(StopIntent.RETIRE);
+            }
+        }
+        Integer before = count == 0 && project.procfile().type(type).isEmpty() ? scale.remove(type)
+                : scale.put(type, count);
+        if (before == null || before != count) {
+            int now = count;
+            listeners.forEach(l -> l.scaleChanged(type, now));
+        }
+    }
+
+    private ReloadResult applyReload(Project newProject, Map<String, Integer> formation) {
+        Project old = project;
+        project = newProject;
+        List<String> added = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        for (ProcessType type : old.procfile().types()) {
+            if (newProject.procfile().type(type.name()).isEmpty()) {
+                removed.add(type.name());
+                for (InstanceController c : controllersOf(type.name())) {
+                    event(c.id, c.id.name() + ": type '" + type.name() + "' was removed from the Procfile, stopping it");
+                }
+                applyScale(type.name(), 0);
+            }
+        }
+        for (ProcessType type : newProject.procfile().types()) {
+            Optional<ProcessType> before = old.procfile().type(type.name());
+            if (before.isEmpty()) {
+                added.add(type.name());
+                scale.put(type.name(), 0);
+                applyScale(type.name(), formation.getOrDefault(type.name(), running ? 1 : 0));
+            } else if (!before.get().command().equals(type.command())) {
+                changed.add(type.name());
+            }
+        }
+        for (InstanceController c : controllers()) {
+            String runningCommand = c.runningCommand();
+            Optional<ProcessType> type = newProject.procfile().type(c.id.type());
+            boolean stale = runningCommand != null && type.isPresent() && !type.get().command().equals(runningCommand);
+            c.life.setRestartToApply(stale);
+            publish(c, null);
+        }
+        ReloadResult result = new ReloadResult(List.copyOf(added), List.copyOf(removed), List.copyOf(changed));
+        bus.event(LogLine.PROCDECK, "reloaded " + newProject.procfilePath().getFileName() + ": " + result.describe());
         checkSettled();
+        return result;
     }
 
-    private void scheduleKill(Slot slot, Run run) {
-        if (run.killTimer != null) {
-            return;
-        }
-        Duration timeout = settings.stopTimeout();
-        run.killTimer = loop.schedule(() -> {
-            if (!run.ended && (run.process.groupAlive() || !run.process.onExit().isDone())) {
-                bus.event(slot.id.name(), slot.id.name() + " did not stop within " + Durations.humanize(timeout)
-                        + ", sending SIGKILL to its process group");
-                run.process.signalGroup(Signal.KILL);
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    private int portFor(InstanceId id) {
+        int index = project.procfile().type(id.type()).map(ProcessType::index).orElse(0);
+        return Ports.port(settings.basePort(), index, id.number());
     }
 
-    private void cancelRestartTimer(Slot slot) {
-        if (slot.restartTimer != null) {
-            slot.restartTimer.cancel(false);
-            slot.restartTimer = null;
-        }
-    }
-
-    private void removeSlot(Slot slot) {
-        cancelRestartTimer(slot);
-        slots.remove(slot.id);
-        snapshots.remove(slot.id);
-        listeners.forEach(l -> l.instanceRemoved(slot.id));
-    }
-
-    private void publish(Slot slot, InstanceLifecycle.Transition transition) {
-        InstanceSnapshot snapshot = slot.life.snapshot();
-        snapshots.put(slot.id, snapshot);
-        // "starting" is only a moment before "started (pid, port)" or "failed to start": not worth a line.
-        if (transition != null && transition.to() != InstanceState.STARTING) {
-            bus.event(slot.id.name(), slot.id.name() + " " + transition.description());
+    private void publish(InstanceController c, InstanceLifecycle.Transition transition) {
+        InstanceSnapshot snapshot = c.life.snapshot();
+        snapshots.put(c.id, snapshot);
+        // "starting" is only a moment before "started (pid, port)" or "failed to start": not worth a line, unless
+        // it ends a stop (a restart), whose line says how the old run ended.
+        if (transition != null && !(transition.to() == InstanceState.STARTING && transition.from() != InstanceState.STOPPING)) {
+            bus.event(c.id.name(), c.id.name() + " " + transition.description());
         }
         for (SupervisorListener l : listeners) {
             try {
                 l.instanceChanged(snapshot, transition);
             } catch (RuntimeException e) {
-                System.err.println("procdeck: supervisor listener failed: " + e);
+                bus.event(LogLine.PROCDECK, "internal error: a supervisor listener failed: " + e);
             }
         }
+    }
+
+    private void event(InstanceId id, String text) {
+        bus.event(id.name(), text);
     }
 
     private void checkQuiet() {
         if (quietWaiters.isEmpty()) {
             return;
         }
-        boolean quiet = slots.values().stream().allMatch(s -> s.run == null);
-        if (quiet) {
+        if (controllers.values().stream().noneMatch(InstanceController::hasRun)) {
             quietWaiters.forEach(f -> f.complete(null));
             quietWaiters.clear();
         }
     }
 
     private void checkSettled() {
-        boolean settled = slots.values().stream()
-                .allMatch(s -> s.life.state().isTerminal() && s.restartTimer == null && s.run == null);
-        if (settled && running) {
+        if (running && controllers.values().stream().allMatch(InstanceController::settled)) {
             listeners.forEach(SupervisorListener::settled);
         }
     }
 
-    private void execute(Runnable r) {
-        try {
-            loop.execute(() -> {
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    System.err.println("procdeck: supervisor error: " + e);
-                    e.printStackTrace();
+    private final InstanceController.Host host = new InstanceController.Host() {
+        @Override
+        public Scheduler scheduler() {
+            return scheduler;
+        }
+
+        @Override
+        public ProcessGroups groups() {
+            return groups;
+        }
+
+        @Override
+        public Terminator terminator() {
+            return terminator;
+        }
+
+        @Override
+        public Optional<LaunchSpec> launchSpec(InstanceId id, int port) {
+            Project p = project;
+            return p.procfile().type(id.type()).map(type -> {
+                if (PortCheck.inUse(port)) {
+                    event(id, id.name() + ": port " + port + " (its $PORT, from the " + type.name()
+                            + " type's port block) is already in use by another program; it may fail to listen");
                 }
+                Map<String, String> env = new java.util.HashMap<>(
+                        InstanceEnvironment.build(parentEnv, p.dotEnv(), id.name(), port));
+                env.put(MARK_VARIABLE, marker);
+                return new LaunchSpec(id.name(), type.command(), p.root(), env);
             });
-        } catch (RejectedExecutionException e) {
-            // Closed: nothing to do any more.
         }
-    }
 
-    private static final class Slot {
-        final InstanceId id;
-        final InstanceLifecycle life;
-        Run run;
-        ScheduledFuture<?> restartTimer;
-        boolean retired;
-        boolean restartWhenStopped;
-
-        Slot(InstanceId id, InstanceLifecycle life) {
-            this.id = id;
-            this.life = life;
+        @Override
+        public int portFor(InstanceId id) {
+            return Supervisor.this.portFor(id);
         }
-    }
 
-    private static final class Run {
-        final LaunchedProcess process;
-        CompletableFuture<Void> drained = CompletableFuture.completedFuture(null);
-        ExitStatus status;
-        ScheduledFuture<?> killTimer;
-        boolean termSent;
-        boolean ended;
-
-        Run(LaunchedProcess process) {
-            this.process = process;
+        @Override
+        public ProcessLauncher launcher() {
+            return launcher;
         }
-    }
+
+        @Override
+        public CompletableFuture<Void> readOutput(InstanceId id, LaunchedProcess process) {
+            List<CompletableFuture<Void>> streams = new ArrayList<>(2);
+            if (process.stdout() != null) {
+                streams.add(OutputReader.start(id.name(), LogStream.STDOUT, process.stdout(), bus, settings));
+            }
+            if (process.stderr() != null) {
+                streams.add(OutputReader.start(id.name(), LogStream.STDERR, process.stderr(), bus, settings));
+            }
+            return CompletableFuture.allOf(streams.toArray(CompletableFuture[]::new));
+        }
+
+        @Override
+        public Duration stopTimeout(InstanceId id) {
+            return settings.stopTimeout();
+        }
+
+        @Override
+        public Signal stopSignal(InstanceId id) {
+            return Signal.TERM;
+        }
+
+        @Override
+        public void publish(InstanceController controller, InstanceLifecycle.Transition transition) {
+            Supervisor.this.publish(controller, transition);
+        }
+
+        @Override
+        public void event(InstanceId id, String text) {
+            Supervisor.this.event(id, text);
+        }
+
+        @Override
+        public void groupStarted(InstanceId id, long pgid) {
+            try {
+                groupListener.groupStarted(pgid);
+            } catch (RuntimeException e) {
+                event(id, "internal error: cannot record process group " + pgid + ": " + e);
+            }
+        }
+
+        @Override
+        public void groupEnded(InstanceId id, long pgid) {
+            try {
+                groupListener.groupEnded(pgid);
+            } catch (RuntimeException e) {
+                event(id, "internal error: cannot forget process group " + pgid + ": " + e);
+            }
+        }
+
+        @Override
+        public void removed(InstanceController controller) {
+            if (controllers.remove(controller.id, controller)) {
+                snapshots.remove(controller.id);
+                listeners.forEach(l -> l.instanceRemoved(controller.id));
+            }
+        }
+
+        @Override
+        public void runEnded(InstanceController controller) {
+            checkQuiet();
+            checkSettled();
+        }
+    };
 }

@@ -332,7 +332,7 @@ public final class DashboardViewModel {
                 clock, parentEnv);
         supervisor.addListener(new Bridge(supervisor));
         if (session != null) {
-            supervisor.setGroupListener(session);
+            session.attach(supervisor);
         }
         Map<String, Integer> counts;
         try {
@@ -382,6 +382,13 @@ public final class DashboardViewModel {
             }
             row.setCommand(type.command());
             rows.add(row);
+        }
+        // A type that left the Procfile keeps its row while its instances stop; removeInstance drops it after.
+        for (TypeRow gone : existing.values()) {
+            if (!gone.instances().isEmpty()) {
+                gone.setCommand("(removed from the Procfile; stopping)");
+                rows.add(gone);
+            }
         }
         types.setAll(rows);
         Map<String, Integer> index = new HashMap<>();
@@ -582,7 +589,13 @@ public final class DashboardViewModel {
     }
 
     private void removeInstance(InstanceId id) {
-        typeRow(id.type()).ifPresent(t -> t.instances().removeIf(r -> r.id().equals(id)));
+        typeRow(id.type()).ifPresent(t -> {
+            t.instances().removeIf(r -> r.id().equals(id));
+            boolean stillInProcfile = project != null && project.procfile().type(t.typeName()).isPresent();
+            if (t.instances().isEmpty() && !stillInProcfile) {
+                types.remove(t);
+            }
+        });
     }
 
     private void applyEngineScale(String type, int count) {

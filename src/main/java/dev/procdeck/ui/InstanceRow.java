@@ -35,9 +35,10 @@ public final class InstanceRow extends DeckRow {
 
     void update(InstanceSnapshot s) {
         snapshot = s;
-        state.set(s.state().label());
+        state.set(stateLabel(s));
         stateKind.set(kindOf(s.state()));
-        detail.set(s.message());
+        detail.set(s.restartToApply() ? s.message() + " \u2014 the Procfile changed its command: restart to apply"
+                : s.message());
         pid.set(s.pid() > 0 ? Long.toString(s.pid()) : "");
         ports.set(Integer.toString(s.port()));
         restarts.set(s.restarts());
@@ -48,6 +49,22 @@ public final class InstanceRow extends DeckRow {
             cpu.set("");
             memory.set("");
         }
+    }
+
+    /** "restarting · SIGKILL sent", "restart to apply", or the plain state. */
+    static String stateLabel(InstanceSnapshot s) {
+        if (s.state() == InstanceState.STOPPING && s.stopIntent() != null) {
+            String phase = switch (s.stopPhase()) {
+                case KILL_SENT -> " \u00b7 SIGKILL sent";
+                case SIGNAL_SENT -> " \u00b7 signal sent";
+                case NONE -> "";
+            };
+            return s.stopIntent().label() + phase;
+        }
+        if (s.restartToApply() && s.state() == InstanceState.UP) {
+            return "up \u00b7 restart to apply";
+        }
+        return s.state().label();
     }
 
     /** Refreshes what depends on the time: uptime and the back-off countdown. */

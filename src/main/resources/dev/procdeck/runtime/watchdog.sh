@@ -23,7 +23,7 @@ while IFS= read -r line; do
       [ $# -eq 3 ] || continue
       case $1 in ''|*[!0-9]*) continue ;; esac
       case $2 in ''|*[!0-9]*) continue ;; esac
-      case $3 in ''|*[!0-9a-f]*) continue ;; esac
+      case $3 in ''|-*|*[!0-9a-z-]*) continue ;; esac
       drop "$1"
       groups="$groups $1:$2:$3"
       ;;

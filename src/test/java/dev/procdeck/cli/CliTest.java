@@ -230,4 +230,185 @@ class CliTest {
         Result type = run("run", "worker", "42");
         assertThat(type.out()).isEqualTo("worker got arg0 42\n");
     }
+
+    // ---- Review finding A: option values are checked before anything starts ----
+
+    @Test
+    void portsPast65535AreAnErrorBeforeAnythingStartsAndCheckReportsThem() throws Exception {
+        procfile("web: echo web up\nworker: echo worker up\n");
+        Files.writeString(dir.resolve(".env"), "PORT=65500\n");
+        Result check = run("check");
+        assertThat(check.code()).isEqualTo(1);
+        assertThat(check.err()).contains("error: worker.1 would get port 65600");
+        Result start = run("start", "--restart", "never", "--no-timestamp");
+        assertThat(start.code()).isEqualTo(2);
+        assertThat(start.err()).contains("procdeck: worker.1 would get port 65600");
+        assertThat(start.out()).doesNotContain("up");
+        Files.delete(dir.resolve(".env"));
+        for (String bad : List.of("0", "65536")) {
+            Result r = run("start", "-p", bad);
+            assertThat(r.code()).as("-p %s", bad).isEqualTo(2);
+            assertThat(r.err()).contains("-p/--port is " + bad + "; a port is between 1 and 65535");
+        }
+    }
+
+    @Test
+    void timeoutMustBeFiniteSecondsFrom0To3600() throws Exception {
+        procfile("web: echo web up\n");
+        for (String bad : List.of("NaN", "Infinity", "-1", "3601")) {
+            Result r = run("start", "-t", bad, "--restart", "never");
+            assertThat(r.code()).as("-t %s", bad).isEqualTo(2);
+            assertThat(r.err()).contains("give a number of seconds from 0 to 3600");
+            assertThat(r.out()).doesNotContain("web up");
+        }
+    }
+
+    @Test
+    void procfileOptionNamingAFolderWorksForStartAndCheckAndRunsThere() throws Exception {
+        Path app = Files.createDirectories(dir.resolve("app"));
+        Files.writeString(app.resolve("Procfile"), "here: pwd\n");
+        Result check = run("check", "-f", "app");
+        assertThat(check.code()).isZero();
+        assertThat(check.out()).isEqualTo("valid procfile detected (here)\n");
+        Result start = run("start", "-f", "app", "--restart", "never", "--no-timestamp", "--no-color");
+        assertThat(start.code()).isZero();
+        assertThat(start.out()).contains("here.1 | " + app.toRealPath() + "\n");
+    }
+
+    @Test
+    void formationNamingATypeTwiceOrAnUnknownTypeIsExplained() throws Exception {
+        procfile("web: echo web up\nworker: echo worker up\n");
+        Result twice = run("start", "-m", "web=1,web=2");
+        assertThat(twice.code()).isEqualTo(2);
+        assertThat(twice.err()).contains("'web' is named more than once in formation 'web=1,web=2'");
+        Result unknown = run("start", "-m", "wbe=1");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown process type 'wbe' in formation; valid types (from ")
+                .contains("Procfile): web, worker");
+        assertThat(twice.out() + unknown.out()).doesNotContain("up");
+    }
+
+    // ---- Review finding D: our own messages never send terminal escapes ----
+
+    @Test
+    void terminalEscapesInEchoedProjectTextAreShownNotSent() throws Exception {
+        procfile("web: echo ok\n\u001b]52;c;ZXZpbA==\u0007 junk\n");
+        Files.writeString(dir.resolve(".env"), "PORT=\u001b[2J\n");
+        Result r = run("check");
+        assertThat(r.err()).doesNotContain("\u001b").doesNotContain("\u0007")
+                .contains("warning: ignored '\\e]52;c;ZXZpbA==\\x07 junk'")
+                .contains("PORT in .env is '\\e[2J', not a number");
+    }
+
+    // ---- Review finding E: run is a drop-in for foreman run ----
+
+    @Test
+    void runOptionsEndAtTheCommandAndSeveralWordsAreAnArgvRunAsTheyAre() throws Exception {
+        procfile("web: echo web\n");
+        Files.writeString(dir.resolve("name"), "SURPRISE");
+        assertThat(run("run", "sh", "-c", "exit 7").code()).isEqualTo(7);
+        assertThat(run("run", "--", "sh", "-c", "exit 7").code()).isEqualTo(7);
+        assertThat(run("run", "echo", "a  b").out()).isEqualTo("a  b\n");
+        assertThat(run("run", "ls", "-d", dir.toString()).out()).isEqualTo(dir + "\n");
+        Result injected = run("run", "echo", "x; echo INJECTED");
+        assertThat(injected.out()).isEqualTo("x; echo INJECTED\n");
+        assertThat(run("run", "echo", "@name", "--help").out()).isEqualTo("@name --help\n");
+        Result missing = run("run", "no-such-program-here");
+        assertThat(missing.code()).isEqualTo(127);
+    }
+
+    @Test
+    void runPassesSignalExitCodesAndShellQuotesArgumentsOfAProcessType() throws Exception {
+        procfile("say: printf '[%s]'\n");
+        assertThat(run("run", "say", "it's", "a  b", "$HOME").out()).isEqualTo("[it's][a  b][$HOME]");
+        assertThat(run("run", "sh -c 'kill -TERM $$'").code()).isEqualTo(128 + 15);
+    }
+
+    @Test
+    void runWorksWithADotEnvAndNoProcfile() throws Exception {
+        Files.writeString(dir.resolve(".env"), "ONLY=env\n");
+        Result r = run("run", "echo $ONLY $DYNO");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("env run.1\n");
+        assertThat(run("check").code()).as("check still needs a Procfile").isEqualTo(1);
+    }
+
+    // ---- Review finding F: a one-off is in procdeck's care ----
+
+    private List<Long> sleeps(String seconds) {
+        return probe.livePids().stream().filter(pid -> {
+            try {
+                return Files.readString(Path.of("/proc", pid.toString(), "cmdline")).equals("sleep\0" + seconds + "\0");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }).toList();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"TERM", "HUP"})
+    void aOneOffStopsWhenProcdeckIsToldToStop(String signal) throws Exception {
+        Process p = launch("run", "sleep", "300");
+        Await.until(Duration.ofSeconds(20), () -> sleeps("300").size() == 1, () -> "sleep: " + probe.livePids());
+        new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
+        Await.until(Duration.ofSeconds(10), () -> sleeps("300").isEmpty(), "the one-off to be stopped");
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("sleep's own status, killed by SIGTERM").isEqualTo(128 + 15);
+    }
+
+    @Test
+    void aOneOffThatIgnoresSigtermIsKilledAfterTheTimeout() throws Exception {
+        Process p = launch("run", "-t", "0.5", "trap '' TERM; sleep 301; :");
+        Await.until(Duration.ofSeconds(20), () -> sleeps("301").size() == 1, () -> "sleep: " + probe.livePids());
+        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(128 + 9);
+        Await.until(Duration.ofSeconds(10), () -> sleeps("301").isEmpty(), "the whole group to be killed");
+    }
+
+    @Test
+    void aOneOffDoesNotOutliveASigkilledProcdeck() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv");
+        Process p = launch("run", "sleep", "300");
+        Await.until(Duration.ofSeconds(20), () -> sleeps("300").size() == 1, () -> "sleep: " + probe.livePids());
+        new ProcessBuilder("kill", "-KILL", Long.toString(p.pid())).start().waitFor();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        Await.until(Duration.ofSeconds(10), () -> sleeps("300").isEmpty(), "the one-off to die with procdeck");
+    }
+
+    @Test
+    void withATerminalTheOneOffStaysInProcdecksForegroundGroupAndStillStops() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1)");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cmd = "exec " + RunCommand.shellQuote(java) + " -cp " + RunCommand.shellQuote(System.getProperty("java.class.path"))
+                + " dev.procdeck.Main run sleep 300";
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-qec", cmd, "/dev/null").directory(dir.toFile());
+        pb.environment().put(probe.name, probe.value);
+        pb.redirectInput(new File("/dev/null")).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process script = pb.start();
+        try {
+            Await.until(Duration.ofSeconds(20), () -> sleeps("300").size() == 1, () -> "sleep: " + probe.livePids());
+            long sleep = sleeps("300").get(0);
+            long procdeck = ProcessHandle.of(sleep).flatMap(ProcessHandle::parent).orElseThrow().pid();
+            // Field 5 of /proc/PID/stat is the process group, field 8 the terminal's foreground group.
+            String[] sleepStat = stat(sleep);
+            assertThat(sleepStat[4]).as("same group as procdeck").isEqualTo(stat(procdeck)[4]);
+            assertThat(sleepStat[7]).as("the terminal's foreground group").isEqualTo(sleepStat[4]);
+            new ProcessBuilder("kill", "-TERM", Long.toString(procdeck)).start().waitFor();
+            Await.until(Duration.ofSeconds(10), () -> sleeps("300").isEmpty(), "the one-off to be stopped");
+            assertThat(script.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            script.destroyForcibly();
+        }
+    }
+
+    private static String[] stat(long pid) throws java.io.IOException {
+        String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        // Fields after the command name, which sits in parentheses and may hold spaces.
+        String[] rest = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        String[] fields = new String[rest.length + 2];
+        System.arraycopy(rest, 0, fields, 2, rest.length);
+        return fields;
+    }
 }

@@ -99,4 +99,48 @@ class DotEnvParserTest {
     void crlfAndBomAreAccepted() throws Exception {
         assertThat(parse("\uFEFFA=1\r\nB=\"2\"\r\n")).containsEntry("A", "1").containsEntry("B", "2");
     }
+
+    @Test
+    void expansionPastTheValueBoundIsAnErrorWithFileAndLine() {
+        // Review finding C: 654 bytes of doubling definitions used to build 4.7 GB.
+        StringBuilder bomb = new StringBuilder("A=xxxxxxxxxxxxxxxx\n");
+        for (char c = 'B'; c <= 'Z'; c++) {
+            bomb.append(c).append("=${").append((char) (c - 1)).append("}${").append((char) (c - 1)).append("}\n");
+        }
+        // A is 16 characters: L (the 12th letter) is 16 * 2^11 = 32 Ki, M would be 64 Ki + 0 = exactly the bound
+        // and N the first past it, on line 14.
+        assertThatThrownBy(() -> parse(bomb.toString()))
+                .isInstanceOf(ProjectFileException.class)
+                .satisfies(e -> assertThat(((ProjectFileException) e).problems().get(0).toString())
+                        .startsWith(".env:14: error: value expands to more than 65536 characters"));
+        Map<String, String> atTheBound = assertDoesNotThrowParse("A=" + "x".repeat(32 * 1024) + "\nB=${A}$A\n");
+        assertThat(atTheBound.get("B")).hasSize(64 * 1024);
+    }
+
+    @Test
+    void expansionPastTheTotalBoundIsAnErrorWithFileAndLine() {
+        StringBuilder many = new StringBuilder("A=" + "x".repeat(60 * 1024) + "\n");
+        for (int i = 1; i <= 20; i++) {
+            many.append("V").append(i).append("=$A\n");
+        }
+        // Each copy is 60 Ki: 17 copies fit in 1 MiB, the 18th (V18, line 19) does not.
+        assertThatThrownBy(() -> parse(many.toString()))
+                .satisfies(e -> assertThat(((ProjectFileException) e).problems().get(0).toString())
+                        .startsWith(".env:19: error: variable expansion in this file exceeds 1048576 characters"));
+    }
+
+    @Test
+    void terminalEscapesInEchoedEnvLinesAreShownNotSent() {
+        assertThatThrownBy(() -> parse("\u001b]52;c;ZXZpbA==\u0007\n"))
+                .satisfies(e -> assertThat(((ProjectFileException) e).problems().get(0).toString())
+                        .isEqualTo(".env:1: error: expected KEY=value but found '\\e]52;c;ZXZpbA==\\x07'"));
+    }
+
+    private static Map<String, String> assertDoesNotThrowParse(String text) {
+        try {
+            return parse(text);
+        } catch (ProjectFileException e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
+    }
 }

@@ -63,9 +63,29 @@ class ProcfileParserTest {
     }
 
     @Test
-    void entryWithoutCommandIsAnError() {
-        assertThatThrownBy(() -> ProcfileParser.parse("Procfile", "web:\nworker: x\n"))
-                .hasMessageContaining("Procfile:1: error: process type 'web' has no command");
+    void emptyCommandIsAWarningThatSkipsTheLineNotAnErrorThatRejectsTheFile() throws Exception {
+        // Review finding B: Heroku and Foreman run the other entries of a Procfile with a 'blank:' line.
+        Procfile p = ProcfileParser.parse("Procfile", "blank:\nworker: x\nspaces:   \t\n");
+        assertThat(p.typeNames()).containsExactly("worker");
+        assertThat(p.types().get(0).index()).as("skipped lines take no port block").isZero();
+        assertThat(p.warnings()).extracting(ParseProblem::line).containsExactly(1, 3);
+        assertThat(p.warnings().get(0).toString())
+                .startsWith("Procfile:1: warning: ignored 'blank:': process type 'blank' has no command");
+        assertThatThrownBy(() -> ProcfileParser.parse("Procfile", "only:\n"))
+                .hasMessageContaining("no processes defined").hasMessageContaining("Procfile:1: warning: ignored 'only:'");
+    }
+
+    @Test
+    void terminalEscapesInEchoedLinesAreShownNotSent() throws Exception {
+        // Review finding D: a line quoted in a warning must not set the clipboard (OSC 52) or clear the screen.
+        Procfile p = ProcfileParser.parse("Procfile",
+                "web: ok\nx \u001b]52;c;ZXZpbA==\u0007 \u001b[2J\u009b1m\u007f\tend\u202e\n");
+        String shown = p.warnings().get(0).toString();
+        assertThat(shown).doesNotContain("\u001b").doesNotContain("\u0007").doesNotContain("\u009b")
+                .doesNotContain("\u007f").doesNotContain("\u202e")
+                .contains("x \\e]52;c;ZXZpbA==\\x07 \\e[2J\\x9b1m\\x7f\tend\\u202e'");
+        ParseProblem forged = ParseProblem.error("Pro\u001bfile", 1, "a\nProcfile:9: error: forged\rline");
+        assertThat(forged.toString()).isEqualTo("Pro\\efile:1: error: a\\nProcfile:9: error: forged\\rline");
     }
 
     @Test

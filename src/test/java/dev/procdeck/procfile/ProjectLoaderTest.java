@@ -53,4 +53,27 @@ class ProjectLoaderTest {
         assertThatThrownBy(() -> ProjectLoader.load(dir, null, List.of(), Map.of()))
                 .hasMessageContaining("Procfile:2: error: not valid UTF-8");
     }
+
+    @Test
+    void procfileOptionNamingAFolderMeansItsProcfileAndRunsThere() throws Exception {
+        Path app = Files.createDirectories(dir.resolve("app"));
+        Files.writeString(app.resolve("Procfile"), "web: ./web\n");
+        Files.writeString(app.resolve(".env"), "FROM=app\n");
+        Project p = ProjectLoader.load(null, app, List.of(), Map.of());
+        assertThat(p.procfilePath()).isEqualTo(app.resolve("Procfile").toAbsolutePath());
+        assertThat(p.root()).as("the working dir is the folder, not its parent").isEqualTo(app.toAbsolutePath());
+        assertThat(p.dotEnv()).containsEntry("FROM", "app");
+        assertThat(ProjectLoader.load(dir, Path.of("app"), List.of(), Map.of()).procfilePath())
+                .isEqualTo(app.resolve("Procfile").toAbsolutePath());
+    }
+
+    @Test
+    void aOneOffNeedsNoProcfileButANamedOneMustExist() throws Exception {
+        Files.writeString(dir.resolve(".env"), "ONLY=env\n");
+        Project p = ProjectLoader.load(dir, null, List.of(), Map.of(), false);
+        assertThat(p.procfile().types()).isEmpty();
+        assertThat(p.dotEnv()).containsEntry("ONLY", "env");
+        assertThatThrownBy(() -> ProjectLoader.load(dir, Path.of("Procfile.dev"), List.of(), Map.of(), false))
+                .hasMessageContaining("no Procfile found");
+    }
 }

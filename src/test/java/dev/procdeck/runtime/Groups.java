@@ -2,7 +2,7 @@ package dev.procdeck.runtime;
 
 import dev.procdeck.os.PosixSignals;
 import dev.procdeck.os.ProcStat;
-import dev.procdeck.supervisor.GroupListener;
+import dev.procdeck.supervisor.Supervisor;
 import dev.procdeck.testing.Await;
 import java.io.IOException;
 import java.time.Duration;
@@ -18,7 +18,7 @@ final class Groups implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder("setsid", "sh", "-c", script)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
         if (marker != null) {
-            pb.environment().put(GroupListener.MARK_VARIABLE, marker);
+            pb.environment().put(Supervisor.MARK_VARIABLE, marker);
         }
         long pgid = pb.start().pid();
         started.add(pgid);

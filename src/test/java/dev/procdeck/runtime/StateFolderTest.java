@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StateFolderTest {
+    /** The marker a supervisor would have put into the instances of the session under test. */
+    private static final String MARK = GroupRecord.newMarker();
+
     @TempDir
     Path tmp;
 
@@ -65,7 +68,7 @@ class StateFolderTest {
             bus.addListener(session.log());
             bus.publish("web.1", LogStream.STDOUT, List.of("DATABASE_URL=postgres://secret"));
             try (Groups groups = new Groups()) {
-                GroupRecord g = groups.sleeper(session.marker());
+                GroupRecord g = groups.sleeper(MARK);
                 session.groupStarted(g.pgid(), g.startTime(), g.marker());
                 Path file = session.dir().resolve("groups");
                 Await.until(Duration.ofSeconds(5), () -> Files.exists(file), "the groups file");

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The watchdog stops what procdeck started once procdeck's end of its pipe closes, and nothing else. */
 class WatchdogTest {
+    /** The marker a supervisor would have put into the instances of the session under test. */
+    private static final String MARK = GroupRecord.newMarker();
+
     @TempDir
     Path dir;
 
@@ -55,12 +58,12 @@ class WatchdogTest {
                 .contains("state folder not writable", "watchdog keeps the process groups in memory");
         try (Groups groups = new Groups()) {
             // Ignores SIGTERM: only the KILL after the timeout ends it.
-            GroupRecord g = groups.start("trap '' TERM; sleep 300 & sleep 300 & wait", session.marker());
-            GroupRecord ended = groups.sleeper(session.marker());
+            GroupRecord g = groups.start("trap '' TERM; sleep 300 & sleep 300 & wait", MARK);
+            GroupRecord ended = groups.sleeper(MARK);
             GroupRecord unmarked = groups.sleeper(null);
             session.groupStarted(g.pgid(), g.startTime(), g.marker());
             session.groupStarted(ended.pgid(), ended.startTime(), ended.marker());
-            session.groupStarted(unmarked.pgid(), unmarked.startTime(), session.marker()); // never ours
+            session.groupStarted(unmarked.pgid(), unmarked.startTime(), MARK); // never ours
             session.groupEnded(ended.pgid());
             simulateDeath(session);
             Await.until(Duration.ofSeconds(30), () -> !Groups.alive(g.pgid()),
@@ -77,10 +80,10 @@ class WatchdogTest {
         Path project = Files.createDirectories(dir.resolve("demo"));
         Session session = Session.open(project, Duration.ofSeconds(1), env(), "/nonexistent/java");
         try (Groups groups = new Groups()) {
-            GroupRecord g = groups.start("trap '' TERM; sleep 300 & wait", session.marker());
-            GroupRecord wrongStart = groups.sleeper(session.marker());
+            GroupRecord g = groups.start("trap '' TERM; sleep 300 & wait", MARK);
+            GroupRecord wrongStart = groups.sleeper(MARK);
             session.groupStarted(g.pgid(), g.startTime(), g.marker());
-            session.groupStarted(wrongStart.pgid(), wrongStart.startTime() + 1, session.marker());
+            session.groupStarted(wrongStart.pgid(), wrongStart.startTime() + 1, MARK);
             simulateDeath(session);
             Await.until(Duration.ofSeconds(30), () -> !Groups.alive(g.pgid()), "the shell fallback to stop the group");
             assertThat(Groups.alive(wrongStart.pgid())).as("a reused pid is never signalled").isTrue();
@@ -94,7 +97,7 @@ class WatchdogTest {
         Path project = Files.createDirectories(dir.resolve("demo"));
         Session session = Session.open(project, Duration.ofSeconds(1), env());
         try (Groups groups = new Groups()) {
-            GroupRecord g = groups.sleeper(session.marker());
+            GroupRecord g = groups.sleeper(MARK);
             session.groupStarted(g.pgid(), g.startTime(), g.marker());
             var field = Session.class.getDeclaredField("watchdog");
             field.setAccessible(true);

@@ -41,7 +41,7 @@ class FormationTest {
         assertThatThrownBy(() -> Formation.parse("web")).hasMessageContaining("write type=count");
         assertThatThrownBy(() -> Formation.parse("web=1000")).hasMessageContaining("above the maximum");
         assertThatThrownBy(() -> Formation.parse("wbe=1").resolve(procfile()))
-                .hasMessage("unknown process type 'wbe' in formation; Procfile defines web, worker, clock");
+                .hasMessage("unknown process type 'wbe' in formation; valid types (from Procfile): web, worker, clock");
     }
 
     @Test
@@ -70,5 +70,31 @@ class FormationTest {
                 .containsEntry("PS", "web.2").containsEntry("DYNO", "web.2").containsEntry("PYTHONUNBUFFERED", "1");
         assertThat(InstanceEnvironment.build(Map.of("PYTHONUNBUFFERED", "0"), Map.of(), "w.1", 1))
                 .containsEntry("PYTHONUNBUFFERED", "0");
+    }
+
+    @Test
+    void aTypeNamedTwiceInTheFormationIsAnError() {
+        assertThatThrownBy(() -> Formation.parse("web=1,web=2"))
+                .hasMessage("'web' is named more than once in formation 'web=1,web=2'; give each process type one count");
+        assertThatThrownBy(() -> Formation.parse("all=1 worker=2 all=0")).hasMessageContaining("'all' is named more than once");
+    }
+
+    @Test
+    void aFormationWhosePortsWouldPass65535IsAnError() throws Exception {
+        Procfile p = procfile(); // web, worker, clock: clock's block starts at base + 200
+        Ports.requireInRange(65335, p, Map.of("web", 1, "worker", 1, "clock", 1)); // clock.1 = 65535 exactly
+        assertThatThrownBy(() -> Ports.requireInRange(65336, p, Formation.allOne().resolve(p)))
+                .hasMessageStartingWith("clock.1 would get port 65536");
+        assertThatThrownBy(() -> Ports.requireInRange(65500, p, Map.of("web", 40, "worker", 0, "clock", 0)))
+                .hasMessageStartingWith("web.40 would get port 65539");
+        // A type that does not run keeps its block but needs no port.
+        Ports.requireInRange(65400, p, Map.of("web", 1, "worker", 0, "clock", 0));
+    }
+
+    @Test
+    void portOutside1To65535IsRefused() {
+        assertThatThrownBy(() -> Ports.base(0, Map.of(), Map.of())).hasMessage("-p/--port is 0; a port is between 1 and 65535");
+        assertThatThrownBy(() -> Ports.base(65536, Map.of(), Map.of())).hasMessageContaining("between 1 and 65535");
+        assertThatThrownBy(() -> Ports.base(-5, Map.of(), Map.of())).hasMessageContaining("between 1 and 65535");
     }
 }

@@ -25,19 +25,19 @@ class InstanceLifecycleTest {
     private InstanceLifecycle.Transition crashAfter(Duration uptime) {
         web.launched(42);
         clock.advance(uptime);
-        return web.exited(new ExitStatus(1));
+        return web.leaderExited(new ExitStatus(1), true).orElseThrow();
     }
 
     @Test
     void crashLoopBacksOffImmediatelyThenOneTwoFourSecondsCappedAtFiveMinutes() {
-        web.requestStart();
+        web.requestStart(5000);
         List<String> waits = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             InstanceLifecycle.Transition t = crashAfter(Duration.ofMillis(100));
             assertThat(t.to()).isEqualTo(BACKING_OFF);
             waits.add(Duration.between(clock.instant(), web.nextRestartAt().orElseThrow()).toString());
             clock.advance(Duration.between(clock.instant(), web.nextRestartAt().orElseThrow()));
-            assertThat(web.backoffElapsed().to()).isEqualTo(STARTING);
+            assertThat(web.backoffElapsed(5000).to()).isEqualTo(STARTING);
         }
         assertThat(waits).containsExactly("PT0S", "PT1S", "PT2S", "PT4S", "PT8S", "PT16S", "PT32S", "PT1M4S",
                 "PT2M8S", "PT4M16S", "PT5M", "PT5M");
@@ -46,22 +46,22 @@ class InstanceLifecycleTest {
 
     @Test
     void sixtySecondsOfUptimeResetsTheBackoff() {
-        web.requestStart();
+        web.requestStart(5000);
         crashAfter(Duration.ofSeconds(1));
-        web.backoffElapsed();
+        web.backoffElapsed(5000);
         crashAfter(Duration.ofSeconds(1));
         assertThat(web.snapshot().message()).endsWith("restarting in 1 s");
         clock.advance(Duration.ofSeconds(1));
-        web.backoffElapsed();
+        web.backoffElapsed(5000);
         InstanceLifecycle.Transition t = crashAfter(Duration.ofSeconds(60));
         assertThat(t.description()).isEqualTo("crashed with exit code 1, restarting now");
     }
 
     @Test
     void cleanExitIsExitedNotCrashedAndStillRestartsUnderAlways() {
-        web.requestStart();
+        web.requestStart(5000);
         web.launched(7);
-        InstanceLifecycle.Transition t = web.exited(new ExitStatus(0));
+        InstanceLifecycle.Transition t = web.leaderExited(new ExitStatus(0), true).orElseThrow();
         assertThat(t.to()).isEqualTo(BACKING_OFF);
         assertThat(t.description()).isEqualTo("exited with exit code 0, restarting now");
     }
@@ -69,49 +69,49 @@ class InstanceLifecycleTest {
     @Test
     void onFailureAndNeverPoliciesEndInTerminalStates() {
         web.setPolicy(RestartPolicy.of(RestartPolicy.Mode.ON_FAILURE));
-        web.requestStart();
+        web.requestStart(5000);
         web.launched(1);
-        assertThat(web.exited(new ExitStatus(0)).to()).isEqualTo(EXITED);
+        assertThat(web.leaderExited(new ExitStatus(0), true).orElseThrow().to()).isEqualTo(EXITED);
         web.setPolicy(RestartPolicy.of(RestartPolicy.Mode.NEVER));
-        web.requestStart();
+        web.requestStart(5000);
         web.launched(2);
-        InstanceLifecycle.Transition t = web.exited(new ExitStatus(137));
+        InstanceLifecycle.Transition t = web.leaderExited(new ExitStatus(137), true).orElseThrow();
         assertThat(t.to()).isEqualTo(CRASHED);
         assertThat(t.description()).isEqualTo("crashed with SIGKILL (exit code 137) (restart policy: never)");
     }
 
     @Test
     void stopRequestedExitIsStoppedWithoutRestart() {
-        web.requestStart();
+        web.requestStart(5000);
         web.launched(1);
-        assertThat(web.requestStop().orElseThrow().to()).isEqualTo(STOPPING);
-        assertThat(web.exited(new ExitStatus(143)).to()).isEqualTo(STOPPED);
+        assertThat(web.requestStop(StopIntent.STOP).orElseThrow().to()).isEqualTo(STOPPING);
+        assertThat(web.leaderExited(new ExitStatus(143), true).orElseThrow().to()).isEqualTo(STOPPED);
         assertThat(web.snapshot().pid()).isEqualTo(-1);
-        assertThat(web.requestStop()).isEmpty();
+        assertThat(web.requestStop(StopIntent.STOP)).isEmpty();
     }
 
     @Test
     void stoppingWhileBackingOffCancelsTheRestart() {
-        web.requestStart();
+        web.requestStart(5000);
         crashAfter(Duration.ZERO);
-        web.backoffElapsed();
+        web.backoffElapsed(5000);
         crashAfter(Duration.ZERO);
         assertThat(web.state()).isEqualTo(BACKING_OFF);
-        assertThat(web.requestStop().orElseThrow().to()).isEqualTo(STOPPED);
+        assertThat(web.requestStop(StopIntent.STOP).orElseThrow().to()).isEqualTo(STOPPED);
         assertThat(web.nextRestartAt()).isEmpty();
     }
 
     @Test
     void manualStartForgetsTheCrashStreak() {
-        web.requestStart();
+        web.requestStart(5000);
         for (int i = 0; i < 4; i++) {
             crashAfter(Duration.ZERO);
-            web.backoffElapsed();
+            web.backoffElapsed(5000);
         }
         web.launched(9);
-        web.requestStop();
-        web.exited(new ExitStatus(143));
-        web.requestStart();
+        web.requestStop(StopIntent.STOP);
+        web.leaderExited(new ExitStatus(143), true).orElseThrow();
+        web.requestStart(5000);
         assertThat(crashAfter(Duration.ZERO).description()).endsWith("restarting now");
     }
 
@@ -119,15 +119,15 @@ class InstanceLifecycleTest {
     void launchFailureIsTerminalAndGuardsRejectImpossibleEvents() {
         assertThatThrownBy(() -> web.launched(1)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("cannot mark launched web.1 while stopped");
-        web.requestStart();
+        web.requestStart(5000);
         assertThat(web.launchFailed("no such folder").to()).isEqualTo(FAILED);
-        assertThatThrownBy(() -> web.exited(new ExitStatus(0))).isInstanceOf(IllegalStateException.class);
-        assertThat(web.requestStart().to()).isEqualTo(STARTING);
+        assertThatThrownBy(() -> web.leaderExited(new ExitStatus(0), true)).isInstanceOf(IllegalStateException.class);
+        assertThat(web.requestStart(5000).orElseThrow().to()).isEqualTo(STARTING);
     }
 
     @Test
     void snapshotCarriesPidPortUptimeAndTimestamps() {
-        web.requestStart();
+        web.requestStart(5000);
         web.launched(1234);
         clock.advance(Duration.ofSeconds(3));
         InstanceSnapshot s = web.snapshot();
@@ -136,5 +136,59 @@ class InstanceLifecycleTest {
         assertThat(s.port()).isEqualTo(5000);
         assertThat(s.uptime(clock.instant())).isEqualTo(Duration.ofSeconds(3));
         assertThat(s.message()).isEqualTo("started (pid 1234, port 5000)");
+    }
+
+    @Test
+    void aLeaderThatExitsLeavingItsGroupIsStoppingUntilTheGroupIsEmptyThenThePolicyDecides() {
+        web.requestStart(5000);
+        web.launched(10);
+        InstanceLifecycle.Transition lingering = web.leaderExited(new ExitStatus(0), false).orElseThrow();
+        assertThat(lingering.to()).isEqualTo(STOPPING);
+        assertThat(web.snapshot().stopIntent()).isEqualTo(StopIntent.LINGER);
+        assertThat(web.snapshot().pid()).isEqualTo(-1);
+        web.signalled(false);
+        assertThat(web.snapshot().stopPhase()).isEqualTo(InstanceLifecycle.StopPhase.SIGNAL_SENT);
+        web.signalled(true);
+        assertThat(web.snapshot().stopPhase()).isEqualTo(InstanceLifecycle.StopPhase.KILL_SENT);
+        InstanceLifecycle.Transition ended = web.groupEmptied();
+        assertThat(ended.to()).isEqualTo(BACKING_OFF);
+        assertThat(web.snapshot().lastExit()).isEqualTo(new ExitStatus(0));
+    }
+
+    @Test
+    void aStopNeverEndsBeforeTheLeaderIsReaped() {
+        web.requestStart(5000);
+        web.launched(10);
+        web.requestStop(StopIntent.STOP);
+        assertThatThrownBy(web::groupEmptied).isInstanceOf(IllegalStateException.class);
+        assertThat(web.leaderExited(new ExitStatus(143), false)).isEmpty();
+        assertThat(web.state()).isEqualTo(STOPPING);
+        assertThat(web.groupEmptied().to()).isEqualTo(STOPPED);
+    }
+
+    @Test
+    void intentsCombineRetireWinsAndAStartWhileStoppingBecomesARestart() {
+        web.requestStart(5000);
+        web.launched(10);
+        web.requestStop(StopIntent.STOP);
+        assertThat(web.requestStart(5000).orElseThrow().to()).isEqualTo(STOPPING);
+        assertThat(web.intent()).isEqualTo(StopIntent.RESTART);
+        web.requestStop(StopIntent.RETIRE);
+        web.requestStop(StopIntent.STOP);
+        web.requestStart(5000);
+        assertThat(web.intent()).isEqualTo(StopIntent.RETIRE);
+        web.unretire(StopIntent.RESTART);
+        assertThat(web.leaderExited(new ExitStatus(143), true).orElseThrow().to()).isEqualTo(STARTING);
+        assertThat(web.removed()).isFalse();
+    }
+
+    @Test
+    void retiringEndsInRemoval() {
+        web.requestStart(5000);
+        web.launched(10);
+        web.requestStop(StopIntent.RETIRE);
+        web.leaderExited(new ExitStatus(143), true);
+        assertThat(web.removed()).isTrue();
+        assertThat(web.requestStart(5000)).isEmpty();
     }
 }

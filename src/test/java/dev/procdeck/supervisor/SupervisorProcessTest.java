@@ -119,6 +119,30 @@ class SupervisorProcessTest {
     }
 
     @Test
+    void stoppedMeansTheGroupIsEmptyEvenWhenAChildIgnoringTermHoldsNoPipe() throws Exception {
+        // The finding: "web.1 stopped" while `sleep 98` (TERM ignored, pipes closed) lived on.
+        supervisor("web: sh -c 'trap \"\" TERM; exec sleep 98' >/dev/null 2>&1 & echo started; exec sleep 1000\n",
+                SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofMillis(500)));
+        supervisor.start(Map.of("web", 1)).get();
+        Await.until(WAIT, () -> probe.livePids().size() >= 2, () -> "both sleeps, got " + probe.livePids());
+        supervisor.stopAll().get(5, TimeUnit.SECONDS);
+        assertThat(probe.livePids()).isEmpty();
+        assertThat(snapshot("web.1").state()).isEqualTo(InstanceState.STOPPED);
+        assertThat(texts("web.1", LogStream.SYSTEM))
+                .contains("web.1 did not stop within 500 ms, sending SIGKILL to its process group");
+    }
+
+    @Test
+    void aMainProcessExitingOnItsOwnDoesNotEndTheRunWhileItsGroupLives() throws Exception {
+        supervisor("web: sh -c 'trap \"\" TERM; exec sleep 97' >/dev/null 2>&1 & echo started\n",
+                runOnce().withStopTimeout(Duration.ofMillis(300)));
+        supervisor.start(Map.of("web", 1)).get();
+        awaitState("web.1", InstanceState.EXITED);
+        assertThat(probe.livePids()).isEmpty();
+        assertThat(texts("web.1", LogStream.SYSTEM)).anyMatch(t -> t.contains("left processes in its group"));
+    }
+
+    @Test
     void aProcessIgnoringSigtermIsKilledAfterTheTimeout() throws Exception {
         supervisor("stubborn: trap '' TERM; echo ready; while true; do sleep 0.05; done\n",
                 SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofMillis(300)));

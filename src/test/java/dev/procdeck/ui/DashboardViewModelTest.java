@@ -94,4 +94,20 @@ class DashboardViewModelTest {
             assertThat(r.snapshot().pid()).isEqualTo(-1);
         });
     }
+
+    @Test
+    void reloadThatDropsARunningTypeStopsItKeepsItsRowUntilItIsGoneAndAddsNewTypesRunning() throws Exception {
+        Path p = project("r", "web: exec sleep 1000\nbad: exec sleep 1000\n");
+        model.openProject(p).get();
+        model.startAll();
+        pulseUntil("both up", () -> rows("web").size() == 1 && rows("bad").size() == 1
+                && rows("bad").get(0).instanceState() == InstanceState.UP);
+        Files.writeString(p.resolve("Procfile"), "web: exec sleep 1001\nclock: exec sleep 1000\n");
+        model.reload().get(10, TimeUnit.SECONDS);
+        pulseUntil("bad removed, clock up, web told to restart", () -> rows("bad").isEmpty()
+                && model.types().stream().noneMatch(t -> t.typeName().equals("bad"))
+                && rows("clock").size() == 1 && rows("clock").get(0).instanceState() == InstanceState.UP
+                && rows("web").get(0).stateProperty().get().equals("up \u00b7 restart to apply"));
+        assertThat(model.types()).extracting(TypeRow::typeName).containsExactly("web", "clock");
+    }
 }

@@ -1,0 +1,290 @@
+package dev.procdeck.supervisor;
+
+import dev.procdeck.os.Signal;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Owns the lifecycle of one instance: asks its {@link InstanceLifecycle} what to do and does it (launch,
+ * stop through the {@link Terminator}, back-off timer). Every method runs on the supervision thread, so
+ * nothing here needs a lock; output readers and process exits reach it only as tasks on that thread.
+ */
+final class InstanceController {
+    /** After the group is empty, lines still in the pipes get this long to arrive before the exit event. */
+    static final long DRAIN_GRACE_MILLIS = 200;
+    /** A group that is not there yet (signalled between fork and setsid) is signalled again after this. */
+    static final long RESIGNAL_MILLIS = 20;
+
+    /** What a controller needs from its supervisor. */
+    interface Host {
+        Scheduler scheduler();
+
+        ProcessGroups groups();
+
+        Terminator terminator();
+
+        /** The launch of this instance with the current Procfile, or empty when its type has gone. */
+        Optional<LaunchSpec> launchSpec(InstanceId id, int port);
+
+        int portFor(InstanceId id);
+
+        ProcessLauncher launcher();
+
+        /** Starts reading the process's output; completes when both streams have ended. */
+        CompletableFuture<Void> readOutput(InstanceId id, LaunchedProcess process);
+
+        Duration stopTimeout(InstanceId id);
+
+        Signal stopSignal(InstanceId id);
+
+        void publish(InstanceController controller, InstanceLifecycle.Transition transition);
+
+        void event(InstanceId id, String text);
+
+        void groupStarted(InstanceId id, long pgid);
+
+        void groupEnded(InstanceId id, long pgid);
+
+        /** The instance was retired and its run is over: forget it. */
+        void removed(InstanceController controller);
+
+        /** A run ended or a stop completed: time to check whether everything is quiet or settled. */
+        void runEnded(InstanceController controller);
+    }
+
+    /** One launched process of this instance, from spawn until its group is empty. */
+    private static final class Run {
+        final LaunchedProcess process;
+        final String command;
+        CompletableFuture<Void> drained = CompletableFuture.completedFuture(null);
+        Terminator.Termination termination;
+        ExitStatus status;
+        boolean groupEmpty;
+        boolean ended;
+
+        Run(LaunchedProcess process, String command) {
+            this.process = process;
+            this.command = command;
+        }
+    }
+
+    final InstanceId id;
+    final InstanceLifecycle life;
+    private final Host host;
+    private Run run;
+    private Scheduler.Timer backoffTimer;
+
+    InstanceController(InstanceId id, InstanceLifecycle life, Host host) {
+        this.id = id;
+        this.life = life;
+        this.host = host;
+    }
+
+    /** True while a process (or what is left of its group) exists for this instance. */
+    boolean hasRun() {
+        return run != null;
+    }
+
+    /** True when nothing runs and nothing will start on its own. */
+    boolean settled() {
+        return run == null && backoffTimer == null && life.state().isTerminal();
+    }
+
+    /** The command of the current run, or null. */
+    String runningCommand() {
+        return run == null ? null : run.command;
+    }
+
+    void start() {
+        Optional<InstanceLifecycle.Transition> t = life.requestStart(host.portFor(id));
+        if (t.isEmpty()) {
+            return;
+        }
+        cancelBackoff();
+        if (t.get().to() == InstanceState.STARTING) {
+            launch(t.get());
+        } else {
+            host.publish(this, t.get());
+        }
+    }
+
+    void stop(StopIntent intent) {
+        Optional<InstanceLifecycle.Transition> t = life.requestStop(intent);
+        if (t.isEmpty()) {
+            return;
+        }
+        if (life.state() != InstanceState.BACKING_OFF) {
+            cancelBackoff();
+        }
+        host.publish(this, t.get());
+        if (life.state() == InstanceState.STOPPING && run != null && run.termination == null && run.status == null) {
+            terminate(run);
+        }
+        if (life.removed()) {
+            host.removed(this);
+        }
+        host.runEnded(this);
+    }
+
+    void restart() {
+        if (run != null) {
+            stop(StopIntent.RESTART);
+        } else {
+            start();
+        }
+    }
+
+    /** Scaled back up while retiring: the instance stays, and starts again if {@code start}. */
+    void keep(boolean start) {
+        if (life.intent() == StopIntent.RETIRE) {
+            life.unretire(start ? StopIntent.RESTART : StopIntent.STOP).ifPresent(t -> host.publish(this, t));
+        }
+    }
+
+    /** Procdeck is closing in a hurry: SIGKILL now to whatever is still stopping. */
+    void killNow() {
+        if (run != null && run.termination != null) {
+            run.termination.killNow();
+        } else if (run != null) {
+            host.groups().signal(run.process.pid(), Signal.KILL);
+        }
+    }
+
+    // ---- the run -----------------------------------------------------------------------------------------
+
+    private void launch(InstanceLifecycle.Transition starting) {
+        host.publish(this, starting);
+        int port = life.snapshot().port();
+        Optional<LaunchSpec> spec = host.launchSpec(id, port);
+        if (spec.isEmpty()) {
+            host.publish(this, life.launchFailed("process type no longer in the Procfile"));
+            host.runEnded(this);
+            return;
+        }
+        LaunchedProcess process;
+        try {
+            process = host.launcher().launch(spec.get());
+        } catch (IOException | RuntimeException e) {
+            host.publish(this, life.launchFailed(String.valueOf(e.getMessage())));
+            host.runEnded(this);
+            return;
+        }
+        Run r = new Run(process, spec.get().command());
+        run = r;
+        // Recorded before anything else, so a procdeck killed from now on still has this group stopped.
+        host.groupStarted(id, process.pid());
+        host.publish(this, life.launched(process.pid()));
+        r.drained = host.readOutput(id, process);
+        process.onExit().whenComplete((status, failure) -> host.scheduler().execute(() ->
+                leaderExited(r, status != null ? status : new ExitStatus(-1))));
+    }
+
+    private void terminate(Run r) {
+        Signal first = host.stopSignal(id);
+        r.termination = host.terminator().terminate(r.process.pid(), first, host.stopTimeout(id), signal -> {
+            if (r != run || life.state() != InstanceState.STOPPING) {
+                return;
+            }
+            life.signalled(signal == Signal.KILL);
+            if (signal == Signal.KILL) {
+                host.event(id, id.name() + " did not stop within " + Durations.humanize(host.stopTimeout(id))
+                        + ", sending SIGKILL to its process group");
+            }
+            host.publish(this, null);
+        });
+        r.termination.whenEmpty().thenRun(() -> groupEmptied(r));
+    }
+
+    private void leaderExited(Run r, ExitStatus status) {
+        if (r != run || r.status != null) {
+            return;
+        }
+        r.status = status;
+        if (host.groups().alive(r.process.pid())) {
+            life.leaderExited(status, false).ifPresent(t -> host.publish(this, t));
+            if (r.termination == null) {
+                terminate(r);
+            }
+            return;
+        }
+        r.groupEmpty = true;
+        afterDrain(r, () -> life.leaderExited(status, true).orElseThrow());
+    }
+
+    private void groupEmptied(Run r) {
+        if (r != run || r.groupEmpty) {
+            return;
+        }
+        if (r.status == null) {
+            // The group is gone but the leader is not reaped yet: either its exit is on its way to us, or it was
+            // signalled in the instant between fork and setsid. Look again shortly.
+            r.termination = null;
+            host.scheduler().schedule(RESIGNAL_MILLIS, () -> {
+                if (r == run && r.status == null && life.state() == InstanceState.STOPPING && r.termination == null) {
+                    terminate(r);
+                }
+            });
+            return;
+        }
+        r.groupEmpty = true;
+        afterDrain(r, life::groupEmptied);
+    }
+
+    /** Ends the run once its output has arrived (or after a short grace, for a pipe held by an escaped process). */
+    private void afterDrain(Run r, java.util.function.Supplier<InstanceLifecycle.Transition> end) {
+        Runnable finish = () -> {
+            if (r.ended || r != run) {
+                return;
+            }
+            r.ended = true;
+            runOver(r, end.get());
+        };
+        if (r.drained.isDone()) {
+            finish.run();
+            return;
+        }
+        Scheduler.Timer grace = host.scheduler().schedule(DRAIN_GRACE_MILLIS, finish);
+        r.drained.whenComplete((v, e) -> host.scheduler().execute(() -> {
+            grace.cancel();
+            finish.run();
+        }));
+    }
+
+    private void runOver(Run r, InstanceLifecycle.Transition t) {
+        run = null;
+        host.groupEnded(id, r.process.pid());
+        host.publish(this, t);
+        if (life.removed()) {
+            host.removed(this);
+        } else if (t.to() == InstanceState.STARTING) {
+            launch(t);
+            return;
+        } else if (t.to() == InstanceState.BACKING_OFF) {
+            scheduleRestart();
+        }
+        host.runEnded(this);
+    }
+
+    private void scheduleRestart() {
+        long wait = life.nextRestartAt().map(at -> at.toEpochMilli() - host.scheduler().now().toEpochMilli()).orElse(0L);
+        if (wait <= 0) {
+            launch(life.backoffElapsed(host.portFor(id)));
+            return;
+        }
+        backoffTimer = host.scheduler().schedule(wait, () -> {
+            backoffTimer = null;
+            if (life.state() == InstanceState.BACKING_OFF) {
+                launch(life.backoffElapsed(host.portFor(id)));
+            }
+        });
+    }
+
+    private void cancelBackoff() {
+        if (backoffTimer != null) {
+            backoffTimer.cancel();
+            backoffTimer = null;
+        }
+    }
+}
