@@ -191,10 +191,26 @@ class SessionTest {
             List<Session.Leftover> leftovers = Session.leftovers(StateFolder.of(project, env()), problems::add);
             Session.stop(leftovers, Duration.ofSeconds(1));
             Session session = Session.open(project, Duration.ofSeconds(1), env());
+            // ...and start: every group is recorded, with the supervisor's marker, in the state folder only.
+            Files.writeString(project.resolve("Procfile"), "web: sleep 300\n");
+            Project loaded = new Project(project, project.resolve("Procfile"),
+                    ProcfileParser.parse("Procfile", "web: sleep 300\n"), Map.of(), List.of());
+            try (Supervisor s = new Supervisor(loaded, SupervisorSettings.defaults(5000), new PosixProcessLauncher(),
+                    new LogBus(Clock.systemUTC()), Clock.systemUTC(), System.getenv())) {
+                session.attach(s);
+                s.start(Map.of("web", 1)).get();
+                Path groupsFile = session.dir().resolve("groups");
+                Await.until(Duration.ofSeconds(10), () -> GroupRegistry.read(groupsFile).records().stream()
+                        .anyMatch(r -> r.marker().equals(s.marker()) && r.verify() == GroupRecord.Status.OURS),
+                        "the web group recorded with the supervisor's marker");
+                s.stopAll().get();
+            }
             session.close();
+            Files.delete(project.resolve("Procfile"));
+            List<Path> after = tree(outer);
 
             assertThat(leftovers).isEmpty();
-            assertThat(tree(outer)).as("nothing outside the state folder touched").isEqualTo(before);
+            assertThat(after).as("nothing outside the state folder touched").isEqualTo(before);
             assertThat(Groups.alive(victim.pgid())).as("no signal sent").isTrue();
             assertThat(session.dir()).startsWith(dir.resolve("xdg"));
         }
