@@ -118,7 +118,7 @@ public final class StartCommand implements Callable<Integer> {
                 Clock.systemDefaultZone(), parentEnv);
         Session session = openSession(p, settings, bus);
         if (session != null) {
-            supervisor.setGroupListener(session);
+            session.attach(supervisor);
         }
 
         CompletableFuture<Integer> result = new CompletableFuture<>();
@@ -178,7 +178,7 @@ public final class StartCommand implements Callable<Integer> {
      */
     private static Session openSession(Project p, SupervisorSettings settings, LogBus bus) {
         try {
-            List<Session.Leftover> leftovers = Session.leftovers(p.root());
+            List<Session.Leftover> leftovers = Session.leftovers(p.root(), m -> bus.event(LogLine.PROCDECK, m));
             if (!leftovers.isEmpty()) {
                 bus.event(LogLine.PROCDECK, "found " + leftovers.size() + " process group(s) left running by an"
                         + " earlier procdeck (" + Session.describe(leftovers) + "); stopping them");
@@ -186,7 +186,7 @@ public final class StartCommand implements Callable<Integer> {
             }
             Session session = Session.open(p.root(), settings.stopTimeout());
             bus.addListener(session.log());
-            bus.event(LogLine.PROCDECK, "every line is also written to " + p.root().relativize(session.dir()) + "/");
+            session.publishTo(m -> bus.event(LogLine.PROCDECK, m)); // where the log is, or why there is none
             return session;
         } catch (java.io.IOException | RuntimeException e) {
             bus.event(LogLine.PROCDECK, "no session log or watchdog (" + e.getMessage() + ")");

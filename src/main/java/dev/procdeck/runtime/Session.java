@@ -1,206 +1,373 @@
 package dev.procdeck.runtime;
 
-import dev.procdeck.os.PosixSignals;
+import dev.procdeck.logs.LogListener;
 import dev.procdeck.os.ProcStat;
 import dev.procdeck.supervisor.GroupListener;
+import dev.procdeck.supervisor.Supervisor;
+import dev.procdeck.supervisor.Terminator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.stream.Stream;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
- * One run of procdeck on a project, recorded under {@code <project>/.procdeck/sessions/<time>-<pid>/}: the full
- * output log, the process groups it runs, and a watchdog that stops those groups if procdeck dies in a way
- * that runs no code (SIGKILL, OOM killer). The next launch finds leftovers of sessions whose owner is gone.
+ * One run of procdeck on a project, recorded in the project's {@link StateFolder} (never in the project) under
+ * {@code sessions/<time>-<pid>/}: the full output log, the owner (pid and start time), the process groups it
+ * runs, and a watchdog that stops those groups if procdeck dies in a way that runs no code (SIGKILL, OOM
+ * killer). The next launch finds leftovers of sessions whose owner is gone.
+ *
+ * <p>The watchdog is told of every group through its stdin pipe and keeps them in memory, so it protects
+ * even when the state folder cannot be written; then there is simply no session log and no record for the
+ * next launch, and the session says so once.
  */
 public final class Session implements GroupListener, AutoCloseable {
-    public static final String FOLDER = ".procdeck";
     static final int KEEP_SESSIONS = 10;
     static final long MAX_LOG_FILE_BYTES = Long.getLong("procdeck.log.fileBytes", 64L * 1024 * 1024);
     static final int MAX_LOG_FILES = Integer.getInteger("procdeck.log.files", 16);
+    static final int MAX_OWNER_BYTES = 64;
+    private static final LogListener NO_LOG = lines -> { };
 
-    /** A process group of an earlier session that outlived its procdeck. */
-    public record Leftover(long pgid, long startTime, Path session) {
+    /** A process group of an earlier session that outlived its procdeck, verified to be the one it started. */
+    public record Leftover(GroupRecord group, Path session) {
+        public long pgid() {
+            return group.pgid();
+        }
     }
 
     private final Path dir;
     private final SessionLog log;
     private final GroupRegistry groups;
+    /** The supervisor's PROCDECK_MARK value, for the bridge from a supervisor that passes only the pgid. */
+    private volatile String marker;
     private final Process watchdog;
     private final OutputStream watchdogPipe;
+    private final List<String> messages = new ArrayList<>();
+    private Consumer<String> messageSink;
+    /** Guards the pipe apart from the messages, so a message sink is never called with the pipe locked. */
+    private final Object pipeLock = new Object();
+    private boolean watchdogLost;
+    private boolean closed;
 
-    private Session(Path dir, Duration stopTimeout) throws IOException {
+    private Session(Path dir, SessionLog log, Duration stopTimeout, List<String> openingMessages, String javaCommand)
+            throws IOException {
         this.dir = dir;
-        this.log = new SessionLog(dir, MAX_LOG_FILE_BYTES, MAX_LOG_FILES);
-        this.groups = new GroupRegistry(dir.resolve("groups"));
-        long self = ProcessHandle.current().pid();
-        Files.writeString(dir.resolve("owner"), self + " " + ProcStat.startTime(self).orElse(-1) + "\n");
+        this.log = log;
+        this.messages.addAll(openingMessages);
+        this.groups = new GroupRegistry(dir == null ? null : dir.resolve("groups"), this::publish);
         String script;
         try (InputStream in = Session.class.getResourceAsStream("watchdog.sh")) {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        long seconds = Math.max(1, (stopTimeout.toMillis() + 999) / 1000);
         // Its own session: a Ctrl-C or hang-up aimed at procdeck's terminal must not take the watchdog too.
+        // At end-of-file it runs WatchdogMain with our java and class path; until then it is just a shell.
         watchdog = new ProcessBuilder("setsid", "/bin/sh", "-c", script, "procdeck-watchdog",
-                groups.file().toString(), Long.toString(seconds))
+                Long.toString(stopTimeout.toMillis()), javaCommand, absoluteClassPath())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         watchdogPipe = watchdog.getOutputStream();
     }
 
-    /** Creates a new session folder for the project, pruning old ones. */
-    public static Session open(Path projectRoot, Duration stopTimeout) throws IOException {
-        Path sessions = projectRoot.resolve(FOLDER).resolve("sessions");
-        Files.createDirectories(sessions);
-        Path gitignore = projectRoot.resolve(FOLDER).resolve(".gitignore");
-        if (!Files.exists(gitignore)) {
-            Files.writeString(gitignore, "# procdeck's session logs and state; not for version control\n*\n");
+    /** Our class path with absolute entries, so the watchdog's java finds it whatever its working folder. */
+    private static String absoluteClassPath() {
+        String cp = System.getProperty("java.class.path", "");
+        if (cp.isEmpty()) {
+            return cp;
         }
-        prune(sessions);
-        String name = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                + "-" + ProcessHandle.current().pid();
-        return new Session(sessions.resolve(name), stopTimeout);
+        return java.util.Arrays.stream(cp.split(java.io.File.pathSeparator))
+                .map(e -> e.isEmpty() ? e : Path.of(e).toAbsolutePath().toString())
+                .collect(Collectors.joining(java.io.File.pathSeparator));
     }
 
+    /** Opens a session in the project's state folder under the user's environment, pruning old sessions. */
+    public static Session open(Path projectRoot, Duration stopTimeout) throws IOException {
+        return open(projectRoot, stopTimeout, System.getenv());
+    }
+
+    /**
+     * Opens a session in the state folder {@code env} points to ({@code XDG_STATE_HOME}, {@code HOME}). Only
+     * the watchdog is essential: if the state folder cannot be used, the session runs without log and records
+     * and says so in {@link #publishTo}. Throws only if the watchdog cannot be started.
+     */
+    public static Session open(Path projectRoot, Duration stopTimeout, Map<String, String> env) throws IOException {
+        return open(projectRoot, stopTimeout, env, ProcessHandle.current().info().command().orElse(""));
+    }
+
+    /** {@code javaCommand}: what the watchdog runs WatchdogMain with; a bad one exercises its shell fallback. */
+    static Session open(Path projectRoot, Duration stopTimeout, Map<String, String> env, String javaCommand)
+            throws IOException {
+        List<String> notes = new ArrayList<>();
+        Path dir = null;
+        SessionLog log = null;
+        try {
+            StateFolder state = StateFolder.of(projectRoot, env);
+            state.prepare();
+            prune(state);
+            dir = createSessionDir(state.sessions());
+            long self = ProcessHandle.current().pid();
+            try (OutputStream out = StateFolder.createPrivateFile(dir.resolve("owner"))) {
+                out.write((self + " " + ProcStat.startTime(self).orElse(-1) + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            log = new SessionLog(dir, MAX_LOG_FILE_BYTES, MAX_LOG_FILES);
+            notes.add("every line is also written to " + dir + "/");
+        } catch (IOException | RuntimeException e) {
+            dir = null;
+            notes.add("state folder not writable (" + e.getMessage() + "): no session log, the watchdog keeps"
+                    + " the process groups in memory");
+        }
+        try {
+            return new Session(dir, log, stopTimeout, notes, javaCommand);
+        } catch (IOException | RuntimeException e) {
+            if (log != null) {
+                log.close();
+            }
+            throw e;
+        }
+    }
+
+    private static Path createSessionDir(Path sessions) throws IOException {
+        String name = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + "-" + ProcessHandle.current().pid();
+        for (int i = 1; ; i++) {
+            try {
+                return StateFolder.createPrivateDirectory(sessions.resolve(i == 1 ? name : name + "-" + i));
+            } catch (FileAlreadyExistsException e) {
+                if (i > 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** This session's folder in the state folder (absolute), or null when the state folder is not writable. */
     public Path dir() {
         return dir;
     }
 
-    public SessionLog log() {
-        return log;
+    /** Where every line goes on disk; does nothing when the state folder is not writable. */
+    public LogListener log() {
+        return log != null ? log : NO_LOG;
     }
 
+    /** Records the groups {@code supervisor} starts, each with the marker it puts into its instances. */
+    public void attach(Supervisor supervisor) {
+        marker = supervisor.marker();
+        supervisor.setGroupListener(this);
+    }
+
+    /**
+     * Hands the session's messages for the user to {@code sink}: first those of opening it (where the log is,
+     * or why there is none), then any later one (the state folder or the watchdog failing), each once.
+     */
+    public void publishTo(Consumer<String> sink) {
+        List<String> pending;
+        synchronized (this) {
+            messageSink = sink;
+            pending = new ArrayList<>(messages);
+            messages.clear();
+        }
+        pending.forEach(sink);
+    }
+
+    private void publish(String message) {
+        Consumer<String> sink;
+        synchronized (this) {
+            sink = messageSink;
+            if (sink == null) {
+                messages.add(message);
+                return;
+            }
+        }
+        sink.accept(message);
+    }
+
+    /**
+     * Called by the supervisor right after a spawn. The watchdog hears of it first (one short write into a
+     * pipe it drains continuously), the file is written in the background.
+     */
     @Override
+    public void groupStarted(long pgid, long startTime, String marker) {
+        GroupRecord record;
+        try {
+            record = new GroupRecord(pgid, startTime, marker);
+        } catch (IllegalArgumentException e) {
+            publish("not recording " + e.getMessage() + "; the watchdog cannot stop it if procdeck dies");
+            return;
+        }
+        tellWatchdog("+" + record.line());
+        groups.started(record);
+    }
+
+    /** Bridge for a supervisor that passes only the pgid: the marker is the one learnt in {@link #attach}. */
+    @Override
+    @Deprecated
     public void groupStarted(long pgid) {
-        groups.started(pgid);
+        groupStarted(pgid, ProcStat.startTime(pgid).orElse(-1), marker);
     }
 
     @Override
     public void groupEnded(long pgid) {
+        tellWatchdog("-" + pgid);
         groups.ended(pgid);
     }
 
-    /** A clean end: nothing is left for the watchdog, which then exits. */
-    @Override
-    public void close() {
-        groups.clear();
-        try {
-            watchdogPipe.close();
-        } catch (IOException e) {
-            // It sees end-of-file either way once we exit.
+    private void tellWatchdog(String line) {
+        String failure;
+        synchronized (pipeLock) {
+            if (watchdogLost || closed) {
+                return;
+            }
+            try {
+                watchdogPipe.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+                watchdogPipe.flush();
+                return;
+            } catch (IOException e) {
+                watchdogLost = true;
+                failure = e.getMessage();
+            }
         }
-        log.close();
+        publish("the watchdog is gone (" + failure + "): if procdeck is killed, its processes keep running");
     }
 
-    /** Process groups recorded by sessions whose procdeck is gone and that still run. */
-    public static List<Leftover> leftovers(Path projectRoot) {
+    /** A clean end: nothing is left for the watchdog, which then exits. Idempotent. */
+    @Override
+    public void close() {
+        tellWatchdog("*");
+        synchronized (pipeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                watchdogPipe.close();
+            } catch (IOException e) {
+                // It sees end-of-file either way once we exit.
+            }
+        }
+        groups.close();
+        if (log != null) {
+            log.close();
+        }
+    }
+
+    /** Leftovers of earlier sessions of this project, in the user's state folder; problems go to {@code problems}. */
+    public static List<Leftover> leftovers(Path projectRoot, Consumer<String> problems) {
+        try {
+            return leftovers(StateFolder.of(projectRoot, System.getenv()), problems);
+        } catch (IOException e) {
+            problems.accept("cannot look for leftovers: " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    /**
+     * Process groups recorded by sessions whose procdeck is gone that still run and are verified to be the
+     * ones procdeck started ({@link GroupRecord#verify}). Anything unreadable, malformed or no longer ours is
+     * reported to {@code problems} and skipped.
+     */
+    public static List<Leftover> leftovers(StateFolder state, Consumer<String> problems) {
+        try {
+            if (!state.existsSafely()) {
+                return List.of();
+            }
+        } catch (IOException e) {
+            problems.accept(e.getMessage() + "; not looking for leftovers there");
+            return List.of();
+        }
         List<Leftover> found = new ArrayList<>();
-        for (Path session : sessionDirs(projectRoot.resolve(FOLDER).resolve("sessions"))) {
+        for (Path session : StateFolder.subfolders(state.sessions())) {
             if (ownerAlive(session)) {
                 continue;
             }
-            for (Map.Entry<Long, Long> g : GroupRegistry.read(session.resolve("groups")).entrySet()) {
-                long pgid = g.getKey();
-                long start = g.getValue();
-                OptionalLong now = ProcStat.startTime(pgid);
-                boolean leaderIsOurs = now.isPresent() && (start < 0 || now.getAsLong() == start);
-                boolean groupAlive = pgid > 1 && PosixSignals.groupAlive(pgid);
-                if (groupAlive && (leaderIsOurs || now.isEmpty())) {
-                    found.add(new Leftover(pgid, start, session));
+            GroupRegistry.Contents contents = GroupRegistry.read(session.resolve("groups"));
+            contents.problems().forEach(problems);
+            for (GroupRecord r : contents.records()) {
+                GroupRecord.Status status = r.verify();
+                if (status == GroupRecord.Status.OURS) {
+                    found.add(new Leftover(r, session));
+                } else if (status.reason() != null) {
+                    problems.accept("not stopping process group " + r.pgid() + " recorded in " + session + ": "
+                            + status.reason());
                 }
             }
         }
         return found;
     }
 
-    /** SIGTERM to each leftover group, SIGKILL after the timeout; forgets them. */
+    /**
+     * Stops leftovers through the one {@link Terminator} (TERM, wait up to {@code timeout}, KILL). Each is
+     * verified once more just before, in case it ended (and its pid was reused) since it was found.
+     */
     public static void stop(List<Leftover> leftovers, Duration timeout) throws InterruptedException {
-        for (Leftover l : leftovers) {
-            PosixSignals.signalGroup(l.pgid(), 15);
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && leftovers.stream().anyMatch(l -> PosixSignals.groupAlive(l.pgid()))) {
-            Thread.sleep(50);
-        }
-        for (Leftover l : leftovers) {
-            if (PosixSignals.groupAlive(l.pgid())) {
-                PosixSignals.signalGroup(l.pgid(), 9);
-            }
-            try {
-                Files.deleteIfExists(l.session().resolve("groups"));
-            } catch (IOException e) {
-                // Found again next time, and again checked by start time.
-            }
-        }
+        List<Long> pgids = leftovers.stream().filter(l -> l.group().verify() == GroupRecord.Status.OURS)
+                .map(Leftover::pgid).distinct().toList();
+        Terminator.terminateAll(pgids, timeout);
     }
 
-    private static boolean hasLiveGroups(Path session) {
-        return GroupRegistry.read(session.resolve("groups")).keySet().stream()
-                .anyMatch(pgid -> pgid > 1 && PosixSignals.groupAlive(pgid));
-    }
-
-    /** Describes leftovers for a message: "pgid 123 (leader started at tick 456)". */
+    /** Describes leftovers for a message: "process group 123 from 20240101-120000-42". */
     public static String describe(List<Leftover> leftovers) {
         return leftovers.stream().map(l -> "process group " + l.pgid() + " from " + l.session().getFileName())
-                .collect(java.util.stream.Collectors.joining(", "));
+                .collect(Collectors.joining(", "));
     }
 
     private static boolean ownerAlive(Path session) {
         try {
-            String[] f = Files.readString(session.resolve("owner")).trim().split(" ");
-            return ProcStat.isSameProcess(Long.parseLong(f[0]), Long.parseLong(f[1]));
+            String[] f = StateFolder.readSmallFile(session.resolve("owner"), MAX_OWNER_BYTES).strip().split(" ");
+            return f.length == 2 && ProcStat.isSameProcess(Long.parseLong(f[0]), Long.parseLong(f[1]));
         } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
-    private static List<Path> sessionDirs(Path sessions) {
-        if (!Files.isDirectory(sessions)) {
-            return List.of();
+    /**
+     * Keeps the newest sessions. A session whose owner is gone forgets its groups file once none of its groups
+     * is still running (so a pid reused later is never even looked at); one whose owner runs, or with a live
+     * group to report, is never deleted. Only real folders are considered, and deletion never follows a link.
+     */
+    static void prune(StateFolder state) {
+        List<Path> dirs = StateFolder.subfolders(state.sessions());
+        Map<Path, Boolean> keep = new LinkedHashMap<>();
+        for (Path d : dirs) {
+            boolean live = ownerAlive(d);
+            if (!live) {
+                Path groupsFile = d.resolve("groups");
+                live = GroupRegistry.read(groupsFile).records().stream()
+                        .anyMatch(r -> r.verify() == GroupRecord.Status.OURS);
+                if (!live && Files.exists(groupsFile, LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        state.deleteFile(groupsFile);
+                    } catch (IOException e) {
+                        // Tried again next time.
+                    }
+                }
+            }
+            keep.put(d, live);
         }
-        try (Stream<Path> s = Files.list(sessions)) {
-            return s.filter(Files::isDirectory).sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
-        } catch (IOException e) {
-            return List.of();
-        }
-    }
-
-    private static void prune(Path sessions) {
-        List<Path> dirs = new ArrayList<>(sessionDirs(sessions));
         int excess = dirs.size() - (KEEP_SESSIONS - 1);
         for (int i = 0; i < dirs.size() && excess > 0; i++) {
             Path d = dirs.get(i);
-            if (ownerAlive(d) || hasLiveGroups(d)) {
+            if (keep.get(d)) {
                 continue; // running, or still holding leftovers to report
             }
-            deleteTree(d);
+            try {
+                state.deleteTree(d);
+            } catch (IOException e) {
+                // Left for the next prune.
+            }
             excess--;
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // Left for the next prune.
-                }
-            });
-        } catch (IOException e) {
-            // Left for the next prune.
         }
     }
 }

@@ -168,7 +168,7 @@ public final class SessionLog implements LogListener, AutoCloseable {
         }
         fileNumber++;
         Path file = dir.resolve(String.format("output-%04d.log", fileNumber));
-        out = Files.newOutputStream(file);
+        out = StateFolder.createPrivateFile(file); // 0600 from the start: logs may hold secrets
         written = 0;
         List<Path> files = files(dir);
         for (int i = 0; i < files.size() - maxFiles; i++) {

@@ -1,6 +1,16 @@
 package dev.procdeck.supervisor;
 
-/** Told of every process group the supervisor creates and reaps, so it can be cleaned up if procdeck dies. */
+import dev.procdeck.os.ProcStat;
+
+/**
+ * Told of every process group the supervisor creates and reaps, so it can be cleaned up if procdeck dies.
+ *
+ * <p>The supervisor puts {@code PROCDECK_MARK=<marker>} ({@link Supervisor#MARK_VARIABLE}) into the environment
+ * of every instance it launches and calls {@link #groupStarted(long, long, String)} right after each spawn
+ * (restarts included), before the process can run long enough to matter. Implementations must return quickly
+ * and never wait on a disk. A recorded group is later signalled only while its leader's start time and that
+ * marker still match, so a reused pid or a forged record never hits someone else's processes.
+ */
 public interface GroupListener {
     GroupListener NONE = new GroupListener() {
         @Override
@@ -12,7 +22,22 @@ public interface GroupListener {
         }
     };
 
-    void groupStarted(long pgid);
+    /**
+     * A group was spawned: {@code pgid} (its leader's pid), the leader's start time in clock ticks since boot
+     * ({@link ProcStat#startTime}, -1 if unknown) and the marker put into its environment.
+     */
+    default void groupStarted(long pgid, long startTime, String marker) {
+    }
+
+    /**
+     * Bridge for a supervisor that only passes the pgid: reads the start time now (the leader is our unreaped
+     * child, so /proc still has it); the marker is unknown here, so a listener that needs it overrides this.
+     * To be removed once the supervisor calls {@link #groupStarted(long, long, String)}.
+     */
+    @Deprecated
+    default void groupStarted(long pgid) {
+        groupStarted(pgid, ProcStat.startTime(pgid).orElse(-1), null);
+    }
 
     void groupEnded(long pgid);
 }

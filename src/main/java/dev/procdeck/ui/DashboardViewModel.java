@@ -256,22 +256,23 @@ public final class DashboardViewModel {
             return new LoadResult(null, e.problems(), formation, start, null, null);
         }
         Session opened = null;
-        String note = null;
+        List<String> notes = new java.util.ArrayList<>();
         if (openSession) {
             try {
-                List<Session.Leftover> leftovers = Session.leftovers(p.root());
+                List<Session.Leftover> leftovers = Session.leftovers(p.root(), notes::add);
                 if (!leftovers.isEmpty()) {
-                    note = "found " + leftovers.size() + " process group(s) left running by an earlier procdeck ("
-                            + Session.describe(leftovers) + "); stopped them";
+                    notes.add("found " + leftovers.size() + " process group(s) left running by an earlier procdeck ("
+                            + Session.describe(leftovers) + "); stopped them");
                     Session.stop(leftovers, SupervisorSettings.defaults(0).stopTimeout());
                 }
                 opened = Session.open(p.root(), SupervisorSettings.defaults(0).stopTimeout());
             } catch (java.io.IOException | RuntimeException e) {
-                note = "no session log or watchdog (" + e.getMessage() + ")";
+                notes.add("no session log or watchdog (" + e.getMessage() + ")");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+        String note = notes.isEmpty() ? null : String.join("\n", notes);
         return new LoadResult(p, p.procfile().warnings(), formation, start, opened, note);
     }
 
@@ -313,10 +314,12 @@ public final class DashboardViewModel {
         session = loaded.session();
         if (session != null) {
             bus.addListener(session.log());
-            bus.event(LogLine.PROCDECK, "every line is also written to " + p.root().relativize(session.dir()) + "/");
+            session.publishTo(m -> bus.event(LogLine.PROCDECK, m)); // where the log is, or why there is none
         }
         if (loaded.sessionNote() != null) {
-            bus.event(LogLine.PROCDECK, loaded.sessionNote());
+            for (String line : loaded.sessionNote().split("\n")) {
+                bus.event(LogLine.PROCDECK, line);
+            }
         }
         int base;
         try {
@@ -329,7 +332,7 @@ public final class DashboardViewModel {
                 clock, parentEnv);
         supervisor.addListener(new Bridge(supervisor));
         if (session != null) {
-            supervisor.setGroupListener(session);
+            session.attach(supervisor);
         }
         Map<String, Integer> counts;
         try {

@@ -18,10 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,59 +90,156 @@ class SessionTest {
         assertThat(Files.readString(files.get(2))).contains("characters 49");
     }
 
-    @Test
-    void leftoversAreFoundByPidAndStartTimeAndStopped() throws Exception {
-        Process leftover = new ProcessBuilder("setsid", "sh", "-c", "sleep 1000 & wait")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long pgid = leftover.pid();
-        Await.until(Duration.ofSeconds(5), () -> ProcStat.startTime(pgid).isPresent()
-                && dev.procdeck.os.PosixSignals.groupAlive(pgid), "the leftover to run");
-        Process reused = new ProcessBuilder("setsid", "sleep", "1000").start();
-        Path old = dir.resolve(Session.FOLDER).resolve("sessions").resolve("20200101-000000-1");
-        Files.createDirectories(old);
-        Files.writeString(old.resolve("owner"), "1 1\n"); // pid 1 never has start time 1: a dead owner
-        Files.writeString(old.resolve("groups"), pgid + " " + ProcStat.startTime(pgid).getAsLong() + "\n"
-                + reused.pid() + " 12345\n");
-        List<Session.Leftover> found = Session.leftovers(dir);
-        assertThat(found).extracting(Session.Leftover::pgid).containsExactly(pgid);
-        Session.stop(found, Duration.ofSeconds(2));
-        assertThat(leftover.waitFor(5, TimeUnit.SECONDS)).isTrue();
-        Await.until(Duration.ofSeconds(5), () -> !dev.procdeck.os.PosixSignals.groupAlive(pgid), "group gone");
-        assertThat(reused.isAlive()).as("a reused pid is never killed").isTrue();
-        reused.destroy();
-        assertThat(Session.leftovers(dir)).isEmpty();
+    private Map<String, String> env() {
+        return Map.of("XDG_STATE_HOME", dir.resolve("xdg").toString());
+    }
+
+    /** A session folder of an earlier procdeck that is gone (pid 1 never has start time 1). */
+    private Path deadSession(StateFolder state, String name, String groups) throws Exception {
+        state.prepare();
+        Path old = Files.createDirectory(state.sessions().resolve(name));
+        Files.writeString(old.resolve("owner"), "1 1\n");
+        if (groups != null) {
+            Files.writeString(old.resolve("groups"), groups);
+        }
+        return old;
     }
 
     @Test
-    void theWatchdogStopsRecordedGroupsWhenItsPipeCloses() throws Exception {
-        Session session = Session.open(dir, Duration.ofSeconds(1));
-        Process child = new ProcessBuilder("setsid", "sh", "-c", "trap '' TERM; sleep 1000 & sleep 1000 & wait")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        child.toHandle(); // keep a reference
-        Await.until(Duration.ofSeconds(5), () -> ProcStat.startTime(child.pid()).isPresent(), "child");
-        session.groupStarted(child.pid());
-        // Simulate procdeck's sudden death: the pipe closes while groups are still recorded.
-        var pipe = Session.class.getDeclaredField("watchdogPipe");
-        pipe.setAccessible(true);
-        ((java.io.OutputStream) pipe.get(session)).close();
-        Await.until(Duration.ofSeconds(10), () -> !dev.procdeck.os.PosixSignals.groupAlive(child.pid()),
-                "the watchdog to stop the group (SIGKILL after ignoring SIGTERM)");
-        session.close();
+    void aGroupLeftByADeadOwnerIsFoundAndStoppedThroughTheTerminator() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("demo"));
+        StateFolder state = StateFolder.of(project, env());
+        try (Groups groups = new Groups()) {
+            String marker = GroupRecord.newMarker();
+            GroupRecord leftover = groups.start("sleep 300", marker);
+            deadSession(state, "20200101-000000-1", leftover.line() + "\n");
+            List<String> problems = new ArrayList<>();
+            List<Session.Leftover> found = Session.leftovers(state, problems::add);
+            assertThat(problems).isEmpty();
+            assertThat(found).extracting(Session.Leftover::pgid).containsExactly(leftover.pgid());
+            Session.stop(found, Duration.ofSeconds(2));
+            Await.until(Duration.ofSeconds(10), () -> !Groups.alive(leftover.pgid()), "the leftover to be stopped");
+            assertThat(Session.leftovers(state, problems::add)).isEmpty();
+        }
     }
 
     @Test
-    void sessionsArePrunedToTheMostRecent() throws Exception {
-        Path sessions = dir.resolve(Session.FOLDER).resolve("sessions");
+    void badRecordsAreReportedAndSkippedNeverSignalled() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("demo"));
+        StateFolder state = StateFolder.of(project, env());
+        try (Groups groups = new Groups()) {
+            String marker = GroupRecord.newMarker();
+            GroupRecord unmarked = groups.sleeper(null); // a live group procdeck did not start
+            GroupRecord marked = groups.sleeper(marker);
+            long own = dev.procdeck.os.PosixSignals.ownGroup();
+            String lines = "-1 0 " + marker + "\n"
+                    + "0 0 " + marker + "\n"
+                    + "1 1 " + marker + "\n"
+                    + "-1\n"
+                    + "garbage here\n"
+                    + "99999999999999999999 1 " + marker + "\n"
+                    + own + " " + ProcStat.startTime(own).orElse(1) + " " + marker + "\n"
+                    + unmarked.line() + "\n"
+                    + marked.pgid() + " " + (marked.startTime() + 1) + " " + marker + "\n";
+            deadSession(state, "20200101-000000-1", lines);
+            deadSession(state, "20200101-000000-2", "2 2 " + marker + "\n".repeat(70_000));
+            List<String> problems = new ArrayList<>();
+            assertThat(Session.leftovers(state, problems::add)).isEmpty();
+            assertThat(problems).anyMatch(m -> m.contains("line 1 ") && m.contains("malformed"))
+                    .anyMatch(m -> m.contains("line 2 ") && m.contains("out of range"))
+                    .anyMatch(m -> m.contains("line 3 ") && m.contains("out of range"))
+                    .anyMatch(m -> m.contains("line 4 ") && m.contains("malformed"))
+                    .anyMatch(m -> m.contains("line 5 ") && m.contains("malformed"))
+                    .anyMatch(m -> m.contains("line 6 "))
+                    .anyMatch(m -> m.contains("process group " + unmarked.pgid()) && m.contains("marker"))
+                    .anyMatch(m -> m.contains("process group " + marked.pgid()) && m.contains("start time"))
+                    .anyMatch(m -> m.contains("too large"));
+            if (own > 1) {
+                assertThat(problems).anyMatch(m -> m.contains("process group " + own) && m.contains("own"));
+            }
+            assertThat(Groups.alive(unmarked.pgid())).isTrue();
+            assertThat(Groups.alive(marked.pgid())).isTrue();
+            assertThat(GroupRecord.parse(marked.argument())).isEqualTo(marked);
+        }
+    }
+
+    @Test
+    void aHostileProjectFolderIsNeitherTrustedNorTouched() throws Exception {
+        // A cloned repository shipping .procdeck/ whose sessions link to ../.. (the folder holding the project)
+        // and whose "sessions" name -1 and a live group of the user's with its real start time.
+        Path outer = Files.createDirectories(dir.resolve("home"));
         for (int i = 0; i < 15; i++) {
-            Path d = sessions.resolve(String.format("20200101-0000%02d-1", i));
-            Files.createDirectories(d);
+            Path d = Files.createDirectories(outer.resolve(String.format("20000101-0000%02d-1", i)));
             Files.writeString(d.resolve("owner"), "1 1\n");
+            Files.writeString(d.resolve("precious.txt"), "keep me");
         }
-        Session s = Session.open(dir, Duration.ofSeconds(1));
+        Path project = Files.createDirectories(outer.resolve("clone"));
+        Files.createDirectories(project.resolve(".procdeck"));
+        Files.createSymbolicLink(project.resolve(".procdeck/sessions"), Path.of("../.."));
+        try (Groups groups = new Groups()) {
+            GroupRecord victim = groups.sleeper(null);
+            String planted = "-1 0\n-1 0 " + GroupRecord.newMarker() + "\n" + victim.pgid() + " " + victim.startTime()
+                    + "\n" + victim.line() + "\n";
+            Files.writeString(project.resolve(".procdeck/groups"), planted);
+            for (int i = 0; i < 15; i++) {
+                Files.writeString(outer.resolve(String.format("20000101-0000%02d-1", i)).resolve("groups"), planted);
+            }
+            List<Path> before = tree(outer);
+
+            // What start and the dashboard do on opening a project.
+            List<String> problems = new ArrayList<>();
+            List<Session.Leftover> leftovers = Session.leftovers(StateFolder.of(project, env()), problems::add);
+            Session.stop(leftovers, Duration.ofSeconds(1));
+            Session session = Session.open(project, Duration.ofSeconds(1), env());
+            // ...and start: every group is recorded, with the supervisor's marker, in the state folder only.
+            Files.writeString(project.resolve("Procfile"), "web: sleep 300\n");
+            Project loaded = new Project(project, project.resolve("Procfile"),
+                    ProcfileParser.parse("Procfile", "web: sleep 300\n"), Map.of(), List.of());
+            try (Supervisor s = new Supervisor(loaded, SupervisorSettings.defaults(5000), new PosixProcessLauncher(),
+                    new LogBus(Clock.systemUTC()), Clock.systemUTC(), System.getenv())) {
+                session.attach(s);
+                s.start(Map.of("web", 1)).get();
+                Path groupsFile = session.dir().resolve("groups");
+                Await.until(Duration.ofSeconds(10), () -> GroupRegistry.read(groupsFile).records().stream()
+                        .anyMatch(r -> r.marker().equals(s.marker()) && r.verify() == GroupRecord.Status.OURS),
+                        "the web group recorded with the supervisor's marker");
+                s.stopAll().get();
+            }
+            session.close();
+            Files.delete(project.resolve("Procfile"));
+            List<Path> after = tree(outer);
+
+            assertThat(leftovers).isEmpty();
+            assertThat(after).as("nothing outside the state folder touched").isEqualTo(before);
+            assertThat(Groups.alive(victim.pgid())).as("no signal sent").isTrue();
+            assertThat(session.dir()).startsWith(dir.resolve("xdg"));
+        }
+    }
+
+    private static List<Path> tree(Path root) throws Exception {
+        try (var s = Files.walk(root)) {
+            return s.sorted().toList();
+        }
+    }
+
+    @Test
+    void sessionsArePrunedToTheMostRecentWithoutFollowingPlantedSymlinks() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("demo"));
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("precious.txt"), "keep me");
+        Files.createDirectories(outside.resolve("20000101-000000-1"));
+        StateFolder state = StateFolder.of(project, env());
+        for (int i = 0; i < 15; i++) {
+            Path d = deadSession(state, String.format("20200101-0000%02d-1", i), null);
+            Files.createSymbolicLink(d.resolve("link"), outside);
+        }
+        Files.createSymbolicLink(state.sessions().resolve("20000101-000000-1"), outside);
+        Files.createSymbolicLink(state.sessions().resolve("20000101-000000-2"), dir);
+        Session s = Session.open(project, Duration.ofSeconds(1), env());
         s.close();
-        try (var list = Files.list(sessions)) {
-            assertThat(list.count()).isEqualTo(Session.KEEP_SESSIONS);
-        }
-        assertThat(Files.readString(dir.resolve(Session.FOLDER).resolve(".gitignore"))).contains("*");
+        assertThat(StateFolder.subfolders(state.sessions())).hasSize(Session.KEEP_SESSIONS);
+        assertThat(Files.readString(outside.resolve("precious.txt"))).isEqualTo("keep me");
+        assertThat(outside.resolve("20000101-000000-1")).isDirectory();
+        assertThat(project).isEmptyDirectory();
     }
 }
