@@ -51,7 +51,6 @@ public final class Session implements GroupListener, AutoCloseable {
     private final SessionLog log;
     private final GroupRegistry groups;
     /** The supervisor's PROCDECK_MARK value, for the bridge from a supervisor that passes only the pgid. */
-    private volatile String marker;
     private final Process watchdog;
     private final OutputStream watchdogPipe;
     private final List<String> messages = new ArrayList<>();
@@ -164,7 +163,6 @@ public final class Session implements GroupListener, AutoCloseable {
 
     /** Records the groups {@code supervisor} starts, each with the marker it puts into its instances. */
     public void attach(Supervisor supervisor) {
-        marker = supervisor.marker();
         supervisor.setGroupListener(this);
     }
 
@@ -209,13 +207,6 @@ public final class Session implements GroupListener, AutoCloseable {
         }
         tellWatchdog("+" + record.line());
         groups.started(record);
-    }
-
-    /** Bridge for a supervisor that passes only the pgid: the marker is the one learnt in {@link #attach}. */
-    @Override
-    @Deprecated
-    public void groupStarted(long pgid) {
-        groupStarted(pgid, ProcStat.startTime(pgid).orElse(-1), marker);
     }
 
     @Override

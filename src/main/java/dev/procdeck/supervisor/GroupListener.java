@@ -1,7 +1,5 @@
 package dev.procdeck.supervisor;
 
-import dev.procdeck.os.ProcStat;
-
 /**
  * Told of every process group the supervisor creates and reaps, so it can be cleaned up if procdeck dies.
  *
@@ -14,7 +12,7 @@ import dev.procdeck.os.ProcStat;
 public interface GroupListener {
     GroupListener NONE = new GroupListener() {
         @Override
-        public void groupStarted(long pgid) {
+        public void groupStarted(long pgid, long startTime, String marker) {
         }
 
         @Override
@@ -24,20 +22,9 @@ public interface GroupListener {
 
     /**
      * A group was spawned: {@code pgid} (its leader's pid), the leader's start time in clock ticks since boot
-     * ({@link ProcStat#startTime}, -1 if unknown) and the marker put into its environment.
+     * ({@code ProcStat.startTime}, -1 if unknown) and the marker put into its environment.
      */
-    default void groupStarted(long pgid, long startTime, String marker) {
-    }
-
-    /**
-     * Bridge for a supervisor that only passes the pgid: reads the start time now (the leader is our unreaped
-     * child, so /proc still has it); the marker is unknown here, so a listener that needs it overrides this.
-     * To be removed once the supervisor calls {@link #groupStarted(long, long, String)}.
-     */
-    @Deprecated
-    default void groupStarted(long pgid) {
-        groupStarted(pgid, ProcStat.startTime(pgid).orElse(-1), null);
-    }
+    void groupStarted(long pgid, long startTime, String marker);
 
     void groupEnded(long pgid);
 }

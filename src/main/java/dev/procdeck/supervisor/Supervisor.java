@@ -4,6 +4,7 @@ import dev.procdeck.logs.LogBus;
 import dev.procdeck.logs.LogLine;
 import dev.procdeck.logs.LogStream;
 import dev.procdeck.os.PortCheck;
+import dev.procdeck.os.ProcStat;
 import dev.procdeck.os.Signal;
 import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Project;
@@ -536,7 +537,7 @@ public final class Supervisor implements AutoCloseable {
         @Override
         public void groupStarted(InstanceId id, long pgid) {
             try {
-                groupListener.groupStarted(pgid);
+                groupListener.groupStarted(pgid, ProcStat.startTime(pgid).orElse(-1), marker);
             } catch (RuntimeException e) {
                 event(id, "internal error: cannot record process group " + pgid + ": " + e);
             }
