@@ -313,6 +313,8 @@ public final class DashboardViewModel {
         session = loaded.session();
         if (session != null) {
             bus.addListener(session.log());
+            // A disk error must not pass unnoticed: the console shows it (the log itself is then off).
+            session.log().setOnFailure(why -> bus.event(LogLine.PROCDECK, why));
             bus.event(LogLine.PROCDECK, "every line is also written to " + p.root().relativize(session.dir()) + "/");
         }
         if (loaded.sessionNote() != null) {
