@@ -49,8 +49,11 @@ public final class ConsolePrinter implements LogListener {
     private byte[] lastPrefix;
     private byte[] buffer = new byte[64 * 1024];
     private int length;
-    private volatile Runnable onBrokenOutput = () -> { };
-    private volatile Consumer<IOException> onWriteError = e -> { };
+    // Guarded by this: the callbacks, and a failure that happened before they were set (the first line may
+    // well be written, and fail, before StartCommand has wired them).
+    private Runnable onBrokenOutput;
+    private Consumer<IOException> onWriteError;
+    private IOException failure;
 
     /**
      * @param typeIndex position of each type, for its colour
@@ -74,12 +77,26 @@ public final class ConsolePrinter implements LogListener {
 
     /** Called once, on the writer thread, when the reader of the pipe has gone (EPIPE): like SIGPIPE, it ends the run. */
     public void setOnBrokenOutput(Runnable action) {
-        this.onBrokenOutput = action;
+        IOException early;
+        synchronized (this) {
+            onBrokenOutput = action;
+            early = failure;
+        }
+        if (early != null && isBrokenPipe(early)) {
+            action.run();
+        }
     }
 
     /** Called once, on the writer thread, for any other write error (a full disk behind {@code > file}). */
     public void setOnWriteError(Consumer<IOException> action) {
-        this.onWriteError = action;
+        IOException early;
+        synchronized (this) {
+            onWriteError = action;
+            early = failure;
+        }
+        if (early != null && !isBrokenPipe(early)) {
+            action.accept(early);
+        }
     }
 
     @Override
@@ -117,15 +134,26 @@ public final class ConsolePrinter implements LogListener {
     }
 
     private void failed(Throwable e) {
-        if (e instanceof IOException io) {
-            if (isBrokenPipe(io)) {
-                onBrokenOutput.run();
-            } else {
-                onWriteError.accept(io);
-            }
-        } else {
-            onWriteError.accept(new IOException(e.toString(), e));
+        IOException io = e instanceof IOException x ? x : new IOException(e.toString(), e);
+        Runnable broken;
+        Consumer<IOException> error;
+        synchronized (this) {
+            failure = io;
+            broken = onBrokenOutput;
+            error = onWriteError;
         }
+        if (isBrokenPipe(io)) {
+            if (broken != null) {
+                broken.run();
+            }
+        } else if (error != null) {
+            error.accept(io);
+        }
+    }
+
+    /** True once the reader of the pipe has gone (as opposed to lines the terminal missed while stalled). */
+    public synchronized boolean brokenPipe() {
+        return failure != null && isBrokenPipe(failure);
     }
 
     /** The reader of the pipe has gone: Java reports EPIPE only through the message (the JVM ignores SIGPIPE). */

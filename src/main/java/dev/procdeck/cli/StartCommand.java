@@ -195,7 +195,8 @@ public final class StartCommand implements Callable<Integer> {
         printer.close(TERMINAL_CLOSE_TIMEOUT);
         long missed = printer.missedLines();
         long missedEvents = printer.missedEvents();
-        if (missed > 0 || missedEvents > 0) {
+        // After `| head` the reader chose to leave: nothing to report, as with SIGPIPE.
+        if ((missed > 0 || missedEvents > 0) && !printer.brokenPipe()) {
             String where = session != null ? "; they are in " + p.root().relativize(session.dir()) + "/"
                     : "";
             System.err.println("procdeck: the terminal missed " + missed + " line(s)"

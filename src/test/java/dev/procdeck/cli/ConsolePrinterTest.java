@@ -146,4 +146,24 @@ class ConsolePrinterTest {
         assertThat(printer.missedLines()).isGreaterThanOrEqualTo(1000);
         assertThat(ConsolePrinter.isBrokenPipe(new IOException("Broken pipe"))).isTrue();
     }
+
+    @Test
+    void aWriteErrorBeforeTheCallbackIsSetIsStillReported() throws Exception {
+        OutputStream full = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        ConsolePrinter printer = new ConsolePrinter(full, false, false, ZoneOffset.UTC, Map.of(), 5, 4096);
+        LogBus bus = new LogBus(CLOCK);
+        bus.addListener(printer);
+        // StartCommand publishes its first event before it wires the callbacks.
+        bus.event(LogLine.PROCDECK, "every line is also written to .procdeck/sessions/x/");
+        Await.until(Duration.ofSeconds(10), () -> !printer.close(Duration.ofSeconds(1)), "the failed write");
+        AtomicReference<IOException> error = new AtomicReference<>();
+        printer.setOnWriteError(error::set);
+        assertThat(error.get()).hasMessage("No space left on device");
+        assertThat(printer.brokenPipe()).isFalse();
+    }
 }
