@@ -227,12 +227,7 @@ public final class LineSplitter {
             if (lines[i] != '\n') {
                 continue;
             }
-            boolean suspect = false;
-            for (int j = start; j < i && !suspect; j++) {
-                byte b = lines[j];
-                suspect = b < 0x20 ? b != '\t' : b == 0x7f;
-            }
-            if (suspect) {
+            if (!isSafe(lines, start, i)) {
                 // The marker of a cut piece is ours: clean only what precedes it, or an ESC at the end of the
                 // piece would swallow the marker's first characters.
                 int textEnd = endsWithMarker(lines, start, i) ? i - CONTINUED_BYTES.length : i;
@@ -245,6 +240,63 @@ public final class LineSplitter {
             start = i + 1;
         }
         return safe.toByteArray();
+    }
+
+    /**
+     * True if the bytes are valid UTF-8 without any control character but TAB (C0, DEL, C1) and so need no
+     * cleaning: accented text and emoji then cost no String round trip.
+     */
+    static boolean isSafe(byte[] b, int from, int to) {
+        int i = from;
+        while (i < to) {
+            int c = b[i] & 0xFF;
+            if (c < 0x80) {
+                if (c < 0x20 ? c != '\t' : c == 0x7f) {
+                    return false;
+                }
+                i++;
+                continue;
+            }
+            int need;
+            int lo = 0x80;
+            int hi = 0xBF;
+            if (c >= 0xC2 && c <= 0xDF) {
+                need = 1;
+                if (c == 0xC2) {
+                    lo = 0xA0; // C2 80..9F encodes the C1 controls
+                }
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                need = 2;
+                if (c == 0xE0) {
+                    lo = 0xA0;
+                } else if (c == 0xED) {
+                    hi = 0x9F; // no surrogates
+                }
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                need = 3;
+                if (c == 0xF0) {
+                    lo = 0x90;
+                } else if (c == 0xF4) {
+                    hi = 0x8F;
+                }
+            } else {
+                return false;
+            }
+            if (i + need >= to) {
+                return false;
+            }
+            int second = b[i + 1] & 0xFF;
+            if (second < lo || second > hi) {
+                return false;
+            }
+            for (int k = 2; k <= need; k++) {
+                if ((b[i + k] & 0xC0) != 0x80) {
+                    return false;
+                }
+            }
+            i += need + 1;
+        }
+        return true;
     }
 
     private static boolean endsWithMarker(byte[] bytes, int start, int end) {

@@ -158,4 +158,16 @@ class LineSplitterTest {
         assertThat(lines).containsExactly("a", "x".repeat(10) + LineSplitter.CONTINUED, "xxxxx", "b",
                 "y".repeat(10) + LineSplitter.CONTINUED, "yy");
     }
+
+    @Test
+    void validUtf8WithoutControlsIsSafeAsIsButC1AndBrokenSequencesAreNot() {
+        byte[] ok = "caf\u00e9 \u20ac \ud83d\ude00\t\u00a0".getBytes(StandardCharsets.UTF_8);
+        assertThat(LineSplitter.isSafe(ok, 0, ok.length)).isTrue();
+        byte[] c1 = "a\u009bb".getBytes(StandardCharsets.UTF_8);
+        assertThat(LineSplitter.isSafe(c1, 0, c1.length)).isFalse();
+        assertThat(LineSplitter.isSafe(new byte[] {'a', (byte) 0xe2, (byte) 0x82}, 0, 3)).isFalse();
+        assertThat(LineSplitter.isSafe(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, 0, 3)).isFalse();
+        assertThat(LineSplitter.isSafe(new byte[] {(byte) 0xc0, (byte) 0x80}, 0, 2)).isFalse();
+        assertThat(LineSplitter.isSafe(new byte[] {'a', '\r'}, 0, 2)).isFalse();
+    }
 }
