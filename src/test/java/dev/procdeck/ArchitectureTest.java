@@ -40,6 +40,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheCommandLinePrints() {
+        // Everything else reports through return values, callbacks, events on the bus or a System.Logger, so
+        // that the dashboard shows it and a blocked terminal can never hold up supervision.
+        noClasses().that().resideOutsideOfPackage("dev.procdeck.cli..")
+                .should().accessField(System.class, "out").orShould().accessField(System.class, "err")
+                .orShould().callMethod(Throwable.class, "printStackTrace")
+                .check(CLASSES);
+    }
+
+    @Test
     void javafxStaysInTheUiPackage() {
         noClasses().that().resideOutsideOfPackage("dev.procdeck.ui..")
                 .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "org.fxmisc..")

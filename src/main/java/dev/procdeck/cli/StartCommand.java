@@ -111,6 +111,7 @@ public final class StartCommand implements Callable<Integer> {
             }
         }
         LogBus bus = new LogBus(Clock.systemDefaultZone());
+        bus.setOnListenerFailure(e -> System.err.println("procdeck: log listener failed: " + e));
         ConsolePrinter printer = new ConsolePrinter(new FileOutputStream(FileDescriptor.out), useColour, !noTimestamp,
                 ZoneId.systemDefault(), typeIndex, width);
         bus.addListener(printer);
@@ -124,12 +125,22 @@ public final class StartCommand implements Callable<Integer> {
         CompletableFuture<Integer> result = new CompletableFuture<>();
         AtomicBoolean stopping = new AtomicBoolean();
         Runnable stopAll = () -> {
+            // Once stopping starts nobody waits for the terminal any more: a stdout nobody reads must not keep
+            // the children's last words (or procdeck) waiting.
+            printer.stopBlocking();
             if (stopping.compareAndSet(false, true)) {
                 supervisor.stopAll().whenComplete((v, e) -> result.complete(null));
             }
         };
-        // Called under the LogBus lock: hand the stop to another thread.
+        // Called on the printer's thread: hand the stop to another thread.
         printer.setOnBrokenOutput(() -> new Thread(stopAll, "procdeck-stdout-closed").start());
+        AtomicBoolean stdoutFailed = new AtomicBoolean();
+        printer.setOnWriteError(e -> {
+            // Not a closed pipe but a real error (a full disk behind "> file"): say so once and fail the run.
+            stdoutFailed.set(true);
+            System.err.println("procdeck: cannot write to standard output: " + e.getMessage() + "; stopping");
+            new Thread(stopAll, "procdeck-stdout-failed").start();
+        });
         ExitTracker tracker = new ExitTracker(exitOnCrash, stopAll);
         supervisor.addListener(tracker);
         Signals.handle("INT", () -> {
@@ -163,6 +174,10 @@ public final class StartCommand implements Callable<Integer> {
         if (session != null) {
             session.close();
         }
+        closeTerminal(printer, session, p);
+        if (stdoutFailed.get() && code == 0) {
+            code = 1;
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
@@ -170,6 +185,27 @@ public final class StartCommand implements Callable<Integer> {
         }
         return code;
     }
+
+    /**
+     * Gives the terminal a moment to take what is queued, then leaves it: the printer's thread is a daemon, so
+     * a stdout that never drains cannot keep procdeck from exiting. Says what the terminal missed.
+     */
+    private static void closeTerminal(ConsolePrinter printer, Session session, Project p) {
+        printer.close(TERMINAL_CLOSE_TIMEOUT);
+        long missed = printer.missedLines();
+        long missedEvents = printer.missedEvents();
+        // After `| head` the reader chose to leave: nothing to report, as with SIGPIPE.
+        if ((missed > 0 || missedEvents > 0) && !printer.brokenPipe()) {
+            String where = session != null ? "; they are in " + p.root().relativize(session.dir()) + "/"
+                    : "";
+            System.err.println("procdeck: the terminal missed " + missed + " line(s)"
+                    + (missedEvents > 0 ? " and " + missedEvents + " procdeck message(s)" : "")
+                    + " (it was not reading or could not be written)" + where);
+        }
+    }
+
+    /** How long a slow terminal may take to receive the end of the output once everything has stopped. */
+    private static final Duration TERMINAL_CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
     /**
      * Stops what an earlier procdeck left running in this project, then records this run: full log on disk

@@ -127,6 +127,17 @@ public final class AnsiText {
 
     /** Scans one escape sequence starting at {@code start}; sgrParams is non-null only for a well-formed SGR. */
     private static Sequence scan(String s, int start) {
+        Sequence seq = scanChars(s, start);
+        int end = seq.end;
+        if (end > start + 1 && end < s.length() && Character.isHighSurrogate(s.charAt(end - 1))
+                && Character.isLowSurrogate(s.charAt(end))) {
+            // Never split a surrogate pair (a lone surrogate does not survive UTF-8): drop the whole character.
+            return new Sequence(end + 1, seq.sgrParams);
+        }
+        return seq;
+    }
+
+    private static Sequence scanChars(String s, int start) {
         int n = s.length();
         char c = s.charAt(start);
         int i;
@@ -148,6 +159,11 @@ public final class AnsiText {
             csi = kind == '[';
             osc = kind == ']' || kind == 'P' || kind == '_' || kind == '^' || kind == 'X';
             i = start + 2;
+            if (!csi && !osc && (kind < 0x20 || kind > 0x7e)) {
+                // ESC before a non-ASCII character (or a control) is no sequence: drop the ESC alone, so that a
+                // surrogate pair is never split (a lone surrogate would not survive UTF-8).
+                return new Sequence(start + 1, null);
+            }
             if (!csi && !osc) {
                 // Two-character escape (ESC c resets the terminal, ESC 7 saves the cursor...), possibly with
                 // intermediate bytes (ESC ( B).

@@ -65,6 +65,10 @@ public final class Session implements GroupListener, AutoCloseable {
         this.dir = dir;
         this.log = log;
         this.messages.addAll(openingMessages);
+        if (log != null) {
+            // A disk error must not pass unnoticed: it reaches the user like every other session message.
+            log.setOnFailure(this::publish);
+        }
         this.groups = new GroupRegistry(dir == null ? null : dir.resolve("groups"), this::publish);
         String script;
         try (InputStream in = Session.class.getResourceAsStream("watchdog.sh")) {

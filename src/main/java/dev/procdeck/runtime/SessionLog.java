@@ -1,15 +1,18 @@
 package dev.procdeck.runtime;
 
-import dev.procdeck.logs.AnsiText;
+import dev.procdeck.logs.AnsiBytes;
+import dev.procdeck.logs.LogBatch;
 import dev.procdeck.logs.LogLine;
 import dev.procdeck.logs.LogListener;
 import dev.procdeck.logs.LogStream;
 import dev.procdeck.logs.PlainLogFormat;
+import dev.procdeck.logs.QueuedOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -17,29 +20,34 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
  * Every line of the session, on disk, so that the console's line cap never loses anything. Files are
  * {@code output-0001.log}, {@code output-0002.log}... of at most {@code maxFileBytes}; beyond {@code maxFiles}
  * the oldest file of the session is deleted (a bound for runaway output). Lines have the shape of
- * {@link PlainLogFormat} with a date, assembled from cached bytes.
+ * {@link PlainLogFormat} with a date, assembled from the batches' bytes with cached prefixes and timestamps.
  *
- * <p>A writer thread of its own takes batches from a bounded queue: the producers (under the LogBus lock) only
- * enqueue, and when the disk falls behind they wait instead of lines being dropped.
+ * <p>A writer thread of its own takes batches from a queue bounded in bytes ({@link QueuedOutput}): when the
+ * disk falls behind, the readers wait instead of lines being dropped, but events (the supervisor thread, signal
+ * handlers) never wait. A write error disables the log, is reported once through {@link #setOnFailure}, and
+ * from then on nobody waits for it.
  */
 public final class SessionLog implements LogListener, AutoCloseable {
-    private static final List<LogLine> END = new ArrayList<>();
+    public static final long QUEUE_BYTES = Long.getLong("procdeck.sessionLog.queueBytes", 8L * 1024 * 1024);
+    private static final System.Logger LOG = System.getLogger(SessionLog.class.getName());
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS ");
+    private static final int WRITE_AT = 256 * 1024;
 
     private final Path dir;
     private final long maxFileBytes;
     private final int maxFiles;
     private final ZoneId zone = ZoneId.systemDefault();
-    private final BlockingQueue<List<LogLine>> queue = new ArrayBlockingQueue<>(256);
-    private final Thread writer;
+    private final QueuedOutput queue;
+    private volatile Consumer<String> onFailure =
+            why -> LOG.log(System.Logger.Level.ERROR, why);
+    // Below: writer thread only.
     private final Map<String, byte[]> prefixes = new HashMap<>();
     private String lastInstance;
     private LogStream lastStream;
@@ -47,11 +55,10 @@ public final class SessionLog implements LogListener, AutoCloseable {
     private Instant cachedInstant;
     private byte[] cachedTime;
     private OutputStream out;
-    private byte[] buffer = new byte[256 * 1024];
+    private byte[] buffer = new byte[WRITE_AT + 64 * 1024];
     private int length;
     private long written;
     private int fileNumber;
-    private volatile boolean failed;
     private boolean closed;
 
     public SessionLog(Path dir, long maxFileBytes, int maxFiles) throws IOException {
@@ -60,9 +67,10 @@ public final class SessionLog implements LogListener, AutoCloseable {
         this.maxFiles = maxFiles;
         Files.createDirectories(dir);
         rotate();
-        writer = new Thread(this::writeLoop, "procdeck-session-log");
-        writer.setDaemon(true);
-        writer.start();
+        // Disk logging is never urgent: next to a UI it should not take the CPU from it.
+        queue = new QueuedOutput("procdeck-session-log", QUEUE_BYTES, new Writer(),
+                e -> onFailure.accept("session log disabled, cannot write " + dir + ": " + e.getMessage()),
+                () -> dev.procdeck.os.PosixSignals.niceCurrentThread(10));
     }
 
     public static List<Path> files(Path dir) throws IOException {
@@ -73,68 +81,76 @@ public final class SessionLog implements LogListener, AutoCloseable {
         return files;
     }
 
+    /** Where a write error is reported, once (the cli prints it, the dashboard shows it). */
+    public void setOnFailure(Consumer<String> action) {
+        this.onFailure = action;
+    }
+
+    @Override
+    public void onBatch(LogBatch batch) {
+        queue.onBatch(batch);
+    }
+
     @Override
     public void onLines(List<LogLine> lines) {
-        if (failed) {
-            return;
-        }
-        try {
-            queue.put(lines);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        queue.onLines(lines);
     }
 
-    private void writeLoop() {
-        // Disk logging is never urgent: next to a UI it should not take the CPU from it.
-        dev.procdeck.os.PosixSignals.niceCurrentThread(10);
-        try {
-            while (true) {
-                List<LogLine> batch = queue.take();
-                if (batch == END) {
-                    break;
+    /** Lines the log could not take (after a write error, or left when closing timed out). */
+    public long droppedLines() {
+        return queue.droppedLines();
+    }
+
+    private final class Writer implements QueuedOutput.Writer {
+        @Override
+        public void write(LogBatch batch) throws IOException {
+            if (batch.time() != cachedInstant) {
+                cachedInstant = batch.time();
+                cachedTime = TIME.format(batch.time().atZone(zone)).getBytes(StandardCharsets.US_ASCII);
+            }
+            byte[] prefix = prefix(batch);
+            byte[] b = batch.bytes();
+            int start = 0;
+            while (start < b.length) {
+                int end = LogBatch.lineEnd(b, start);
+                int size = cachedTime.length + prefix.length + (end - start);
+                if (written + length + size > maxFileBytes && written + length > 0) {
+                    drain();
+                    rotate();
                 }
-                write(batch);
-                if (queue.isEmpty()) {
-                    // Flushed whenever we catch up: a crash of procdeck itself loses at most what is in flight.
-                    out.flush();
+                if (length + size > buffer.length) {
+                    drain();
+                    if (size > buffer.length) {
+                        buffer = new byte[size];
+                    }
+                }
+                append(cachedTime);
+                append(prefix);
+                if (batch.plain()) {
+                    System.arraycopy(b, start, buffer, length, end - start);
+                    length += end - start;
+                } else {
+                    length = AnsiBytes.stripSgr(b, start, end, buffer, length);
+                }
+                start = end;
+                if (length >= WRITE_AT) {
+                    drain();
                 }
             }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            // Flushed whenever we catch up: a crash of procdeck itself loses at most what is in flight.
+            drain();
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            drain();
             out.close();
-        } catch (IOException e) {
-            failed = true;
-            queue.clear();
-            System.err.println("procdeck: session log disabled, cannot write " + dir + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
-    }
-
-    private void write(List<LogLine> batch) throws IOException {
-        for (LogLine line : batch) {
-            if (line.time() != cachedInstant) {
-                cachedInstant = line.time();
-                cachedTime = TIME.format(line.time().atZone(zone)).getBytes(StandardCharsets.US_ASCII);
-            }
-            byte[] prefix = prefix(line);
-            byte[] text = AnsiText.stripColours(line).getBytes(StandardCharsets.UTF_8);
-            int size = cachedTime.length + prefix.length + text.length + 1;
-            if (written + length + size > maxFileBytes && written + length > 0) {
-                drain();
-                rotate();
-            }
-            if (length + size > buffer.length) {
-                drain();
-                if (size > buffer.length) {
-                    buffer = new byte[size];
-                }
-            }
-            append(cachedTime);
-            append(prefix);
-            append(text);
-            buffer[length++] = '\n';
-        }
-        drain();
     }
 
     private void append(byte[] bytes) {
@@ -142,7 +158,7 @@ public final class SessionLog implements LogListener, AutoCloseable {
         length += bytes.length;
     }
 
-    /** Hands the assembled bytes to the file in one write (BufferedOutputStream locks on every call). */
+    /** Hands the assembled bytes to the file in one write. */
     private void drain() throws IOException {
         if (length > 0) {
             out.write(buffer, 0, length);
@@ -151,14 +167,16 @@ public final class SessionLog implements LogListener, AutoCloseable {
         }
     }
 
-    private byte[] prefix(LogLine line) {
-        // Consecutive lines mostly come from the same instance and stream (one batch is one read of one pipe).
-        if (line.instance() == lastInstance && line.stream() == lastStream) {
+    private byte[] prefix(LogBatch batch) {
+        // Consecutive batches mostly come from the same instance and stream.
+        if (batch.instance().equals(lastInstance) && batch.stream() == lastStream) {
             return lastPrefix;
         }
-        lastPrefix = prefixes.computeIfAbsent(PlainLogFormat.source(line), k -> k.getBytes(StandardCharsets.UTF_8));
-        lastInstance = line.instance();
-        lastStream = line.stream();
+        String source = batch.isEvent() ? "system | "
+                : batch.instance() + (batch.stream() == LogStream.STDERR ? " ! " : " | ");
+        lastPrefix = prefixes.computeIfAbsent(source, k -> k.getBytes(StandardCharsets.UTF_8));
+        lastInstance = batch.instance();
+        lastStream = batch.stream();
         return lastPrefix;
     }
 
@@ -176,20 +194,13 @@ public final class SessionLog implements LogListener, AutoCloseable {
         }
     }
 
-    /** Writes what is queued, then closes the file. */
+    /** Writes what is queued (waiting at most ten seconds for a slow disk), then closes the file. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        try {
-            if (!failed) {
-                queue.put(END);
-            }
-            writer.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        queue.close(Duration.ofSeconds(10));
     }
 }

@@ -1,19 +1,18 @@
 package dev.procdeck.supervisor;
 
-import dev.procdeck.logs.AnsiText;
 import dev.procdeck.logs.LineSplitter;
 import dev.procdeck.logs.LogBus;
 import dev.procdeck.logs.LogStream;
 import dev.procdeck.os.PosixSignals;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Reads one output stream of one instance onto the {@link LogBus}, on a thread of its own. Supervision never
- * waits for it: the returned future only tells when the stream reached its end.
+ * waits for it: the returned future only tells when the stream reached its end. Lines stay bytes here (see
+ * {@link LineSplitter}); when an output is full, {@code publish} waits, and so the child's writes block on a
+ * full pipe, which is the back-pressure a terminal applies to any program.
  */
 final class OutputReader {
     private OutputReader() {
@@ -26,21 +25,15 @@ final class OutputReader {
             if (settings.readerNice() != 0) {
                 PosixSignals.niceCurrentThread(settings.readerNice());
             }
-            LineSplitter splitter = new LineSplitter(settings.maxLineBytes(), (lines, clean) -> {
-                if (clean) {
-                    bus.publish(instance, stream, lines, true);
-                    return;
-                }
-                List<String> safe = new ArrayList<>(lines.size());
-                for (String line : lines) {
-                    safe.add(AnsiText.keepColours(line));
-                }
-                bus.publish(instance, stream, safe);
-            });
+            LineSplitter splitter = new LineSplitter(settings.maxLineBytes(),
+                    (lines, count, plain) -> bus.publish(instance, stream, lines, count, plain));
             try (in) {
                 splitter.pump(in);
             } catch (IOException e) {
                 splitter.finish();
+            } catch (RuntimeException | Error e) {
+                // No reader dies silently: say so where the user reads the output.
+                bus.event(instance, instance + ": output reader for " + stream.name().toLowerCase() + " failed: " + e);
             } finally {
                 done.complete(null);
             }

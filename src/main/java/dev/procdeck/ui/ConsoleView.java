@@ -262,6 +262,13 @@ public final class ConsoleView extends BorderPane {
         try {
             area.append(doc.build());
             int excess = area.getParagraphs().size() - model.shownCapacity();
+            // Long lines: the character budget, not the paragraph count, is what bounds the area's memory.
+            int excessChars = area.getLength() - model.shownChars();
+            if (excessChars > 0) {
+                int paragraph = area.offsetToPosition(excessChars, org.fxmisc.richtext.model.TwoDimensional.Bias.Forward)
+                        .getMajor() + 1;
+                excess = Math.max(excess, Math.min(paragraph, area.getParagraphs().size() - 1));
+            }
             if (excess > 0) {
                 area.deleteText(0, 0, excess, 0);
             }

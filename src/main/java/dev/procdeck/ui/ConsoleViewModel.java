@@ -52,6 +52,13 @@ public final class ConsoleViewModel {
     public static final int DEFAULT_SHOWN = 20_000;
     /** Lines drawn per pulse at most; beyond that a flood is summarised by one "not drawn" line. */
     public static final int DRAW_BUDGET = 500;
+    /** Characters drawn per pulse at most: 500 lines of 60 KB would be 30 MB of text for one frame. */
+    public static final int DRAW_CHARS = 1024 * 1024;
+    /**
+     * Characters the console area holds at most, whatever the line count: with long lines a paragraph cap alone
+     * would let the area take gigabytes.
+     */
+    public static final int DEFAULT_SHOWN_CHARS = 8 * 1024 * 1024;
 
     /** What the view draws on a pulse: the lines, after {@code skipped} newer-than-shown ones it did not draw. */
     public record Batch(List<LogLine> lines, int skipped) {
@@ -73,14 +80,22 @@ public final class ConsoleViewModel {
     private final Set<String> knownInstances = new HashSet<>();
     private Consumer<Batch> onAppend = batch -> { };
     private final int shown;
+    private final int shownChars;
     private Runnable onReset = () -> { };
 
     public ConsoleViewModel(int capacity, Executor io) {
-        this.buffer = new LogRingBuffer(capacity);
+        this(capacity, Long.getLong("procdeck.console.maxBytes", LogRingBuffer.DEFAULT_MAX_BYTES), io);
+    }
+
+    /** @param maxBytes heap budget of the line store (estimated, see {@link LogRingBuffer#sizeOf}) */
+    public ConsoleViewModel(int capacity, long maxBytes, Executor io) {
+        this.buffer = new LogRingBuffer(capacity, maxBytes);
         this.shown = Math.min(capacity, Integer.getInteger("procdeck.console.shown", DEFAULT_SHOWN));
+        this.shownChars = Integer.getInteger("procdeck.console.shownChars", DEFAULT_SHOWN_CHARS);
         // More than a screenful of screens between two pulses is a flood: the excess leaves memory at the door
-        // (counted as dropped, kept in the session log) instead of costing the UI thread a copy.
-        this.queue = new LineQueue(shown);
+        // (counted as dropped, kept in the session log) instead of costing the UI thread a copy. The queue keeps
+        // bytes; lines are decoded here, on the FX thread, only for what is kept.
+        this.queue = new LineQueue(shown, Math.min(LineQueue.DEFAULT_MAX_BYTES, Math.max(1024, maxBytes / 4)));
         this.io = io;
         following.addListener((o, was, now) -> {
             if (now) {
@@ -101,6 +116,11 @@ public final class ConsoleViewModel {
     /** The most lines the console area holds. */
     public int shownCapacity() {
         return shown;
+    }
+
+    /** The most characters the console area holds (the view trims its oldest paragraphs beyond it). */
+    public int shownChars() {
+        return shownChars;
     }
 
     /** The view renders appended lines (already filtered) and re-renders everything on reset. */
@@ -137,6 +157,14 @@ public final class ConsoleViewModel {
         }
         if (!visible.isEmpty()) {
             int skipped = Math.max(0, visible.size() - DRAW_BUDGET);
+            long chars = 0;
+            for (int i = visible.size() - 1; i >= skipped; i--) {
+                chars += visible.get(i).text().length();
+                if (chars > DRAW_CHARS && i < visible.size() - 1) {
+                    skipped = i + 1;
+                    break;
+                }
+            }
             onAppend.accept(new Batch(skipped == 0 ? visible : visible.subList(skipped, visible.size()), skipped));
         }
     }
@@ -200,9 +228,14 @@ public final class ConsoleViewModel {
     public List<LogLine> shownLines() {
         LogFilter f = filter.get();
         List<LogLine> out = new ArrayList<>();
+        long chars = 0;
         for (int i = buffer.size() - 1; i >= 0 && out.size() < shown; i--) {
             LogLine l = buffer.get(i);
             if (f.matches(l)) {
+                chars += l.text().length() + 1;
+                if (chars > shownChars && !out.isEmpty()) {
+                    break;
+                }
                 out.add(l);
             }
         }
@@ -285,7 +318,7 @@ public final class ConsoleViewModel {
         return unseen.getReadOnlyProperty();
     }
 
-    /** Lines that left memory because of the line cap. */
+    /** Lines that left memory because of the line cap or the byte budget. */
     public ReadOnlyLongProperty droppedProperty() {
         return dropped.getReadOnlyProperty();
     }

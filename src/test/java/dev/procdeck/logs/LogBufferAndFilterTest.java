@@ -70,4 +70,34 @@ class LogBufferAndFilterTest {
         assertThatThrownBy(() -> LogFilter.ALL.withQuery("(", true, false))
                 .isInstanceOf(java.util.regex.PatternSyntaxException.class);
     }
+
+    @Test
+    void sixtyKilobyteLinesStayWithinTheRingBuffersByteBudget() {
+        long budget = 8L * 1024 * 1024;
+        LogRingBuffer buffer = new LogRingBuffer(100_000, budget);
+        String big = "z".repeat(60 * 1024);
+        for (int i = 0; i < 2_000; i++) { // 120 MB of text by line count alone
+            buffer.add(new LogLine(i, Instant.EPOCH, "web.1", LogStream.STDOUT, big, true));
+            assertThat(buffer.bytes()).isLessThanOrEqualTo(budget);
+        }
+        assertThat(buffer.size()).isBetween(1, (int) (budget / (60 * 1024 * 2)));
+        assertThat(buffer.dropped()).isEqualTo(2_000 - buffer.size());
+        assertThat(buffer.get(buffer.size() - 1).sequence()).isEqualTo(1_999);
+    }
+
+    @Test
+    void sixtyKilobyteLinesStayWithinTheLineQueuesByteBudgetAndDecodeOnDrain() {
+        long budget = 1024 * 1024;
+        LineQueue queue = new LineQueue(20_000, budget);
+        byte[] line = ("w".repeat(60 * 1024) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < 1_000; i++) {
+            queue.onBatch(new LogBatch("web.1", LogStream.STDOUT, Instant.EPOCH, i, 1, line, true));
+            assertThat(queue.pendingBytes()).isLessThanOrEqualTo(budget);
+        }
+        List<LogLine> drained = queue.drain();
+        assertThat(drained).isNotEmpty().hasSizeLessThanOrEqualTo((int) (budget / line.length));
+        assertThat(drained.get(drained.size() - 1).sequence()).isEqualTo(999);
+        assertThat(drained.get(0).text()).hasSize(60 * 1024);
+        assertThat(queue.takeDropped()).isEqualTo(1_000 - drained.size());
+    }
 }

@@ -22,39 +22,54 @@ class OutputPropertiesTest {
                 "\u009b").list().ofMaxSize(300).map(l -> String.join("", l));
     }
 
-    @Property(tries = 500)
-    void splittingInAnyChunksGivesTheSameLines(@ForAll("output") String text, @ForAll @IntRange(min = 1, max = 17) int chunk,
-                                               @ForAll @IntRange(min = 8, max = 40) int max) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    /** Feeds in chunks, checking the batch contract; returns the decoded lines. */
+    private static List<String> split(byte[] bytes, int chunk, int max) {
         List<String> lines = new ArrayList<>();
-        LineSplitter s = new LineSplitter(max, (l, clean) -> {
-            if (clean) {
-                // The splitter's "clean" promise lets the pump skip sanitising: it must never be wrong.
-                l.forEach(x -> assertThat(AnsiText.strip(x)).isEqualTo(x));
+        LineSplitter s = new LineSplitter(max, (b, count, plain) -> {
+            List<String> batch = LineSplitterTest.decode(b, count);
+            for (String l : batch) {
+                // Cleaned once, at split time: nothing but SGR colour codes and TAB may reach a terminal.
+                String withoutSgr = l.replaceAll("\u001b\\[[0-9;:]*m", "");
+                assertThat(withoutSgr.chars().noneMatch(c -> c < 0x20 && c != '\t' || (c >= 0x7f && c <= 0x9f)))
+                        .as("clean: %s", escape(l)).isTrue();
+                if (plain) {
+                    // The "plain" promise lets writers copy bytes without a search: it must never be wrong.
+                    assertThat(l).doesNotContain("\u001b");
+                }
             }
-            lines.addAll(l);
+            lines.addAll(batch);
         });
         for (int i = 0; i < bytes.length; i += chunk) {
             s.feed(bytes, i, Math.min(chunk, bytes.length - i));
         }
         s.finish();
-        StringBuilder joined = new StringBuilder();
-        for (String l : lines) {
-            if (l.endsWith(LineSplitter.CONTINUED)) {
-                joined.append(l, 0, l.length() - LineSplitter.CONTINUED.length());
-            } else {
-                joined.append(l).append('\n');
+        return lines;
+    }
+
+    @Property(tries = 500)
+    void splittingInAnyChunksGivesTheSameLines(@ForAll("output") String text, @ForAll @IntRange(min = 1, max = 17) int chunk,
+                                               @ForAll @IntRange(min = 8, max = 40) int max) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        List<String> lines = split(bytes, chunk, max);
+        assertThat(lines).as("chunk %d max %d input %s", chunk, max, escape(text))
+                .isEqualTo(split(bytes, Math.max(1, bytes.length), max));
+        lines.forEach(l -> assertThat(l.replace(LineSplitter.CONTINUED, "").getBytes(StandardCharsets.UTF_8).length)
+                .as("max %d input %s line %s", max, escape(text), escape(l)).isLessThanOrEqualTo(max));
+    }
+
+    @Property(tries = 500)
+    void shortLinesAreTheInputLinesCleanedOfAllButColour(@ForAll("output") String text,
+                                                         @ForAll @IntRange(min = 1, max = 17) int chunk) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        List<String> lines = split(bytes, chunk, 4096);
+        List<String> expected = new ArrayList<>();
+        if (!text.isEmpty()) {
+            String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+            for (String l : body.split("\n", -1)) {
+                expected.add(AnsiText.keepColours(l));
             }
         }
-        String expected = text.replace("\r\n", "\n");
-        if (!expected.isEmpty() && !expected.endsWith("\n")) {
-            expected += "\n";
-        }
-        // A CR right before a cut is not a line end; every other byte must survive intact.
-        assertThat(escape(joined.toString().replace("\r", ""))).as("chunk %d max %d input %s", chunk, max, escape(text))
-                .isEqualTo(escape(expected.replace("\r", "")));
-        lines.forEach(l -> assertThat(l.replace(LineSplitter.CONTINUED, "").getBytes(StandardCharsets.UTF_8).length)
-                .isLessThanOrEqualTo(max));
+        assertThat(lines).as("input %s", escape(text)).isEqualTo(expected);
     }
 
     private static String escape(String s) {

@@ -138,4 +138,25 @@ class ConsoleViewModelTest {
         Path some = dir.resolve("some.log");
         assertThat(model.save(some, true, ZoneOffset.UTC).get()).isEqualTo(1);
     }
+
+    @Test
+    void sixtyKilobyteLinesAreBoundedByBytesInStoreAndDrawing() {
+        long budget = 4L * 1024 * 1024;
+        ConsoleViewModel big = new ConsoleViewModel(100_000, budget, Runnable::run);
+        List<Integer> drawnChars = new ArrayList<>();
+        big.setRenderer(b -> drawnChars.add(b.lines().stream().mapToInt(l -> l.text().length()).sum()), () -> { });
+        byte[] line = ("q".repeat(60 * 1024) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int pulse = 0; pulse < 20; pulse++) {
+            for (int i = 0; i < 50; i++) {
+                big.sink().onBatch(new dev.procdeck.logs.LogBatch("web.1", LogStream.STDOUT, Instant.EPOCH,
+                        ++seq, 1, line, true));
+            }
+            big.pulse();
+        }
+        assertThat(big.allLines().stream().mapToLong(dev.procdeck.logs.LogRingBuffer::sizeOf).sum())
+                .isLessThanOrEqualTo(budget);
+        assertThat(big.droppedProperty().get()).isPositive();
+        assertThat(big.receivedProperty().get()).isEqualTo(1000);
+        assertThat(drawnChars).allSatisfy(c -> assertThat(c).isLessThanOrEqualTo(ConsoleViewModel.DRAW_CHARS));
+    }
 }
