@@ -17,6 +17,8 @@ export BENCH_TMP=${BENCH_TMP:-/tmp/bench-peers}
 harness=$BENCH_TMP/harness
 [[ -f $project/target/procdeck.jar ]] || (cd "$project" && mvn -q -DskipTests package)
 export PROCDECK_JAR=$project/target/procdeck.jar
+export PROCDECK_BIN=$project/bin/procdeck
+"$PROCDECK_BIN" --version >/dev/null 2>&1 || true   # makes the class-data archive before anything is timed
 rm -rf "$harness"
 mkdir -p "$harness"
 cp -r "$shared"/. "$harness"/

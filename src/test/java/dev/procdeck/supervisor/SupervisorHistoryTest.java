@@ -263,4 +263,32 @@ class SupervisorHistoryTest {
                 .hasMessage("unknown process type 'nope'; the Procfile has web");
         assertThat(LogLine.PROCDECK).isEqualTo("procdeck");
     }
+
+    @Test
+    void everyStartIsRecordedWithItsMarkerRestartsIncludedAndEveryEndForgotten() {
+        supervisor("web: serve\n", RestartPolicy.HEROKU);
+        List<String> groups = new ArrayList<>();
+        supervisor.setGroupListener(new GroupListener() {
+            @Override
+            public void groupStarted(long pgid, long startTime, String marker) {
+                groups.add("+" + pgid + " " + marker);
+            }
+
+            @Override
+            public void groupEnded(long pgid) {
+                groups.add("-" + pgid);
+            }
+        });
+        done(supervisor.start(Map.of("web", 1)));
+        long first = os.last("web.1").pid;
+        os.last("web.1").exit(1, 0);
+        clock.runDue();
+        long second = os.last("web.1").pid;
+        done(supervisor.restartInstance(new InstanceId("web", 1)));
+        clock.runDue();
+        long third = os.last("web.1").pid;
+        String m = supervisor.marker();
+        assertThat(groups).containsExactly("+" + first + " " + m, "-" + first, "+" + second + " " + m, "-" + second,
+                "+" + third + " " + m);
+    }
 }
