@@ -1,5 +1,6 @@
 package dev.procdeck.runtime;
 
+import dev.procdeck.os.LiveGroups;
 import dev.procdeck.os.PosixSignals;
 import dev.procdeck.os.ProcIdentity;
 import dev.procdeck.os.ProcStat;
@@ -110,7 +111,7 @@ public record GroupRecord(long pgid, long startTime, String marker) {
         if (pgid == own || (own < 0 && pgid == ProcessHandle.current().pid())) {
             return Status.OWN_GROUP;
         }
-        if (!PosixSignals.groupAlive(pgid)) {
+        if (!LiveGroups.hasLiveMember(pgid)) {
             return Status.GONE;
         }
         OptionalLong leaderStart = ProcStat.startTime(pgid);
@@ -125,7 +126,7 @@ public record GroupRecord(long pgid, long startTime, String marker) {
                 return Status.OURS;
             }
         }
-        return PosixSignals.groupAlive(pgid) ? Status.MARKER_DIFFERS : Status.GONE;
+        return LiveGroups.hasLiveMember(pgid) ? Status.MARKER_DIFFERS : Status.GONE;
     }
 
     static String printable(String text) {

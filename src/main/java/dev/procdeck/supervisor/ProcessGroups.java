@@ -1,5 +1,6 @@
 package dev.procdeck.supervisor;
 
+import dev.procdeck.os.LiveGroups;
 import dev.procdeck.os.PosixSignals;
 import dev.procdeck.os.Signal;
 
@@ -9,7 +10,7 @@ public interface ProcessGroups {
     /** Sends {@code signal} to every process of the group; false if the group is gone (or was refused). */
     boolean signal(long pgid, Signal signal);
 
-    /** True while any process of the group exists (zombies included). */
+    /** True while a process of the group is alive; zombies do not count (see {@link LiveGroups}). */
     boolean alive(long pgid);
 
     /** The real thing, through kill(2). */
@@ -21,7 +22,7 @@ public interface ProcessGroups {
 
         @Override
         public boolean alive(long pgid) {
-            return PosixSignals.groupAlive(pgid);
+            return LiveGroups.hasLiveMember(pgid);
         }
     };
 }

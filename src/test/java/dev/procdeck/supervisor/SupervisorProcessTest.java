@@ -142,6 +142,42 @@ class SupervisorProcessTest {
         assertThat(texts("web.1", LogStream.SYSTEM)).anyMatch(t -> t.contains("left processes in its group"));
     }
 
+    /** prctl(2) and waitpid(2), to play a subreaper that adopts orphans and does not reap them at once. */
+    public static final class Libc {
+        static {
+            com.sun.jna.Native.register(Libc.class, "c");
+        }
+
+        static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+        static native int waitpid(int pid, int[] status, int options);
+    }
+
+    @Test
+    void aStopEndsWhenOnlyZombiesAreLeftWaitingForASubreaperThatDoesNotReap() throws Exception {
+        // The benchmark harness adopts orphans and reaps them only at the end: after a stop, the killed
+        // grandchildren stay zombies in the group, and kill(-pgid, 0) keeps succeeding. Before, procdeck waited
+        // for them for ever; zombies run nothing, so the stop is over.
+        final int prSetChildSubreaper = 36;
+        assertThat(Libc.prctl(prSetChildSubreaper, 1, 0, 0, 0)).isZero();
+        List<Long> grandchildren = new ArrayList<>();
+        try {
+            supervisor("tree: sh -c 'sleep 1000 & wait'\n", SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofSeconds(2)));
+            supervisor.start(Map.of("tree", 1)).get();
+            Await.until(WAIT, () -> probe.livePids().size() >= 2, () -> "sh and sleep, got " + probe.livePids());
+            long leader = snapshot("tree.1").pid();
+            grandchildren.addAll(probe.livePids().stream().filter(pid -> pid != leader).toList());
+            supervisor.stopAll().get(5, TimeUnit.SECONDS);
+            assertThat(snapshot("tree.1").state()).isEqualTo(InstanceState.STOPPED);
+            assertThat(texts("tree.1", LogStream.SYSTEM)).noneMatch(t -> t.contains("SIGKILL"));
+        } finally {
+            Libc.prctl(prSetChildSubreaper, 0, 0, 0, 0);
+            for (long pid : grandchildren) {
+                Libc.waitpid((int) pid, new int[1], 0); // reap only the orphans this test adopted
+            }
+        }
+    }
+
     @Test
     void aProcessIgnoringSigtermIsKilledAfterTheTimeout() throws Exception {
         supervisor("stubborn: trap '' TERM; echo ready; while true; do sleep 0.05; done\n",
