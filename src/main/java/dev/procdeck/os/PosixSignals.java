@@ -14,7 +14,7 @@ public final class PosixSignals {
     static {
         boolean ok;
         try {
-            Native.register(PosixSignals.class, "c");
+            Native.register(PosixSignals.class, Libc.NAME);
             ok = true;
         } catch (Throwable e) {
             ok = false;

@@ -24,7 +24,7 @@ public final class ProcFs {
         long ticks = -1;
         long page = -1;
         try {
-            Native.register(ProcFs.class, "c");
+            Native.register(ProcFs.class, Libc.NAME);
             ticks = sysconf(SC_CLK_TCK);
             page = sysconf(SC_PAGESIZE);
         } catch (Throwable e) {

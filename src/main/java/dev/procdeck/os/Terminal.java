@@ -12,7 +12,7 @@ public final class Terminal {
     static {
         boolean ok;
         try {
-            Native.register(Terminal.class, "c");
+            Native.register(Terminal.class, Libc.NAME);
             ok = true;
         } catch (Throwable e) {
             ok = false;
