@@ -11,10 +11,26 @@ import java.util.concurrent.TimeUnit;
 public final class ExecutorScheduler implements Scheduler {
     private final ScheduledExecutorService executor;
     private final Clock clock;
+    private volatile java.util.function.Consumer<RuntimeException> onError = e -> { };
 
     private ExecutorScheduler(ScheduledExecutorService executor, Clock clock) {
         this.executor = executor;
         this.clock = clock;
+    }
+
+    /** Hears of a task that threw: a bug, but one that must not pass silently (the executor would swallow it). */
+    public void setOnError(java.util.function.Consumer<RuntimeException> handler) {
+        this.onError = handler;
+    }
+
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                onError.accept(e);
+            }
+        };
     }
 
     public static ExecutorScheduler on(ScheduledExecutorService singleThread) {
@@ -28,7 +44,7 @@ public final class ExecutorScheduler implements Scheduler {
     @Override
     public boolean execute(Runnable task) {
         try {
-            executor.execute(task);
+            executor.execute(guarded(task));
             return true;
         } catch (RejectedExecutionException e) {
             return false;
@@ -43,9 +59,7 @@ public final class ExecutorScheduler implements Scheduler {
     @Override
     public Timer schedule(long delayMillis, Runnable task) {
         try {
-            ScheduledFuture<?> f = delayMillis <= 0
-                    ? executor.schedule(task, 0, TimeUnit.MILLISECONDS)
-                    : executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> f = executor.schedule(guarded(task), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
             return () -> f.cancel(false);
         } catch (RejectedExecutionException e) {
             return () -> { };

@@ -118,9 +118,28 @@ public final class InstanceLifecycle {
         return move(InstanceState.UP, "started (pid " + processId + ", port " + port + ")");
     }
 
+    /**
+     * The spawn failed. Asked to stop meanwhile, the instance simply is stopped (or removed when retiring);
+     * otherwise it is FAILED: a command that cannot be spawned is not retried.
+     */
     public Transition launchFailed(String reason) {
-        guard(state == InstanceState.STARTING, "mark launch failed");
+        guard(state == InstanceState.STARTING || state == InstanceState.STOPPING && leaderExit == null && pid < 0,
+                "mark launch failed");
+        if (state == InstanceState.STOPPING && intent != StopIntent.RESTART) {
+            removed = intent == StopIntent.RETIRE;
+            intent = null;
+            return move(InstanceState.STOPPED, "failed to start: " + reason + (removed ? "; removed" : ""));
+        }
+        intent = null;
         return move(InstanceState.FAILED, "failed to start: " + reason);
+    }
+
+    /** Spawned after a stop was asked for while spawning: it records the process and stays STOPPING. */
+    public void launchedWhileStopping(long processId) {
+        guard(state == InstanceState.STOPPING && pid < 0 && leaderExit == null, "mark launched while stopping");
+        pid = processId;
+        startedAt = clock.instant();
+        stopPhase = StopPhase.NONE;
     }
 
     /**
@@ -206,6 +225,7 @@ public final class InstanceLifecycle {
 
     private Transition runEnded() {
         ExitStatus status = leaderExit;
+        leaderExit = null; // the run is over: the next one starts with a clean slate
         lastExit = status;
         pid = -1;
         stopPhase = StopPhase.NONE;

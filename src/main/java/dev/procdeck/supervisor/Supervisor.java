@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,7 @@ public final class Supervisor implements AutoCloseable {
     private final ProcessGroups groups;
     private final Scheduler scheduler;
     private final ScheduledExecutorService ownExecutor;
+    private final java.util.concurrent.Executor spawner;
     private final Terminator terminator;
     private final Clock clock;
     private final LogBus bus;
@@ -86,10 +88,19 @@ public final class Supervisor implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            this.scheduler = ExecutorScheduler.on(ownExecutor, clock);
+            ExecutorScheduler own = ExecutorScheduler.on(ownExecutor, clock);
+            own.setOnError(e -> bus.event(LogLine.PROCDECK, "internal error in the supervisor: " + e));
+            this.scheduler = own;
+            // As many spawning threads as cores: fork and exec are CPU work in the kernel.
+            this.spawner = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+                Thread t = new Thread(r, "procdeck-spawn");
+                t.setDaemon(true);
+                return t;
+            });
         } else {
             ownExecutor = null;
             this.scheduler = scheduler;
+            this.spawner = Runnable::run; // replayed histories stay on the test's thread
         }
         this.clock = new SchedulerClock(this.scheduler);
         this.terminator = new Terminator(groups, this.scheduler);
@@ -303,6 +314,7 @@ public final class Supervisor implements AutoCloseable {
         closed = true;
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();
+            ((ExecutorService) spawner).shutdownNow();
         }
     }
 
@@ -500,6 +512,11 @@ public final class Supervisor implements AutoCloseable {
         @Override
         public ProcessLauncher launcher() {
             return launcher;
+        }
+
+        @Override
+        public java.util.concurrent.Executor spawner() {
+            return spawner;
         }
 
         @Override

@@ -32,8 +32,9 @@ final class Groups implements AutoCloseable {
         return start("sleep 300 & wait", marker);
     }
 
+    /** A group whose only members are zombies (not reaped yet by this JVM) counts as gone, as for procdeck. */
     static boolean alive(long pgid) {
-        return PosixSignals.groupAlive(pgid);
+        return dev.procdeck.os.LiveGroups.hasLiveMember(pgid);
     }
 
     @Override

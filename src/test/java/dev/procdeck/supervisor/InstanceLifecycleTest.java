@@ -191,4 +191,17 @@ class InstanceLifecycleTest {
         assertThat(web.removed()).isTrue();
         assertThat(web.requestStart(5000)).isEmpty();
     }
+
+    @Test
+    void aRestartAfterAnExitCanBeStoppedWhileItIsStillSpawning() {
+        // Found when spawns moved off the supervision thread: the last run's exit status lingered and the guard
+        // refused a spawn that completed after a stop, leaving the instance stopping for ever.
+        web.requestStart(5000);
+        crashAfter(Duration.ZERO);
+        web.backoffElapsed(5000);
+        web.requestStop(StopIntent.STOP);
+        web.launchedWhileStopping(77);
+        assertThat(web.snapshot().pid()).isEqualTo(77);
+        assertThat(web.leaderExited(new ExitStatus(143), true).orElseThrow().to()).isEqualTo(STOPPED);
+    }
 }

@@ -291,4 +291,15 @@ class SupervisorHistoryTest {
         assertThat(groups).containsExactly("+" + first + " " + m, "-" + first, "+" + second + " " + m, "-" + second,
                 "+" + third + " " + m);
     }
+
+    @Test
+    void aStopThatArrivesWhileTheSpawnIsUnderWayStopsTheProcessOnceItExists() {
+        supervisor("web: serve\n", RestartPolicy.HEROKU);
+        supervisor.start(Map.of("web", 1));
+        CompletableFuture<Void> stopped = supervisor.stopAll(); // queued before the spawn's outcome comes back
+        clock.runDue();
+        assertThat(os.signals).containsExactly("TERM web.1");
+        assertThat(stopped).isDone();
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.STOPPED);
+    }
 }
