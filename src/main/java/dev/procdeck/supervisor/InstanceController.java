@@ -164,6 +164,11 @@ final class InstanceController {
 
     private void launch(InstanceLifecycle.Transition starting) {
         host.publish(this, starting);
+        spawn();
+    }
+
+    /** Spawns the process of a STARTING instance whose transition has been published already. */
+    private void spawn() {
         int port = life.snapshot().port();
         Optional<LaunchSpec> spec = host.launchSpec(id, port);
         if (spec.isEmpty()) {
@@ -300,7 +305,7 @@ final class InstanceController {
         if (life.removed()) {
             host.removed(this);
         } else if (t.to() == InstanceState.STARTING) {
-            launch(t);
+            spawn(); // "stopped, …; starting again" is published just above, once
             return;
         } else if (t.to() == InstanceState.BACKING_OFF) {
             scheduleRestart();

@@ -53,6 +53,12 @@ public final class Supervisor implements AutoCloseable {
     private final List<SupervisorListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<InstanceId, InstanceSnapshot> snapshots = new ConcurrentHashMap<>();
     private final Map<String, Integer> scale = new ConcurrentHashMap<>();
+    /**
+     * Each type's port block (PORT = base + 100 × block + instance − 1). At first the Procfile position, as
+     * Foreman numbers them; a reload never moves the block of a type that stays, and gives a new type the lowest
+     * block no current type holds, so a running instance never shares its port with a new one.
+     */
+    private final Map<String, Integer> portBlocks = new ConcurrentHashMap<>();
     private volatile Project project;
     private volatile boolean closed;
     private volatile GroupListener groupListener = GroupListener.NONE;
@@ -109,6 +115,7 @@ public final class Supervisor implements AutoCloseable {
         this.marker = ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);
         for (ProcessType type : project.procfile().types()) {
             scale.put(type.name(), 0);
+            portBlocks.put(type.name(), type.index());
         }
     }
 
@@ -405,6 +412,14 @@ public final class Supervisor implements AutoCloseable {
                 applyScale(type.name(), 0);
             }
         }
+        // A removed type's block is freed only once it left the Procfile; its instances keep their ports while
+        // they stop, and the block is not reused within this reload.
+        assignPortBlocks(newProject);
+        for (String type : List.copyOf(portBlocks.keySet())) {
+            if (newProject.procfile().type(type).isEmpty() && controllersOf(type).isEmpty()) {
+                portBlocks.remove(type);
+            }
+        }
         for (ProcessType type : newProject.procfile().types()) {
             Optional<ProcessType> before = old.procfile().type(type.name());
             if (before.isEmpty()) {
@@ -430,8 +445,22 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private int portFor(InstanceId id) {
-        int index = project.procfile().type(id.type()).map(ProcessType::index).orElse(0);
-        return Ports.port(settings.basePort(), index, id.number());
+        int block = portBlocks.getOrDefault(id.type(),
+                project.procfile().type(id.type()).map(ProcessType::index).orElse(0));
+        return Ports.port(settings.basePort(), block, id.number());
+    }
+
+    /** Blocks for types new in a reload: the lowest ones that no type of the old or the new Procfile holds. */
+    private void assignPortBlocks(Project newProject) {
+        for (ProcessType type : newProject.procfile().types()) {
+            if (!portBlocks.containsKey(type.name())) {
+                int block = 0;
+                while (portBlocks.containsValue(block)) {
+                    block++;
+                }
+                portBlocks.put(type.name(), block);
+            }
+        }
     }
 
     private void publish(InstanceController c, InstanceLifecycle.Transition transition) {

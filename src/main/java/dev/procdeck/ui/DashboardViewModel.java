@@ -391,6 +391,7 @@ public final class DashboardViewModel {
             }
         }
         types.setAll(rows);
+        refreshFormationText();
         Map<String, Integer> index = new HashMap<>();
         p.procfile().types().forEach(t -> index.put(t.name(), t.index()));
         console.setTypes(p.procfile().typeNames());
@@ -614,6 +615,18 @@ public final class DashboardViewModel {
                 applyingEngineScale = false;
             }
         });
+        refreshFormationText();
+    }
+
+    /** The formation label from the rows of types the Procfile has now (a reload adds and removes types). */
+    private void refreshFormationText() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (TypeRow t : types) {
+            if (project == null || project.procfile().type(t.typeName()).isPresent()) {
+                counts.put(t.typeName(), t.scaleProperty().get());
+            }
+        }
+        formationText.set(Formation.format(counts));
     }
 
     /**

@@ -148,6 +148,23 @@ class SupervisorHistoryTest {
         clock.advance(Duration.ofSeconds(6));
         assertThat(os.launches("web.1")).isEqualTo(2);
         assertThat(state("web.1").state()).isEqualTo(InstanceState.UP);
+        assertThat(events.stream().filter(e -> e.contains("starting again"))).as("announced once").hasSize(1);
+    }
+
+    @Test
+    void aTypeAddedByAReloadNeverGetsThePortBlockOfATypeStillRunning() {
+        // Found on the desktop: removing clock (block 2) shifted flaky from block 3 to 2, and the new beat got
+        // block 3, port 5300, while flaky.1 still ran on it.
+        supervisor("web: a\nworker: b\nclock: c\nflaky: d\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 1, "worker", 1, "clock", 1, "flaky", 1)));
+        assertThat(os.last("flaky.1").spec.environment()).containsEntry("PORT", "5300");
+        done(supervisor.reload(project("web: a\nworker: b\nflaky: d\nbeat: e\n")));
+        clock.runDue();
+        // Not 5300 (flaky runs there) nor 5200 (clock.1 may still be stopping on it).
+        assertThat(os.last("beat.1").spec.environment()).containsEntry("PORT", "5400");
+        os.last("flaky.1").exit(1, 0);
+        clock.runDue();
+        assertThat(os.last("flaky.1").spec.environment()).containsEntry("PORT", "5300");
     }
 
     @Test

@@ -109,5 +109,6 @@ class DashboardViewModelTest {
                 && rows("clock").size() == 1 && rows("clock").get(0).instanceState() == InstanceState.UP
                 && rows("web").get(0).stateProperty().get().equals("up \u00b7 restart to apply"));
         assertThat(model.types()).extracting(TypeRow::typeName).containsExactly("web", "clock");
+        assertThat(model.formationProperty().get()).isEqualTo("web=1,clock=1");
     }
 }
