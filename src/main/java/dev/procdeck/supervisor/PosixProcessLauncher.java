@@ -1,5 +1,6 @@
 package dev.procdeck.supervisor;
 
+import dev.procdeck.os.Pipe;
 import dev.procdeck.os.PosixSignals;
 import java.io.File;
 import java.io.IOException;
@@ -50,8 +51,30 @@ public final class PosixProcessLauncher implements ProcessLauncher {
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
         builder.environment().clear();
         builder.environment().putAll(spec.environment());
-        Process process = builder.start();
-        return new PosixProcess(process);
+        if (!Pipe.supported()) {
+            Process process = builder.start();
+            return new PosixProcess(process, process.getInputStream(), process.getErrorStream());
+        }
+        Pipe out = Pipe.open();
+        Pipe err;
+        try {
+            err = Pipe.open();
+        } catch (IOException | RuntimeException e) {
+            out.close();
+            throw e;
+        }
+        try {
+            builder.redirectOutput(out.writeEnd()).redirectError(err.writeEnd());
+            Process process = builder.start();
+            return new PosixProcess(process, out.input(), err.input());
+        } catch (IOException | RuntimeException e) {
+            out.close();
+            err.close();
+            throw e;
+        } finally {
+            out.afterSpawn();
+            err.afterSpawn();
+        }
     }
 
     private static final Pattern SIMPLE = Pattern.compile("[A-Za-z0-9_./:,+@%-]+( +[A-Za-z0-9_./=:,+@%-]+)*");
@@ -90,10 +113,14 @@ public final class PosixProcessLauncher implements ProcessLauncher {
 
     private static final class PosixProcess implements LaunchedProcess {
         private final Process process;
+        private final InputStream stdout;
+        private final InputStream stderr;
         private final CompletableFuture<ExitStatus> exit;
 
-        PosixProcess(Process process) {
+        PosixProcess(Process process, InputStream stdout, InputStream stderr) {
             this.process = process;
+            this.stdout = stdout;
+            this.stderr = stderr;
             this.exit = process.onExit().thenApply(p -> new ExitStatus(p.exitValue()));
         }
 
@@ -104,12 +131,12 @@ public final class PosixProcessLauncher implements ProcessLauncher {
 
         @Override
         public InputStream stdout() {
-            return process.getInputStream();
+            return stdout;
         }
 
         @Override
         public InputStream stderr() {
-            return process.getErrorStream();
+            return stderr;
         }
 
         @Override

@@ -179,6 +179,22 @@ class SupervisorProcessTest {
     }
 
     @Test
+    void linesOfProcessesLeftInTheGroupAfterTheMainOneExitedAreAllRead() throws Exception {
+        // The JDK closes its own pipe of a process as soon as that process exits: a member of the group still
+        // writing (here a shell cleaning up on SIGTERM) lost its lines and got EPIPE ("echo: I/O error").
+        // Procdeck's own pipes stay open until every process of the group is done with them.
+        supervisor("web: sh -c 'trap \"sleep 0.2; echo one; sleep 0.2; echo two; sleep 0.2; echo three; exit 0\" TERM;"
+                + " echo ready;"
+                + " while :; do sleep 0.05; done' & exec sleep 1000\n", settings().withStopTimeout(Duration.ofSeconds(5)));
+        supervisor.start(Map.of("web", 1)).get();
+        Await.until(WAIT, () -> texts("web.1", LogStream.STDOUT).contains("ready"), "ready");
+        supervisor.stopAll().get(10, TimeUnit.SECONDS);
+        assertThat(texts("web.1", LogStream.STDOUT)).containsExactly("ready", "one", "two", "three");
+        assertThat(texts("web.1", LogStream.STDERR)).noneMatch(t -> t.contains("I/O error"));
+        assertThat(texts("web.1", LogStream.SYSTEM)).noneMatch(t -> t.contains("SIGKILL"));
+    }
+
+    @Test
     void aProcessIgnoringSigtermIsKilledAfterTheTimeout() throws Exception {
         supervisor("stubborn: trap '' TERM; echo ready; while true; do sleep 0.05; done\n",
                 SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofMillis(300)));
