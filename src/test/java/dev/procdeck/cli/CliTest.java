@@ -301,6 +301,18 @@ class CliTest {
     }
 
     @Test
+    void checkFailsWhenItsResultCannotBeWritten() throws Exception {
+        procfile("web: echo web up\n");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.procdeck.Main", "check"));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(new File("/dev/full")).start();
+        String err = read(p.getErrorStream());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(err).contains("procdeck: cannot write to standard output");
+    }
+
+    @Test
     void optionErrorsQuoteTheBadArgumentWithItsEscapesShownNotSent() throws Exception {
         procfile("web: echo web up\n");
         for (List<String> args : List.of(List.of("start", "-t", "\u001b[2J"), List.of("start", "-p", "\u001b]52;c;aGk=\u0007"),
