@@ -93,7 +93,8 @@ public final class ProjectLoader {
                 Path resolved = workDir.resolve(p).normalize();
                 if (!Files.isRegularFile(resolved)) {
                     throw new ProjectFileException(ParseProblem.error(resolved.toString(), 0,
-                            Files.exists(resolved) ? NOT_A_REGULAR_FILE
+                            Files.isDirectory(resolved) ? "a folder, not an env file; check the name given with -e"
+                                    : Files.exists(resolved) ? NOT_A_REGULAR_FILE
                                     : "env file not found; check the name given with -e"));
                 }
                 envPaths.add(resolved);

@@ -53,6 +53,9 @@ class ProjectLoaderTest {
         assertThatThrownBy(() -> ProjectLoader.load(dir, null, List.of(Path.of("fifo.env")), Map.of()))
                 .hasMessageContaining("fifo.env").hasMessageContaining("not a regular file")
                 .hasMessageNotContaining("env file not found");
+        Files.createDirectories(dir.resolve("conf"));
+        assertThatThrownBy(() -> ProjectLoader.load(dir, null, List.of(Path.of("conf")), Map.of()))
+                .hasMessageContaining("conf").hasMessageContaining("a folder, not an env file");
     }
 
     @Test
