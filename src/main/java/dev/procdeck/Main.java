@@ -16,13 +16,28 @@ public final class Main {
         if (args.length == 1 && args[0].equals("--cds-training")) {
             System.exit(train());
         }
-        boolean dashboard = args.length == 0 || (args.length == 1 && Files.isDirectory(Path.of(args[0])))
-                || (args.length == 1 && Files.isRegularFile(Path.of(args[0])) && !args[0].startsWith("-"));
-        if (dashboard) {
+        if (opensDashboard(args)) {
             System.exit(ProcdeckCommand.openDashboard(args, Main::openDashboard));
         }
         System.exit(ProcdeckCommand.execute(args, Main::openDashboard));
     }
+
+    /**
+     * No arguments, or one naming a folder or file, opens the dashboard, except a command's name: in a project
+     * holding a {@code start} script or a {@code check} folder, {@code procdeck start} still starts
+     * ({@code procdeck ./start} opens that one).
+     */
+    static boolean opensDashboard(String[] args) {
+        if (args.length == 0) {
+            return true;
+        }
+        if (args.length != 1 || args[0].startsWith("-") || COMMANDS.contains(args[0])) {
+            return false;
+        }
+        return Files.isDirectory(Path.of(args[0])) || Files.isRegularFile(Path.of(args[0]));
+    }
+
+    private static final java.util.Set<String> COMMANDS = java.util.Set.of("start", "run", "check", "help");
 
     /**
      * A short headless run that touches what every command loads (picocli, parsers, supervisor, output,

@@ -30,6 +30,11 @@ public final class CheckCommand implements Callable<Integer> {
                 return 1;
             }
             System.out.println("valid procfile detected (" + String.join(", ", p.procfile().typeNames()) + ")");
+            // `check > report` on a full disk must not pass silently: PrintStream swallows the error.
+            if (System.out.checkError()) {
+                System.err.println("procdeck: cannot write to standard output; the result above was not written");
+                return 1;
+            }
             return 0;
         } catch (ProjectFileException e) {
             Problems.print(System.err, e.problems());

@@ -63,6 +63,17 @@ public final class ProcdeckCommand implements Callable<Integer> {
         // `run` is a drop-in for `foreman run`: procdeck's options end at COMMAND, and every later word, options
         // included (`run ls -d /tmp`, `run sh -c 'exit 7'`), is the command's.
         cl.getSubcommands().get("run").setStopAtPositional(true);
+        // picocli quotes the offending argument in its message (`'\e[2J' is not a double`); a value that came
+        // from a script or a project file must not act on the terminal, as with our own messages.
+        cl.setParameterExceptionHandler((ex, badArgs) -> {
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println(dev.procdeck.procfile.Visible.escape(ex.getMessage()));
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
+                cmd.usage(err, cmd.getColorScheme());
+            }
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         return cl.execute(args);
     }
 }

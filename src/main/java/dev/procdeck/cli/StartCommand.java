@@ -196,7 +196,7 @@ public final class StartCommand implements Callable<Integer> {
         long missedEvents = printer.missedEvents();
         // After `| head` the reader chose to leave: nothing to report, as with SIGPIPE.
         if ((missed > 0 || missedEvents > 0) && !printer.brokenPipe()) {
-            String where = session != null ? "; they are in " + p.root().relativize(session.dir()) + "/"
+            String where = session != null ? "; they are in " + session.dir().toAbsolutePath() + "/"
                     : "";
             System.err.println("procdeck: the terminal missed " + missed + " line(s)"
                     + (missedEvents > 0 ? " and " + missedEvents + " procdeck message(s)" : "")

@@ -22,6 +22,10 @@ public final class ProjectLoader {
     /** Largest Procfile or .env we read; anything bigger is almost certainly the wrong file. */
     static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
 
+    /** A FIFO, device or socket (or a symlink to one) is never read: it could block or never end. */
+    private static final String NOT_A_REGULAR_FILE =
+            "not a regular file (a FIFO, device or socket?); procdeck reads only regular files, replace it with one";
+
     private ProjectLoader() {
     }
 
@@ -68,6 +72,8 @@ public final class ProjectLoader {
         Procfile parsed;
         if (!Files.exists(procfilePath) && !procfileRequired && procfile == null) {
             parsed = new Procfile(procfileName, List.of(), List.of());
+        } else if (Files.exists(procfilePath) && !Files.isRegularFile(procfilePath)) {
+            throw new ProjectFileException(ParseProblem.error(procfilePath.toString(), 0, NOT_A_REGULAR_FILE));
         } else if (!Files.isRegularFile(procfilePath)) {
             throw new ProjectFileException(ParseProblem.error(procfilePath.toString(), 0,
                     "no Procfile found here; create one with lines like 'web: ./server --port $PORT',"
@@ -87,7 +93,9 @@ public final class ProjectLoader {
                 Path resolved = workDir.resolve(p).normalize();
                 if (!Files.isRegularFile(resolved)) {
                     throw new ProjectFileException(ParseProblem.error(resolved.toString(), 0,
-                            "env file not found; check the name given with -e"));
+                            Files.isDirectory(resolved) ? "a folder, not an env file; check the name given with -e"
+                                    : Files.exists(resolved) ? NOT_A_REGULAR_FILE
+                                    : "env file not found; check the name given with -e"));
                 }
                 envPaths.add(resolved);
             }

@@ -300,6 +300,30 @@ class CliTest {
                 .contains("PORT in .env is '\\e[2J', not a number");
     }
 
+    @Test
+    void checkFailsWhenItsResultCannotBeWritten() throws Exception {
+        procfile("web: echo web up\n");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.procdeck.Main", "check"));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(new File("/dev/full")).start();
+        String err = read(p.getErrorStream());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(err).contains("procdeck: cannot write to standard output");
+    }
+
+    @Test
+    void optionErrorsQuoteTheBadArgumentWithItsEscapesShownNotSent() throws Exception {
+        procfile("web: echo web up\n");
+        for (List<String> args : List.of(List.of("start", "-t", "\u001b[2J"), List.of("start", "-p", "\u001b]52;c;aGk=\u0007"),
+                List.of("check", "--bogus\u001b[2J"))) {
+            Result r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as("%s", args).isEqualTo(2);
+            assertThat(r.err()).as("%s", args).contains("\\e").doesNotContain("\u001b").doesNotContain("\u0007");
+            assertThat(r.out()).doesNotContain("web up");
+        }
+    }
+
     // ---- Review finding E: run is a drop-in for foreman run ----
 
     @Test

@@ -93,6 +93,9 @@ class StartOutputTest {
         });
         assertThat(procdeck.waitFor(30, TimeUnit.SECONDS)).as("procdeck ends when stdout cannot be written").isTrue();
         assertThat(procdeck.exitValue()).isNotZero();
-        assertThat(err.get(10, TimeUnit.SECONDS)).contains("procdeck: cannot write to standard output: No space left on device");
+        assertThat(err.get(10, TimeUnit.SECONDS)).contains("procdeck: cannot write to standard output: No space left on device")
+                // where the missed lines are: the session folder in the state folder, as an absolute path (it was
+                // relative to the project folder, "../../…", which means nothing from another working folder)
+                .contains("; they are in " + state + "/procdeck/");
     }
 }

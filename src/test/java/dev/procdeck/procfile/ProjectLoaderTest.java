@@ -41,6 +41,24 @@ class ProjectLoaderTest {
     }
 
     @Test
+    void aProcfileOrEnvFileThatIsAFifoOrDeviceIsNamedAsSuchNotAsMissing() throws Exception {
+        Files.createSymbolicLink(dir.resolve("Procfile"), Path.of("/dev/zero"));
+        assertThatThrownBy(() -> ProjectLoader.load(dir, null, List.of(), Map.of()))
+                .hasMessageContaining(dir.resolve("Procfile").toString())
+                .hasMessageContaining("not a regular file").hasMessageNotContaining("no Procfile found");
+        Files.delete(dir.resolve("Procfile"));
+        Files.writeString(dir.resolve("Procfile"), "web: ./web\n");
+        Path fifo = dir.resolve("fifo.env");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThatThrownBy(() -> ProjectLoader.load(dir, null, List.of(Path.of("fifo.env")), Map.of()))
+                .hasMessageContaining("fifo.env").hasMessageContaining("not a regular file")
+                .hasMessageNotContaining("env file not found");
+        Files.createDirectories(dir.resolve("conf"));
+        assertThatThrownBy(() -> ProjectLoader.load(dir, null, List.of(Path.of("conf")), Map.of()))
+                .hasMessageContaining("conf").hasMessageContaining("a folder, not an env file");
+    }
+
+    @Test
     void missingNamedEnvFileIsAnError() throws Exception {
         Files.writeString(dir.resolve("Procfile"), "web: ./web\n");
         assertThatThrownBy(() -> ProjectLoader.load(dir, null, List.of(Path.of("missing.env")), Map.of()))
