@@ -69,7 +69,13 @@ public final class Formation {
     /** Only these types, one each (for {@code start web worker}). */
     public static Formation only(Iterable<String> types) {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        types.forEach(t -> counts.put(t, 1));
+        for (String t : types) {
+            if (counts.put(t, 1) != null) {
+                // As with -m web=1,web=2: a type named twice is a slip, not a wish for two instances.
+                throw new IllegalArgumentException("'" + t + "' is named more than once; name each process type once"
+                        + " (for more instances use -m " + t + "=N)");
+            }
+        }
         return new Formation(0, counts);
     }
 

@@ -77,6 +77,8 @@ class FormationTest {
         assertThatThrownBy(() -> Formation.parse("web=1,web=2"))
                 .hasMessage("'web' is named more than once in formation 'web=1,web=2'; give each process type one count");
         assertThatThrownBy(() -> Formation.parse("all=1 worker=2 all=0")).hasMessageContaining("'all' is named more than once");
+        assertThatThrownBy(() -> Formation.only(java.util.List.of("web", "web")))
+                .hasMessage("'web' is named more than once; name each process type once (for more instances use -m web=N)");
     }
 
     @Test
