@@ -28,14 +28,7 @@ class CliTest {
     }
 
     private Process launch(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.procdeck.Main"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-        pb.environment().put(probe.name, probe.value);
-        pb.environment().remove("PORT");
-        pb.redirectInput(new File("/dev/null"));
-        return pb.start();
+        return dev.procdeck.testing.ProcdeckProcess.builder(dir, probe, args).start();
     }
 
     private Result run(String... args) throws Exception {

@@ -32,14 +32,8 @@ class StartOutputTest {
     private Process procdeck;
 
     private ProcessBuilder builder(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.procdeck.Main"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-        pb.environment().put(probe.name, probe.value);
-        pb.environment().remove("PORT");
+        ProcessBuilder pb = dev.procdeck.testing.ProcdeckProcess.builder(dir, probe, args);
         pb.environment().put("XDG_STATE_HOME", state.toString());
-        pb.redirectInput(new File("/dev/null"));
         return pb;
     }
 

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /** Replays scripted histories of launch/exit/stop events against a fake clock, as honcho's tests do. */
 class InstanceLifecycleTest {
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final InstanceLifecycle web = new InstanceLifecycle(new InstanceId("web", 1), 5000, RestartPolicy.HEROKU, clock);
+    private final FakeScheduler clock = new FakeScheduler(Instant.parse("2026-01-01T00:00:00Z"));
+    private final InstanceLifecycle web = new InstanceLifecycle(new InstanceId("web", 1), 5000, RestartPolicy.HEROKU,
+            new SchedulerClock(clock));
 
     private InstanceLifecycle.Transition crashAfter(Duration uptime) {
         web.launched(42);
@@ -35,8 +36,8 @@ class InstanceLifecycleTest {
         for (int i = 0; i < 12; i++) {
             InstanceLifecycle.Transition t = crashAfter(Duration.ofMillis(100));
             assertThat(t.to()).isEqualTo(BACKING_OFF);
-            waits.add(Duration.between(clock.instant(), web.nextRestartAt().orElseThrow()).toString());
-            clock.advance(Duration.between(clock.instant(), web.nextRestartAt().orElseThrow()));
+            waits.add(Duration.between(clock.now(), web.nextRestartAt().orElseThrow()).toString());
+            clock.advance(Duration.between(clock.now(), web.nextRestartAt().orElseThrow()));
             assertThat(web.backoffElapsed(5000).to()).isEqualTo(STARTING);
         }
         assertThat(waits).containsExactly("PT0S", "PT1S", "PT2S", "PT4S", "PT8S", "PT16S", "PT32S", "PT1M4S",
@@ -134,7 +135,7 @@ class InstanceLifecycleTest {
         assertThat(s.state()).isEqualTo(UP);
         assertThat(s.pid()).isEqualTo(1234);
         assertThat(s.port()).isEqualTo(5000);
-        assertThat(s.uptime(clock.instant())).isEqualTo(Duration.ofSeconds(3));
+        assertThat(s.uptime(clock.now())).isEqualTo(Duration.ofSeconds(3));
         assertThat(s.message()).isEqualTo("started (pid 1234, port 5000)");
     }
 
