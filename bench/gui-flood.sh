@@ -5,6 +5,7 @@
 #
 #   bench/gui-flood.sh            # uses $DISPLAY, or starts Xvfb :97 if there is none
 #   DURATION=60 JAVA_OPTS="-Xmx512m" bench/gui-flood.sh
+#   LINE_BYTES=60000 JAVA_OPTS="-Xmx320m" bench/gui-flood.sh   # 60 KB lines: memory must stay bounded by bytes
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 project=$(cd "$here/.." && pwd)
@@ -13,9 +14,10 @@ jar=$project/target/procdeck.jar
 duration=${DURATION:-20}
 work=$(mktemp -d /tmp/procdeck-gui-flood.XXXXXX)
 mkdir -p "$work/app"
-# 80-byte lines with a counter, as fast as awk can print them.
+line_bytes=${LINE_BYTES:-80}
+# Lines of LINE_BYTES (default 80) with a counter, as fast as awk can print them.
 for k in 1 2 3 4; do
-  echo "flood$k: awk 'BEGIN{for(i=1;;i++) printf \"%s %09d abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz0123\\n\", ENVIRON[\"PS\"], i}'"
+  echo "flood$k: awk 'BEGIN{pad=\"x\"; while (length(pad) < $line_bytes - 20) pad = pad pad; pad = substr(pad, 1, $line_bytes - 20); for(i=1;;i++) printf \"%s %09d %s\\n\", ENVIRON[\"PS\"], i, pad}'"
 done >"$work/app/Procfile"
 xvfb=""
 if [[ -z ${DISPLAY:-} ]]; then
@@ -31,6 +33,7 @@ sleep "$duration"
 kill -TERM "$app"          # the dashboard stops its children gracefully on SIGTERM too
 wait "$app" || true
 [[ -n $xvfb ]] && kill "$xvfb"
+if grep -q "OutOfMemoryError" "$work/app.log"; then echo "OUT OF MEMORY (see $work/app.log)"; fi
 python3 - "$work/stats.csv" "$duration" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
@@ -49,5 +52,6 @@ work = [float(r["max_drain_ms"]) for r in rows]
 print(f"longest drain of queued lines per second (our own FX work): median {sorted(work)[len(work)//2]:.0f} ms, max {max(work):.0f} ms")
 if after_1m:
     print(f"resident memory after 1M lines: first {after_1m[0]} MB, max {max(after_1m)} MB, last {after_1m[-1]} MB")
+print(f"resident memory: max {max(int(r['rss_mb']) for r in rows)} MB; heap used: max {max(int(r['heap_used_mb']) for r in rows)} MB")
 print(f"heap used (last): {last['heap_used_mb']} MB; raw data: {sys.argv[1]}")
 PY

@@ -94,7 +94,7 @@ public final class ConsoleViewModel {
         this.shownChars = Integer.getInteger("procdeck.console.shownChars", DEFAULT_SHOWN_CHARS);
         // More than a screenful of screens between two pulses is a flood: the excess leaves memory at the door
         // (counted as dropped, kept in the session log) instead of costing the UI thread a copy. The queue keeps
-        // bytes; lines are decoded here, on the FX thread, only for what is kept.
+        // bytes; lines are decoded by prepare(), on the pulse timer's thread, only for what is kept.
         this.queue = new LineQueue(shown, Math.min(LineQueue.DEFAULT_MAX_BYTES, Math.max(1024, maxBytes / 4)));
         this.io = io;
         following.addListener((o, was, now) -> {
@@ -129,10 +129,43 @@ public final class ConsoleViewModel {
         this.onReset = onReset;
     }
 
-    /** Moves pending lines into the buffer and hands the visible ones to the view. Called on each pulse. */
-    public void pulse() {
+    private final Object preparedLock = new Object();
+    private List<LogLine> prepared = new ArrayList<>();
+    private long preparedLost;
+
+    /**
+     * Decodes what is queued into lines, off the FX thread (the pulse timer calls it just before it posts a
+     * pulse), so that the FX thread only files and appends them. Safe from any thread.
+     */
+    public void prepare() {
         List<LogLine> batch = queue.drain();
         long lost = queue.takeDropped();
+        if (batch.isEmpty() && lost == 0) {
+            return;
+        }
+        synchronized (preparedLock) {
+            prepared.addAll(batch);
+            preparedLost += lost;
+            if (prepared.size() > shown) {
+                // A pulse that came late: keep only what one pulse may show, the rest is counted.
+                int excess = prepared.size() - shown;
+                preparedLost += excess;
+                prepared = new ArrayList<>(prepared.subList(excess, prepared.size()));
+            }
+        }
+    }
+
+    /** Moves pending lines into the buffer and hands the visible ones to the view. Called on each pulse. */
+    public void pulse() {
+        prepare(); // whatever arrived since the timer's prepare(): little
+        List<LogLine> batch;
+        long lost;
+        synchronized (preparedLock) {
+            batch = prepared;
+            lost = preparedLost;
+            prepared = new ArrayList<>();
+            preparedLost = 0;
+        }
         if (batch.isEmpty() && lost == 0) {
             return;
         }

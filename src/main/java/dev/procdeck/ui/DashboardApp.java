@@ -106,6 +106,11 @@ public final class DashboardApp extends Application {
         java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
         timer.scheduleAtFixedRate(() -> {
             if (queued.compareAndSet(false, true)) {
+                try {
+                    model.preparePulse();
+                } catch (RuntimeException ex) {
+                    LOG.log(System.Logger.Level.ERROR, "preparing a dashboard update failed", ex);
+                }
                 Platform.runLater(() -> {
                     queued.set(false);
                     long start = System.nanoTime();

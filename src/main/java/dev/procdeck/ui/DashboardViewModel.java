@@ -500,6 +500,11 @@ public final class DashboardViewModel {
     // ---- pulse ----------------------------------------------------------------------------------------------
 
     /** Applies what happened since the last pulse: supervisor events, new log lines, clocks and metrics. */
+    /** Off the FX thread, just before a pulse is posted: the work of a pulse that needs no FX (decoding lines). */
+    public void preparePulse() {
+        console.prepare();
+    }
+
     public void pulse() {
         List<Runnable> events;
         synchronized (pendingEvents) {
