@@ -103,6 +103,9 @@ public final class DashboardApp extends Application {
             t.setDaemon(true);
             return t;
         });
+        // The timer decodes lines for the next pulse: under a flood that is real work, which must not take the
+        // CPU from the FX thread (the readers are niced for the same reason).
+        timer.execute(() -> dev.procdeck.os.PosixSignals.niceCurrentThread(DashboardViewModel.READER_NICE));
         java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
         timer.scheduleAtFixedRate(() -> {
             if (queued.compareAndSet(false, true)) {
