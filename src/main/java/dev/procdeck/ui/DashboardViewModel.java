@@ -291,6 +291,10 @@ public final class DashboardViewModel {
             if (fresh) {
                 types.clear();
                 loaded.set(false);
+            } else if (supervisor != null) {
+                // The banner says it too, but the console (and the session log) keep the history of reloads.
+                supervisor.bus().event(LogLine.PROCDECK, "reload failed, what runs keeps running: "
+                        + errors.stream().map(ParseProblem::toString).collect(Collectors.joining("; ")));
             }
             return; // A broken file on reload keeps what runs: the user is probably mid-edit.
         }
@@ -544,6 +548,7 @@ public final class DashboardViewModel {
             }
         }
         if (byGroup.isEmpty()) {
+            types.forEach(TypeRow::aggregateUsage); // nothing runs: no figures left from the last sample
             return;
         }
         metricsInFlight = true;

@@ -103,10 +103,10 @@ public final class TypeRow extends DeckRow {
             if (row.instanceState().hasProcess()) {
                 any = true;
                 cpuSum += row.cpuPercent;
+                memSum += row.residentBytes;
             }
-            memSum += row.residentBytes;
         }
         cpu.set(any ? String.format("%.1f %%", cpuSum) : "");
-        memory.set(bytes(memSum));
+        memory.set(any ? bytes(memSum) : "");
     }
 }

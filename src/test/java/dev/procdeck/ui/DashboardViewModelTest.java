@@ -111,4 +111,20 @@ class DashboardViewModelTest {
         assertThat(model.types()).extracting(TypeRow::typeName).containsExactly("web", "clock");
         assertThat(model.formationProperty().get()).isEqualTo("web=1,clock=1");
     }
+
+    @Test
+    void afterStopAllTypeRowsShowNoCpuOrMemoryAndAFailedReloadIsLogged() throws Exception {
+        Path p = project("m", "web: exec sleep 1000\n");
+        model.openProject(p).get();
+        model.startAll();
+        TypeRow web = model.types().get(0);
+        pulseUntil("a memory figure for web", () -> !web.memoryProperty().get().isEmpty());
+        model.stopAll();
+        pulseUntil("web stopped and its figures gone", () -> rows("web").get(0).instanceState() == InstanceState.STOPPED
+                && web.memoryProperty().get().isEmpty() && web.cpuProperty().get().isEmpty());
+        Files.writeString(p.resolve("Procfile"), "web: exec sleep 1000\nweb: twice\n");
+        model.reload().get(10, TimeUnit.SECONDS);
+        model.pulse();
+        assertThat(model.console().allLines()).anyMatch(l -> l.text().startsWith("reload failed"));
+    }
 }
