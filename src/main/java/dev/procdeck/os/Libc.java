@@ -1,8 +1,13 @@
 package dev.procdeck.os;
 
+import com.sun.jna.Native;
 import com.sun.jna.Platform;
 
-/** Where the C library is, for JNA. */
+/**
+ * The one binding to the C library (through JNA), for the calls the JDK does not offer: signalling process
+ * groups, thread priorities, sysconf, isatty and pipes. {@link #AVAILABLE} is false where JNA cannot load;
+ * every caller has a fallback then.
+ */
 final class Libc {
     /**
      * The versioned soname on Linux: asking JNA for plain "c" makes it try libc.so (a linker script, not a
@@ -10,6 +15,37 @@ final class Libc {
      */
     static final String NAME = Platform.isLinux() ? "libc.so.6" : Platform.C_LIBRARY_NAME;
 
+    static final boolean AVAILABLE;
+
+    static {
+        boolean ok;
+        try {
+            Native.register(Libc.class, NAME);
+            ok = true;
+        } catch (Throwable e) {
+            ok = false;
+        }
+        AVAILABLE = ok;
+    }
+
     private Libc() {
+    }
+
+    static native int kill(int pid, int sig);
+
+    static native int getpgrp();
+
+    static native int setpriority(int which, int who, int prio);
+
+    static native long sysconf(int name);
+
+    static native int isatty(int fd);
+
+    static native int pipe2(int[] fds, int flags);
+
+    static native int close(int fd);
+
+    static int lastError() {
+        return Native.getLastError();
     }
 }

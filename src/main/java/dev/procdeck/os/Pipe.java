@@ -1,6 +1,5 @@
 package dev.procdeck.os;
 
-import com.sun.jna.Native;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -16,23 +15,8 @@ import java.io.InputStream;
  * in the parent and hands to the child); after the spawn, {@link #afterSpawn()} closes procdeck's copy of it.
  */
 public final class Pipe implements AutoCloseable {
-    private static final boolean NATIVE;
+    private static final boolean NATIVE = Libc.AVAILABLE && new File("/proc/self/fd").isDirectory();
     private static final int O_CLOEXEC = 0x80000;
-
-    static {
-        boolean ok;
-        try {
-            Native.register(Pipe.class, Libc.NAME);
-            ok = true;
-        } catch (Throwable e) {
-            ok = false;
-        }
-        NATIVE = ok && new File("/proc/self/fd").isDirectory();
-    }
-
-    private static native int pipe2(int[] fds, int flags);
-
-    private static native int close(int fd);
 
     private int writeFd;
     private final InputStream in;
@@ -43,7 +27,7 @@ public final class Pipe implements AutoCloseable {
             // A stream of our own on the read end (a new descriptor for the same pipe), so the JDK manages it.
             this.in = new FileInputStream("/proc/self/fd/" + readFd);
         } finally {
-            close(readFd);
+            Libc.close(readFd);
         }
     }
 
@@ -57,13 +41,13 @@ public final class Pipe implements AutoCloseable {
             throw new IOException("pipes of our own need JNA and /proc");
         }
         int[] fds = new int[2];
-        if (pipe2(fds, O_CLOEXEC) != 0) {
-            throw new IOException("pipe2 failed: errno " + Native.getLastError());
+        if (Libc.pipe2(fds, O_CLOEXEC) != 0) {
+            throw new IOException("pipe2 failed: errno " + Libc.lastError());
         }
         try {
             return new Pipe(fds[0], fds[1]);
         } catch (IOException | RuntimeException e) {
-            close(fds[1]);
+            Libc.close(fds[1]);
             throw e;
         }
     }
@@ -76,7 +60,7 @@ public final class Pipe implements AutoCloseable {
     /** After the spawn: only the child (and what it starts) holds the write end now, so end-of-file means "all done". */
     public synchronized void afterSpawn() {
         if (writeFd >= 0) {
-            close(writeFd);
+            Libc.close(writeFd);
             writeFd = -1;
         }
     }

@@ -1,6 +1,5 @@
 package dev.procdeck.os;
 
-import com.sun.jna.Native;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
@@ -12,14 +11,7 @@ public final class PosixSignals {
     private static final boolean NATIVE;
 
     static {
-        boolean ok;
-        try {
-            Native.register(PosixSignals.class, Libc.NAME);
-            ok = true;
-        } catch (Throwable e) {
-            ok = false;
-        }
-        NATIVE = ok;
+        NATIVE = Libc.AVAILABLE;
         OWN_GROUP = ownGroup();
     }
 
@@ -36,9 +28,7 @@ public final class PosixSignals {
         return NATIVE;
     }
 
-    private static native int kill(int pid, int sig);
 
-    private static native int getpgrp();
 
     /** Procdeck's own process group, or -1 where unknown; never signalled as a "recorded" group. */
     public static long ownGroup() {
@@ -46,13 +36,12 @@ public final class PosixSignals {
             return -1;
         }
         try {
-            return getpgrp();
+            return Libc.getpgrp();
         } catch (UnsatisfiedLinkError e) {
             return -1;
         }
     }
 
-    private static native int setpriority(int which, int who, int prio);
 
     /**
      * Lowers the scheduling priority of the calling thread (Linux nice values are per thread). Used for
@@ -66,7 +55,7 @@ public final class PosixSignals {
         try {
             String self = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).toString();
             int tid = Integer.parseInt(self.substring(self.lastIndexOf('/') + 1));
-            return setpriority(0, tid, nice) == 0;
+            return Libc.setpriority(0, tid, nice) == 0;
         } catch (java.io.IOException | RuntimeException | UnsatisfiedLinkError e) {
             return false;
         }
@@ -84,7 +73,7 @@ public final class PosixSignals {
             throw new IllegalArgumentException("refusing to signal process group " + pgid);
         }
         if (NATIVE) {
-            return kill((int) -pgid, signal) == 0;
+            return Libc.kill((int) -pgid, signal) == 0;
         }
         return runKill("-" + signal, "--", "-" + pgid);
     }
@@ -100,7 +89,7 @@ public final class PosixSignals {
             return false;
         }
         if (NATIVE) {
-            return kill((int) pid, 0) == 0;
+            return Libc.kill((int) pid, 0) == 0;
         }
         return runKill("-0", Long.toString(pid));
     }

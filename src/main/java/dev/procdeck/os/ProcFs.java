@@ -1,6 +1,5 @@
 package dev.procdeck.os;
 
-import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -23,19 +22,16 @@ public final class ProcFs {
     static {
         long ticks = -1;
         long page = -1;
-        try {
-            Native.register(ProcFs.class, Libc.NAME);
-            ticks = sysconf(SC_CLK_TCK);
-            page = sysconf(SC_PAGESIZE);
-        } catch (Throwable e) {
+        if (Libc.AVAILABLE) {
+            ticks = Libc.sysconf(SC_CLK_TCK);
+            page = Libc.sysconf(SC_PAGESIZE);
+        } else {
             ticks = getconf("CLK_TCK");
             page = getconf("PAGESIZE");
         }
         CLOCK_TICKS = ticks > 0 ? ticks : 100;
         PAGE_SIZE = page > 0 ? page : 4096;
     }
-
-    private static native long sysconf(int name);
 
     /**
      * The fields procdeck uses from one stat line.

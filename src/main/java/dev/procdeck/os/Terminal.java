@@ -1,35 +1,22 @@
 package dev.procdeck.os;
 
-import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Whether a standard stream is a terminal. System.console() cannot say: it needs stdin and stdout both. */
 public final class Terminal {
-    private static final boolean NATIVE;
-
-    static {
-        boolean ok;
-        try {
-            Native.register(Terminal.class, Libc.NAME);
-            ok = true;
-        } catch (Throwable e) {
-            ok = false;
-        }
-        NATIVE = ok;
-    }
+    private static final boolean NATIVE = Libc.AVAILABLE;
 
     private Terminal() {
     }
 
-    private static native int isatty(int fd);
 
     /** True if file descriptor 0 is a terminal (`procdeck run psql | tee log` still has one). */
     public static boolean stdinIsTerminal() {
         if (NATIVE) {
             try {
-                return isatty(0) == 1;
+                return Libc.isatty(0) == 1;
             } catch (UnsatisfiedLinkError e) {
                 // fall through to /proc
             }

@@ -124,12 +124,22 @@ class SupervisorProcessTest {
         supervisor("web: sh -c 'trap \"\" TERM; exec sleep 98' >/dev/null 2>&1 & echo started; exec sleep 1000\n",
                 SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofMillis(500)));
         supervisor.start(Map.of("web", 1)).get();
-        Await.until(WAIT, () -> probe.livePids().size() >= 2, () -> "both sleeps, got " + probe.livePids());
+        // Only once `sleep 98` runs has its shell set the trap (earlier, SIGTERM would simply kill that shell).
+        Await.until(WAIT, () -> probe.livePids().stream().anyMatch(pid -> commandLine(pid).startsWith("sleep\u000098")),
+                () -> "sleep 98 running, got " + probe.livePids());
         supervisor.stopAll().get(5, TimeUnit.SECONDS);
         assertThat(probe.livePids()).isEmpty();
         assertThat(snapshot("web.1").state()).isEqualTo(InstanceState.STOPPED);
         assertThat(texts("web.1", LogStream.SYSTEM))
                 .contains("web.1 did not stop within 500 ms, sending SIGKILL to its process group");
+    }
+
+    private static String commandLine(long pid) {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     @Test
