@@ -1,5 +1,6 @@
 package dev.procdeck.cli;
 
+import dev.procdeck.procfile.RestartMode;
 import dev.procdeck.logs.LogBus;
 import dev.procdeck.logs.LogLine;
 import dev.procdeck.procfile.ProcessType;
@@ -91,7 +92,7 @@ public final class StartCommand implements Callable<Integer> {
             Ports.requireInRange(basePort, p.procfile(), counts);
             settings = SupervisorSettings.defaults(basePort)
                     .withStopTimeout(stopTimeout)
-                    .withDefaultPolicy(RestartPolicy.of(RestartPolicy.Mode.parse(restart)));
+                    .withDefaultPolicy(RestartPolicy.of(RestartMode.parse(restart)));
         } catch (ProjectFileException e) {
             Problems.print(System.err, e.problems());
             return 1;

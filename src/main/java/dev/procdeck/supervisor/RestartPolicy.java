@@ -1,7 +1,8 @@
 package dev.procdeck.supervisor;
 
+import dev.procdeck.procfile.RestartMode;
+
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -9,31 +10,12 @@ import java.util.Optional;
  * run is immediate, further consecutive ones wait 1 s, 2 s, 4 s... up to {@code maxBackoff}; a run that
  * lasted {@code resetAfter} counts as healthy and resets the sequence.
  */
-public record RestartPolicy(Mode mode, Duration initialBackoff, Duration maxBackoff, Duration resetAfter) {
+public record RestartPolicy(RestartMode mode, Duration initialBackoff, Duration maxBackoff, Duration resetAfter) {
 
-    public enum Mode {
-        /** Restart after any exit, 0 included: processes are meant to run forever. */
-        ALWAYS,
-        /** Restart only after a non-zero exit or a signal. */
-        ON_FAILURE,
-        /** Never restart. */
-        NEVER;
-
-        public static Mode parse(String text) {
-            return switch (text.toLowerCase(Locale.ROOT).replace('_', '-')) {
-                case "always" -> ALWAYS;
-                case "on-failure" -> ON_FAILURE;
-                case "never", "no" -> NEVER;
-                default -> throw new IllegalArgumentException(
-                        "unknown restart policy '" + text + "'; use always, on-failure or never");
-            };
-        }
-    }
-
-    public static final RestartPolicy HEROKU = new RestartPolicy(Mode.ALWAYS, Duration.ofSeconds(1),
+    public static final RestartPolicy HEROKU = new RestartPolicy(RestartMode.ALWAYS, Duration.ofSeconds(1),
             Duration.ofMinutes(5), Duration.ofSeconds(60));
 
-    public static RestartPolicy of(Mode mode) {
+    public static RestartPolicy of(RestartMode mode) {
         return new RestartPolicy(mode, HEROKU.initialBackoff, HEROKU.maxBackoff, HEROKU.resetAfter);
     }
 

@@ -1,5 +1,6 @@
 package dev.procdeck.runtime;
 
+import dev.procdeck.procfile.RestartMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.procdeck.logs.LogBus;
@@ -44,7 +45,7 @@ class SessionTest {
         SessionLog log = new SessionLog(sessionDir, 8 * 1024 * 1024, 1000);
         bus.addListener(log);
         try (Supervisor s = new Supervisor(project, SupervisorSettings.defaults(5000)
-                .withDefaultPolicy(RestartPolicy.of(RestartPolicy.Mode.NEVER)), new PosixProcessLauncher(), bus,
+                .withDefaultPolicy(RestartPolicy.of(RestartMode.NEVER)), new PosixProcessLauncher(), bus,
                 Clock.systemUTC(), System.getenv())) {
             s.start(Map.of("p1", 1, "p2", 1, "p3", 1, "p4", 1)).get();
             Await.until(Duration.ofSeconds(60), () -> s.snapshots().stream()

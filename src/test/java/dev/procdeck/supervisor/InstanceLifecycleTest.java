@@ -1,5 +1,6 @@
 package dev.procdeck.supervisor;
 
+import dev.procdeck.procfile.RestartMode;
 import static dev.procdeck.supervisor.InstanceState.BACKING_OFF;
 import static dev.procdeck.supervisor.InstanceState.CRASHED;
 import static dev.procdeck.supervisor.InstanceState.EXITED;
@@ -69,11 +70,11 @@ class InstanceLifecycleTest {
 
     @Test
     void onFailureAndNeverPoliciesEndInTerminalStates() {
-        web.setPolicy(RestartPolicy.of(RestartPolicy.Mode.ON_FAILURE));
+        web.setPolicy(RestartPolicy.of(RestartMode.ON_FAILURE));
         web.requestStart(5000);
         web.launched(1);
         assertThat(web.leaderExited(new ExitStatus(0), true).orElseThrow().to()).isEqualTo(EXITED);
-        web.setPolicy(RestartPolicy.of(RestartPolicy.Mode.NEVER));
+        web.setPolicy(RestartPolicy.of(RestartMode.NEVER));
         web.requestStart(5000);
         web.launched(2);
         InstanceLifecycle.Transition t = web.leaderExited(new ExitStatus(137), true).orElseThrow();

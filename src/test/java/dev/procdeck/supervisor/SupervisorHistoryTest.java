@@ -1,5 +1,6 @@
 package dev.procdeck.supervisor;
 
+import dev.procdeck.procfile.RestartMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.procdeck.logs.LogBus;
@@ -120,7 +121,7 @@ class SupervisorHistoryTest {
 
     @Test
     void aLeaderExitingOnItsOwnWithNeverPolicyStopsWhatItLeftBehindBeforeTheRunEnds() {
-        supervisor("web: serve\n", RestartPolicy.of(RestartPolicy.Mode.NEVER));
+        supervisor("web: serve\n", RestartPolicy.of(RestartMode.NEVER));
         done(supervisor.start(Map.of("web", 1)));
         FakeProcesses.Proc web = os.last("web.1");
         web.ignoresTerm = true;

@@ -1,5 +1,6 @@
 package dev.procdeck.supervisor;
 
+import dev.procdeck.procfile.RestartMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.procdeck.logs.LogBus;
@@ -54,7 +55,7 @@ class SupervisorProcessTest {
 
     /** Fixtures that run to completion: no restarts. */
     private static SupervisorSettings runOnce() {
-        return settings().withDefaultPolicy(RestartPolicy.of(RestartPolicy.Mode.NEVER));
+        return settings().withDefaultPolicy(RestartPolicy.of(RestartMode.NEVER));
     }
 
     private List<String> texts(String instance, LogStream stream) {

@@ -1,0 +1,45 @@
+package dev.procdeck.procfile;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What procdeck.yml says about one process type. Every field is optional; null (or empty) means "as without
+ * procdeck.yml": the command-line/default restart policy, unlimited restarts, SIGTERM, the -t timeout, up as
+ * soon as spawned, no dependencies, no extra environment, pipes rather than a terminal, part of the formation.
+ *
+ * @param restart     restart policy, or null for the default ({@code --restart}, else always)
+ * @param maxRestarts restarts allowed before the instance is FAILED (shown, not retried), or null for unlimited
+ * @param stopSignal  one of TERM, INT, QUIT, HUP, KILL (without SIG), or null for TERM
+ * @param stopTimeout how long the stop signal gets before SIGKILL, or null for {@code -t}
+ * @param ready       readiness check, or null for "up once spawned"
+ * @param dependsOn   types whose instances must all be ready before this type starts (stopped after it)
+ * @param env         variables on top of .env for this type only
+ * @param tty         run in a pseudo-terminal
+ * @param schedule    when set, the type is a scheduled job and not part of the formation
+ * @param overlap     what a tick does while a run is still going (scheduled types only)
+ * @param line        1-based line of the type's key in procdeck.yml, for messages
+ */
+public record TypeConfig(RestartMode restart, Integer maxRestarts, String stopSignal, Duration stopTimeout,
+                         Readiness ready, List<String> dependsOn, Map<String, String> env, boolean tty,
+                         Schedule schedule, Overlap overlap, int line) {
+
+    public static final List<String> STOP_SIGNALS = List.of("TERM", "INT", "QUIT", "HUP", "KILL");
+
+    /** A type procdeck.yml does not mention. */
+    public static final TypeConfig DEFAULTS =
+            new TypeConfig(null, null, null, null, null, List.of(), Map.of(), false, null, Overlap.SKIP, 0);
+
+    public TypeConfig {
+        dependsOn = List.copyOf(dependsOn);
+        env = Map.copyOf(env);
+        if (overlap == null) {
+            overlap = Overlap.SKIP;
+        }
+    }
+
+    public boolean isScheduled() {
+        return schedule != null;
+    }
+}
