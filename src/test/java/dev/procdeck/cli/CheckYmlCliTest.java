@@ -1,0 +1,72 @@
+package dev.procdeck.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.procdeck.testing.ProcdeckProcess;
+import dev.procdeck.testing.ProcessProbe;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code procdeck check} on a project with procdeck.yml, run as a user runs it: its own JVM. */
+class CheckYmlCliTest {
+    @TempDir
+    Path dir;
+
+    private final ProcessProbe probe = new ProcessProbe();
+
+    record Result(int code, String out, String err) {
+    }
+
+    private Result check() throws Exception {
+        Process p = ProcdeckProcess.builder(dir, probe, "check").start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("procdeck ended").isTrue();
+        return new Result(p.exitValue(), out.get(), err.get());
+    }
+
+    private static String read(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void checkSummarisesAValidFileAndPrintsItsWarningsLikeTheProcfiles() throws Exception {
+        Files.writeString(dir.resolve("Procfile"), "web: ./web\nworker: ./worker\nreport: ./report\njunk\n");
+        Files.writeString(dir.resolve("procdeck.yml"), """
+                formation: {web: 2}
+                types:
+                  web: {restart: on-failure, restrat: never}
+                  report: {schedule: "every 2s"}
+                """);
+        Result ok = check();
+        assertThat(ok.code()).isZero();
+        assertThat(ok.out()).isEqualTo("valid procfile detected (web, worker, report)\n"
+                + "valid procdeck.yml detected (formation web=2; report every 2s; settings for web)\n");
+        assertThat(ok.err()).isEqualTo(dir.resolve("Procfile") + ":4: warning: ignored 'junk': not a 'name: command'"
+                + " entry or a '#' comment\n"
+                + dir.resolve("procdeck.yml") + ":3:30: warning: unknown key 'restrat' in type 'web'"
+                + " (did you mean restart?); it is ignored\n");
+    }
+
+    @Test
+    void checkFailsWithEveryProblemOfTheFile() throws Exception {
+        Files.writeString(dir.resolve("Procfile"), "web: ./web\nworker: ./worker\n");
+        Files.writeString(dir.resolve("procdeck.yml"),
+                "types:\n  web:\n    restart: sometimes\n    depends_on: [worker]\n  worker:\n    depends_on: [web]\n");
+        Result bad = check();
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.out()).isEmpty();
+        String yml = dir.resolve("procdeck.yml").toString();
+        assertThat(bad.err()).isEqualTo(yml + ":3:14: error: restart must be always, on-failure or never, not 'sometimes'\n"
+                + yml + ":4:18: error: depends_on forms a cycle: web -> worker -> web; remove one of these dependencies\n");
+    }
+}
