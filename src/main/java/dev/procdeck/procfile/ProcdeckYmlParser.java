@@ -139,8 +139,6 @@ public final class ProcdeckYmlParser {
             // The hostile-file limits (aliases, nesting, size) carry no position.
             problems.add(ParseProblem.error(file, 0, "cannot be read: " + e.getMessage()
                     + "; procdeck.yml allows at most " + MAX_ALIASES + " aliases and " + MAX_NESTING + " levels"));
-        } catch (StackOverflowError e) {
-            problems.add(ParseProblem.error(file, 0, "cannot be read: nested too deeply"));
         }
         return null;
     }
