@@ -288,7 +288,7 @@ class SupervisorProcessTest {
         supervisor.start(Map.of("nope", 1)).get();
         awaitState("nope.1", InstanceState.CRASHED);
         assertThat(texts("nope.1", LogStream.SYSTEM)).contains(
-                "nope.1 crashed with exit code 127 (command not found) (restart policy: never)");
+                "nope.1 exited 127: command not found: no-such-command-procdeck (restart policy: never)");
         assertThat(texts("nope.1", LogStream.STDERR)).anyMatch(l -> l.contains("not found"));
         Await.until(WAIT, () -> !settled.isEmpty(), "settled");
     }
