@@ -378,13 +378,17 @@ public final class InstanceLifecycle {
                     what + " (restart policy: " + policy.mode().spelling() + ")");
         }
         if (policy.exhausted(consecutiveRestarts + 1)) {
-            return move(InstanceState.FAILED, "failed: restarted " + consecutiveRestarts + " times, not retrying"
+            return move(InstanceState.FAILED, "failed: restarted " + times(consecutiveRestarts) + ", not retrying"
                     + " (max_restarts in procdeck.yml)");
         }
         consecutiveRestarts++;
         nextRestartAt = now.plus(delay.get());
         String when = delay.get().isZero() ? "restarting now" : "restarting in " + Durations.humanize(delay.get());
         return move(InstanceState.BACKING_OFF, what + ", " + when);
+    }
+
+    private static String times(int n) {
+        return n == 1 ? "once" : n + " times";
     }
 
     /** When the back-off ends, while BACKING_OFF. */

@@ -206,9 +206,10 @@ public final class Supervisor implements AutoCloseable {
         checkTypes(formation);
         Ports.requireInRange(settings.basePort(), project.procfile(), formation);
         return submit(() -> {
-            running = true;
             stopsAfterDependents.clear();
-            formation.forEach(this::applyScale);
+            // Every instance exists before any starts: a dependency not created yet would hold nothing back.
+            formation.forEach((type, count) -> applyScale(type, count, false));
+            running = true;
             inStartOrder(controllers()).forEach(InstanceController::start);
             checkSettled();
         });
@@ -422,6 +423,10 @@ public final class Supervisor implements AutoCloseable {
 
     /** Sets a type's count. Types no longer in the Procfile only ever scale to 0 (on reload), never throw. */
     private void applyScale(String type, int count) {
+        applyScale(type, count, running);
+    }
+
+    private void applyScale(String type, int count, boolean start) {
         // Scheduled types run as jobs, never as long-running instances.
         if (project.procfile().type(type).isEmpty() || project.config().isScheduled(type)) {
             count = 0;
@@ -434,11 +439,11 @@ public final class Supervisor implements AutoCloseable {
                         new InstanceLifecycle(id, portFor(id), policyFor(type), clock), host);
                 controllers.put(id, c);
                 publish(c, null);
-                if (running) {
+                if (start) {
                     c.start();
                 }
             } else {
-                c.keep(running);
+                c.keep(start);
             }
         }
         for (InstanceController c : controllersOf(type)) {
@@ -813,6 +818,7 @@ public final class Supervisor implements AutoCloseable {
             if (controllers.remove(controller.id, controller)) {
                 snapshots.remove(controller.id);
                 listeners.forEach(l -> l.instanceRemoved(controller.id));
+                releaseWaiting(); // the last instance of a dependency scaled to 0 holds nothing back
             }
         }
 
