@@ -210,7 +210,10 @@ public final class InstanceLifecycle {
         guard(waitingForReady(), "give up waiting for readiness of");
         intent = StopIntent.NOT_READY;
         stopPhase = StopPhase.NONE;
-        return move(InstanceState.STOPPING, "not ready after " + Durations.humanize(timeout)
+        // In seconds up to two minutes, as timeouts are written ("60 s", Heroku's boot timeout), not "1 min".
+        String after = timeout.toMillis() % 1000 == 0 && timeout.toSeconds() <= 120 ? timeout.toSeconds() + " s"
+                : Durations.humanize(timeout);
+        return move(InstanceState.STOPPING, "not ready after " + after
                 + (lastCheck == null ? "" : " (" + lastCheck + ")") + ", stopping it");
     }
 
