@@ -92,6 +92,7 @@ final class InstanceController {
         boolean ended;
         // While waiting for readiness:
         Readiness readiness;
+        Duration readyTimeoutAfter;
         Instant launchedAt;
         Scheduler.Timer readyTimeout;
         Scheduler.Timer probeTimer;
@@ -395,8 +396,9 @@ final class InstanceController {
 
     private void watchReadiness(Run r, Readiness readiness) {
         r.readiness = readiness;
+        r.readyTimeoutAfter = readiness.timeout() != null ? readiness.timeout() : Readiness.DEFAULT_TIMEOUT;
         r.launchedAt = host.scheduler().now();
-        r.readyTimeout = host.scheduler().schedule(readiness.timeout().toMillis(), () -> readinessTimedOut(r));
+        r.readyTimeout = host.scheduler().schedule(r.readyTimeoutAfter.toMillis(), () -> readinessTimedOut(r));
         if (readiness.kind() != Readiness.Kind.LOG) {
             scheduleProbe(r);
             return;
@@ -469,7 +471,7 @@ final class InstanceController {
             return;
         }
         stopWatching(r);
-        host.publish(this, life.notReady(r.readiness.timeout(), r.lastAnswer));
+        host.publish(this, life.notReady(r.readyTimeoutAfter, r.lastAnswer));
         terminate(r);
     }
 

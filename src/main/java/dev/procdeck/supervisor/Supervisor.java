@@ -265,6 +265,11 @@ public final class Supervisor implements AutoCloseable {
             // Dependents first; each dependency once the instances of the types depending on it are down.
             stopsAfterDependents.addAll(controllers.keySet());
             advanceStops();
+            if (!stopsAfterDependents.isEmpty()) {
+                bus.event(LogLine.PROCDECK, Visible.escape("stopping dependents first; "
+                        + String.join(", ", stopsAfterDependents.stream().map(InstanceId::type).distinct().toList())
+                        + " will stop once the types that depend on them (depends_on) are down"));
+            }
             quietWaiters.add(done);
             checkQuiet();
             checkSettled();
