@@ -43,7 +43,7 @@ public final class ExportCommand implements Callable<Integer> {
             description = "instances per type, e.g. all=1,web=2 (default: procdeck.yml's formation, else one of each)")
     String formation;
 
-    @Option(names = {"-p", "--port"}, description = "base port (default: PORT from .env or the environment, else 5000)")
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "base port (default: PORT from .env or the environment, else 5000)")
     Integer port;
 
     @Option(names = "--image", paramLabel = "IMAGE", description = "container image of the app (kubernetes; required there)")

@@ -35,8 +35,10 @@ final class SupervisordExporter {
                 program(out, plan, type, n, program);
             }
         }
-        out.append("\n[group:").append(plan.app).append("]\n");
-        out.append("programs=").append(String.join(",", programs)).append('\n');
+        if (!programs.isEmpty()) { // supervisord refuses a group without programs
+            out.append("\n[group:").append(plan.app).append("]\n");
+            out.append("programs=").append(String.join(",", programs)).append('\n');
+        }
         plan.warnSecretsLeftOut("give them to supervisord in an environment= line of a file readable only by root"
                 + " (for example a second [program:...] section in a root-only included file), or have the"
                 + " process read them from a file");
