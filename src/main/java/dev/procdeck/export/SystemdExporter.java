@@ -94,8 +94,15 @@ final class SystemdExporter {
             out.append("Wants=").append(String.join(" ", wants)).append('\n');
         }
         if (!scheduled) {
-            // procdeck never gives up restarting; systemd would after 5 starts in 10 s.
-            out.append("StartLimitIntervalSec=0\n");
+            Integer maxRestarts = type.config().maxRestarts();
+            if (maxRestarts == null) {
+                // procdeck never gives up restarting; systemd would after 5 starts in 10 s.
+                out.append("StartLimitIntervalSec=0\n");
+            } else {
+                // max_restarts counts restarts over the whole run: the first start plus that many, in any time.
+                out.append("StartLimitIntervalSec=infinity\n");
+                out.append("StartLimitBurst=").append(maxRestarts + 1).append('\n');
+            }
         }
         out.append("\n[Service]\n");
         out.append("Type=simple\n");

@@ -39,6 +39,10 @@ final class Fixtures {
         return new TypeConfig(mode, null, signal, timeout, null, List.of(), Map.of(), false, null, Overlap.SKIP, 1);
     }
 
+    static TypeConfig maxRestarts(int max) {
+        return new TypeConfig(null, max, null, null, null, List.of(), Map.of(), false, null, Overlap.SKIP, 1);
+    }
+
     static TypeConfig ready(Readiness.Kind kind, String target) {
         return new TypeConfig(null, null, null, null, new Readiness(kind, target, Readiness.DEFAULT_TIMEOUT),
                 List.of(), Map.of(), false, null, Overlap.SKIP, 1);

@@ -53,7 +53,15 @@ class SystemdExportTest {
                 .contains("Restart=on-failure\n", "KillSignal=SIGINT\n", "TimeoutStopSec=30\n", "User=deploy\n");
         assertThat(r.file(app + "-b-1.service").content())
                 .contains("Restart=no\n", "KillSignal=SIGQUIT\n", "TimeoutStopSec=2500ms\n");
-        assertThat(r.file(app + "-c-1.service").content()).contains("Restart=always\n", "TimeoutStopSec=9\n");
+        assertThat(r.file(app + "-c-1.service").content()).contains("Restart=always\n", "TimeoutStopSec=9\n",
+                "StartLimitIntervalSec=0\n");
+    }
+
+    @Test
+    void maxRestartsBecomesAStartLimitOverTheWholeRun() {
+        Project p = Fixtures.project(root).type("web", "./web", Fixtures.maxRestarts(3)).build();
+        assertThat(export(p, Fixtures.options().withApp("shop")).file("shop-web-1.service").content())
+                .contains("StartLimitIntervalSec=infinity\nStartLimitBurst=4\n");
     }
 
     @Test
@@ -130,11 +138,12 @@ class SystemdExportTest {
                 .type("web", "exec ./server --port \"$PORT\" --name '100%' \\; echo `date` # done",
                         Fixtures.restart(RestartMode.ON_FAILURE, "INT", Duration.ofMillis(1500)))
                 .type("worker", "./work", Fixtures.dependsOn("web"))
+                .type("limited", "./l", Fixtures.maxRestarts(2))
                 .type("clock", "./tick", Fixtures.scheduled("*/15 9-17 * * mon-fri", Overlap.SKIP))
                 .type("monthly", "./m", Fixtures.scheduled("0 3 1,15 * sun", Overlap.SKIP))
                 .type("often", "./often", Fixtures.scheduled("every 90s", Overlap.SKIP))
                 .env("PORT", "7000").env("API_KEY", "k").build();
-        ExportResult r = export(p, Fixtures.options().withApp("shop").withFormation("web=2,worker=1").withUser("root"));
+        ExportResult r = export(p, Fixtures.options().withApp("shop").withFormation("web=2,worker=1,limited=1").withUser("root"));
         Path out = root.resolve("units");
         List<Path> written = ExportWriter.write(out, r.files(), false);
 
