@@ -63,6 +63,10 @@ final class KubernetesExporter {
             throw new IllegalArgumentException("image '" + image + "' contains spaces or control characters; give an"
                     + " image reference such as registry.example.com/" + plan.app + ":1.0");
         }
+        if (plan.options.user() != null) {
+            plan.warnings.add("kubernetes: -u " + plan.options.user() + " is not used: a pod runs as its image's user"
+                    + " unless its securityContext sets runAsUser (a number)");
+        }
         List<ExportedFile> files = new ArrayList<>();
         Map<String, String> configValues = new TreeMap<>();
         Map<String, String> secretValues = new TreeMap<>();

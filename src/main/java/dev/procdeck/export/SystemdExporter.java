@@ -37,7 +37,7 @@ final class SystemdExporter {
                 wanted.add(unit + ".timer");
                 if (type.config().overlap() != Overlap.SKIP) {
                     plan.warnings.add("systemd: " + type.name() + " has overlap: "
-                            + type.config().overlap().name().toLowerCase() + ", but a timer never starts a service"
+                            + type.config().overlap().name().toLowerCase(java.util.Locale.ROOT) + ", but a timer never starts a service"
                             + " that is still running (overlap: skip)");
                 }
             } else {

@@ -157,6 +157,8 @@ class KubernetesExportTest {
         Project p = Fixtures.project(root).type("web", "./web").build();
         assertThatThrownBy(() -> export(p, options().withImage(null)))
                 .hasMessageContaining("kubernetes export needs --image IMAGE");
+        assertThat(export(p, options().withUser("deploy")).warnings()).singleElement().asString()
+                .contains("-u deploy is not used");
         Project odd = Fixtures.project(root).type("clock", "./t", Fixtures.scheduled("every 7m", Overlap.SKIP)).build();
         assertThatThrownBy(() -> export(odd, options())).hasMessageContaining("schedule of 'clock'")
                 .hasMessageContaining("divides 60");
