@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layers, lowest first: {@code procfile}, {@code logs} and {@code os} know nothing of procdeck above them;
- * {@code supervisor} runs a formation; {@code runtime} (session, state folder, watchdog) serves both front
+ * {@code supervisor} runs a formation; {@code export} writes it for other process managers; {@code runtime} (session, state folder, watchdog) serves both front
  * ends; {@code cli} and {@code ui} are the front ends, and only the launcher knows both.
  */
 class ArchitectureTest {
@@ -26,14 +26,16 @@ class ArchitectureTest {
                 .layer("Os").definedBy("dev.procdeck.os..")
                 .layer("Supervisor").definedBy("dev.procdeck.supervisor..")
                 .layer("Runtime").definedBy("dev.procdeck.runtime..")
+                .layer("Export").definedBy("dev.procdeck.export..")
                 .layer("Cli").definedBy("dev.procdeck.cli..")
                 .layer("Ui").definedBy("dev.procdeck.ui..")
                 .layer("Launcher").definedBy("dev.procdeck")
-                .whereLayer("Procfile").mayOnlyBeAccessedByLayers("Supervisor", "Runtime", "Cli", "Ui", "Launcher")
+                .whereLayer("Procfile").mayOnlyBeAccessedByLayers("Supervisor", "Runtime", "Export", "Cli", "Ui", "Launcher")
                 .whereLayer("Logs").mayOnlyBeAccessedByLayers("Supervisor", "Runtime", "Cli", "Ui", "Launcher")
                 .whereLayer("Os").mayOnlyBeAccessedByLayers("Supervisor", "Runtime", "Cli", "Ui", "Launcher")
-                .whereLayer("Supervisor").mayOnlyBeAccessedByLayers("Runtime", "Cli", "Ui", "Launcher")
+                .whereLayer("Supervisor").mayOnlyBeAccessedByLayers("Runtime", "Export", "Cli", "Ui", "Launcher")
                 .whereLayer("Runtime").mayOnlyBeAccessedByLayers("Cli", "Ui", "Launcher")
+                .whereLayer("Export").mayOnlyBeAccessedByLayers("Cli", "Ui", "Launcher")
                 .whereLayer("Cli").mayOnlyBeAccessedByLayers("Launcher")
                 .whereLayer("Ui").mayOnlyBeAccessedByLayers("Launcher")
                 .check(CLASSES);

@@ -306,6 +306,39 @@ class CliTest {
     }
 
     @Test
+    void exportWritesTheFormationForAnotherManagerAndExplainsWhatItCannotDo() throws Exception {
+        procfile("web: ./web --port $PORT\nworker: ./work\n");
+        Files.writeString(dir.resolve(".env"), "API_KEY=k3y\nMODE=prod\n");
+        Path out = dir.resolve("units");
+        Result r = run("export", "systemd", out.toString(), "-a", "shop", "-m", "web=2,worker=1", "-p", "7000", "-u", "deploy");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("wrote " + out.resolve("shop-web-1.service") + "\nwrote "
+                + out.resolve("shop-web-2.service") + "\nwrote " + out.resolve("shop-worker-1.service") + "\nwrote "
+                + out.resolve("shop.target") + "\n");
+        assertThat(Files.readString(out.resolve("shop-web-2.service"))).contains("Environment=\"PORT=7001\"\n",
+                "User=deploy\n", "EnvironmentFile=" + dir.toRealPath().resolve(".env") + "\n").doesNotContain("k3y");
+
+        Result again = run("export", "systemd", out.toString());
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).contains("is not empty").contains("--force");
+        assertThat(run("export", "systemd", out.toString(), "--force", "-a", "shop").code()).isZero();
+
+        Result launchd = run("export", "launchd", dir.resolve("plists").toString());
+        assertThat(launchd.code()).isZero();
+        assertThat(launchd.err()).contains("procdeck: warning: secrets left out of the exported files: API_KEY");
+
+        Result unknown = run("export", "upstart", dir.resolve("x").toString());
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown export format 'upstart'; choose one of systemd, launchd, supervisord,"
+                + " kubernetes");
+        Result noImage = run("export", "kubernetes", dir.resolve("k8s").toString());
+        assertThat(noImage.code()).isEqualTo(2);
+        assertThat(noImage.err()).contains("kubernetes export needs --image IMAGE");
+        assertThat(dir.resolve("x")).doesNotExist();
+        assertThat(dir.resolve("k8s")).doesNotExist();
+    }
+
+    @Test
     void optionErrorsQuoteTheBadArgumentWithItsEscapesShownNotSent() throws Exception {
         procfile("web: echo web up\n");
         for (List<String> args : List.of(List.of("start", "-t", "\u001b[2J"), List.of("start", "-p", "\u001b]52;c;aGk=\u0007"),

@@ -1,0 +1,182 @@
+package dev.procdeck.export;
+
+import dev.procdeck.procfile.ProcessType;
+import dev.procdeck.procfile.Project;
+import dev.procdeck.procfile.ProjectConfig;
+import dev.procdeck.procfile.TypeConfig;
+import dev.procdeck.supervisor.Formation;
+import dev.procdeck.supervisor.InstanceEnvironment;
+import dev.procdeck.supervisor.Ports;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * A project resolved for export, the same way {@code start} would run it: the formation ({@code -m}, else
+ * procdeck.yml's, else one of each long-running type), ports (base from -p, .env or 5000; 100 per type in
+ * Procfile order, +1 per instance) and each type's settings with the defaults filled in.
+ */
+final class AppPlan {
+    /** Short enough that {@code APP-TYPE} fits the 63 characters of a Kubernetes label or Service name. */
+    static final int MAX_APP_LENGTH = 30;
+    private static final Pattern APP_NAME = Pattern.compile("[a-z]([a-z0-9-]*[a-z0-9])?");
+    private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}");
+
+    final String app;
+    final Project project;
+    final ExportOptions options;
+    final int basePort;
+    final List<TypePlan> types;
+    final List<String> warnings = new ArrayList<>();
+
+    private AppPlan(String app, Project project, ExportOptions options, int basePort, List<TypePlan> types) {
+        this.app = app;
+        this.project = project;
+        this.options = options;
+        this.basePort = basePort;
+        this.types = List.copyOf(types);
+    }
+
+    static AppPlan of(Project project, ExportOptions options) {
+        String app = options.app() != null ? checkAppName(options.app()) : appName(project.displayName());
+        if (options.user() != null && !USER_NAME.matcher(options.user()).matches()) {
+            throw new IllegalArgumentException("user '" + options.user() + "' is not a valid user name; use letters,"
+                    + " digits, '_', '.' and '-', at most 32 characters");
+        }
+        ProjectConfig config = project.config();
+        Formation formation = options.formation() != null ? Formation.parse(options.formation())
+                : !config.formation().isEmpty() ? Formation.parse(Formation.format(config.formation()))
+                : null;
+        Map<String, Integer> counts = formation != null ? formation.resolve(project.procfile()) : Map.of();
+        Map<String, Integer> longRunning = new LinkedHashMap<>();
+        for (ProcessType t : project.procfile().types()) {
+            if (!config.isScheduled(t.name())) {
+                longRunning.put(t.name(), formation != null ? counts.getOrDefault(t.name(), 0) : 1);
+            }
+        }
+        int base = Ports.base(options.basePort(), project.dotEnv(), options.parentEnv());
+        Ports.requireInRange(base, project.procfile(), longRunning);
+        List<TypePlan> plans = new ArrayList<>();
+        for (ProcessType t : project.procfile().types()) {
+            TypeConfig tc = config.type(t.name());
+            ScheduleSpec schedule = null;
+            if (tc.isScheduled()) {
+                try {
+                    schedule = ScheduleSpec.parse(tc.schedule().text());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("schedule of '" + t.name() + "': " + e.getMessage(), e);
+                }
+            }
+            plans.add(new TypePlan(t, tc, tc.isScheduled() ? 1 : longRunning.get(t.name()), base,
+                    tc.restart() != null ? tc.restart() : options.defaultRestart(),
+                    tc.stopSignal() != null ? tc.stopSignal() : "TERM",
+                    tc.stopTimeout() != null ? tc.stopTimeout() : options.stopTimeout(), schedule));
+        }
+        return new AppPlan(app, project, options, base, plans);
+    }
+
+    /** A folder name made into an app name: lower case, runs of other characters as one '-'. */
+    static String appName(String folder) {
+        String name = folder.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (name.isEmpty()) {
+            return "app";
+        }
+        if (!Character.isLetter(name.charAt(0))) {
+            name = "app-" + name;
+        }
+        if (name.length() > MAX_APP_LENGTH) {
+            name = name.substring(0, MAX_APP_LENGTH).replaceAll("-+$", "");
+        }
+        return name;
+    }
+
+    private static String checkAppName(String name) {
+        if (!APP_NAME.matcher(name).matches() || name.length() > MAX_APP_LENGTH) {
+            throw new IllegalArgumentException("app name '" + name + "' is not usable in unit and object names; use"
+                    + " lower-case letters, digits and '-', starting with a letter, at most " + MAX_APP_LENGTH
+                    + " characters (suggestion: " + appName(name) + ")");
+        }
+        return name;
+    }
+
+    /** Types that have instances (long-running with a scale above 0, or scheduled). */
+    List<TypePlan> exportedTypes() {
+        return types.stream().filter(t -> t.scale() > 0).toList();
+    }
+
+    /** The type of that name, or null when the Procfile has none. */
+    TypePlan type(String name) {
+        return types.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** Where the processes run. */
+    Path root() {
+        return project.root();
+    }
+
+    /** The log folder of launchd and supervisord: -l, else /var/log/APP as Foreman has it. */
+    Path logDir() {
+        return options.logDir() != null ? options.logDir().toAbsolutePath().normalize() : Path.of("/var/log", app);
+    }
+
+    /**
+     * Everything instance {@code n} of {@code type} sees, as procdeck would start it but without procdeck's own
+     * environment: .env, then the type's procdeck.yml env, then PORT, PS and DYNO. PORT, PS and DYNO come first,
+     * the rest by name, so that exported files do not change order between runs. Secrets included.
+     */
+    Map<String, String> instanceEnv(TypePlan type, int n) {
+        Map<String, String> merged = new HashMap<>(project.dotEnv());
+        merged.putAll(type.config().env());
+        Map<String, String> all = InstanceEnvironment.build(Map.of(), merged, type.dyno(n), type.port(n));
+        Map<String, String> ordered = new LinkedHashMap<>();
+        for (String first : List.of("PORT", "PS", "DYNO")) {
+            ordered.put(first, all.remove(first));
+        }
+        ordered.putAll(new TreeMap<>(all));
+        return ordered;
+    }
+
+    /** {@link #instanceEnv} without secrets. */
+    Map<String, String> publicInstanceEnv(TypePlan type, int n) {
+        Map<String, String> env = instanceEnv(type, n);
+        env.keySet().removeIf(Secrets::isSecret);
+        return env;
+    }
+
+    /**
+     * For launchd and supervisord, which have no safe place for secrets: warns once, naming the secrets left
+     * out and where they came from, with how to provide them.
+     */
+    void warnSecretsLeftOut(String howToProvide) {
+        TreeSet<String> fromEnv = new TreeSet<>();
+        project.dotEnv().keySet().stream().filter(Secrets::isSecret).forEach(fromEnv::add);
+        TreeSet<String> fromYml = new TreeSet<>();
+        for (TypePlan t : exportedTypes()) {
+            t.config().env().keySet().stream().filter(Secrets::isSecret).forEach(fromYml::add);
+        }
+        if (fromEnv.isEmpty() && fromYml.isEmpty()) {
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        if (!fromEnv.isEmpty()) {
+            parts.add(String.join(", ", fromEnv) + " (from " + envFileNames() + ")");
+        }
+        if (!fromYml.isEmpty()) {
+            parts.add(String.join(", ", fromYml) + " (from " + ProjectConfig.FILE_NAME + ")");
+        }
+        warnings.add("secrets left out of the exported files: " + String.join("; ", parts)
+                + ". Names containing KEY, SECRET, TOKEN or PASSWORD are never written there; " + howToProvide);
+    }
+
+    String envFileNames() {
+        return project.envFiles().isEmpty() ? ".env"
+                : String.join(", ", project.envFiles().stream().map(Path::toString).toList());
+    }
+}

@@ -1,0 +1,55 @@
+package dev.procdeck.export;
+
+import dev.procdeck.procfile.ProcessType;
+import dev.procdeck.procfile.Readiness;
+import dev.procdeck.procfile.RestartMode;
+import dev.procdeck.procfile.TypeConfig;
+import dev.procdeck.supervisor.Ports;
+import java.time.Duration;
+
+/**
+ * One process type as exported: its Procfile line, procdeck.yml settings with the defaults filled in, and how
+ * many instances run.
+ *
+ * @param scale    instances of a long-running type (0 exports none, or a Deployment of 0 replicas);
+ *                 1 for a scheduled type, which is not part of the formation
+ * @param schedule when it runs, or null for a long-running type
+ */
+record TypePlan(ProcessType type, TypeConfig config, int scale, int basePort, RestartMode restart,
+                String stopSignal, Duration stopTimeout, ScheduleSpec schedule) {
+
+    String name() {
+        return type.name();
+    }
+
+    String command() {
+        return type.command();
+    }
+
+    boolean scheduled() {
+        return schedule != null;
+    }
+
+    /** PORT of instance {@code n}, as {@code start} numbers it. */
+    int port(int n) {
+        return Ports.port(basePort, type.index(), n);
+    }
+
+    /** {@code web.2}: PS and DYNO of instance {@code n}. */
+    String dyno(int n) {
+        return name() + "." + n;
+    }
+
+    /** A type that serves on $PORT: named web, or with a readiness check on its port. */
+    boolean servesPort() {
+        Readiness ready = config.ready();
+        return name().equals("web")
+                || (ready != null && (ready.kind() == Readiness.Kind.HTTP || ready.kind() == Readiness.Kind.PORT));
+    }
+
+    /** The stop timeout in whole seconds, rounded up: the managers count seconds. */
+    long stopTimeoutSeconds() {
+        long seconds = stopTimeout.toSeconds();
+        return stopTimeout.equals(Duration.ofSeconds(seconds)) ? seconds : seconds + 1;
+    }
+}
