@@ -98,6 +98,25 @@ class InstallationCommandsTest {
     }
 
     @Test
+    void zshRunsTheSameScriptThroughBashcompinit() throws Exception {
+        assumeTrue(new File("/usr/bin/zsh").canExecute(), "zsh not installed");
+        Path launcher = launcher();
+        Files.writeString(dir.resolve("Procfile"), "web: ./web\nworker: ./work\n");
+        Path script = dir.resolve("completion.zsh");
+        Files.writeString(script, execute("completion", "zsh").out());
+        // zsh calls the function from bashcompinit's compgen, under `emulate sh`; zsh itself then keeps the
+        // words that match what was typed, so COMPREPLY holds every name here.
+        String program = "source '" + script + "'\nemulate -L sh\n"
+                + "COMP_WORDS=('" + launcher + "' start w); COMP_CWORD=2; COMP_LINE='procdeck start w'\n"
+                + "_procdeck_complete\nprint -l -- \"${COMPREPLY[@]}\"\n";
+        ProcessBuilder pb = new ProcessBuilder("zsh", "-f", "-c", program).directory(dir.toFile());
+        pb.environment().put("HOME", dir.toString()); // compinit may write its dump file there
+        Result r = run(pb);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().lines()).containsExactly("web", "worker");
+    }
+
+    @Test
     void completeNamesListsTypesOrInstancesAndIsSilentWithoutAProcfile() throws Exception {
         Files.writeString(dir.resolve("Procfile"), "web: ./web\nworker: ./work\n");
         assertThat(execute("complete-names", "-d", dir.toString()).out()).isEqualTo("web\nworker\n");
