@@ -10,11 +10,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** The top-level command: subcommands for headless use; a folder (or nothing) opens the dashboard. */
-@Command(name = "procdeck", mixinStandardHelpOptions = true, version = "procdeck 0.1.0",
+@Command(name = "procdeck", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {"Runs the processes of a Procfile: a desktop dashboard, or headless like Foreman.",
             "", "With no command (or a FOLDER) it opens the dashboard."},
         subcommands = {StartCommand.class, RunCommand.class, CheckCommand.class, ExportCommand.class,
-            CommandLine.HelpCommand.class})
+            CommandLine.HelpCommand.class, CompletionCommand.class, CompleteNamesCommand.class, ManPageCommand.class})
 public final class ProcdeckCommand implements Callable<Integer> {
 
     /** Opens the dashboard; supplied by the launcher so that this package does not depend on the UI. */
@@ -56,6 +56,11 @@ public final class ProcdeckCommand implements Callable<Integer> {
 
     /** Runs the command line and returns the exit code. */
     public static int execute(String[] args, java.util.function.Function<String[], Integer> dashboard) {
+        return commandLine(dashboard).execute(args);
+    }
+
+    /** The configured command line, for {@link #execute} and for what is generated from it (completion, man page). */
+    static CommandLine commandLine(java.util.function.Function<String[], Integer> dashboard) {
         CommandLine cl = new CommandLine(new ProcdeckCommand(dashboard));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // picocli would replace an argument "@name" with the content of the file "name" (and did so inside
@@ -75,6 +80,6 @@ public final class ProcdeckCommand implements Callable<Integer> {
             }
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });
-        return cl.execute(args);
+        return cl;
     }
 }
