@@ -37,7 +37,8 @@ public final class Main {
         return Files.isDirectory(Path.of(args[0])) || Files.isRegularFile(Path.of(args[0]));
     }
 
-    private static final java.util.Set<String> COMMANDS = java.util.Set.of("start", "run", "check", "help");
+    private static final java.util.Set<String> COMMANDS = java.util.Set.of("start", "run", "check", "help",
+            "ps", "scale", "restart", "stop", "logs", "connect");
 
     /**
      * A short headless run that touches what every command loads (picocli, parsers, supervisor, output,

@@ -13,7 +13,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "procdeck", mixinStandardHelpOptions = true, version = "procdeck 0.1.0",
         description = {"Runs the processes of a Procfile: a desktop dashboard, or headless like Foreman.",
             "", "With no command (or a FOLDER) it opens the dashboard."},
-        subcommands = {StartCommand.class, RunCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StartCommand.class, RunCommand.class, CheckCommand.class,
+            // Driving a running procdeck through its control socket (README "Driving a running app").
+            PsCommand.class, ScaleCommand.class, InstanceCommand.Restart.class, InstanceCommand.Stop.class,
+            InstanceCommand.Start.class, LogsCommand.class, ConnectCommand.class,
+            CommandLine.HelpCommand.class})
 public final class ProcdeckCommand implements Callable<Integer> {
 
     /** Opens the dashboard; supplied by the launcher so that this package does not depend on the UI. */
@@ -35,7 +39,8 @@ public final class ProcdeckCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             err.println("procdeck: '" + dev.procdeck.procfile.Visible.escape(folder.toString())
                     + "' is neither a command nor an existing folder.");
-            err.println("Commands: start, run, check, help. Try 'procdeck --help'.");
+            err.println("Commands: start, run, check, ps, scale, restart, stop, ps:start, logs, connect, help."
+                    + " Try 'procdeck --help'.");
             return 2;
         }
         return openDashboard(folder == null ? new String[0] : new String[] {folder.toString()}, dashboard);
