@@ -186,7 +186,16 @@ public final class ControlClient implements AutoCloseable {
         } catch (IOException e) {
             return Optional.empty();
         }
-        return probeSocket(state, ControlProtocol.socketPath(state), notes);
+        Path socket = ControlProtocol.socketPath(state);
+        try {
+            ControlProtocol.requireShortEnough(socket);
+        } catch (IOException e) {
+            if (!notes.contains(e.getMessage())) {
+                notes.add(e.getMessage());
+            }
+            return Optional.empty();
+        }
+        return probeSocket(state, socket, notes);
     }
 
     private static Optional<Target> probeSocket(StateFolder state, Path socket, List<String> notes) {

@@ -279,6 +279,13 @@ public final class ControlServer implements LogListener, AutoCloseable {
         try {
             c.configureBlocking(false);
             c.write(ByteBuffer.wrap((Json.write(ControlProtocol.error(why)) + "\n").getBytes(StandardCharsets.UTF_8)));
+            c.shutdownOutput();
+            // What the client sent already is read and dropped, so that closing does not reset the connection
+            // (a reset makes the client's read fail instead of ending after our answer).
+            ByteBuffer drop = ByteBuffer.allocate(16 * 1024);
+            for (int i = 0; i < 4 && c.read(drop) > 0; i++) {
+                drop.clear();
+            }
         } catch (IOException e) {
             // Closing anyway.
         }
