@@ -126,10 +126,16 @@ final class LogsCommand extends ControlCommand {
                     typeIndex.put(String.valueOf(types.get(i)), i);
                 }
             }
+            int width = 0;
+            if (header.get("instances") instanceof List<?> names) {
+                for (Object name : names) {
+                    width = Math.max(width, String.valueOf(name).length());
+                }
+            }
             boolean useColour = colour != null ? colour
                     : System.console() != null && System.getenv("NO_COLOR") == null;
             ConsolePrinter printer = new ConsolePrinter(new FileOutputStream(FileDescriptor.out), useColour,
-                    !noTimestamp, ZoneId.systemDefault(), typeIndex, 0);
+                    !noTimestamp, ZoneId.systemDefault(), typeIndex, width);
             AtomicBoolean readerGone = new AtomicBoolean();
             // `procdeck logs -f | head`: once the reader leaves, so do we.
             printer.setOnBrokenOutput(() -> {

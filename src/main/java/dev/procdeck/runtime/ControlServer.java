@@ -645,6 +645,8 @@ public final class ControlServer implements LogListener, AutoCloseable {
             Map<String, Object> header = ControlProtocol.ok();
             header.put("app", appName(supervisor.project()));
             header.put("types", supervisor.project().procfile().typeNames());
+            // For the client to pad names as start does: to the widest instance now.
+            header.put("instances", supervisor.snapshots().stream().map(InstanceSnapshot::name).toList());
             reply(ch, header);
             for (LogLine line : history) {
                 reply(ch, logMessage(line));
