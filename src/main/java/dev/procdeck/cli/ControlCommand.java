@@ -28,8 +28,8 @@ abstract class ControlCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            ControlClient.Target target = ControlClient.locate(Path.of("").toAbsolutePath(), where.root, where.app,
-                    System.getenv());
+            ControlClient.Target target = where.socket != null ? ControlClient.at(where.socket)
+                    : ControlClient.locate(Path.of("").toAbsolutePath(), where.root, where.app, System.getenv());
             return run(target);
         } catch (ControlClient.RefusedException | ControlClient.NotRunningException e) {
             error(e.getMessage());

@@ -13,4 +13,8 @@ public final class RunningAppOptions {
     @Option(names = "--app", paramLabel = "NAME",
             description = "the project (by folder name) when several run around here, or to reach one elsewhere")
     String app;
+
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "talk to the procdeck on this control socket (e.g. one forwarded with ssh -L)")
+    Path socket;
 }

@@ -170,6 +170,23 @@ public final class ControlClient implements AutoCloseable {
         return found.get(0);
     }
 
+    /** The procdeck answering on {@code socket} itself (an SSH-forwarded one, say), found by no project folder. */
+    public static Target at(Path socket) throws IOException {
+        try (ControlClient c = connect(socket)) {
+            c.send(ControlProtocol.request("hello"));
+            Map<String, Object> hello = c.next(HELLO_TIMEOUT);
+            if (hello == null) {
+                throw new NotRunningException(socket + " closed the connection without answering");
+            }
+            checked(hello);
+            return new Target(String.valueOf(hello.get("app")), Path.of(String.valueOf(hello.get("root"))),
+                    hello.get("pid") instanceof Long pid ? pid : -1, socket);
+        } catch (ConnectException | NoSuchFileException e) {
+            throw new NotRunningException("nothing answers on " + socket + " (is the procdeck, or the ssh forward to it,"
+                    + " running?)");
+        }
+    }
+
     private static String notRunning(Path where, List<String> notes) {
         return "no procdeck is running in " + where + " (start one with: procdeck start)" + suffix(notes);
     }

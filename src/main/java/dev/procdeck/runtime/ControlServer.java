@@ -394,6 +394,7 @@ public final class ControlServer implements LogListener, AutoCloseable {
         m.put("app", appName(p));
         m.put("root", p.root().toString());
         m.put("pid", ProcessHandle.current().pid());
+        m.put("socket", socket.toString());
         m.put("formation", new LinkedHashMap<>(supervisor.scale()));
         return m;
     }

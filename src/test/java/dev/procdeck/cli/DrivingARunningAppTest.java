@@ -271,6 +271,10 @@ class DrivingARunningAppTest {
 
         launch(Map.of(), "start");
         awaitInstances("web.1 up through the replaced socket", ps -> state(ps, "web.1").equals("up"));
+        // As through an ssh -L forward: the socket named directly, whatever the working folder.
+        Result named = run("ps", "--socket", socket.toString(), "--json");
+        assertThat(named.code()).as(named.err()).isZero();
+        assertThat(Json.parseObject(named.out().strip())).containsEntry("socket", socket.toString());
     }
 
     @Test
