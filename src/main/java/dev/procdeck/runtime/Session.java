@@ -176,13 +176,26 @@ public final class Session implements GroupListener, AutoCloseable {
      */
     public void attach(Supervisor supervisor) {
         supervisor.setGroupListener(this);
-        if (state == null || control != null) {
+        if (state == null) {
             return; // not writable: already said when opening
+        }
+        // Opening the socket touches the disk and probes an old socket: never on the caller's thread, which may
+        // be the dashboard's FX thread.
+        Thread opener = new Thread(() -> openControl(supervisor), "procdeck-control-open");
+        opener.setDaemon(true);
+        opener.start();
+    }
+
+    private void openControl(Supervisor supervisor) {
+        synchronized (pipeLock) {
+            if (closed || control != null) {
+                return;
+            }
         }
         try {
             ControlServer started = ControlServer.start(state, dir, supervisor, this::publish);
             synchronized (pipeLock) {
-                if (!closed) {
+                if (!closed && control == null) {
                     control = started;
                     return;
                 }
