@@ -38,7 +38,8 @@ public final class Main {
     }
 
     private static final java.util.Set<String> COMMANDS = java.util.Set.of("start", "run", "check", "export", "help",
-            "completion", "complete-names", "man-page");
+            "completion", "complete-names", "man-page",
+            "ps", "scale", "restart", "stop", "logs", "connect", "ps:start", "ps:stop", "ps:restart", "ps:scale");
 
     /**
      * A short headless run that touches what every command loads (picocli, parsers, supervisor, output,

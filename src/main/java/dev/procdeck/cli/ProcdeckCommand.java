@@ -14,6 +14,9 @@ import picocli.CommandLine.Spec;
         description = {"Runs the processes of a Procfile: a desktop dashboard, or headless like Foreman.",
             "", "With no command (or a FOLDER) it opens the dashboard."},
         subcommands = {StartCommand.class, RunCommand.class, CheckCommand.class, ExportCommand.class,
+            // Driving a running procdeck through its control socket (README "Driving a running app").
+            PsCommand.class, ScaleCommand.class, InstanceCommand.Restart.class, InstanceCommand.Stop.class,
+            InstanceCommand.Start.class, LogsCommand.class, ConnectCommand.class,
             CommandLine.HelpCommand.class, CompletionCommand.class, CompleteNamesCommand.class, ManPageCommand.class})
 public final class ProcdeckCommand implements Callable<Integer> {
 
@@ -36,7 +39,8 @@ public final class ProcdeckCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             err.println("procdeck: '" + dev.procdeck.procfile.Visible.escape(folder.toString())
                     + "' is neither a command nor an existing folder.");
-            err.println("Commands: start, run, check, export, help. Try 'procdeck --help'.");
+            err.println("Commands: start, run, check, export, ps, scale, restart, stop, ps:start, logs, connect,"
+                    + " completion, help. Try 'procdeck --help'.");
             return 2;
         }
         return openDashboard(folder == null ? new String[0] : new String[] {folder.toString()}, dashboard);

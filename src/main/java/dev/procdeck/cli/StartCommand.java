@@ -243,6 +243,8 @@ public final class StartCommand implements Callable<Integer> {
         /** 0 while every instance that ended exited 0, else the first non-zero code (or the crash code). */
         volatile int code;
         private boolean failed;
+        private final Map<String, Integer> scales = new HashMap<>();
+        private boolean drivenDown;
 
         ExitTracker(boolean exitOnCrash, Runnable stopAll) {
             this.exitOnCrash = exitOnCrash;
@@ -253,6 +255,9 @@ public final class StartCommand implements Callable<Integer> {
         public void instanceChanged(InstanceSnapshot snapshot, InstanceLifecycle.Transition t) {
             if (t == null) {
                 return;
+            }
+            if (t.to() == InstanceState.STOPPED) {
+                drivenDown = true; // only a stop request ends in STOPPED
             }
             if (t.to() == InstanceState.FAILED) {
                 recordFailure(1);
@@ -290,8 +295,20 @@ public final class StartCommand implements Callable<Integer> {
         }
 
         @Override
+        public void scaleChanged(String type, int count) {
+            Integer before = scales.put(type, count);
+            if (before != null && count < before) {
+                drivenDown = true;
+            }
+        }
+
+        @Override
         public void settled() {
-            stopAll.run();
+            // Everything ended on its own: the run is over. Not so when someone stopped or scaled down instances
+            // through the control socket (procdeck stop, scale web=0): that run waits for more commands or Ctrl-C.
+            if (!drivenDown) {
+                stopAll.run();
+            }
         }
     }
 }

@@ -48,6 +48,8 @@ public final class Session implements GroupListener, AutoCloseable {
     }
 
     private final Path dir;
+    /** The project's state folder, or null when it cannot be used (then there is no control socket either). */
+    private final StateFolder state;
     private final SessionLog log;
     private final GroupRegistry groups;
     /** The supervisor's PROCDECK_MARK value, for the bridge from a supervisor that passes only the pgid. */
@@ -59,9 +61,11 @@ public final class Session implements GroupListener, AutoCloseable {
     private final Object pipeLock = new Object();
     private boolean watchdogLost;
     private boolean closed;
+    private ControlServer control;
 
-    private Session(Path dir, SessionLog log, Duration stopTimeout, List<String> openingMessages, String javaCommand)
-            throws IOException {
+    private Session(StateFolder state, Path dir, SessionLog log, Duration stopTimeout, List<String> openingMessages,
+                    String javaCommand) throws IOException {
+        this.state = dir == null ? null : state;
         this.dir = dir;
         this.log = log;
         this.messages.addAll(openingMessages);
@@ -115,8 +119,9 @@ public final class Session implements GroupListener, AutoCloseable {
         List<String> notes = new ArrayList<>();
         Path dir = null;
         SessionLog log = null;
+        StateFolder state = null;
         try {
-            StateFolder state = StateFolder.of(projectRoot, env);
+            state = StateFolder.of(projectRoot, env);
             state.prepare();
             prune(state);
             dir = createSessionDir(state.sessions());
@@ -132,7 +137,7 @@ public final class Session implements GroupListener, AutoCloseable {
                     + " the process groups in memory");
         }
         try {
-            return new Session(dir, log, stopTimeout, notes, javaCommand);
+            return new Session(state, dir, log, stopTimeout, notes, javaCommand);
         } catch (IOException | RuntimeException e) {
             if (log != null) {
                 log.close();
@@ -165,9 +170,47 @@ public final class Session implements GroupListener, AutoCloseable {
         return log != null ? log : NO_LOG;
     }
 
-    /** Records the groups {@code supervisor} starts, each with the marker it puts into its instances. */
+    /**
+     * Records the groups {@code supervisor} starts, each with the marker it puts into its instances, and lets
+     * {@code procdeck ps}, {@code scale}, {@code logs}... drive it through the project's control socket.
+     */
     public void attach(Supervisor supervisor) {
         supervisor.setGroupListener(this);
+        if (state == null) {
+            return; // not writable: already said when opening
+        }
+        // Opening the socket touches the disk and probes an old socket: never on the caller's thread, which may
+        // be the dashboard's FX thread.
+        Thread opener = new Thread(() -> openControl(supervisor), "procdeck-control-open");
+        opener.setDaemon(true);
+        opener.start();
+    }
+
+    private void openControl(Supervisor supervisor) {
+        synchronized (pipeLock) {
+            if (closed || control != null) {
+                return;
+            }
+        }
+        try {
+            ControlServer started = ControlServer.start(state, dir, supervisor, this::publish);
+            synchronized (pipeLock) {
+                if (!closed && control == null) {
+                    control = started;
+                    return;
+                }
+            }
+            started.close();
+        } catch (IOException | RuntimeException e) {
+            publish("no control socket, procdeck ps/scale/logs cannot reach this run: " + e.getMessage());
+        }
+    }
+
+    /** The control socket serving the attached supervisor, if one could be opened. */
+    public java.util.Optional<ControlServer> control() {
+        synchronized (pipeLock) {
+            return java.util.Optional.ofNullable(control);
+        }
     }
 
     /**
@@ -240,6 +283,14 @@ public final class Session implements GroupListener, AutoCloseable {
     /** A clean end: nothing is left for the watchdog, which then exits. Idempotent. */
     @Override
     public void close() {
+        ControlServer server;
+        synchronized (pipeLock) {
+            server = control;
+            control = null;
+        }
+        if (server != null) {
+            server.close(); // first: its streams get procdeck's last lines and an end
+        }
         tellWatchdog("*");
         synchronized (pipeLock) {
             if (closed) {

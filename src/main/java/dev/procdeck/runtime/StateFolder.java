@@ -68,6 +68,11 @@ public final class StateFolder {
         return new StateFolder(root, root.resolve(folderName(canonical)));
     }
 
+    /** The project folder {@code folder} found directly inside the state root {@code root}. */
+    static StateFolder inRoot(Path root, Path folder) {
+        return new StateFolder(root, folder);
+    }
+
     /**
      * {@code $XDG_STATE_HOME/procdeck}, or {@code $HOME/.local/state/procdeck}. HOME is read from the
      * environment first: Java's {@code user.home} comes from the password database, and a user (or a test) who

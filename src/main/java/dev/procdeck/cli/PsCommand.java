@@ -1,0 +1,117 @@
+package dev.procdeck.cli;
+
+import dev.procdeck.procfile.Visible;
+import dev.procdeck.runtime.ControlClient;
+import dev.procdeck.runtime.ControlProtocol;
+import dev.procdeck.runtime.Json;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code procdeck ps}: the instances of the running app, like {@code heroku ps}. */
+@Command(name = "ps", mixinStandardHelpOptions = true,
+        description = {"Lists the instances of the running procdeck: state, pid, port, uptime, restarts, last exit,"
+                + " CPU and memory."})
+final class PsCommand extends ControlCommand {
+    private static final String[] HEADERS = {"NAME", "STATE", "PID", "PORT", "UPTIME", "RESTARTS", "LAST EXIT", "CPU",
+        "MEM"};
+
+    @Option(names = "--json", description = "print procdeck's answer as one JSON object")
+    boolean json;
+
+    @Override
+    int run(ControlClient.Target target) throws IOException {
+        Map<String, Object> answer = call(target, ControlProtocol.request("ps"));
+        if (json) {
+            answer.remove("ok");
+            out.println(Json.write(answer));
+            return 0;
+        }
+        out.println("=== " + Visible.escape(String.valueOf(answer.get("app"))) + " (" + Visible.escape(String.valueOf(
+                answer.get("root"))) + "), procdeck pid " + answer.get("pid") + ", formation " + formation(answer));
+        List<?> instances = answer.get("instances") instanceof List<?> l ? l : List.of();
+        if (instances.isEmpty()) {
+            out.println("no instances (scale one up with: procdeck scale TYPE=1)");
+            return 0;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(HEADERS);
+        for (Object o : instances) {
+            if (o instanceof Map<?, ?> i) {
+                rows.add(row(i));
+            }
+        }
+        printTable(rows);
+        return 0;
+    }
+
+    static String formation(Map<String, Object> answer) {
+        if (!(answer.get("formation") instanceof Map<?, ?> f) || f.isEmpty()) {
+            return "(no process types)";
+        }
+        return f.entrySet().stream().map(e -> Visible.escape(e.getKey() + "=" + e.getValue()))
+                .collect(Collectors.joining(" "));
+    }
+
+    private static String[] row(Map<?, ?> i) {
+        Object cpu = i.get("cpu");
+        Object rss = i.get("rss");
+        Object exit = i.get("lastExit");
+        return new String[] {
+            Visible.escape(String.valueOf(i.get("name"))),
+            String.valueOf(i.get("state")),
+            i.get("pid") == null ? "-" : String.valueOf(i.get("pid")),
+            String.valueOf(i.get("port")),
+            i.get("uptimeMs") == null ? "-" : uptime(number(i.get("uptimeMs"), 0)),
+            String.valueOf(i.get("restarts")),
+            exit == null ? "-" : String.valueOf(exit),
+            cpu instanceof Number n ? String.format("%.1f%%", n.doubleValue()) : "-",
+            rss instanceof Number n ? bytes(n.longValue()) : "-"};
+    }
+
+    /** {@code 45s}, {@code 5m03s}, {@code 3h02m}, {@code 2d04h}: short and sortable by eye. */
+    static String uptime(long millis) {
+        long s = millis / 1000;
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return String.format("%dm%02ds", s / 60, s % 60);
+        }
+        if (s < 86400) {
+            return String.format("%dh%02dm", s / 3600, s % 3600 / 60);
+        }
+        return String.format("%dd%02dh", s / 86400, s % 86400 / 3600);
+    }
+
+    static String bytes(long b) {
+        if (b < 1024 * 1024) {
+            return String.format("%.0f KB", b / 1024.0);
+        }
+        if (b < 1024L * 1024 * 1024) {
+            return String.format("%.1f MB", b / (1024.0 * 1024));
+        }
+        return String.format("%.2f GB", b / (1024.0 * 1024 * 1024));
+    }
+
+    private void printTable(List<String[]> rows) {
+        int[] width = new int[HEADERS.length];
+        for (String[] r : rows) {
+            for (int c = 0; c < r.length; c++) {
+                width[c] = Math.max(width[c], r[c].length());
+            }
+        }
+        for (String[] r : rows) {
+            StringBuilder sb = new StringBuilder();
+            for (int c = 0; c < r.length; c++) {
+                boolean last = c == r.length - 1;
+                sb.append(last ? r[c] : String.format("%-" + width[c] + "s  ", r[c]));
+            }
+            out.println(sb.toString().stripTrailing());
+        }
+    }
+}

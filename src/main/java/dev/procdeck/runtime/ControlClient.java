@@ -1,0 +1,268 @@
+package dev.procdeck.runtime;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The command line's end of the control socket: finds the procdeck running the project around the working
+ * folder (or the one named), then sends requests and reads answers and streams. Trusts nothing it finds: the
+ * socket must be a socket (never a symlink) owned by us in a safe state folder, and the process listening on
+ * it must run as us.
+ */
+public final class ControlClient implements AutoCloseable {
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(5);
+
+    /** An answer with {@code "ok": false}: the message is the server's, for the user. */
+    public static final class RefusedException extends IOException {
+        public RefusedException(String message) {
+            super(message);
+        }
+    }
+
+    /** No procdeck answers for the project; the message says where we looked and what to do. */
+    public static final class NotRunningException extends IOException {
+        public NotRunningException(String message) {
+            super(message);
+        }
+    }
+
+    /** A running procdeck found: its project's name and folder, its pid, and its socket. */
+    public record Target(String app, Path root, long pid, Path socket) {
+    }
+
+    private final LineChannel channel;
+
+    private ControlClient(LineChannel channel) {
+        this.channel = channel;
+    }
+
+    /** Connects to a socket after checking it is one of ours (no symlink, our file, a process of ours on it). */
+    public static ControlClient connect(Path socket) throws IOException {
+        ControlProtocol.requireShortEnough(socket);
+        PosixFileAttributes a = Files.readAttributes(socket, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        UserPrincipal self = ControlProtocol.currentUser();
+        if (!a.isOther() || a.isSymbolicLink()) {
+            throw new IOException(socket + " is not a socket; not connecting");
+        }
+        if (!a.owner().equals(self)) {
+            throw new IOException(socket + " belongs to " + a.owner().getName() + "; not connecting");
+        }
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            UserPrincipal server = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user();
+            if (!ControlProtocol.peerAllowed(server, self)) {
+                throw new IOException("the process listening on " + socket + " runs as another user; not talking to it");
+            }
+            return new ControlClient(new LineChannel(ch));
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** Sends one message without waiting for an answer. */
+    public void send(Map<String, Object> message) throws IOException {
+        channel.writeLine(Json.write(message), ANSWER_TIMEOUT);
+    }
+
+    /** Sends a request and returns its answer; an answer that is not ok becomes a {@link RefusedException}. */
+    public Map<String, Object> call(Map<String, Object> request) throws IOException {
+        send(request);
+        Map<String, Object> answer = next(ANSWER_TIMEOUT);
+        if (answer == null) {
+            throw new IOException("procdeck closed the connection without answering");
+        }
+        return checked(answer);
+    }
+
+    private static Map<String, Object> checked(Map<String, Object> answer) throws RefusedException {
+        if (!Boolean.TRUE.equals(answer.get("ok"))) {
+            Object error = answer.get("error");
+            throw new RefusedException(error == null ? "procdeck refused the request" : error.toString());
+        }
+        return answer;
+    }
+
+    /** The next message of a stream, or null when procdeck closed it. {@code timeout} null: wait for ever. */
+    public Map<String, Object> next(Duration timeout) throws IOException {
+        String line = channel.readLine(ControlProtocol.MAX_RESPONSE_BYTES, timeout);
+        if (line == null) {
+            return null;
+        }
+        try {
+            return Json.parseObject(line);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("procdeck sent something that is not the control protocol: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+
+    // ---- finding the running procdeck ------------------------------------------------------------------------
+
+    /**
+     * The procdeck to talk to. With {@code root}: the one running that project. Without: the one running the
+     * nearest project around {@code cwd}, walking up; {@code app} picks by project name when several run
+     * there (and otherwise finds a running project of that name anywhere).
+     */
+    public static Target locate(Path cwd, Path root, String app, Map<String, String> env) throws IOException {
+        List<String> notes = new ArrayList<>();
+        if (root != null) {
+            Path real;
+            try {
+                real = root.toRealPath();
+            } catch (NoSuchFileException e) {
+                throw new NotRunningException(root + ": folder not found");
+            }
+            Optional<Target> t = probe(real, env, notes);
+            if (t.isEmpty()) {
+                throw new NotRunningException(notRunning(real, notes));
+            }
+            if (app != null && !app.equals(t.get().app())) {
+                throw new NotRunningException("the procdeck running in " + real + " runs '" + t.get().app()
+                        + "', not '" + app + "'");
+            }
+            return t.get();
+        }
+        Path start = cwd.toRealPath();
+        List<Target> found = new ArrayList<>();
+        for (Path dir = start; dir != null; dir = dir.getParent()) {
+            probe(dir, env, notes).ifPresent(found::add);
+        }
+        if (app != null) {
+            found.removeIf(t -> !t.app().equals(app));
+            if (found.isEmpty()) {
+                found.addAll(byName(app, env, notes));
+            }
+            if (found.isEmpty()) {
+                throw new NotRunningException("no procdeck is running an app named '" + app + "' (start one with:"
+                        + " procdeck start)" + suffix(notes));
+            }
+        }
+        if (found.isEmpty()) {
+            throw new NotRunningException(notRunning(start, notes));
+        }
+        if (found.size() > 1) {
+            throw new NotRunningException("several procdecks run around " + start + ": " + found.stream()
+                    .map(t -> t.app() + " (" + t.root() + ")").collect(Collectors.joining(", "))
+                    + "; pick one with --app NAME or -d DIR");
+        }
+        return found.get(0);
+    }
+
+    /** The procdeck answering on {@code socket} itself (an SSH-forwarded one, say), found by no project folder. */
+    public static Target at(Path socket) throws IOException {
+        try (ControlClient c = connect(socket)) {
+            c.send(ControlProtocol.request("hello"));
+            Map<String, Object> hello = c.next(HELLO_TIMEOUT);
+            if (hello == null) {
+                throw new NotRunningException(socket + " closed the connection without answering");
+            }
+            checked(hello);
+            return new Target(String.valueOf(hello.get("app")), Path.of(String.valueOf(hello.get("root"))),
+                    hello.get("pid") instanceof Long pid ? pid : -1, socket);
+        } catch (ConnectException | NoSuchFileException e) {
+            throw new NotRunningException("nothing answers on " + socket + " (is the procdeck, or the ssh forward to it,"
+                    + " running?)");
+        }
+    }
+
+    private static String notRunning(Path where, List<String> notes) {
+        return "no procdeck is running in " + where + " (start one with: procdeck start)" + suffix(notes);
+    }
+
+    private static String suffix(List<String> notes) {
+        return notes.isEmpty() ? "" : "\n" + String.join("\n", notes);
+    }
+
+    /** The procdeck whose project is exactly {@code dir}, if one answers there. */
+    private static Optional<Target> probe(Path dir, Map<String, String> env, List<String> notes) {
+        StateFolder state;
+        try {
+            state = StateFolder.of(dir, env);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        Path socket = ControlProtocol.socketPath(state);
+        try {
+            ControlProtocol.requireShortEnough(socket);
+        } catch (IOException e) {
+            if (!notes.contains(e.getMessage())) {
+                notes.add(e.getMessage());
+            }
+            return Optional.empty();
+        }
+        return probeSocket(state, socket, notes);
+    }
+
+    private static Optional<Target> probeSocket(StateFolder state, Path socket, List<String> notes) {
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        try {
+            if (!state.existsSafely()) {
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            notes.add("ignored " + socket + ": " + e.getMessage());
+            return Optional.empty();
+        }
+        try (ControlClient c = connect(socket)) {
+            c.send(ControlProtocol.request("hello"));
+            Map<String, Object> hello = c.next(HELLO_TIMEOUT);
+            if (hello == null) {
+                return Optional.empty();
+            }
+            checked(hello);
+            return Optional.of(new Target(String.valueOf(hello.get("app")), Path.of(String.valueOf(hello.get("root"))),
+                    hello.get("pid") instanceof Long pid ? pid : -1, socket));
+        } catch (ConnectException e) {
+            // Nobody accepts: the procdeck that made it is gone. The next procdeck start replaces it.
+            return Optional.empty();
+        } catch (java.net.SocketTimeoutException e) {
+            notes.add("the procdeck listening on " + socket + " did not answer within " + HELLO_TIMEOUT.toSeconds()
+                    + " s (is it stopped, e.g. with Ctrl-Z?)");
+            return Optional.empty();
+        } catch (IOException e) {
+            notes.add("ignored " + socket + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Running procdecks anywhere whose project folder is named {@code app}. */
+    private static List<Target> byName(String app, Map<String, String> env, List<String> notes) {
+        List<Target> found = new ArrayList<>();
+        Path root = StateFolder.stateRoot(env);
+        String prefix = StateFolder.folderName(Path.of("/", app)).replaceAll("-[0-9a-f]{8}$", "") + "-";
+        for (Path folder : StateFolder.subfolders(root)) {
+            String name = folder.getFileName().toString();
+            if (!name.startsWith(prefix) || !name.substring(prefix.length()).matches("[0-9a-f]{8}")) {
+                continue;
+            }
+            StateFolder state = StateFolder.inRoot(root, folder);
+            probeSocket(state, ControlProtocol.socketPath(state), notes).filter(t -> t.app().equals(app))
+                    .ifPresent(found::add);
+        }
+        return found;
+    }
+}

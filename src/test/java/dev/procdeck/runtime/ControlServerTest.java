@@ -1,0 +1,382 @@
+package dev.procdeck.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.procdeck.logs.LogBus;
+import dev.procdeck.logs.LogStream;
+import dev.procdeck.procfile.ProcfileParser;
+import dev.procdeck.procfile.Project;
+import dev.procdeck.procfile.ProjectConfig;
+import dev.procdeck.procfile.TypeConfig;
+import dev.procdeck.supervisor.InstanceId;
+import dev.procdeck.supervisor.PosixProcessLauncher;
+import dev.procdeck.supervisor.Supervisor;
+import dev.procdeck.supervisor.SupervisorSettings;
+import dev.procdeck.supervisor.TerminalAccess;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The control server in-process, against a real supervisor that runs nothing: the protocol's edges (size,
+ * version, malformed input, too many clients), the socket's life (stale, live, symlink), the slow reader, the
+ * terminal attach, and the peer-uid check, for real as a second user where the sandbox allows it.
+ */
+class ControlServerTest {
+    @TempDir
+    Path project;
+    @TempDir
+    Path stateHome;
+
+    private StateFolder state;
+    private LogBus bus;
+    private Supervisor supervisor;
+    private final List<ControlServer> servers = new ArrayList<>();
+    private final List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Files.writeString(project.resolve("Procfile"), "web: sleep 1000\nworker: sleep 1000\n");
+        TypeConfig tty = new TypeConfig(null, null, null, null, null, List.of(), Map.of(), true, null, null, 1);
+        Project p = new Project(project, project.resolve("Procfile"),
+                ProcfileParser.parse("Procfile", "web: sleep 1000\nworker: sleep 1000\n"), Map.of(), List.of(),
+                new ProjectConfig(null, Map.of(), Map.of("worker", tty), List.of()));
+        bus = new LogBus(Clock.systemDefaultZone());
+        supervisor = new Supervisor(p, SupervisorSettings.defaults(5000), new PosixProcessLauncher(), bus,
+                Clock.systemDefaultZone(), Map.of());
+        supervisor.setFormation(Map.of("web", 1, "worker", 1)).get(5, TimeUnit.SECONDS);
+        state = StateFolder.of(project, Map.of("XDG_STATE_HOME", stateHome.toString()));
+        state.prepare();
+    }
+
+    @AfterEach
+    void tearDown() {
+        servers.forEach(ControlServer::close);
+        supervisor.close();
+    }
+
+    private ControlServer start() throws IOException {
+        ControlServer s = ControlServer.start(state, null, supervisor, messages::add);
+        servers.add(s);
+        return s;
+    }
+
+    private static SocketChannel open(Path socket) throws IOException {
+        return SocketChannel.open(UnixDomainSocketAddress.of(socket));
+    }
+
+    private static void write(SocketChannel ch, String text) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    /** Reads until end of stream (the server closes), at most {@code max} bytes. */
+    private static String readAll(SocketChannel ch, int max) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer b = ByteBuffer.allocate(8192);
+        while (out.size() < max && ch.read(b) >= 0) {
+            out.write(b.array(), 0, b.position());
+            b.clear();
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void answersPsFromTheSupervisorsSnapshots() throws Exception {
+        ControlServer server = start();
+        try (ControlClient c = ControlClient.connect(server.socket())) {
+            Map<String, Object> ps = c.call(ControlProtocol.request("ps"));
+            assertThat(ps.get("formation")).isEqualTo(Map.of("web", 1L, "worker", 1L));
+            List<Object> names = ((List<?>) ps.get("instances")).stream().map(i -> ((Map<?, ?>) i).get("name"))
+                    .map(Object.class::cast).toList();
+            assertThat(names).containsExactly("web.1", "worker.1");
+            assertThat(ps.get("app")).isEqualTo(project.getFileName().toString());
+        }
+        assertThat(Files.readAttributes(server.socket(), java.nio.file.attribute.PosixFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS).permissions()).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    void anOversizeRequestIsRefusedAndTheConnectionClosed() throws Exception {
+        ControlServer server = start();
+        try (SocketChannel ch = open(server.socket())) {
+            write(ch, "{\"v\":1,\"op\":\"ps\",\"pad\":\"" + "x".repeat(ControlProtocol.MAX_REQUEST_BYTES) + "\"}\n");
+            String answer = readAll(ch, 1 << 20);
+            assertThat(answer).isEqualTo("{\"v\":1,\"ok\":false,\"error\":\"request larger than "
+                    + ControlProtocol.MAX_REQUEST_BYTES + " bytes; refused\"}\n");
+        }
+    }
+
+    @Test
+    void malformedAndOtherVersionRequestsGetClearErrorsAndTheConnectionStaysUsable() throws Exception {
+        ControlServer server = start();
+        try (ControlClient c = ControlClient.connect(server.socket())) {
+            assertThatThrownBy(() -> c.call(Map.of("v", 2L, "op", "ps")))
+                    .hasMessageContaining("protocol version 2 is not supported; this procdeck speaks 1");
+            assertThatThrownBy(() -> c.call(Map.of("op", "ps"))).hasMessageContaining("request without \"v\"");
+            assertThatThrownBy(() -> c.call(ControlProtocol.request("dance"))).hasMessageContaining("unknown op 'dance'");
+            Map<String, Object> scale = ControlProtocol.request("scale");
+            scale.put("formation", Map.of("wrk", 2L));
+            assertThatThrownBy(() -> c.call(scale)).hasMessage("unknown process type 'wrk'; the Procfile has web, worker");
+            scale.put("formation", Map.of("web", 1000L));
+            assertThatThrownBy(() -> c.call(scale)).hasMessage("the count for web must be a whole number from 0 to 100");
+            Map<String, Object> restart = ControlProtocol.request("restart");
+            restart.put("target", "web.3");
+            assertThatThrownBy(() -> c.call(restart)).hasMessage("no instance web.3; web has web.1");
+            assertThat(c.call(ControlProtocol.request("hello")).get("ok")).isEqualTo(true);
+        }
+        try (SocketChannel ch = open(server.socket())) {
+            write(ch, "{\"v\":1,\"op\":\"ps\",\"op\":\"ps\"}\nnot json\n");
+            ch.shutdownOutput();
+            assertThat(readAll(ch, 1 << 20)).contains("duplicate key \\\"op\\\"").contains("invalid JSON at character 1");
+        }
+    }
+
+    @Test
+    void aStaleSocketIsReplacedALiveOneIsLeftAloneAndCloseRemovesOnlyOurs() throws Exception {
+        Path socket = ControlProtocol.socketPath(state);
+        // A procdeck that died: its socket file stays, nobody accepts on it.
+        ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        dead.bind(UnixDomainSocketAddress.of(socket));
+        dead.close();
+        assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).isTrue();
+        assertThatThrownBy(() -> open(socket)).isInstanceOf(java.net.ConnectException.class);
+
+        ControlServer first = start();
+        try (ControlClient c = ControlClient.connect(socket)) {
+            assertThat(c.call(ControlProtocol.request("hello")).get("pid")).isEqualTo(ProcessHandle.current().pid());
+        }
+        assertThatThrownBy(this::start).hasMessageContaining("another procdeck of this project already listens on");
+        assertThat(ControlServer.answers(socket)).isTrue();
+        first.close();
+        assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+
+    @Test
+    void aSymlinkAtTheSocketPathIsRemovedNeverFollowed() throws Exception {
+        Path victim = Files.writeString(project.resolve("victim"), "keep me");
+        Path socket = ControlProtocol.socketPath(state);
+        Files.createSymbolicLink(socket, victim);
+        start();
+        assertThat(Files.readString(victim)).isEqualTo("keep me");
+        assertThat(Files.isSymbolicLink(socket)).isFalse();
+        assertThat(ControlServer.answers(socket)).isTrue();
+    }
+
+    @Test
+    void tooLongASocketPathIsExplained() {
+        Path longPath = Path.of("/tmp", "x".repeat(120), ControlProtocol.SOCKET_NAME);
+        assertThatThrownBy(() -> ControlProtocol.requireShortEnough(longPath))
+                .hasMessageContaining("more than the 107 a Unix socket allows; set XDG_STATE_HOME to a shorter folder");
+    }
+
+    @Test
+    void clientsBeyondTheLimitAreTurnedAway() throws Exception {
+        ControlServer server = start();
+        List<ControlClient> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < ControlServer.MAX_CLIENTS; i++) {
+                ControlClient c = ControlClient.connect(server.socket());
+                c.call(ControlProtocol.request("hello")); // admitted and served
+                held.add(c);
+            }
+            try (SocketChannel extra = open(server.socket())) {
+                assertThat(readAll(extra, 4096)).contains("too many clients: " + ControlServer.MAX_CLIENTS);
+            }
+        } finally {
+            held.forEach(ControlClient::close);
+        }
+        dev.procdeck.testing.Await.until(Duration.ofSeconds(10), () -> {
+            try (ControlClient c = ControlClient.connect(server.socket())) {
+                return Boolean.TRUE.equals(c.call(ControlProtocol.request("hello")).get("ok"));
+            } catch (IOException e) {
+                return false;
+            }
+        }, "a slot to free up once the clients left");
+    }
+
+    @Test
+    void aReaderThatFallsBehindNeverHoldsUpOutputAndIsToldWhyItIsDisconnected() throws Exception {
+        ControlServer server = start();
+        try (ControlClient c = ControlClient.connect(server.socket())) {
+            Map<String, Object> logs = ControlProtocol.request("logs");
+            logs.put("follow", true);
+            logs.put("lines", 0L);
+            c.call(logs);
+            // The client reads nothing while far more than the follow queue and the socket buffer hold is published:
+            // publishing (a reader thread, the supervisor) must finish regardless.
+            String line = "y".repeat(1000);
+            long budget = 4 * ControlServer.FOLLOW_QUEUE_BYTES;
+            for (long sent = 0; sent < budget; sent += line.length()) {
+                bus.publish("web.1", LogStream.STDOUT, List.of(line));
+            }
+            Map<String, Object> m;
+            String error = null;
+            while ((m = c.next(Duration.ofSeconds(30))) != null) {
+                if (m.get("error") != null) {
+                    error = (String) m.get("error");
+                }
+            }
+            assertThat(error).contains("this reader fell behind").contains("disconnecting");
+        }
+    }
+
+    @Test
+    void logsServeRecentLinesFilteredThenEnd() throws Exception {
+        ControlServer server = start();
+        bus.publish("web.1", LogStream.STDOUT, List.of("one", "two"));
+        bus.publish("worker.1", LogStream.STDERR, List.of("three"));
+        bus.event("web.1", "web.1 restarting");
+        try (ControlClient c = ControlClient.connect(server.socket())) {
+            Map<String, Object> logs = ControlProtocol.request("logs");
+            logs.put("type", "web");
+            logs.put("lines", 2L);
+            assertThat(c.call(logs).get("types")).isEqualTo(List.of("web", "worker"));
+            List<Object> texts = new ArrayList<>();
+            Map<String, Object> m;
+            while ((m = c.next(Duration.ofSeconds(5))) != null && m.get("log") != null) {
+                texts.add(((Map<?, ?>) m.get("log")).get("x"));
+            }
+            assertThat(texts).containsExactly("two", "web.1 restarting");
+            assertThat(m).isEqualTo(Map.of("end", true));
+        }
+    }
+
+    @Test
+    void connectRefusesAnInstanceWithoutATerminalAndRelaysAFakeOne() throws Exception {
+        ControlServer server = start();
+        try (ControlClient c = ControlClient.connect(server.socket())) {
+            Map<String, Object> connect = ControlProtocol.request("connect");
+            connect.put("instance", "web.1");
+            assertThatThrownBy(() -> c.call(connect))
+                    .hasMessage("web.1 is not a tty instance; set tty: true for web in procdeck.yml");
+            connect.put("instance", "worker.1");
+            assertThatThrownBy(() -> c.call(connect)).hasMessageContaining("worker.1 has no terminal to attach to");
+        }
+        ByteArrayOutputStream typed = new ByteArrayOutputStream();
+        List<java.util.function.Consumer<byte[]>> screens = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.setTerminalAccess((id, output) -> {
+            assertThat(id).isEqualTo(InstanceId.parse("worker.1"));
+            screens.add(output);
+            return Optional.of(new TerminalAccess.Attachment() {
+                @Override
+                public void input(byte[] bytes) {
+                    synchronized (typed) {
+                        typed.writeBytes(bytes);
+                    }
+                    output.accept(("echo:" + new String(bytes, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+                }
+
+                @Override
+                public void resize(int columns, int rows) {
+                }
+
+                @Override
+                public void close() {
+                }
+            });
+        });
+        try (ControlClient c = ControlClient.connect(server.socket())) {
+            Map<String, Object> connect = ControlProtocol.request("connect");
+            connect.put("instance", "worker.1");
+            c.call(connect);
+            c.send(Map.of("op", "input", "data", Base64.getEncoder().encodeToString("ls\r".getBytes(StandardCharsets.UTF_8))));
+            Map<String, Object> out = c.next(Duration.ofSeconds(10));
+            assertThat(new String(Base64.getDecoder().decode((String) out.get("out")), StandardCharsets.UTF_8))
+                    .isEqualTo("echo:ls\r");
+            c.send(Map.of("op", "detach"));
+            assertThat(c.next(Duration.ofSeconds(10))).isNull();
+        }
+        synchronized (typed) {
+            assertThat(typed.toString(StandardCharsets.UTF_8)).isEqualTo("ls\r");
+        }
+    }
+
+    @Test
+    void onlyTheSameUserIsAllowed() throws Exception {
+        UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
+        assertThat(ControlProtocol.peerAllowed(users.lookupPrincipalByName("root"), users.lookupPrincipalByName("root")))
+                .isTrue();
+        assertThat(ControlProtocol.peerAllowed(users.lookupPrincipalByName("nobody"), users.lookupPrincipalByName("root")))
+                .isFalse();
+        assertThat(ControlProtocol.peerAllowed(null, users.lookupPrincipalByName("root"))).isFalse();
+    }
+
+    /**
+     * A real connection from another user. Modes alone already keep others out, so they are widened here on
+     * purpose (as a careless chmod would): what must refuse is then the peer-credential check.
+     */
+    @Test
+    void anotherUserIsRefusedEvenWhenTheModesLetItIn() throws Exception {
+        assumeTrue(ControlProtocol.currentUser().getName().equals("root"), "needs root to become nobody");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv");
+        ControlServer server = start();
+        for (Path p = server.socket().getParent(); p.startsWith(stateHome); p = p.getParent()) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx--x--x"));
+        }
+        Files.setPosixFilePermissions(server.socket(), PosixFilePermissions.fromString("rw-rw-rw-"));
+        Path probe = Files.writeString(Files.createTempDirectory("procdeck-peer").resolve("Probe.java"), """
+                import java.net.UnixDomainSocketAddress;
+                import java.nio.ByteBuffer;
+                import java.nio.channels.SocketChannel;
+                public class Probe {
+                    public static void main(String[] a) throws Exception {
+                        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(a[0]))) {
+                            try {
+                                ch.write(ByteBuffer.wrap("{\\"v\\":1,\\"op\\":\\"ps\\"}\\n".getBytes()));
+                            } catch (java.io.IOException e) {
+                                // Refused before the request went out: the answer is waiting all the same.
+                            }
+                            ByteBuffer b = ByteBuffer.allocate(4096);
+                            try {
+                                while (ch.read(b) >= 0) { }
+                            } catch (java.io.IOException e) {
+                                // A reset after the answer: the refusal closed with our request unread.
+                            }
+                            System.out.print(new String(b.array(), 0, b.position()));
+                        }
+                    }
+                }
+                """);
+        Files.setPosixFilePermissions(probe.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(probe, PosixFilePermissions.fromString("rw-r--r--"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                java, "-Xshare:off", probe.toString(), server.socket().toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assumeTrue(!out.contains("Permission denied") && !out.contains("setpriv:"), "cannot run as nobody here: " + out);
+        assertThat(out).contains("\"ok\":false").contains("refused: this procdeck belongs to another user")
+                .doesNotContain("instances");
+        dev.procdeck.testing.Await.until(Duration.ofSeconds(5),
+                () -> messages.stream().anyMatch(m -> m.startsWith("refused a control connection from user nobody")),
+                () -> "the refusal reported; messages: " + messages);
+    }
+}
