@@ -62,6 +62,10 @@ public final class Supervisor implements AutoCloseable {
     private volatile Project project;
     private volatile boolean closed;
     private volatile GroupListener groupListener = GroupListener.NONE;
+    /** Runs outside the formation: scheduled jobs and one-offs (see {@link ScheduledJobs}, {@link OneOffRuns}). */
+    private final Runs runs;
+    private final ScheduledJobs jobs;
+    private final OneOffRuns oneOffs;
 
     // Owned by the supervision thread.
     private final Map<InstanceId, InstanceController> controllers = new TreeMap<>();
@@ -117,6 +121,9 @@ public final class Supervisor implements AutoCloseable {
             scale.put(type.name(), 0);
             portBlocks.put(type.name(), type.index());
         }
+        this.runs = new Runs(host, () -> this.project, parentEnv, marker, bus, PortCheck::freePort);
+        this.jobs = new ScheduledJobs(runs, project, bus, clock != null ? clock.getZone() : java.time.ZoneId.systemDefault());
+        this.oneOffs = new OneOffRuns(runs, () -> this.project);
     }
 
     public void addListener(SupervisorListener listener) {
@@ -149,6 +156,16 @@ public final class Supervisor implements AutoCloseable {
         return project;
     }
 
+    /** The scheduled jobs: types procdeck.yml gives a schedule, which run on it while the formation runs. */
+    public ScheduledJobs jobs() {
+        return jobs;
+    }
+
+    /** One-off runs ({@code heroku run}): a type's command with arguments, or any command, run once. */
+    public OneOffRuns oneOffs() {
+        return oneOffs;
+    }
+
     /** The current state of every instance, sorted by type then number. Safe from any thread. */
     public List<InstanceSnapshot> snapshots() {
         List<InstanceSnapshot> list = new ArrayList<>(snapshots.values());
@@ -173,6 +190,7 @@ public final class Supervisor implements AutoCloseable {
         Ports.requireInRange(settings.basePort(), project.procfile(), formation);
         return submit(() -> {
             running = true;
+            jobs.setRunning(true);
             formation.forEach(this::applyScale);
             controllers().forEach(InstanceController::start);
             checkSettled();
@@ -201,6 +219,7 @@ public final class Supervisor implements AutoCloseable {
     public CompletableFuture<Void> startAll() {
         return submit(() -> {
             running = true;
+            jobs.setRunning(true);
             controllers().forEach(InstanceController::start);
             checkSettled();
         });
@@ -219,7 +238,9 @@ public final class Supervisor implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         boolean accepted = !closed && scheduler.execute(() -> {
             running = false;
+            jobs.setRunning(false);
             controllers().forEach(c -> c.stop(StopIntent.STOP));
+            runs.stopAll();
             quietWaiters.add(done);
             checkQuiet();
             checkSettled();
@@ -241,6 +262,7 @@ public final class Supervisor implements AutoCloseable {
     public CompletableFuture<Void> restartAll() {
         return submit(() -> {
             running = true;
+            jobs.setRunning(true);
             controllers().forEach(InstanceController::restart);
         });
     }
@@ -310,6 +332,8 @@ public final class Supervisor implements AutoCloseable {
         CompletableFuture<Void> killed = new CompletableFuture<>();
         if (scheduler.execute(() -> {
             controllers().forEach(InstanceController::killNow);
+            runs.killNow();
+            jobs.close();
             killed.complete(null);
         })) {
             try {
@@ -369,6 +393,10 @@ public final class Supervisor implements AutoCloseable {
         if (project.procfile().type(type).isEmpty()) {
             count = 0;
         }
+        if (jobs.isScheduled(type)) {
+            jobs.select(type, count > 0); // a scheduled type has no instances: its count turns its schedule on
+            count = 0;
+        }
         for (int n = 1; n <= count; n++) {
             InstanceId id = new InstanceId(type, n);
             InstanceController c = controllers.get(id);
@@ -400,6 +428,12 @@ public final class Supervisor implements AutoCloseable {
     private ReloadResult applyReload(Project newProject, Map<String, Integer> formation) {
         Project old = project;
         project = newProject;
+        jobs.reload(newProject);
+        for (String type : List.copyOf(scale.keySet())) {
+            if (jobs.isScheduled(type) && !controllersOf(type).isEmpty()) {
+                applyScale(type, scale.get(type)); // now scheduled: its instances stop, its count selects the schedule
+            }
+        }
         List<String> added = new ArrayList<>();
         List<String> removed = new ArrayList<>();
         List<String> changed = new ArrayList<>();
@@ -490,14 +524,15 @@ public final class Supervisor implements AutoCloseable {
         if (quietWaiters.isEmpty()) {
             return;
         }
-        if (controllers.values().stream().noneMatch(InstanceController::hasRun)) {
+        if (controllers.values().stream().noneMatch(InstanceController::hasRun) && runs.isEmpty()) {
             quietWaiters.forEach(f -> f.complete(null));
             quietWaiters.clear();
         }
     }
 
     private void checkSettled() {
-        if (running && controllers.values().stream().allMatch(InstanceController::settled)) {
+        if (running && controllers.values().stream().allMatch(InstanceController::settled) && !jobs.ticking()
+                && runs.isEmpty()) {
             listeners.forEach(SupervisorListener::settled);
         }
     }
