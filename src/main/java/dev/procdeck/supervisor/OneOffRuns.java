@@ -4,8 +4,10 @@ import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Project;
 import dev.procdeck.procfile.Visible;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +16,7 @@ import java.util.function.Supplier;
 /**
  * One-off runs, as {@code heroku run}: a process type's command with arguments appended ({@code web --foo}) or
  * any command line, run once with the app's environment ($PORT a free port, {@code PS=DYNO=run.N}) as
- * {@code run.N} on the log bus, outside the formation. A run can be stopped; a stop-all and closing the
+ * {@code run.N} on the log bus ({@code one-off.N} if the Procfile has a type named run), outside the formation. A run can be stopped; a stop-all and closing the
  * supervisor stop the runs still going, so none outlives procdeck. The latest runs (and the lines typed, for
  * "run again") are kept.
  *
@@ -42,6 +44,8 @@ public final class OneOffRuns {
     private final List<String> recent = new ArrayList<>(); // guarded by itself
     private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
     private volatile ProcessLauncher terminalLauncher;
+    /** Names of the one-offs going on (supervision thread). */
+    private final Set<String> live = new HashSet<>();
 
     OneOffRuns(Runs runs, Supplier<Project> project) {
         this.runs = runs;
@@ -91,7 +95,7 @@ public final class OneOffRuns {
                         + " run it without one");
             }
         }
-        String name = "run." + counter.incrementAndGet();
+        String name = prefix() + "." + counter.incrementAndGet();
         CompletableFuture<JobRun> ended = new CompletableFuture<>();
         ProcessLauncher chosen = launcher;
         boolean accepted = runs.scheduler().execute(() -> {
@@ -110,7 +114,7 @@ public final class OneOffRuns {
     /** Stops a one-off gracefully (then SIGKILL after the timeout); completes with whether it was running. */
     public CompletableFuture<Boolean> stop(String name) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
-        boolean accepted = runs.scheduler().execute(() -> done.complete(name.startsWith("run.") && runs.stop(name)));
+        boolean accepted = runs.scheduler().execute(() -> done.complete(live.contains(name) && runs.stop(name)));
         if (!accepted) {
             done.complete(false);
         }
@@ -129,6 +133,14 @@ public final class OneOffRuns {
         }
     }
 
+    /**
+     * {@code run}, as {@code heroku run} names its dynos, unless the Procfile has a type of that name: then
+     * {@code one-off}, so that a one-off's output is never mistaken for an instance's.
+     */
+    private String prefix() {
+        return project.get().procfile().type("run").isPresent() ? "one-off" : "run";
+    }
+
     // ---- supervision thread ------------------------------------------------------------------------------
 
     private void start(String name, String line, ProcessLauncher launcher, CompletableFuture<JobRun> ended) {
@@ -143,14 +155,19 @@ public final class OneOffRuns {
             }
         }
         InstanceId id = InstanceId.parse(name);
+        live.add(name);
         runs.start(new Runs.Request(id, name, type.map(ProcessType::name).orElse(null), line,
                 line, command, launcher), run -> {
                     history.put(run);
+                    if (run.outcome().over()) {
+                        live.remove(name);
+                    }
                     for (JobListener l : listeners) {
                         try {
                             l.runChanged(run);
                         } catch (RuntimeException e) {
                             // A listener's bug must not keep the run from being recorded as ended.
+                            runs.announce(name, "internal error: a job listener failed: " + e);
                         }
                     }
                     if (run.outcome().over()) {

@@ -122,7 +122,8 @@ final class Runs {
         return live.isEmpty();
     }
 
-    private void announce(String name, String text) {
+    /** An event line about a run (or a job type); the text is escaped here. */
+    void announce(String name, String text) {
         // Events quote project-controlled text (commands, type names): never let it act on a terminal.
         bus.event(name, Visible.escape(text));
     }

@@ -137,6 +137,20 @@ public final class ScheduledJobs {
         return done;
     }
 
+    /**
+     * Stops one run of a scheduled type ({@code report.3}) gracefully, then with SIGKILL after the timeout; the
+     * schedule goes on. Completes with whether such a run was going.
+     */
+    public CompletableFuture<Boolean> stop(String runName) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        boolean accepted = scheduler.execute(() -> done.complete(
+                jobs.values().stream().anyMatch(j -> j.running.contains(runName)) && runs.stop(runName)));
+        if (!accepted) {
+            done.complete(false);
+        }
+        return done;
+    }
+
     // ---- the supervisor's hooks: supervision thread -------------------------------------------------------
 
     /** Whether {@code type} is scheduled in the current project (and so not part of the formation). */

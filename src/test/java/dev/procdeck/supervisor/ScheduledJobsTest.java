@@ -320,7 +320,35 @@ class ScheduledJobsTest {
         assertThat(os.launched).hasSize(3);
     }
 
+    @Test
+    void stoppingOneRunLeavesTheScheduleGoing() {
+        supervisor(Overlap.SKIP);
+        done(supervisor.start(Map.of("report", 1)));
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(done(supervisor.jobs().stop("report.1"))).isTrue();
+        clock.runDue();
+        assertThat(os.signals).containsExactly("TERM report.1");
+        assertThat(supervisor.jobs().history("report").get(0).outcome()).isEqualTo(JobRun.Outcome.STOPPED);
+        assertThat(done(supervisor.jobs().stop("report.1"))).isFalse();
+        assertThat(done(supervisor.jobs().stop("web.1"))).isFalse();
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(launchedNames()).containsExactly("report.1", "report.2");
+    }
+
     // ---- one-off runs --------------------------------------------------------------------------------------
+
+    @Test
+    void aOneOffIsNamedOneOffNWhenTheProcfileHasATypeNamedRun() {
+        supervisor(project("run: serve\n", Map.of()));
+        done(supervisor.start(Map.of("run", 1)));
+        OneOffRuns.Launch launch = supervisor.oneOffs().run("run --once");
+        clock.runDue();
+        assertThat(launch.name()).isEqualTo("one-off.1");
+        assertThat(launchedNames()).containsExactly("run.1", "one-off.1");
+        assertThat(os.last("one-off.1").spec.command()).isEqualTo("serve --once");
+        assertThat(done(supervisor.oneOffs().stop("run.1"))).isFalse(); // the instance, not a one-off
+        assertThat(os.signals).isEmpty();
+    }
 
     @Test
     void aOneOffRunsATypeWithArgumentsOrAnyCommandAsRunN() {
