@@ -321,6 +321,31 @@ class ScheduledJobsTest {
     }
 
     @Test
+    void theGroupsOfJobsAndOneOffsAreRecordedForTheWatchdogUntilTheyEnd() {
+        supervisor(Overlap.SKIP);
+        List<String> groups = new ArrayList<>();
+        supervisor.setGroupListener(new GroupListener() {
+            @Override
+            public void groupStarted(long pgid, long startTime, String marker) {
+                groups.add("+" + pgid + " " + marker.equals(supervisor.marker()));
+            }
+
+            @Override
+            public void groupEnded(long pgid) {
+                groups.add("-" + pgid);
+            }
+        });
+        done(supervisor.start(Map.of("report", 1)));
+        clock.advance(Duration.ofSeconds(2));
+        supervisor.oneOffs().run("true");
+        clock.runDue();
+        assertThat(groups).containsExactly("+1000 true", "+1001 true");
+        exits("report.1", Duration.ZERO, 0);
+        exits("run.1", Duration.ZERO, 0);
+        assertThat(groups).containsExactly("+1000 true", "+1001 true", "-1000", "-1001");
+    }
+
+    @Test
     void stoppingOneRunLeavesTheScheduleGoing() {
         supervisor(Overlap.SKIP);
         done(supervisor.start(Map.of("report", 1)));
