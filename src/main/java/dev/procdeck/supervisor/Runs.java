@@ -160,7 +160,7 @@ final class Runs {
                 case UP -> {
                     record = record.with(JobRun.Outcome.RUNNING, snapshot.pid(), t.at(), null, null, "running");
                     announce(name(), name() + " started (" + request.label() + "; pid " + snapshot.pid() + ", port "
-                            + port + ")");
+                            + port + (request.dyno().equals(name()) ? "" : ", DYNO " + request.dyno()) + ")");
                 }
                 case STOPPING -> {
                     boolean lingering = snapshot.stopIntent() == StopIntent.LINGER;

@@ -27,9 +27,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The scheduled jobs of a project (Heroku Scheduler, or a clock process, done by procdeck): a process type with
  * a {@code schedule} in procdeck.yml is not part of the formation; each tick runs its command once, as
- * {@code report.N} on the log bus with {@code PS=DYNO=scheduler.N} ({@code N} counts the session's scheduled
- * runs across types, so the name in the console and the job's own $DYNO always carry the same number), a free
- * $PORT and the app's environment, through the same machinery as the formation's instances.
+ * {@code report.N} on the log bus ({@code N} counting that type's runs this session: the console prefix says
+ * which job printed, in its type's colour, and the numbers match the type's history) with
+ * {@code PS=DYNO=scheduler.M} ({@code M} counting all scheduled runs, as Heroku Scheduler names its dynos, and
+ * shown in the "started" line), a free $PORT and the app's environment, through the same machinery as the
+ * formation's instances.
  *
  * <p>A type's ticks run while the formation runs and gives the type a count above 0 (so {@code all=1}, the
  * default, runs every schedule, {@code -m report=0} or {@code start web} runs none of report's). A tick while a
@@ -74,7 +76,10 @@ public final class ScheduledJobs {
     /** Whether the formation gives each scheduled type a count above 0 (types never given one: no). */
     private final Map<String, Boolean> selected = new HashMap<>();
     private boolean running;
-    private int runCounter;
+    /** Runs of each type this session, for the name ({@code report.3}); kept across reloads so no name repeats. */
+    private final Map<String, Integer> runNumbers = new HashMap<>();
+    /** Scheduled runs of all types this session, for $DYNO ({@code scheduler.7}), as Heroku Scheduler counts. */
+    private int dynoNumber;
 
     ScheduledJobs(Runs runs, Project project, LogBus bus, ZoneId zone) {
         this.runs = runs;
@@ -375,10 +380,9 @@ public final class ScheduledJobs {
             if (procType.isEmpty()) {
                 return; // cannot happen: reconcile drops jobs whose type left the Procfile
             }
-            int n = ++runCounter;
-            InstanceId id = new InstanceId(type, n);
+            InstanceId id = new InstanceId(type, runNumbers.merge(type, 1, Integer::sum));
             running.add(id.name());
-            runs.start(new Runs.Request(id, "scheduler." + n, type, why, why, procType.get().command(), null),
+            runs.start(new Runs.Request(id, "scheduler." + ++dynoNumber, type, why, why, procType.get().command(), null),
                     this::changed);
         }
 

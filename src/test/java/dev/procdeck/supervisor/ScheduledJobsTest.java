@@ -127,7 +127,7 @@ class ScheduledJobsTest {
                 .containsEntry(Supervisor.MARK_VARIABLE, supervisor.marker());
         int port = Integer.parseInt(spec.environment().get("PORT"));
         assertThat(port).isBetween(1024, 65535).isNotEqualTo(5000);
-        assertThat(events).contains("report.1 started (schedule every 2s; pid 1001, port " + port + ")");
+        assertThat(events).contains("report.1 started (schedule every 2s; pid 1001, port " + port + ", DYNO scheduler.1)");
         assertThat(status().running()).containsExactly("report.1");
 
         exits("report.1", Duration.ofMillis(1200), 0);
@@ -147,6 +147,23 @@ class ScheduledJobsTest {
         assertThat(events).contains("report.2 exited 3 after 300 ms");
         assertThat(supervisor.jobs().history("report")).extracting(JobRun::name).containsExactly("report.2", "report.1");
         assertThat(settled).isZero(); // a schedule keeps the session going
+    }
+
+    @Test
+    void runsAreNumberedPerTypeAndDynoCountsAllScheduledRuns() {
+        supervisor(project("report: make-report\ncleanup: tidy\n", Map.of("report", scheduled(new Every(2), Overlap.SKIP),
+                "cleanup", scheduled(new Every(3), Overlap.SKIP))));
+        done(supervisor.start(Map.of("report", 1, "cleanup", 1)));
+        for (int second = 1; second <= 6; second++) {
+            clock.advance(Duration.ofSeconds(1));
+            for (FakeProcesses.Proc p : os.launched) {
+                p.exit(0, 0);
+            }
+            clock.runDue();
+        }
+        assertThat(os.launched).extracting(p -> p.spec.name() + " " + p.spec.environment().get("DYNO"))
+                .containsExactly("report.1 scheduler.1", "cleanup.1 scheduler.2", "report.2 scheduler.3",
+                        "cleanup.2 scheduler.4", "report.3 scheduler.5");
     }
 
     @Test
