@@ -394,8 +394,16 @@ public final class Supervisor implements AutoCloseable {
             count = 0;
         }
         if (jobs.isScheduled(type)) {
-            jobs.select(type, count > 0); // a scheduled type has no instances: its count turns its schedule on
-            count = 0;
+            // A scheduled type has no instances (those left from before a reload retire). Its count turns its
+            // schedule on or off and stays in the formation, so that a saved formation keeps the schedule on.
+            controllersOf(type).forEach(c -> c.stop(StopIntent.RETIRE));
+            jobs.select(type, count > 0);
+            Integer before = scale.put(type, count);
+            if (before == null || before != count) {
+                int now = count;
+                listeners.forEach(l -> l.scaleChanged(type, now));
+            }
+            return;
         }
         for (int n = 1; n <= count; n++) {
             InstanceId id = new InstanceId(type, n);
@@ -430,8 +438,13 @@ public final class Supervisor implements AutoCloseable {
         project = newProject;
         jobs.reload(newProject);
         for (String type : List.copyOf(scale.keySet())) {
-            if (jobs.isScheduled(type) && !controllersOf(type).isEmpty()) {
-                applyScale(type, scale.get(type)); // now scheduled: its instances stop, its count selects the schedule
+            boolean scheduled = jobs.isScheduled(type);
+            boolean unscheduled = !scheduled && old.config().isScheduled(type)
+                    && newProject.procfile().type(type).isPresent();
+            if (scheduled && !controllersOf(type).isEmpty() || unscheduled) {
+                // Now scheduled: its instances stop and its count selects the schedule. No longer scheduled: its
+                // count is again its number of instances.
+                applyScale(type, scale.get(type));
             }
         }
         List<String> added = new ArrayList<>();

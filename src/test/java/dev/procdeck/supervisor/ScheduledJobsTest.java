@@ -113,7 +113,7 @@ class ScheduledJobsTest {
         supervisor(Overlap.SKIP);
         done(supervisor.start(Map.of("web", 1, "report", 1)));
         assertThat(supervisor.snapshots()).extracting(InstanceSnapshot::name).containsExactly("web.1");
-        assertThat(supervisor.scale()).containsEntry("report", 0);
+        assertThat(supervisor.scale()).containsEntry("report", 1); // kept: a saved formation keeps the schedule on
         assertThat(events).contains("report: next run at 00:00:02 (schedule every 2s)");
         assertThat(status().enabled()).isTrue();
         assertThat(status().nextRun()).isEqualTo(T0.plusSeconds(2));
@@ -312,7 +312,7 @@ class ScheduledJobsTest {
     }
 
     @Test
-    void aReloadThatSchedulesAFormationTypeStopsItsInstancesAndOneThatUnschedulesStopsTheTicks() {
+    void aReloadThatSchedulesAFormationTypeStopsItsInstancesAndOneThatUnschedulesMakesItAFormationTypeAgain() {
         Project plain = project("web: serve\nreport: make-report\n", Map.of());
         supervisor(plain);
         done(supervisor.start(Map.of("web", 1, "report", 1)));
@@ -330,11 +330,14 @@ class ScheduledJobsTest {
         assertThat(os.last("report.1").spec.environment()).containsEntry("DYNO", "scheduler.1");
         exits("report.1", Duration.ZERO, 0);
 
-        done(supervisor.reload(plain));
+        done(supervisor.reload(plain)); // report is a formation type again, with its count
         assertThat(events).contains("report: no longer scheduled");
         assertThat(supervisor.jobs().statuses()).isEmpty();
         clock.advance(Duration.ofSeconds(10));
-        assertThat(os.launched).hasSize(3);
+        assertThat(os.launched).hasSize(4);
+        assertThat(supervisor.snapshots()).extracting(s -> s.name() + " " + s.state())
+                .containsExactly("report.1 UP", "web.1 UP");
+        assertThat(os.last("report.1").spec.environment()).containsEntry("DYNO", "report.1");
     }
 
     @Test
