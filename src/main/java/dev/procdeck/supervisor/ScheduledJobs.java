@@ -290,7 +290,7 @@ public final class ScheduledJobs {
             queued = null;
         }
 
-        /** Arms the timer for the first tick after now (after {@code notBefore} when given). */
+        /** Arms the timer for the first tick after now. */
         void arm(boolean announce) {
             armAfter(scheduler.now(), announce);
         }
