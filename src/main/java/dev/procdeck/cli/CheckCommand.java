@@ -1,17 +1,20 @@
 package dev.procdeck.cli;
 
 import dev.procdeck.procfile.ParseProblem;
+import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Project;
+import dev.procdeck.procfile.ProjectConfig;
 import dev.procdeck.procfile.ProjectFileException;
-import dev.procdeck.supervisor.Formation;
+import dev.procdeck.procfile.Visible;
 import dev.procdeck.supervisor.Ports;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Validates the Procfile and .env files; exits 0 if they are usable, 1 if not.")
+        description = "Validates the Procfile, .env files and procdeck.yml; exits 0 if they are usable, 1 if not.")
 public final class CheckCommand implements Callable<Integer> {
     @Mixin
     ProjectOptions project;
@@ -21,15 +24,19 @@ public final class CheckCommand implements Callable<Integer> {
         try {
             Project p = project.load(System.getenv());
             Problems.print(System.err, p.procfile().warnings());
+            Problems.print(System.err, p.config().warnings());
             // What `start` without -p/-m would refuse, check reports too: a bad PORT, ports past 65535.
             try {
                 int base = Ports.base(null, p.dotEnv(), System.getenv());
-                Ports.requireInRange(base, p.procfile(), Formation.allOne().resolve(p.procfile()));
+                Ports.requireInRange(base, p.procfile(), ProjectOptions.defaultFormation(p).resolve(p.procfile()));
             } catch (IllegalArgumentException e) {
                 Problems.print(System.err, List.of(ParseProblem.error(p.procfilePath().toString(), 0, e.getMessage())));
                 return 1;
             }
             System.out.println("valid procfile detected (" + String.join(", ", p.procfile().typeNames()) + ")");
+            if (p.config().file() != null) {
+                System.out.println("valid " + ProjectConfig.FILE_NAME + " detected (" + summary(p) + ")");
+            }
             // `check > report` on a full disk must not pass silently: PrintStream swallows the error.
             if (System.out.checkError()) {
                 System.err.println("procdeck: cannot write to standard output; the result above was not written");
@@ -40,5 +47,34 @@ public final class CheckCommand implements Callable<Integer> {
             Problems.print(System.err, e.problems());
             return 1;
         }
+    }
+
+    /** What procdeck.yml changes, in Procfile order: {@code formation web=2; report every 2s; settings for web}. */
+    private static String summary(Project p) {
+        ProjectConfig config = p.config();
+        List<String> counts = new ArrayList<>();
+        List<String> scheduled = new ArrayList<>();
+        List<String> configured = new ArrayList<>();
+        for (ProcessType t : p.procfile().types()) {
+            Integer count = config.formation().get(t.name());
+            if (count != null) {
+                counts.add(t.name() + "=" + count);
+            }
+            if (config.isScheduled(t.name())) {
+                scheduled.add(t.name() + " " + config.type(t.name()).schedule().text());
+            } else if (config.types().containsKey(t.name())) {
+                configured.add(t.name());
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        if (!counts.isEmpty()) {
+            parts.add("formation " + String.join(",", counts));
+        }
+        parts.addAll(scheduled);
+        if (!configured.isEmpty()) {
+            parts.add("settings for " + String.join(", ", configured));
+        }
+        // Schedules are project text: Visible, as every echo of it.
+        return parts.isEmpty() ? "no settings" : Visible.escape(String.join("; ", parts));
     }
 }

@@ -49,7 +49,7 @@ public final class StartCommand implements Callable<Integer> {
     List<String> types = new ArrayList<>();
 
     @Option(names = {"-m", "--formation"}, paramLabel = "FORMATION",
-            description = "instances per type, e.g. all=1,web=2,worker=0 (default: all=1)")
+            description = "instances per type, e.g. all=1,web=2,worker=0 (default: procdeck.yml's formation, else all=1)")
     String formation;
 
     @Option(names = {"-p", "--port"}, description = "base port (default: PORT from .env or the environment, else 5000)")
@@ -84,7 +84,9 @@ public final class StartCommand implements Callable<Integer> {
         try {
             p = project.load(parentEnv);
             Problems.print(System.err, p.procfile().warnings());
-            Formation f = types.isEmpty() ? Formation.parse(formation) : Formation.only(types);
+            Problems.print(System.err, p.config().warnings());
+            Formation f = !types.isEmpty() ? Formation.only(types)
+                    : formation != null ? Formation.parse(formation) : ProjectOptions.defaultFormation(p);
             if (!types.isEmpty() && formation != null) {
                 throw new IllegalArgumentException("give either TYPE names or -m, not both");
             }

@@ -25,6 +25,16 @@ public record ProjectConfig(Path file, Map<String, Integer> formation, Map<Strin
         warnings = List.copyOf(warnings);
     }
 
+    /** What the parser produces; the loader adds where the file is with {@link #withFile}. */
+    public static ProjectConfig of(Map<String, Integer> formation, Map<String, TypeConfig> types,
+                                   List<ParseProblem> warnings) {
+        return new ProjectConfig(null, formation, types, warnings);
+    }
+
+    public ProjectConfig withFile(Path file) {
+        return new ProjectConfig(file, formation, types, warnings);
+    }
+
     /** The settings of a type, {@link TypeConfig#DEFAULTS} when procdeck.yml does not mention it. */
     public TypeConfig type(String name) {
         return types.getOrDefault(name, TypeConfig.DEFAULTS);

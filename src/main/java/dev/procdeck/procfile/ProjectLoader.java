@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import java.util.Map;
  */
 public final class ProjectLoader {
 
-    /** Largest Procfile or .env we read; anything bigger is almost certainly the wrong file. */
+    /** Largest Procfile, .env or procdeck.yml we read; anything bigger is almost certainly the wrong file. */
     static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
 
     /** A FIFO, device or socket (or a symlink to one) is never read: it could block or never end. */
@@ -113,10 +114,35 @@ public final class ProjectLoader {
                 problems.addAll(e.problems());
             }
         }
+        ProjectConfig config = ProjectConfig.NONE;
+        if (!parsed.types().isEmpty()) {
+            try {
+                config = loadConfig(procfilePath.getParent().resolve(ProjectConfig.FILE_NAME), parsed);
+            } catch (ProjectFileException e) {
+                problems.addAll(e.problems());
+            }
+        }
         if (!problems.isEmpty()) {
             throw new ProjectFileException(problems);
         }
-        return new Project(workDir, procfilePath, parsed, merged, envPaths);
+        return new Project(workDir, procfilePath, parsed, merged, envPaths, config);
+    }
+
+    /**
+     * procdeck.yml beside the Procfile, if there is one. A dangling symlink by that name is reported rather than
+     * taken for "no file": the user meant to have one.
+     */
+    private static ProjectConfig loadConfig(Path path, Procfile procfile) throws ProjectFileException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return ProjectConfig.NONE;
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new ProjectFileException(ParseProblem.error(path.toString(), 0,
+                    Files.isDirectory(path) ? "a folder, not a file; procdeck.yml must be a YAML file"
+                            : Files.exists(path) ? NOT_A_REGULAR_FILE
+                            : "a symbolic link to nothing; fix the link or remove it"));
+        }
+        return ProcdeckYmlParser.parse(path.toString(), readText(path), procfile.types()).withFile(path);
     }
 
     /** Reads a small text file as UTF-8, reporting the line of the first invalid byte sequence. */

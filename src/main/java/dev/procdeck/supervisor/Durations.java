@@ -21,4 +21,13 @@ public final class Durations {
         }
         return (s / 3600) + " h" + ((s % 3600) / 60 == 0 ? "" : " " + (s % 3600) / 60 + " min");
     }
+
+    /** With tenths of a second below a minute, for how long something took: "0.3 s", "1.2 s", "2 min 5 s". */
+    public static String tenths(Duration d) {
+        long ms = Math.max(0, d.toMillis());
+        if (ms < 60_000) {
+            return (ms / 1000) + "." + (ms % 1000) / 100 + " s";
+        }
+        return humanize(d);
+    }
 }

@@ -1,10 +1,14 @@
 package dev.procdeck.supervisor;
 
 import dev.procdeck.os.Signal;
+import dev.procdeck.procfile.Readiness;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Owns the lifecycle of one instance: asks its {@link InstanceLifecycle} what to do and does it (launch,
@@ -16,6 +20,10 @@ final class InstanceController {
     static final long DRAIN_GRACE_MILLIS = 200;
     /** A group that is not there yet (signalled between fork and setsid) is signalled again after this. */
     static final long RESIGNAL_MILLIS = 20;
+    /** The first readiness check comes this soon after the spawn; the wait doubles after each miss... */
+    static final long FIRST_PROBE_MILLIS = 100;
+    /** ...up to this. */
+    static final long MAX_PROBE_MILLIS = 1000;
 
     /** What a controller needs from its supervisor. */
     interface Host {
@@ -45,6 +53,19 @@ final class InstanceController {
 
         Signal stopSignal(InstanceId id);
 
+        /** The type's readiness check (procdeck.yml {@code ready:}), or empty for "up once spawned". */
+        Optional<Readiness> readiness(InstanceId id);
+
+        /** The types this instance still waits for ("worker, db"), or empty when it may start. */
+        Optional<String> awaitedDependencies(InstanceId id);
+
+        ReadinessProbe probe();
+
+        /** Runs readiness checks, which block on the network for a moment, off the supervision thread. */
+        java.util.concurrent.Executor prober();
+
+        LogReadiness logReadiness();
+
         void publish(InstanceController controller, InstanceLifecycle.Transition transition);
 
         void event(InstanceId id, String text);
@@ -69,6 +90,15 @@ final class InstanceController {
         ExitStatus status;
         boolean groupEmpty;
         boolean ended;
+        // While waiting for readiness:
+        Readiness readiness;
+        Duration readyTimeoutAfter;
+        Instant launchedAt;
+        Scheduler.Timer readyTimeout;
+        Scheduler.Timer probeTimer;
+        long probeDelay = FIRST_PROBE_MILLIS;
+        String lastAnswer;
+        LogReadiness.Watch logWatch;
 
         Run(LaunchedProcess process, String command) {
             this.process = process;
@@ -126,6 +156,9 @@ final class InstanceController {
         if (life.state() != InstanceState.BACKING_OFF) {
             cancelBackoff();
         }
+        if (run != null && !life.waitingForReady()) {
+            stopWatching(run);
+        }
         host.publish(this, t.get());
         if (life.state() == InstanceState.STOPPING && run != null && run.termination == null && run.status == null) {
             terminate(run);
@@ -164,6 +197,31 @@ final class InstanceController {
 
     private void launch(InstanceLifecycle.Transition starting) {
         host.publish(this, starting);
+        proceed();
+    }
+
+    /** A STARTING instance without a process: spawns it now, or waits for the types it depends on to be up. */
+    private void proceed() {
+        Optional<String> awaited = host.awaitedDependencies(id);
+        if (awaited.isPresent()) {
+            life.waitForDependencies(awaited.get()).ifPresent(t -> host.publish(this, t));
+            return;
+        }
+        spawn();
+    }
+
+    /** Something the instance may depend on changed (an instance came up, the formation changed). */
+    void dependenciesChanged() {
+        if (!life.waitingForDependencies()) {
+            return;
+        }
+        Optional<String> awaited = host.awaitedDependencies(id);
+        if (awaited.isPresent()) {
+            life.waitForDependencies(awaited.get()).ifPresent(t -> host.publish(this, t));
+            return;
+        }
+        life.dependenciesReady();
+        host.publish(this, null);
         spawn();
     }
 
@@ -209,12 +267,16 @@ final class InstanceController {
         Run r = new Run(process, launch.command());
         run = r;
         boolean stopAsked = life.state() == InstanceState.STOPPING;
+        Optional<Readiness> readiness = stopAsked ? Optional.empty() : host.readiness(id);
         if (stopAsked) {
             life.launchedWhileStopping(process.pid());
             host.publish(this, null);
         } else {
-            host.publish(this, life.launched(process.pid()));
+            host.publish(this, life.launched(process.pid(), launch.command(),
+                    readiness.map(Readiness::describe).orElse(null)));
         }
+        // Before the readers start, so that no line can pass before the log check watches.
+        readiness.ifPresent(ready -> watchReadiness(r, ready));
         // Readers start after the "started" line (so it comes first) and off this thread; the pipes hold
         // whatever the child writes meanwhile.
         CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -248,6 +310,7 @@ final class InstanceController {
             return;
         }
         r.status = status;
+        stopWatching(r);
         if (host.groups().alive(r.process.pid())) {
             life.leaderExited(status, false).ifPresent(t -> host.publish(this, t));
             if (r.termination == null) {
@@ -299,13 +362,15 @@ final class InstanceController {
     }
 
     private void runOver(Run r, InstanceLifecycle.Transition t) {
+        stopWatching(r);
         run = null;
         host.groupEnded(id, r.process.pid());
         host.publish(this, t);
         if (life.removed()) {
             host.removed(this);
         } else if (t.to() == InstanceState.STARTING) {
-            spawn(); // "stopped, …; starting again" is published just above, once
+            proceed(); // "stopped, …; starting again" is published just above, once
+            host.runEnded(this);
             return;
         } else if (t.to() == InstanceState.BACKING_OFF) {
             scheduleRestart();
@@ -325,6 +390,104 @@ final class InstanceController {
                 launch(life.backoffElapsed(host.portFor(id)));
             }
         });
+    }
+
+    // ---- readiness ----------------------------------------------------------------------------------------
+
+    private void watchReadiness(Run r, Readiness readiness) {
+        r.readiness = readiness;
+        r.readyTimeoutAfter = readiness.timeout() != null ? readiness.timeout() : Readiness.DEFAULT_TIMEOUT;
+        r.launchedAt = host.scheduler().now();
+        r.readyTimeout = host.scheduler().schedule(r.readyTimeoutAfter.toMillis(), () -> readinessTimedOut(r));
+        if (readiness.kind() != Readiness.Kind.LOG) {
+            scheduleProbe(r);
+            return;
+        }
+        Pattern pattern;
+        try {
+            pattern = Pattern.compile(readiness.target());
+        } catch (PatternSyntaxException e) {
+            // procdeck.yml's parser refuses these; should one get here, say so rather than wait for the timeout.
+            host.event(id, id.name() + ": the ready log pattern is not a valid regular expression ("
+                    + e.getDescription() + "); not checking it");
+            becameReady(r, "log pattern not checked");
+            return;
+        }
+        r.logWatch = host.logReadiness().watch(id.name(), pattern,
+                () -> host.scheduler().execute(() -> becameReady(r, readiness.describe() + " matched")));
+    }
+
+    private boolean stillWaiting(Run r) {
+        return r == run && r.status == null && life.waitingForReady();
+    }
+
+    private void scheduleProbe(Run r) {
+        r.probeTimer = host.scheduler().schedule(r.probeDelay, () -> {
+            r.probeTimer = null;
+            if (!stillWaiting(r)) {
+                return;
+            }
+            int port = life.snapshot().port();
+            Readiness readiness = r.readiness;
+            host.prober().execute(() -> {
+                ReadinessProbe.Answer answer;
+                try {
+                    answer = host.probe().check(readiness, port);
+                } catch (RuntimeException e) {
+                    answer = new ReadinessProbe.Answer(false, readiness.describe() + " check failed: " + e);
+                }
+                ReadinessProbe.Answer result = answer;
+                host.scheduler().execute(() -> probed(r, result));
+            });
+        });
+    }
+
+    private void probed(Run r, ReadinessProbe.Answer answer) {
+        if (!stillWaiting(r)) {
+            return;
+        }
+        if (answer.ready()) {
+            becameReady(r, answer.detail());
+            return;
+        }
+        r.lastAnswer = answer.detail();
+        r.probeDelay = Math.min(r.probeDelay * 2, MAX_PROBE_MILLIS);
+        scheduleProbe(r);
+    }
+
+    private void becameReady(Run r, String how) {
+        if (!stillWaiting(r)) {
+            return;
+        }
+        stopWatching(r);
+        Duration took = Duration.between(r.launchedAt, host.scheduler().now());
+        host.publish(this, life.ready(how + " after " + Durations.tenths(took)));
+    }
+
+    /** Heroku's R10: not ready in time. The group is stopped; the restart policy decides as for a crash. */
+    private void readinessTimedOut(Run r) {
+        r.readyTimeout = null;
+        if (!stillWaiting(r)) {
+            return;
+        }
+        stopWatching(r);
+        host.publish(this, life.notReady(r.readyTimeoutAfter, r.lastAnswer));
+        terminate(r);
+    }
+
+    private void stopWatching(Run r) {
+        if (r.readyTimeout != null) {
+            r.readyTimeout.cancel();
+            r.readyTimeout = null;
+        }
+        if (r.probeTimer != null) {
+            r.probeTimer.cancel();
+            r.probeTimer = null;
+        }
+        if (r.logWatch != null) {
+            host.logReadiness().cancel(id.name(), r.logWatch);
+            r.logWatch = null;
+        }
     }
 
     private void cancelBackoff() {

@@ -11,12 +11,17 @@ import java.util.Optional;
  * injected clock, so whole histories replay in tests. {@link InstanceController} carries out what it decides.
  *
  * <pre>
- *   STOPPED/EXITED/CRASHED/FAILED/BACKING_OFF --start--> STARTING --launched--> UP
+ *   STOPPED/EXITED/CRASHED/FAILED/BACKING_OFF --start--> STARTING(SPAWNING) --launched--> UP
+ *   STARTING(SPAWNING) --waitForDependencies--> STARTING(WAITING_FOR_DEPENDENCIES) --dependenciesReady--> STARTING(SPAWNING)
+ *   STARTING(SPAWNING) --launched, with a readiness check--> STARTING(WAITING_FOR_READY) --ready--> UP
+ *   STARTING(WAITING_FOR_READY) --notReady--> STOPPING(NOT_READY)    (exits and leftovers: as from UP)
+ *   STARTING(WAITING_FOR_DEPENDENCIES) --stop--> STOPPED (or REMOVED when retiring)
  *   STARTING --launchFailed--> FAILED
  *   UP --stop(intent)--> STOPPING(intent)           STOPPING --stop(intent)--> STOPPING(combined intent)
  *   UP --leader exited, group empty--> BACKING_OFF | EXITED | CRASHED (restart policy)
  *   UP --leader exited, group not empty--> STOPPING(LINGER)
- *   STOPPING --run ended--> STOPPED (STOP) | STARTING (RESTART) | REMOVED (RETIRE) | policy (LINGER)
+ *   STOPPING --run ended--> STOPPED (STOP) | STARTING (RESTART) | REMOVED (RETIRE) | policy (LINGER, NOT_READY)
+ *   policy: BACKING_OFF | EXITED | CRASHED, or FAILED once max_restarts consecutive restarts are used up
  *   BACKING_OFF --stop--> STOPPED      BACKING_OFF --retire--> REMOVED     BACKING_OFF --elapsed--> STARTING
  * </pre>
  * A run ends only when its main process has been reaped <em>and</em> its process group is empty; until then
@@ -31,6 +36,12 @@ public final class InstanceLifecycle {
     /** Where the stop of the current run has got to, for the table and the events. */
     public enum StopPhase { NONE, SIGNAL_SENT, KILL_SENT }
 
+    /**
+     * Where a STARTING instance has got to: its process being spawned, waiting (without a process) for the
+     * types it depends on to be up, or running but not ready yet.
+     */
+    public enum StartPhase { SPAWNING, WAITING_FOR_DEPENDENCIES, WAITING_FOR_READY }
+
     private final InstanceId id;
     private final Clock clock;
     private RestartPolicy policy;
@@ -38,6 +49,13 @@ public final class InstanceLifecycle {
     private InstanceState state = InstanceState.STOPPED;
     private StopIntent intent;
     private StopPhase stopPhase = StopPhase.NONE;
+    private StartPhase startPhase = StartPhase.SPAWNING;
+    /** What a STARTING instance waits for ("http /health", "worker"), or null. */
+    private String waitingFor;
+    /** The command line of the current or last run, to name a command that was not found. */
+    private String command;
+    /** When the current run became UP (ready), or null: only time up counts as a healthy run. */
+    private Instant upAt;
     private ExitStatus leaderExit;
     private boolean removed;
     private Instant since;
@@ -66,6 +84,21 @@ public final class InstanceLifecycle {
     /** Why it is stopping, while STOPPING; else null. */
     public StopIntent intent() {
         return state == InstanceState.STOPPING ? intent : null;
+    }
+
+    /** Where a STARTING instance has got to; {@link StartPhase#SPAWNING} in every other state. */
+    public StartPhase startPhase() {
+        return state == InstanceState.STARTING ? startPhase : StartPhase.SPAWNING;
+    }
+
+    /** True while the process runs but has not passed its readiness check yet. */
+    public boolean waitingForReady() {
+        return startPhase() == StartPhase.WAITING_FOR_READY;
+    }
+
+    /** True while the instance waits, without a process, for the types it depends on. */
+    public boolean waitingForDependencies() {
+        return startPhase() == StartPhase.WAITING_FOR_DEPENDENCIES;
     }
 
     /** True once a retired instance's run has ended: it no longer exists. */
@@ -108,14 +141,80 @@ public final class InstanceLifecycle {
         return move(InstanceState.STARTING, "restarting (restart " + restarts + ")");
     }
 
+    /**
+     * Not every type it depends on is up: it waits, without a process, for {@code what} ("worker"). Again while
+     * waiting, it only updates what it waits for; empty when nothing changed.
+     */
+    public Optional<Transition> waitForDependencies(String what) {
+        guard(state == InstanceState.STARTING && startPhase != StartPhase.WAITING_FOR_READY && pid < 0,
+                "wait for dependencies of");
+        if (startPhase == StartPhase.WAITING_FOR_DEPENDENCIES && what.equals(waitingFor)) {
+            return Optional.empty();
+        }
+        Transition t = move(InstanceState.STARTING, "waiting for " + what);
+        startPhase = StartPhase.WAITING_FOR_DEPENDENCIES;
+        waitingFor = what;
+        return Optional.of(t);
+    }
+
+    /** Every type it depends on is up: its process can be spawned now. */
+    public void dependenciesReady() {
+        guard(state == InstanceState.STARTING && startPhase == StartPhase.WAITING_FOR_DEPENDENCIES,
+                "end the dependency wait of");
+        startPhase = StartPhase.SPAWNING;
+        waitingFor = null;
+    }
+
     public Transition launched(long processId) {
-        guard(state == InstanceState.STARTING, "mark launched");
+        return launched(processId, null, null);
+    }
+
+    /**
+     * The process was spawned for {@code commandLine}. Without a readiness check ({@code readiness} null) it is UP
+     * at once; with one it stays STARTING, waiting for {@code readiness} ("http /health"), until {@link #ready}.
+     */
+    public Transition launched(long processId, String commandLine, String readiness) {
+        guard(state == InstanceState.STARTING && startPhase == StartPhase.SPAWNING, "mark launched");
         pid = processId;
         startedAt = clock.instant();
+        command = commandLine;
+        upAt = null;
         leaderExit = null;
         stopPhase = StopPhase.NONE;
         restartToApply = false;
-        return move(InstanceState.UP, "started (pid " + processId + ", port " + port + ")");
+        String started = "started (pid " + processId + ", port " + port + ")";
+        if (readiness == null) {
+            Transition t = move(InstanceState.UP, started);
+            upAt = since;
+            return t;
+        }
+        Transition t = move(InstanceState.STARTING, started + ", waiting for " + readiness);
+        startPhase = StartPhase.WAITING_FOR_READY;
+        waitingFor = readiness;
+        return t;
+    }
+
+    /** The readiness check passed: {@code detail} says how ("http /health answered 200 after 1.2 s"). */
+    public Transition ready(String detail) {
+        guard(waitingForReady() && pid > 0, "mark ready");
+        Transition t = move(InstanceState.UP, "ready (" + detail + ")");
+        upAt = since;
+        return t;
+    }
+
+    /**
+     * Not ready within {@code timeout} (Heroku's R10): its group is stopped, and the restart policy then decides
+     * as for a crash.
+     */
+    public Transition notReady(Duration timeout, String lastCheck) {
+        guard(waitingForReady(), "give up waiting for readiness of");
+        intent = StopIntent.NOT_READY;
+        stopPhase = StopPhase.NONE;
+        // In seconds up to two minutes, as timeouts are written ("60 s", Heroku's boot timeout), not "1 min".
+        String after = timeout.toMillis() % 1000 == 0 && timeout.toSeconds() <= 120 ? timeout.toSeconds() + " s"
+                : Durations.humanize(timeout);
+        return move(InstanceState.STOPPING, "not ready after " + after
+                + (lastCheck == null ? "" : " (" + lastCheck + ")") + ", stopping it");
     }
 
     /**
@@ -123,7 +222,8 @@ public final class InstanceLifecycle {
      * otherwise it is FAILED: a command that cannot be spawned is not retried.
      */
     public Transition launchFailed(String reason) {
-        guard(state == InstanceState.STARTING || state == InstanceState.STOPPING && leaderExit == null && pid < 0,
+        guard(state == InstanceState.STARTING && startPhase == StartPhase.SPAWNING
+                        || state == InstanceState.STOPPING && leaderExit == null && pid < 0,
                 "mark launch failed");
         if (state == InstanceState.STOPPING && intent != StopIntent.RESTART) {
             removed = intent == StopIntent.RETIRE;
@@ -144,10 +244,18 @@ public final class InstanceLifecycle {
 
     /**
      * Asks for a stop with an intent. UP (or STARTING) moves to STOPPING; STOPPING combines the intents;
-     * BACKING_OFF ends at once (STOPPED, or removed when retiring); a terminal instance stays as it is, or is
-     * removed when retiring.
+     * BACKING_OFF, or STARTING while waiting for dependencies, ends at once (STOPPED, or removed when retiring);
+     * a terminal instance stays as it is, or is removed when retiring.
      */
     public Optional<Transition> requestStop(StopIntent requested) {
+        if (waitingForDependencies()) {
+            if (requested == StopIntent.RESTART) {
+                return Optional.empty();
+            }
+            removed = requested == StopIntent.RETIRE;
+            return Optional.of(move(InstanceState.STOPPED, (removed ? "removed" : "stopped")
+                    + " (was waiting for " + waitingFor + ")"));
+        }
         switch (state) {
             case UP, STARTING -> {
                 intent = requested;
@@ -192,18 +300,18 @@ public final class InstanceLifecycle {
     }
 
     /**
-     * The main process was reaped. If its group still has processes, the run is not over: an UP instance
-     * becomes STOPPING(LINGER) and the caller stops the group; a STOPPING one just remembers the status.
-     * Returns the transition when the state changed.
+     * The main process was reaped. If its group still has processes, the run is not over: an UP (or not yet
+     * ready) instance becomes STOPPING(LINGER) and the caller stops the group; a STOPPING one just remembers the
+     * status. Returns the transition when the state changed.
      */
     public Optional<Transition> leaderExited(ExitStatus status, boolean groupEmpty) {
-        guard(state == InstanceState.UP || state == InstanceState.STOPPING, "record an exit");
+        guard(state == InstanceState.UP || state == InstanceState.STOPPING || waitingForReady(), "record an exit");
         leaderExit = status;
         pid = -1;
         if (groupEmpty) {
             return Optional.of(runEnded());
         }
-        if (state == InstanceState.UP) {
+        if (state != InstanceState.STOPPING) {
             intent = StopIntent.LINGER;
             stopPhase = StopPhase.NONE;
             return Optional.of(move(InstanceState.STOPPING, (status.success() ? "exited with " : "crashed with ")
@@ -241,29 +349,49 @@ public final class InstanceLifecycle {
                 case RETIRE:
                     removed = true;
                     return move(InstanceState.STOPPED, "stopped, " + status.describe() + "; removed");
+                case NOT_READY:
+                    return byPolicy(status, "not ready, then ended with " + status.describe(), true);
                 case LINGER:
                 default:
                     break;
             }
         }
-        return byPolicy(status);
+        return byPolicy(status, ended(status), !status.success());
     }
 
-    private Transition byPolicy(ExitStatus status) {
+    /** How a run that ended on its own ended, in words; exit 127 of {@code sh -c} names the missing command. */
+    private String ended(ExitStatus status) {
+        if (status.code() == 127) {
+            String name = ShellWords.commandName(command);
+            return "exited 127: command not found" + (name == null ? "" : ": " + name);
+        }
+        return (status.success() ? "exited with " : "crashed with ") + status.describe();
+    }
+
+    private Transition byPolicy(ExitStatus status, String what, boolean failure) {
         Instant now = clock.instant();
-        if (startedAt != null && Duration.between(startedAt, now).compareTo(policy.resetAfter()) >= 0) {
+        // Only time up (ready) counts as a healthy run: an instance never ready keeps its crash streak.
+        if (upAt != null && Duration.between(upAt, now).compareTo(policy.resetAfter()) >= 0) {
             consecutiveRestarts = 0;
         }
-        String what = (status.success() ? "exited with " : "crashed with ") + status.describe();
-        Optional<Duration> delay = policy.delayBefore(consecutiveRestarts + 1, status);
+        upAt = null;
+        Optional<Duration> delay = policy.delayBefore(consecutiveRestarts + 1, failure);
         if (delay.isEmpty()) {
-            return move(status.success() ? InstanceState.EXITED : InstanceState.CRASHED,
-                    what + " (restart policy: " + policy.mode().name().toLowerCase().replace('_', '-') + ")");
+            return move(failure ? InstanceState.CRASHED : InstanceState.EXITED,
+                    what + " (restart policy: " + policy.mode().spelling() + ")");
+        }
+        if (policy.exhausted(consecutiveRestarts + 1)) {
+            return move(InstanceState.FAILED, "failed: restarted " + times(consecutiveRestarts) + ", not retrying"
+                    + " (max_restarts in procdeck.yml)");
         }
         consecutiveRestarts++;
         nextRestartAt = now.plus(delay.get());
         String when = delay.get().isZero() ? "restarting now" : "restarting in " + Durations.humanize(delay.get());
         return move(InstanceState.BACKING_OFF, what + ", " + when);
+    }
+
+    private static String times(int n) {
+        return n == 1 ? "once" : n + " times";
     }
 
     /** When the back-off ends, while BACKING_OFF. */
@@ -273,7 +401,8 @@ public final class InstanceLifecycle {
 
     public InstanceSnapshot snapshot() {
         return new InstanceSnapshot(id, port, state, since, pid, startedAt, restarts, lastExit, nextRestartAt,
-                message, intent(), state == InstanceState.STOPPING ? stopPhase : StopPhase.NONE, restartToApply);
+                message, intent(), state == InstanceState.STOPPING ? stopPhase : StopPhase.NONE, restartToApply,
+                state == InstanceState.STARTING ? waitingFor : null);
     }
 
     private Optional<Transition> changeIntent(StopIntent combined) {
@@ -287,6 +416,9 @@ public final class InstanceLifecycle {
     private Transition move(InstanceState to, String description) {
         InstanceState from = state;
         state = to;
+        // Every move starts a new phase; a move within STARTING sets its phase afterwards.
+        startPhase = StartPhase.SPAWNING;
+        waitingFor = null;
         since = clock.instant();
         message = description;
         return new Transition(from, to, since, description);

@@ -15,18 +15,25 @@ import java.time.Instant;
  * @param stopIntent    why it is stopping (restarting, retiring, ...), while STOPPING; else null
  * @param stopPhase     how far its stop has got (stop signal sent, SIGKILL sent), while STOPPING
  * @param restartToApply the Procfile now gives its type another command; it runs the old one until restarted
+ * @param waitingFor    while STARTING, what it waits for: its readiness check ("http /health") or the types it
+ *                      depends on ("worker"); else null. The table shows "starting · waiting for http /health".
  */
 public record InstanceSnapshot(InstanceId id, int port, InstanceState state, Instant since, long pid,
                                Instant startedAt, int restarts, ExitStatus lastExit, Instant nextRestartAt,
                                String message, StopIntent stopIntent, InstanceLifecycle.StopPhase stopPhase,
-                               boolean restartToApply) {
+                               boolean restartToApply, String waitingFor) {
 
     public String name() {
         return id.name();
     }
 
+    /** True while a process exists for the instance, one that is not ready yet included. */
+    public boolean hasProcess() {
+        return state.hasProcess() || state == InstanceState.STARTING && pid > 0;
+    }
+
     /** How long the current process has been up, or zero if none runs. */
     public Duration uptime(Instant now) {
-        return state.hasProcess() && startedAt != null ? Duration.between(startedAt, now) : Duration.ZERO;
+        return hasProcess() && startedAt != null ? Duration.between(startedAt, now) : Duration.ZERO;
     }
 }

@@ -2,7 +2,10 @@ package dev.procdeck.supervisor;
 
 /** The states of one instance; see {@link InstanceLifecycle} for the allowed transitions. */
 public enum InstanceState {
-    /** Launch requested, the process is being spawned. */
+    /**
+     * Launch requested: waiting for the types it depends on, its process being spawned, or running but not ready
+     * yet (see {@link InstanceLifecycle.StartPhase} and {@link InstanceSnapshot#waitingFor()}).
+     */
     STARTING,
     /** Running. */
     UP,

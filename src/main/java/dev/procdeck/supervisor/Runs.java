@@ -220,6 +220,16 @@ final class Runs {
         }
 
         @Override
+        public Optional<dev.procdeck.procfile.Readiness> readiness(InstanceId id) {
+            return Optional.empty(); // a run is up once spawned: nothing waits for a job or a one-off to be ready
+        }
+
+        @Override
+        public Optional<String> awaitedDependencies(InstanceId id) {
+            return Optional.empty(); // runs wait for nobody (procdeck.yml refuses depends_on on a scheduled type)
+        }
+
+        @Override
         public void removed(InstanceController c) {
             // A run is never retired: it ends, and ended() has forgotten it.
         }
@@ -249,6 +259,21 @@ final class Runs {
         @Override
         public CompletableFuture<Void> readOutput(InstanceId id, LaunchedProcess process) {
             return base.readOutput(id, process);
+        }
+
+        @Override
+        public ReadinessProbe probe() {
+            return base.probe();
+        }
+
+        @Override
+        public java.util.concurrent.Executor prober() {
+            return base.prober();
+        }
+
+        @Override
+        public LogReadiness logReadiness() {
+            return base.logReadiness();
         }
 
         @Override

@@ -13,7 +13,10 @@ public enum StopIntent {
     RETIRE("retiring"),
     /** Its main process ended on its own but left processes in its group: those are stopped, then the restart
      *  policy decides as for any exit. */
-    LINGER("stopping processes left in its group");
+    LINGER("stopping processes left in its group"),
+    /** It did not become ready within its readiness timeout (Heroku's R10): it is stopped, then the restart
+     *  policy decides as for a crash. */
+    NOT_READY("stopping (not ready)");
 
     private final String label;
 

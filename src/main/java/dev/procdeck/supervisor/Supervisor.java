@@ -8,6 +8,8 @@ import dev.procdeck.os.ProcStat;
 import dev.procdeck.os.Signal;
 import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Project;
+import dev.procdeck.procfile.Readiness;
+import dev.procdeck.procfile.TypeConfig;
 import dev.procdeck.procfile.Visible;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -16,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,7 +35,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the formation of one project: one {@link InstanceController} per instance, scaling, reload, and
- * stopping everything. Every decision is taken on one supervision thread (the {@link Scheduler}'s), so state
+ * stopping everything, with the per-type settings of procdeck.yml ({@link TypeConfig}): restart policy and
+ * {@code max_restarts}, stop signal and timeout, extra environment, readiness checks and {@code depends_on}.
+ *
+ * <p>{@code depends_on}: an instance starts only once every instance of each type it depends on is up (ready);
+ * until then it is STARTING, "waiting for worker". Starting all starts in dependency order; {@link #stopAll()}
+ * stops dependents first and stops a type only once every instance of the types depending on it is down.
+ * Stopping, restarting or scaling a dependency on its own (even to 0) leaves its dependents running: a dependency
+ * is a condition to start, not a lifetime bond. Scheduled types are never started here (they run as jobs).
+ *
+ * <p>Every decision is taken on one supervision thread (the {@link Scheduler}'s), so state
  * needs no locks; commands may be called from any thread and return futures. Output is read on threads of
  * its own and never waited for: the bus's outputs queue it, they do not block this thread.
  */
@@ -45,6 +58,9 @@ public final class Supervisor implements AutoCloseable {
     private final Scheduler scheduler;
     private final ScheduledExecutorService ownExecutor;
     private final java.util.concurrent.Executor spawner;
+    private final java.util.concurrent.Executor prober;
+    private final LogReadiness logReadiness = new LogReadiness();
+    private volatile ReadinessProbe probe = ReadinessProbe.NETWORK;
     private final Terminator terminator;
     private final Clock clock;
     private final LogBus bus;
@@ -60,6 +76,7 @@ public final class Supervisor implements AutoCloseable {
      */
     private final Map<String, Integer> portBlocks = new ConcurrentHashMap<>();
     private volatile Project project;
+    private volatile Dependencies dependencies;
     private volatile boolean closed;
     private volatile GroupListener groupListener = GroupListener.NONE;
     /** Runs outside the formation: scheduled jobs and one-offs (see {@link ScheduledJobs}, {@link OneOffRuns}). */
@@ -70,6 +87,9 @@ public final class Supervisor implements AutoCloseable {
     // Owned by the supervision thread.
     private final Map<InstanceId, InstanceController> controllers = new TreeMap<>();
     private final List<CompletableFuture<Void>> quietWaiters = new ArrayList<>();
+    /** Instances that {@link #stopAll()} stops once the instances of the types depending on them are down. */
+    private final Set<InstanceId> stopsAfterDependents = new LinkedHashSet<>();
+    private boolean advancingStops;
     private boolean running;
 
     /** A supervisor on a thread of its own, with real time. */
@@ -107,10 +127,17 @@ public final class Supervisor implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+            // At most one check per waiting instance at a time; threads go once nothing waits.
+            this.prober = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "procdeck-readiness");
+                t.setDaemon(true);
+                return t;
+            });
         } else {
             ownExecutor = null;
             this.scheduler = scheduler;
             this.spawner = Runnable::run; // replayed histories stay on the test's thread
+            this.prober = Runnable::run;
         }
         this.clock = new SchedulerClock(this.scheduler);
         this.terminator = new Terminator(groups, this.scheduler);
@@ -124,6 +151,13 @@ public final class Supervisor implements AutoCloseable {
         this.runs = new Runs(host, () -> this.project, parentEnv, marker, bus, PortCheck::freePort);
         this.jobs = new ScheduledJobs(runs, project, bus, clock != null ? clock.getZone() : java.time.ZoneId.systemDefault());
         this.oneOffs = new OneOffRuns(runs, () -> this.project);
+        this.dependencies = dependenciesOf(project);
+        bus.addListener(logReadiness);
+    }
+
+    /** Replaces the network readiness checks (tests script them on the fake clock). Call before starting. */
+    void setReadinessProbe(ReadinessProbe probe) {
+        this.probe = Objects.requireNonNull(probe);
     }
 
     public void addListener(SupervisorListener listener) {
@@ -189,10 +223,12 @@ public final class Supervisor implements AutoCloseable {
         checkTypes(formation);
         Ports.requireInRange(settings.basePort(), project.procfile(), formation);
         return submit(() -> {
+            stopsAfterDependents.clear();
+            // Every instance exists before any starts: a dependency not created yet would hold nothing back.
+            formation.forEach((type, count) -> applyScale(type, count, false));
             running = true;
             jobs.setRunning(true);
-            formation.forEach(this::applyScale);
-            controllers().forEach(InstanceController::start);
+            inStartOrder(controllers()).forEach(InstanceController::start);
             checkSettled();
         });
     }
@@ -220,17 +256,24 @@ public final class Supervisor implements AutoCloseable {
         return submit(() -> {
             running = true;
             jobs.setRunning(true);
-            controllers().forEach(InstanceController::start);
+            stopsAfterDependents.clear();
+            inStartOrder(controllers()).forEach(InstanceController::start);
             checkSettled();
         });
     }
 
     public CompletableFuture<Void> startType(String type) {
-        return submit(() -> controllersOf(type).forEach(InstanceController::start));
+        return submit(() -> controllersOf(type).forEach(c -> {
+            stopsAfterDependents.remove(c.id);
+            c.start();
+        }));
     }
 
     public CompletableFuture<Void> startInstance(InstanceId id) {
-        return submit(() -> controller(id).ifPresent(InstanceController::start));
+        return submit(() -> controller(id).ifPresent(c -> {
+            stopsAfterDependents.remove(id);
+            c.start();
+        }));
     }
 
     /** Stops everything gracefully; completes once no process of this supervisor is left. */
@@ -239,7 +282,14 @@ public final class Supervisor implements AutoCloseable {
         boolean accepted = !closed && scheduler.execute(() -> {
             running = false;
             jobs.setRunning(false);
-            controllers().forEach(c -> c.stop(StopIntent.STOP));
+            // Dependents first; each dependency once the instances of the types depending on it are down.
+            stopsAfterDependents.addAll(controllers.keySet());
+            advanceStops();
+            if (!stopsAfterDependents.isEmpty()) {
+                bus.event(LogLine.PROCDECK, Visible.escape("stopping dependents first; "
+                        + String.join(", ", stopsAfterDependents.stream().map(InstanceId::type).distinct().toList())
+                        + " will stop once the types that depend on them (depends_on) are down"));
+            }
             runs.stopAll();
             quietWaiters.add(done);
             checkQuiet();
@@ -263,16 +313,23 @@ public final class Supervisor implements AutoCloseable {
         return submit(() -> {
             running = true;
             jobs.setRunning(true);
-            controllers().forEach(InstanceController::restart);
+            stopsAfterDependents.clear();
+            inStartOrder(controllers()).forEach(InstanceController::restart);
         });
     }
 
     public CompletableFuture<Void> restartType(String type) {
-        return submit(() -> controllersOf(type).forEach(InstanceController::restart));
+        return submit(() -> controllersOf(type).forEach(c -> {
+            stopsAfterDependents.remove(c.id);
+            c.restart();
+        }));
     }
 
     public CompletableFuture<Void> restartInstance(InstanceId id) {
-        return submit(() -> controller(id).ifPresent(InstanceController::restart));
+        return submit(() -> controller(id).ifPresent(c -> {
+            stopsAfterDependents.remove(id);
+            c.restart();
+        }));
     }
 
     /** What a reload changed, for the announcement and the dashboard. */
@@ -321,11 +378,14 @@ public final class Supervisor implements AutoCloseable {
         return done;
     }
 
-    /** Stops everything and ends the supervision thread; waits at most the stop timeout plus a margin. */
+    /**
+     * Stops everything and ends the supervision thread; waits at most the longest stop timeout for each link of
+     * the longest depends_on chain (stops go dependents first), plus a margin.
+     */
     @Override
     public void close() {
         try {
-            stopAll().get(settings.stopTimeout().toMillis() + 3000, TimeUnit.MILLISECONDS);
+            stopAll().get(stopBudget().toMillis() + 3000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // Fall through: SIGKILL below is the last resort.
         }
@@ -343,9 +403,11 @@ public final class Supervisor implements AutoCloseable {
             }
         }
         closed = true;
+        bus.removeListener(logReadiness);
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();
             ((ExecutorService) spawner).shutdownNow();
+            ((ExecutorService) prober).shutdownNow();
         }
     }
 
@@ -390,12 +452,17 @@ public final class Supervisor implements AutoCloseable {
 
     /** Sets a type's count. Types no longer in the Procfile only ever scale to 0 (on reload), never throw. */
     private void applyScale(String type, int count) {
+        applyScale(type, count, running);
+    }
+
+    private void applyScale(String type, int count, boolean start) {
         if (project.procfile().type(type).isEmpty()) {
             count = 0;
         }
         if (jobs.isScheduled(type)) {
-            // A scheduled type has no instances (those left from before a reload retire). Its count turns its
-            // schedule on or off and stays in the formation, so that a saved formation keeps the schedule on.
+            // Scheduled types run as jobs, never as long-running instances (those left from before a reload
+            // retire). Its count turns its schedule on or off and stays in the formation, so that a saved
+            // formation keeps the schedule on.
             controllersOf(type).forEach(c -> c.stop(StopIntent.RETIRE));
             jobs.select(type, count > 0);
             Integer before = scale.put(type, count);
@@ -410,14 +477,14 @@ public final class Supervisor implements AutoCloseable {
             InstanceController c = controllers.get(id);
             if (c == null) {
                 c = new InstanceController(id,
-                        new InstanceLifecycle(id, portFor(id), settings.policyFor(type), clock), host);
+                        new InstanceLifecycle(id, portFor(id), policyFor(type), clock), host);
                 controllers.put(id, c);
                 publish(c, null);
-                if (running) {
+                if (start) {
                     c.start();
                 }
             } else {
-                c.keep(running);
+                c.keep(start);
             }
         }
         for (InstanceController c : controllersOf(type)) {
@@ -431,11 +498,13 @@ public final class Supervisor implements AutoCloseable {
             int now = count;
             listeners.forEach(l -> l.scaleChanged(type, now));
         }
+        releaseWaiting(); // a dependency scaled to 0 no longer holds its dependents back
     }
 
     private ReloadResult applyReload(Project newProject, Map<String, Integer> formation) {
         Project old = project;
         project = newProject;
+        dependencies = dependenciesOf(newProject);
         jobs.reload(newProject);
         for (String type : List.copyOf(scale.keySet())) {
             boolean scheduled = jobs.isScheduled(type);
@@ -482,13 +551,133 @@ public final class Supervisor implements AutoCloseable {
             Optional<ProcessType> type = newProject.procfile().type(c.id.type());
             boolean stale = runningCommand != null && type.isPresent() && !type.get().command().equals(runningCommand);
             c.life.setRestartToApply(stale);
+            c.life.setPolicy(policyFor(c.id.type()));
             publish(c, null);
         }
+        releaseWaiting();
         ReloadResult result = new ReloadResult(List.copyOf(added), List.copyOf(removed), List.copyOf(changed));
         bus.event(LogLine.PROCDECK, Visible.escape("reloaded " + newProject.procfilePath().getFileName() + ": "
                 + result.describe()));
         checkSettled();
         return result;
+    }
+
+    // ---- procdeck.yml's per-type settings ----------------------------------------------------------------------
+
+    private TypeConfig typeConfig(String type) {
+        return project.config().type(type);
+    }
+
+    /** procdeck.yml's {@code restart:} and {@code max_restarts}, over {@code --restart} (the default policy). */
+    private RestartPolicy policyFor(String type) {
+        TypeConfig config = typeConfig(type);
+        RestartPolicy policy = settings.policyFor(type);
+        if (config.restart() != null) {
+            policy = policy.withMode(config.restart());
+        }
+        return config.maxRestarts() != null ? policy.withMaxRestarts(config.maxRestarts()) : policy;
+    }
+
+    private Duration stopTimeoutOf(String type) {
+        Duration own = typeConfig(type).stopTimeout();
+        return own != null ? own : settings.stopTimeout();
+    }
+
+    private Signal stopSignalOf(String type) {
+        String name = typeConfig(type).stopSignal();
+        if (name == null) {
+            return Signal.TERM;
+        }
+        try {
+            return Signal.valueOf(name.toUpperCase(java.util.Locale.ROOT).replaceFirst("^SIG", ""));
+        } catch (IllegalArgumentException e) {
+            return Signal.TERM; // procdeck.yml's parser accepts only TypeConfig.STOP_SIGNALS
+        }
+    }
+
+    /** The longest a full stop can take: each link of the longest depends_on chain waits for the one before. */
+    private Duration stopBudget() {
+        Project p = project;
+        Duration longest = settings.stopTimeout();
+        for (ProcessType type : p.procfile().types()) {
+            Duration own = stopTimeoutOf(type.name());
+            if (own.compareTo(longest) > 0) {
+                longest = own;
+            }
+        }
+        return longest.multipliedBy(dependencies.chainLength());
+    }
+
+    private Dependencies dependenciesOf(Project p) {
+        Dependencies d = Dependencies.of(p);
+        if (!d.ignoredCycles().isEmpty()) {
+            bus.event(LogLine.PROCDECK, Visible.escape("depends_on in " + dev.procdeck.procfile.ProjectConfig.FILE_NAME + " has a cycle; ignoring "
+                    + String.join(", ", d.ignoredCycles())));
+        }
+        return d;
+    }
+
+    private List<InstanceController> inStartOrder(List<InstanceController> list) {
+        Dependencies d = dependencies;
+        List<InstanceController> sorted = new ArrayList<>(list);
+        sorted.sort(Comparator.comparingInt((InstanceController c) -> d.rank(c.id.type())).thenComparing(c -> c.id));
+        return sorted;
+    }
+
+    /** The types {@code id} still waits for, or empty: every instance of each type it depends on is UP. */
+    private Optional<String> awaitedDependencies(InstanceId id) {
+        List<String> waiting = new ArrayList<>();
+        for (String dep : dependencies.of(id.type())) {
+            if (!controllersOf(dep).stream().allMatch(c -> c.life.state() == InstanceState.UP)) {
+                waiting.add(dep);
+            }
+        }
+        return waiting.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", waiting));
+    }
+
+    /** Lets instances waiting for their dependencies go on if those are up now. */
+    private void releaseWaiting() {
+        for (InstanceController c : inStartOrder(controllers())) {
+            if (controllers.get(c.id) == c) {
+                c.dependenciesChanged();
+            }
+        }
+    }
+
+    /** Part of {@link #stopAll()}: stops every instance whose dependents are all down, until none is left. */
+    private void advanceStops() {
+        if (advancingStops) {
+            return; // the loop below is running further up this thread's stack and will see the change
+        }
+        advancingStops = true;
+        try {
+            boolean progress = true;
+            while (progress && !stopsAfterDependents.isEmpty()) {
+                progress = false;
+                for (InstanceId id : List.copyOf(stopsAfterDependents)) {
+                    InstanceController c = controllers.get(id);
+                    if (c == null) {
+                        stopsAfterDependents.remove(id);
+                    } else if (!dependentsRunning(id.type())) {
+                        stopsAfterDependents.remove(id);
+                        c.stop(StopIntent.STOP);
+                        progress = true;
+                    }
+                }
+            }
+        } finally {
+            advancingStops = false;
+        }
+    }
+
+    private boolean dependentsRunning(String type) {
+        Dependencies d = dependencies;
+        for (InstanceController c : controllers.values()) {
+            if (d.dependsOn(c.id.type(), type) && (stopsAfterDependents.contains(c.id) || c.hasRun())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int portFor(InstanceId id) {
@@ -513,8 +702,10 @@ public final class Supervisor implements AutoCloseable {
     private void publish(InstanceController c, InstanceLifecycle.Transition transition) {
         InstanceSnapshot snapshot = c.life.snapshot();
         // "starting" is only a moment before "started (pid, port)" or "failed to start": not worth a line, unless
-        // it ends a stop (a restart), whose line says how the old run ended.
-        if (transition != null && !(transition.to() == InstanceState.STARTING && transition.from() != InstanceState.STOPPING)) {
+        // it ends a stop (a restart), whose line says how the old run ended, or moves on within STARTING
+        // ("waiting for worker", "started (…), waiting for http /health").
+        if (transition != null && !(transition.to() == InstanceState.STARTING
+                && transition.from() != InstanceState.STOPPING && transition.from() != InstanceState.STARTING)) {
             bus.event(c.id.name(), Visible.escape(c.id.name() + " " + transition.description()));
         }
         // After the event line: whoever sees the new state finds the line that explains it already logged.
@@ -525,6 +716,9 @@ public final class Supervisor implements AutoCloseable {
             } catch (RuntimeException e) {
                 bus.event(LogLine.PROCDECK, "internal error: a supervisor listener failed: " + e);
             }
+        }
+        if (transition != null && transition.to() == InstanceState.UP && transition.from() != InstanceState.UP) {
+            releaseWaiting();
         }
     }
 
@@ -544,8 +738,10 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private void checkSettled() {
-        if (running && controllers.values().stream().allMatch(InstanceController::settled) && !jobs.ticking()
-                && runs.isEmpty()) {
+        // An instance waiting for its dependencies while every other one is settled will never start on its own;
+        // a schedule that is armed will.
+        if (running && controllers.values().stream().allMatch(c -> c.settled() || c.life.waitingForDependencies())
+                && !jobs.ticking() && runs.isEmpty()) {
             listeners.forEach(SupervisorListener::settled);
         }
     }
@@ -574,8 +770,8 @@ public final class Supervisor implements AutoCloseable {
                     event(id, id.name() + ": port " + port + " (its $PORT, from the " + type.name()
                             + " type's port block) is already in use by another program; it may fail to listen");
                 }
-                Map<String, String> env = new java.util.HashMap<>(
-                        InstanceEnvironment.build(parentEnv, p.dotEnv(), id.name(), port));
+                Map<String, String> env = new java.util.HashMap<>(InstanceEnvironment.build(parentEnv, p.dotEnv(),
+                        p.config().type(id.type()).env(), id.name(), port));
                 env.put(MARK_VARIABLE, marker);
                 return new LaunchSpec(id.name(), type.command(), p.root(), env);
             });
@@ -610,12 +806,37 @@ public final class Supervisor implements AutoCloseable {
 
         @Override
         public Duration stopTimeout(InstanceId id) {
-            return settings.stopTimeout();
+            return stopTimeoutOf(id.type());
         }
 
         @Override
         public Signal stopSignal(InstanceId id) {
-            return Signal.TERM;
+            return stopSignalOf(id.type());
+        }
+
+        @Override
+        public Optional<Readiness> readiness(InstanceId id) {
+            return Optional.ofNullable(typeConfig(id.type()).ready());
+        }
+
+        @Override
+        public Optional<String> awaitedDependencies(InstanceId id) {
+            return Supervisor.this.awaitedDependencies(id);
+        }
+
+        @Override
+        public ReadinessProbe probe() {
+            return probe;
+        }
+
+        @Override
+        public java.util.concurrent.Executor prober() {
+            return prober;
+        }
+
+        @Override
+        public LogReadiness logReadiness() {
+            return logReadiness;
         }
 
         @Override
@@ -651,11 +872,13 @@ public final class Supervisor implements AutoCloseable {
             if (controllers.remove(controller.id, controller)) {
                 snapshots.remove(controller.id);
                 listeners.forEach(l -> l.instanceRemoved(controller.id));
+                releaseWaiting(); // the last instance of a dependency scaled to 0 holds nothing back
             }
         }
 
         @Override
         public void runEnded(InstanceController controller) {
+            advanceStops();
             checkQuiet();
             checkSettled();
         }

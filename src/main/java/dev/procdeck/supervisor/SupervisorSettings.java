@@ -7,9 +7,10 @@ import java.util.Map;
  * How a {@link Supervisor} runs its instances.
  *
  * @param basePort      first port of the first process type
- * @param stopTimeout   how long SIGTERM gets before SIGKILL
- * @param defaultPolicy restart policy of types without their own
- * @param policies      per-type restart policies (from procdeck.yml, later)
+ * @param stopTimeout   how long SIGTERM gets before SIGKILL ({@code -t}), for types without procdeck.yml's own
+ * @param defaultPolicy restart policy of types without their own ({@code --restart})
+ * @param policies      per-type restart policies set in code; procdeck.yml's {@code restart:} and
+ *                      {@code max_restarts} (on the project, read by the {@link Supervisor}) win over both
  * @param maxLineBytes  longer output lines are split
  * @param readerNice    nice value of the output reader threads (0 = as procdeck; the dashboard uses more so that
  *                      its UI thread keeps the CPU under an output flood)

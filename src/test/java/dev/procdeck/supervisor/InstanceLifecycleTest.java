@@ -206,4 +206,117 @@ class InstanceLifecycleTest {
         assertThat(web.snapshot().pid()).isEqualTo(77);
         assertThat(web.leaderExited(new ExitStatus(143), true).orElseThrow().to()).isEqualTo(STOPPED);
     }
+
+    // ---- procdeck.yml: readiness, dependencies, max_restarts --------------------------------------------------
+
+    @Test
+    void withAReadinessCheckTheInstanceStaysStartingWithItsProcessUntilReady() {
+        web.requestStart(5000);
+        InstanceLifecycle.Transition started = web.launched(42, "serve", "http /health");
+        assertThat(started.to()).isEqualTo(STARTING);
+        assertThat(started.description()).isEqualTo("started (pid 42, port 5000), waiting for http /health");
+        assertThat(web.waitingForReady()).isTrue();
+        assertThat(web.snapshot().waitingFor()).isEqualTo("http /health");
+        assertThat(web.snapshot().pid()).isEqualTo(42);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(web.snapshot().uptime(clock.now())).isEqualTo(Duration.ofSeconds(2));
+        InstanceLifecycle.Transition ready = web.ready("http /health answered 200 after 2.0 s");
+        assertThat(ready.to()).isEqualTo(UP);
+        assertThat(ready.description()).isEqualTo("ready (http /health answered 200 after 2.0 s)");
+        assertThat(web.snapshot().waitingFor()).isNull();
+        assertThatThrownBy(() -> web.ready("again")).isInstanceOf(IllegalStateException.class)
+                .hasMessage("cannot mark ready web.1 while up");
+    }
+
+    @Test
+    void notReadyInTimeStopsTheRunAndThenCountsAsACrashForThePolicy() {
+        web.setPolicy(RestartPolicy.of(RestartMode.ON_FAILURE));
+        web.requestStart(5000);
+        web.launched(42, "serve", "port $PORT");
+        InstanceLifecycle.Transition stopping = web.notReady(Duration.ofSeconds(60), "port 5000 refused the connection");
+        assertThat(stopping.to()).isEqualTo(STOPPING);
+        assertThat(stopping.description()).isEqualTo("not ready after 60 s (port 5000 refused the connection), stopping it");
+        assertThat(web.intent()).isEqualTo(StopIntent.NOT_READY);
+        // Even a clean exit on the stop signal: not being ready is the failure.
+        InstanceLifecycle.Transition ended = web.leaderExited(new ExitStatus(0), true).orElseThrow();
+        assertThat(ended.to()).isEqualTo(BACKING_OFF);
+        assertThat(ended.description()).isEqualTo("not ready, then ended with exit code 0, restarting now");
+    }
+
+    @Test
+    void aProcessThatExitsBeforeItIsReadyEndsItsRunAsFromUp() {
+        web.requestStart(5000);
+        web.launched(42, "serve", "http /");
+        assertThat(web.leaderExited(new ExitStatus(3), false).orElseThrow().to()).isEqualTo(STOPPING);
+        assertThat(web.intent()).isEqualTo(StopIntent.LINGER);
+        assertThat(web.groupEmptied().to()).isEqualTo(BACKING_OFF);
+    }
+
+    @Test
+    void waitingForDependenciesHasNoProcessAndAStopEndsItAtOnce() {
+        web.requestStart(5000);
+        InstanceLifecycle.Transition waiting = web.waitForDependencies("db, worker").orElseThrow();
+        assertThat(waiting.description()).isEqualTo("waiting for db, worker");
+        assertThat(web.waitForDependencies("db, worker")).as("nothing changed").isEmpty();
+        assertThat(web.waitForDependencies("db")).isPresent();
+        assertThat(web.snapshot().waitingFor()).isEqualTo("db");
+        assertThat(web.snapshot().hasProcess()).isFalse();
+        assertThatThrownBy(() -> web.launched(1)).isInstanceOf(IllegalStateException.class);
+        assertThat(web.requestStop(StopIntent.RESTART)).isEmpty();
+        InstanceLifecycle.Transition stopped = web.requestStop(StopIntent.STOP).orElseThrow();
+        assertThat(stopped.to()).isEqualTo(STOPPED);
+        assertThat(stopped.description()).isEqualTo("stopped (was waiting for db)");
+        web.requestStart(5000);
+        web.waitForDependencies("db");
+        web.dependenciesReady();
+        assertThat(web.snapshot().waitingFor()).isNull();
+        assertThat(web.launched(7).to()).isEqualTo(UP);
+    }
+
+    @Test
+    void maxRestartsFailsTheInstanceAndOnlyTimeUpCountsAsHealthy() {
+        web.setPolicy(RestartPolicy.HEROKU.withMaxRestarts(2));
+        web.requestStart(5000);
+        for (int i = 0; i < 2; i++) {
+            web.launched(10 + i, "serve", "http /");
+            clock.advance(Duration.ofMinutes(2)); // long runs, but never ready: not healthy
+            web.notReady(Duration.ofMinutes(2), null);
+            assertThat(web.leaderExited(new ExitStatus(143), true).orElseThrow().to()).isEqualTo(BACKING_OFF);
+            clock.advance(Duration.between(clock.now(), web.nextRestartAt().orElseThrow()));
+            web.backoffElapsed(5000);
+        }
+        web.launched(12);
+        InstanceLifecycle.Transition failed = web.leaderExited(new ExitStatus(1), true).orElseThrow();
+        assertThat(failed.to()).isEqualTo(FAILED);
+        assertThat(failed.description()).isEqualTo("failed: restarted 2 times, not retrying (max_restarts in procdeck.yml)");
+        // A run up for 60 s resets the streak.
+        web.requestStart(5000);
+        web.launched(13);
+        crashAfterUp(Duration.ofSeconds(1));
+        web.backoffElapsed(5000);
+        web.launched(14);
+        crashAfterUp(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
+        web.backoffElapsed(5000);
+        web.launched(15);
+        assertThat(crashAfterUp(Duration.ofSeconds(60)).description()).endsWith("restarting now");
+    }
+
+    private InstanceLifecycle.Transition crashAfterUp(Duration uptime) {
+        clock.advance(uptime);
+        return web.leaderExited(new ExitStatus(1), true).orElseThrow();
+    }
+
+    @Test
+    void exit127NamesTheCommandWhenTheCommandLineTellsIt() {
+        web.setPolicy(RestartPolicy.of(RestartMode.NEVER));
+        web.requestStart(5000);
+        web.launched(1, "exec bundle exec puma -p $PORT", null);
+        assertThat(web.leaderExited(new ExitStatus(127), true).orElseThrow().description())
+                .isEqualTo("exited 127: command not found: bundle (restart policy: never)");
+        web.requestStart(5000);
+        web.launched(2, "cd web && npm start", null);
+        assertThat(web.leaderExited(new ExitStatus(127), true).orElseThrow().description())
+                .isEqualTo("exited 127: command not found (restart policy: never)");
+    }
 }

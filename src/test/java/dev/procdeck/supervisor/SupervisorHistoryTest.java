@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.procdeck.logs.LogBus;
 import dev.procdeck.logs.LogLine;
+import dev.procdeck.logs.LogStream;
+import dev.procdeck.procfile.Overlap;
 import dev.procdeck.procfile.ProcfileParser;
 import dev.procdeck.procfile.Project;
+import dev.procdeck.procfile.ProjectConfig;
+import dev.procdeck.procfile.Readiness;
+import dev.procdeck.procfile.Schedule;
+import dev.procdeck.procfile.TypeConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,23 +33,61 @@ class SupervisorHistoryTest {
     private final FakeProcesses os = new FakeProcesses();
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
     private final List<String> removed = new ArrayList<>();
+    private final Map<String, TypeConfig> types = new java.util.HashMap<>();
+    private final java.util.Deque<ReadinessProbe.Answer> answers = new java.util.ArrayDeque<>();
+    private final List<String> probes = new ArrayList<>();
+    private LogBus bus;
     private Supervisor supervisor;
 
     private Project project(String procfile) {
         try {
             return new Project(Path.of("/tmp"), Path.of("/tmp/Procfile"), ProcfileParser.parse("Procfile", procfile),
-                    Map.of(), List.of());
+                    Map.of("FROM_DOTENV", "dotenv", "SHARED", "dotenv"), List.of(),
+                    new ProjectConfig(Path.of("/tmp/procdeck.yml"), Map.of(), types, List.of()));
         } catch (dev.procdeck.procfile.ProjectFileException e) {
             throw new AssertionError(e);
         }
     }
 
+    /** procdeck.yml settings of one type, as its parser would give them. */
+    private static TypeConfig type(RestartMode restart, Integer maxRestarts, String stopSignal, Duration stopTimeout,
+                                   Readiness ready, List<String> dependsOn, Map<String, String> env) {
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, false, null,
+                Overlap.SKIP, 1);
+    }
+
+    private static TypeConfig ready(Readiness ready, String... dependsOn) {
+        return type(null, null, null, null, ready, List.of(dependsOn), Map.of());
+    }
+
+    private static TypeConfig dependsOn(String... types) {
+        return type(null, null, null, null, null, List.of(types), Map.of());
+    }
+
+    private static Readiness http(String path, int timeoutSeconds) {
+        return new Readiness(Readiness.Kind.HTTP, path, Duration.ofSeconds(timeoutSeconds));
+    }
+
+    /** The scripted probe answers "not ready" unless an answer was queued. */
+    private void answer(boolean ready, String detail) {
+        answers.add(new ReadinessProbe.Answer(ready, detail));
+    }
+
     private Supervisor supervisor(String procfile, RestartPolicy policy) {
-        LogBus bus = new LogBus(Clock.systemUTC());
-        bus.addListener(lines -> lines.forEach(l -> events.add(l.text())));
+        bus = new LogBus(Clock.systemUTC());
+        bus.addListener(lines -> lines.forEach(l -> {
+            if (l.stream() == LogStream.SYSTEM) {
+                events.add(l.text());
+            }
+        }));
         SupervisorSettings settings = SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofSeconds(5))
                 .withDefaultPolicy(policy);
-        supervisor = new Supervisor(project(procfile), settings, os, os, clock, bus, Map.of());
+        supervisor = new Supervisor(project(procfile), settings, os, os, clock, bus, Map.of("SHARED", "parent"));
+        supervisor.setReadinessProbe((readiness, port) -> {
+            probes.add(readiness.describe() + " on " + port + " at " + clock.now().toEpochMilli() % 100_000);
+            ReadinessProbe.Answer next = answers.poll();
+            return next != null ? next : new ReadinessProbe.Answer(false, readiness.describe() + " refused the connection");
+        });
         supervisor.addListener(new SupervisorListener() {
             @Override
             public void instanceChanged(InstanceSnapshot snapshot, InstanceLifecycle.Transition transition) {
@@ -319,5 +363,344 @@ class SupervisorHistoryTest {
         assertThat(os.signals).containsExactly("TERM web.1");
         assertThat(stopped).isDone();
         assertThat(state("web.1").state()).isEqualTo(InstanceState.STOPPED);
+    }
+
+    // ---- procdeck.yml per type ----------------------------------------------------------------------------
+
+    @Test
+    void maxRestartsEndsTheCrashLoopInFailedAndTheFormationSettles() {
+        types.put("web", type(null, 3, null, null, null, List.of(), Map.of()));
+        supervisor("web: serve\nworker: work\n", RestartPolicy.HEROKU);
+        boolean[] settled = {false};
+        supervisor.addListener(new SupervisorListener() {
+            @Override
+            public void instanceChanged(InstanceSnapshot snapshot, InstanceLifecycle.Transition transition) {
+            }
+
+            @Override
+            public void settled() {
+                settled[0] = true;
+            }
+        });
+        done(supervisor.start(Map.of("web", 1)));
+        for (int i = 0; i < 3; i++) {
+            os.last("web.1").exit(1, 0);
+            clock.advance(Duration.ofSeconds(10)); // past any back-off, far from the 60 s that count as healthy
+        }
+        assertThat(os.launches("web.1")).isEqualTo(4);
+        os.last("web.1").exit(1, 0);
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(os.launches("web.1")).as("not retried").isEqualTo(4);
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.FAILED);
+        assertThat(state("web.1").lastExit()).isEqualTo(new ExitStatus(1));
+        assertThat(events).contains("web.1 failed: restarted 3 times, not retrying (max_restarts in procdeck.yml)");
+        assertThat(settled[0]).isTrue();
+        // A person starting it again gets a fresh streak.
+        done(supervisor.startInstance(new InstanceId("web", 1)));
+        assertThat(os.launches("web.1")).isEqualTo(5);
+    }
+
+    @Test
+    void aTypesRestartSettingWinsOverTheDefaultWhichStillAppliesToTheOthers() {
+        types.put("once", type(RestartMode.NEVER, null, null, null, null, List.of(), Map.of()));
+        types.put("job", type(RestartMode.ON_FAILURE, null, null, null, null, List.of(), Map.of()));
+        supervisor("web: serve\nonce: run\njob: work\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 1, "once", 1, "job", 1)));
+        os.last("web.1").exit(0, 0);
+        os.last("once.1").exit(1, 0);
+        os.last("job.1").exit(2, 0);
+        clock.runDue();
+        assertThat(os.launches("web.1")).as("--restart always").isEqualTo(2);
+        assertThat(state("once.1").state()).isEqualTo(InstanceState.CRASHED);
+        assertThat(events).contains("once.1 crashed with exit code 1 (restart policy: never)");
+        assertThat(os.launches("job.1")).as("on-failure after exit 2").isEqualTo(2);
+        os.last("job.1").exit(0, 0);
+        clock.runDue();
+        assertThat(state("job.1").state()).isEqualTo(InstanceState.EXITED);
+        assertThat(events).contains("job.1 exited with exit code 0 (restart policy: on-failure)");
+    }
+
+    @Test
+    void exitCode127NamesTheMissingCommandAndStillBacksOff() {
+        supervisor("web: FOO=1 exec no-such-server --port $PORT\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 1)));
+        os.last("web.1").exit(127, 0);
+        clock.runDue();
+        os.last("web.1").exit(127, 0);
+        clock.runDue();
+        assertThat(events).containsSubsequence("web.1 exited 127: command not found: no-such-server, restarting now",
+                "web.1 exited 127: command not found: no-such-server, restarting in 1 s");
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.BACKING_OFF);
+    }
+
+    @Test
+    void aTypesStopSignalAndTimeoutAreWhatTheTerminatorUses() {
+        types.put("web", type(null, null, "INT", Duration.ofSeconds(2), null, List.of(), Map.of()));
+        supervisor("web: serve\nworker: work\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 1, "worker", 1)));
+        os.last("web.1").ignoresTerm = true; // the fake ignores every signal but KILL
+        os.last("worker.1").ignoresTerm = true;
+        CompletableFuture<Void> stopped = supervisor.stopAll();
+        clock.advance(Duration.ofMillis(1900));
+        assertThat(os.signals).containsExactlyInAnyOrder("INT web.1", "TERM worker.1");
+        clock.advance(Duration.ofMillis(200));
+        assertThat(os.signals).containsExactlyInAnyOrder("INT web.1", "TERM worker.1", "KILL web.1");
+        assertThat(events).contains("web.1 did not stop within 2 s, sending SIGKILL to its process group");
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(os.signals).contains("KILL worker.1");
+        assertThat(events).contains("worker.1 did not stop within 5 s, sending SIGKILL to its process group");
+        assertThat(stopped).isDone();
+    }
+
+    @Test
+    void aTypesEnvComesOnTopOfDotEnvForThatTypeOnlyAndPortStaysProcdecks() {
+        types.put("web", type(null, null, null, null, null, List.of(),
+                Map.of("SHARED", "web", "ONLY_WEB", "yes", "PORT", "1")));
+        supervisor("web: serve\nworker: work\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 1, "worker", 1)));
+        assertThat(os.last("web.1").spec.environment()).containsEntry("SHARED", "web").containsEntry("ONLY_WEB", "yes")
+                .containsEntry("FROM_DOTENV", "dotenv").containsEntry("PORT", "5000");
+        assertThat(os.last("worker.1").spec.environment()).containsEntry("SHARED", "dotenv")
+                .doesNotContainKey("ONLY_WEB");
+    }
+
+    @Test
+    void aScheduledTypeIsNeverStartedAsALongRunningInstance() {
+        Schedule everyMinute = new Schedule() {
+            @Override
+            public String text() {
+                return "every 1m";
+            }
+
+            @Override
+            public java.time.ZonedDateTime next(java.time.ZonedDateTime after) {
+                return after.plusMinutes(1);
+            }
+        };
+        types.put("report", new TypeConfig(null, null, null, null, null, List.of(), Map.of(), false, everyMinute,
+                Overlap.SKIP, 1));
+        supervisor("web: serve\nreport: make-report\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 1, "report", 1)));
+        done(supervisor.scale("report", 2));
+        done(supervisor.startAll());
+        assertThat(os.launched).extracting(p -> p.spec.name()).containsExactly("web.1");
+        // Its count only turns its schedule on (ScheduledJobs), and stays in the formation for a saved formation.
+        assertThat(supervisor.scale()).containsEntry("report", 2);
+        assertThat(supervisor.snapshots()).extracting(InstanceSnapshot::name).containsExactly("web.1");
+        assertThat(supervisor.jobs().status("report").orElseThrow().enabled()).isTrue();
+    }
+
+    // ---- readiness ----------------------------------------------------------------------------------------
+
+    @Test
+    void anInstanceIsStartingUntilItsHttpCheckAnswersThenUpWithHowLongItTook() {
+        types.put("web", ready(http("/health", 60)));
+        supervisor("web: serve\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 1)));
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.STARTING);
+        assertThat(state("web.1").waitingFor()).isEqualTo("http /health");
+        assertThat(state("web.1").pid()).isEqualTo(os.last("web.1").pid);
+        assertThat(state("web.1").hasProcess()).isTrue();
+        assertThat(events).contains("web.1 started (pid " + os.last("web.1").pid + ", port 5000), waiting for http /health");
+        clock.advance(Duration.ofMillis(1100)); // checks at 100, 300, 700 ms: refused
+        assertThat(probes).containsExactly("http /health on 5000 at 100", "http /health on 5000 at 300",
+                "http /health on 5000 at 700");
+        answer(true, "http /health answered 200");
+        clock.advance(Duration.ofMillis(500)); // the next check, at 1 500 ms
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.UP);
+        assertThat(state("web.1").waitingFor()).isNull();
+        assertThat(events).contains("web.1 ready (http /health answered 200 after 1.5 s)");
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(probes).as("no checks once ready").hasSize(4);
+    }
+
+    @Test
+    void notReadyInTimeIsHerokusR10TheGroupIsStoppedAndTheRestartPolicyApplies() {
+        types.put("web", ready(http("/health", 10)));
+        supervisor("web: serve\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 1)));
+        answer(false, "http /health answered 503");
+        clock.advance(Duration.ofMillis(9999));
+        assertThat(os.signals).isEmpty();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(events).contains("web.1 not ready after 10 s (http /health refused the connection), stopping it");
+        assertThat(os.signals).containsExactly("TERM web.1");
+        clock.runDue();
+        // Restarted at once as after a first crash; a second miss backs off 1 s, like any crash loop.
+        assertThat(os.launches("web.1")).isEqualTo(2);
+        assertThat(events).contains("web.1 not ready, then ended with SIGTERM (exit code 143), restarting now");
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.STARTING);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.BACKING_OFF);
+        assertThat(events).contains("web.1 not ready, then ended with SIGTERM (exit code 143), restarting in 1 s");
+        clock.advance(Duration.ofSeconds(1));
+        answer(true, "http /health answered 204");
+        clock.advance(Duration.ofMillis(100));
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.UP);
+        assertThat(os.launches("web.1")).isEqualTo(3);
+    }
+
+    @Test
+    void notReadyIsAFailureEvenWhenTheProcessExitsZeroOnTheStopSignal() {
+        types.put("web", type(RestartMode.ON_FAILURE, 1, null, null, http("/", 5), List.of(), Map.of()));
+        supervisor("web: serve\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 1)));
+        os.last("web.1").ignoresTerm = true;
+        clock.advance(Duration.ofSeconds(5));
+        os.last("web.1").exit(0, 0); // a graceful exit on SIGTERM
+        clock.runDue();
+        assertThat(os.launches("web.1")).isEqualTo(2);
+        clock.advance(Duration.ofSeconds(5));
+        clock.runDue();
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.FAILED);
+        assertThat(events).contains("web.1 failed: restarted once, not retrying (max_restarts in procdeck.yml)");
+    }
+
+    @Test
+    void aLogCheckMatchesOnlyTheInstancesOwnOutputAndStopsMatchingOnceReady() {
+        types.put("web", ready(new Readiness(Readiness.Kind.LOG, "Listening on \\d+", Duration.ofSeconds(30))));
+        supervisor("web: serve\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 2)));
+        assertThat(state("web.1").waitingFor()).isEqualTo("log /Listening on \\d+/");
+        clock.advance(Duration.ofMillis(1200));
+        bus.publish("web.2", LogStream.STDOUT, List.of("Listening on 5001"));
+        bus.event("web.1", "Listening on 1 (an event, not output)");
+        bus.publish("web.1", LogStream.STDOUT, List.of("booting", "\u001b[32mListening\u001b[0m on 5000"));
+        clock.runDue();
+        assertThat(state("web.1").state()).as("colours do not hide the match").isEqualTo(InstanceState.UP);
+        assertThat(events).contains("web.1 ready (log /Listening on \\d+/ matched after 1.2 s)");
+        assertThat(state("web.2").state()).isEqualTo(InstanceState.UP);
+        assertThat(probes).as("a log check is not probed").isEmpty();
+        // A process that dies before it is ready is restarted and watched again.
+        os.last("web.1").exit(1, 0);
+        clock.runDue();
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.STARTING);
+        bus.publish("web.1", LogStream.STDERR, List.of("Listening on 5000"));
+        clock.runDue();
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.UP);
+    }
+
+    @Test
+    void stoppingAnInstanceThatIsNotReadyYetEndsItsChecks() {
+        types.put("web", ready(http("/health", 60)));
+        supervisor("web: serve\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 1)));
+        clock.advance(Duration.ofMillis(400));
+        int checks = probes.size();
+        done(supervisor.stopAll());
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.STOPPED);
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(probes).hasSize(checks);
+        assertThat(events).noneMatch(e -> e.contains("not ready"));
+    }
+
+    // ---- depends_on ---------------------------------------------------------------------------------------
+
+    @Test
+    void aDependentStartsOnlyOnceEveryInstanceOfItsDependenciesIsReady() {
+        types.put("db", ready(new Readiness(Readiness.Kind.PORT, "", Duration.ofSeconds(30))));
+        types.put("web", dependsOn("db", "worker"));
+        supervisor("web: serve\nworker: work\ndb: postgres\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 2, "worker", 1, "db", 2)));
+        assertThat(os.launched).extracting(p -> p.spec.name()).containsExactly("db.1", "db.2", "worker.1");
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.STARTING);
+        assertThat(state("web.1").waitingFor()).isEqualTo("db");
+        assertThat(state("web.1").hasProcess()).isFalse();
+        assertThat(events).containsSubsequence("web.1 waiting for db, worker", "web.1 waiting for db");
+        answer(true, "port 5200 accepted a connection");
+        clock.advance(Duration.ofMillis(100));
+        assertThat(state("db.1").state()).isEqualTo(InstanceState.UP);
+        assertThat(state("db.2").state()).as("the second check got the default 'refused'").isEqualTo(InstanceState.STARTING);
+        assertThat(os.launches("web.1")).isZero();
+        answer(true, "port 5201 accepted a connection");
+        clock.advance(Duration.ofMillis(200));
+        assertThat(os.launched).extracting(p -> p.spec.name()).containsExactly("db.1", "db.2", "worker.1", "web.1", "web.2");
+        clock.runDue();
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.UP);
+        assertThat(state("web.1").waitingFor()).isNull();
+    }
+
+    @Test
+    void restartingOrScalingADependencyLeavesItsDependentsAloneAndZeroInstancesHoldNothingBack() {
+        types.put("db", ready(new Readiness(Readiness.Kind.PORT, "", Duration.ofSeconds(30))));
+        types.put("web", dependsOn("db"));
+        supervisor("web: serve\ndb: postgres\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 1, "db", 1)));
+        answer(true, "port 5100 accepted a connection");
+        clock.advance(Duration.ofMillis(100));
+        clock.runDue();
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.UP);
+        done(supervisor.restartType("db"));
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(os.signals).containsExactly("TERM db.1");
+        assertThat(os.launches("web.1")).isEqualTo(1);
+        // A dependent started while its dependency is not ready waits; scaling the dependency to 0 lets it go.
+        done(supervisor.restartType("web"));
+        clock.runDue();
+        assertThat(state("web.1").waitingFor()).isEqualTo("db");
+        done(supervisor.scale("db", 0));
+        clock.runDue();
+        assertThat(os.launches("web.1")).isEqualTo(2);
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.UP);
+    }
+
+    @Test
+    void stopAllStopsDependentsFirstAndTheirDependenciesOnlyOnceTheyAreDown() {
+        types.put("web", dependsOn("api"));
+        types.put("api", dependsOn("db"));
+        supervisor("web: serve\napi: api\ndb: postgres\nlone: other\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 1, "api", 1, "db", 1, "lone", 1)));
+        assertThat(os.launched).extracting(p -> p.spec.name()).containsExactly("db.1", "lone.1", "api.1", "web.1");
+        os.last("web.1").ignoresTerm = true;
+        CompletableFuture<Void> stopped = supervisor.stopAll();
+        clock.advance(Duration.ofSeconds(4));
+        assertThat(os.signals).containsExactlyInAnyOrder("TERM web.1", "TERM lone.1");
+        assertThat(state("api.1").state()).isEqualTo(InstanceState.UP);
+        assertThat(events).contains("stopping dependents first; api, db will stop once the types that depend on them"
+                + " (depends_on) are down");
+        clock.advance(Duration.ofSeconds(2)); // web.1 is killed after 5 s; then api, then db
+        assertThat(os.signals).containsSubsequence("TERM web.1", "KILL web.1", "TERM api.1", "TERM db.1");
+        assertThat(stopped).isDone();
+        assertThat(supervisor.snapshots()).allMatch(s -> s.state() == InstanceState.STOPPED);
+    }
+
+    @Test
+    void aDependentWaitingForADependencyThatGaveUpLetsTheFormationSettle() {
+        types.put("db", type(RestartMode.NEVER, null, null, null, http("/", 30), List.of(), Map.of()));
+        types.put("web", dependsOn("db"));
+        supervisor("web: serve\ndb: postgres\n", RestartPolicy.HEROKU);
+        boolean[] settled = {false};
+        supervisor.addListener(new SupervisorListener() {
+            @Override
+            public void instanceChanged(InstanceSnapshot snapshot, InstanceLifecycle.Transition transition) {
+            }
+
+            @Override
+            public void settled() {
+                settled[0] = true;
+            }
+        });
+        done(supervisor.start(Map.of("web", 1, "db", 1)));
+        clock.runDue();
+        assertThat(settled[0]).isFalse();
+        os.last("db.1").exit(1, 0);
+        clock.runDue();
+        assertThat(state("db.1").state()).isEqualTo(InstanceState.CRASHED);
+        assertThat(settled[0]).isTrue();
+        assertThat(state("web.1").waitingFor()).isEqualTo("db");
+        done(supervisor.stopAll());
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.STOPPED);
+        assertThat(events).contains("web.1 stopped (was waiting for db)");
+    }
+
+    @Test
+    void aDependencyCycleIsReportedAndIgnoredRatherThanWaitedOnForEver() {
+        types.put("a", dependsOn("b"));
+        types.put("b", dependsOn("a"));
+        supervisor("a: x\nb: y\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("a", 1, "b", 1)));
+        assertThat(events).contains("depends_on in procdeck.yml has a cycle; ignoring b \u2192 a");
+        assertThat(os.launched).extracting(p -> p.spec.name()).containsExactly("b.1", "a.1");
     }
 }

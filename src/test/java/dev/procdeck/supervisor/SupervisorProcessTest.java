@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.procdeck.logs.LogBus;
 import dev.procdeck.logs.LogLine;
 import dev.procdeck.logs.LogStream;
+import dev.procdeck.procfile.Overlap;
 import dev.procdeck.procfile.ProcfileParser;
 import dev.procdeck.procfile.Project;
+import dev.procdeck.procfile.ProjectConfig;
+import dev.procdeck.procfile.Readiness;
+import dev.procdeck.procfile.TypeConfig;
 import dev.procdeck.testing.Await;
 import dev.procdeck.testing.ProcessProbe;
 import java.nio.file.Path;
@@ -36,8 +40,15 @@ class SupervisorProcessTest {
     private Supervisor supervisor;
 
     private Supervisor supervisor(String procfile, SupervisorSettings settings) throws Exception {
+        return supervisor(procfile, settings, Map.of());
+    }
+
+    /** With procdeck.yml settings per type, as its parser would give them. */
+    private Supervisor supervisor(String procfile, SupervisorSettings settings, Map<String, TypeConfig> types)
+            throws Exception {
         Project project = new Project(dir, dir.resolve("Procfile"), ProcfileParser.parse("Procfile", procfile),
-                Map.of(probe.name, probe.value), List.of());
+                Map.of(probe.name, probe.value), List.of(),
+                new ProjectConfig(dir.resolve("procdeck.yml"), Map.of(), types, List.of()));
         LogBus bus = new LogBus(Clock.systemUTC());
         bus.addListener(lines::addAll);
         supervisor = new Supervisor(project, settings, new PosixProcessLauncher(), bus, Clock.systemUTC(), System.getenv());
@@ -288,7 +299,7 @@ class SupervisorProcessTest {
         supervisor.start(Map.of("nope", 1)).get();
         awaitState("nope.1", InstanceState.CRASHED);
         assertThat(texts("nope.1", LogStream.SYSTEM)).contains(
-                "nope.1 crashed with exit code 127 (command not found) (restart policy: never)");
+                "nope.1 exited 127: command not found: no-such-command-procdeck (restart policy: never)");
         assertThat(texts("nope.1", LogStream.STDERR)).anyMatch(l -> l.contains("not found"));
         Await.until(WAIT, () -> !settled.isEmpty(), "settled");
     }
@@ -341,5 +352,95 @@ class SupervisorProcessTest {
         awaitState("web.1", InstanceState.FAILED);
         assertThat(snapshot("web.1").message()).startsWith("failed to start: working folder").endsWith("does not exist");
         java.nio.file.Files.createDirectories(dir);
+    }
+
+    // ---- procdeck.yml per type, with real processes ---------------------------------------------------------
+
+    private static TypeConfig typeConfig(String stopSignal, Readiness ready, List<String> dependsOn) {
+        return new TypeConfig(null, null, stopSignal, null, ready, dependsOn, Map.of(), false, null, Overlap.SKIP, 1);
+    }
+
+    /** A base port nothing listens on now, so that no other program answers a readiness check in its place. */
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A command serving HTTP on $PORT: python3's http.server, else a small Java server from the test resources. */
+    private static String httpServerCommand() throws Exception {
+        boolean python;
+        try {
+            Process p = new ProcessBuilder("python3", "-c", "import http.server").redirectErrorStream(true).start();
+            python = p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (java.io.IOException e) {
+            python = false;
+        }
+        if (python) {
+            return "exec python3 -m http.server $PORT --bind 127.0.0.1";
+        }
+        Path source = Path.of(SupervisorProcessTest.class.getResource("TinyHttpServer.java").toURI());
+        return "exec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' '" + source + "' $PORT";
+    }
+
+    @Test
+    void anInstanceIsStartingUntilARealHttpServerAnswersItsReadinessCheck() throws Exception {
+        supervisor("web: sleep 1; " + httpServerCommand() + "\n", SupervisorSettings.defaults(freePort())
+                        .withStopTimeout(Duration.ofSeconds(5)).withDefaultPolicy(RestartPolicy.of(RestartMode.NEVER)),
+                Map.of("web", typeConfig(null, new Readiness(Readiness.Kind.HTTP, "/", Duration.ofSeconds(60)), List.of())));
+        supervisor.start(Map.of("web", 1)).get();
+        // During the sleep: a process, but not up.
+        Await.until(WAIT, () -> snapshot("web.1") != null && snapshot("web.1").pid() > 0, "web.1 spawned");
+        InstanceSnapshot waiting = snapshot("web.1");
+        assertThat(waiting.state()).isEqualTo(InstanceState.STARTING);
+        assertThat(waiting.waitingFor()).isEqualTo("http /");
+        Await.until(Duration.ofSeconds(60), () -> snapshot("web.1").state() == InstanceState.UP,
+                () -> "web.1 to be ready, but " + snapshot("web.1") + "; " + texts("web.1", LogStream.SYSTEM));
+        assertThat(texts("web.1", LogStream.SYSTEM)).anyMatch(t ->
+                t.matches("web\\.1 ready \\(http / answered 200 after \\d+\\.\\d s\\)"));
+    }
+
+    @Test
+    void aDependentStartsAfterItsDependencyIsReadyAndStopsBeforeIt() throws Exception {
+        // Each writes a nanosecond timestamp when it is ready or started, and when it gets the stop signal.
+        supervisor("web: trap 'date +%s%N > web.stopped; exit 0' TERM; date +%s%N > web.started;"
+                        + " while :; do sleep 0.05; done\n"
+                        + "db: trap 'date +%s%N > db.stopped; exit 0' TERM; sleep 0.3; date +%s%N > db.ready;"
+                        + " echo accepting connections; while :; do sleep 0.05; done\n",
+                settings().withStopTimeout(Duration.ofSeconds(5)),
+                Map.of("web", typeConfig(null, null, List.of("db")),
+                        "db", typeConfig(null, new Readiness(Readiness.Kind.LOG, "accepting conn", Duration.ofSeconds(30)),
+                                List.of())));
+        supervisor.start(Map.of("web", 1, "db", 1)).get();
+        Await.until(WAIT, () -> snapshot("web.1").state() == InstanceState.UP, () -> "web.1 up, but " + snapshot("web.1"));
+        // Up means spawned (web has no readiness check): stop only once it has written its start.
+        Await.until(WAIT, () -> dir.resolve("web.started").toFile().length() > 1, "web.started written");
+        supervisor.stopAll().get(20, TimeUnit.SECONDS);
+        assertThat(stamp("db.ready")).isLessThan(stamp("web.started"));
+        assertThat(stamp("web.stopped")).isLessThan(stamp("db.stopped"));
+        assertThat(texts("web.1", LogStream.SYSTEM)).first().isEqualTo("web.1 waiting for db");
+        assertThat(texts("db.1", LogStream.SYSTEM)).noneMatch(t -> t.contains("SIGKILL"));
+    }
+
+    private long stamp(String file) throws java.io.IOException {
+        return Long.parseLong(java.nio.file.Files.readString(dir.resolve(file)).trim());
+    }
+
+    @Test
+    void aTypeWhoseStopSignalIsIntIsStoppedWithSigint() throws Exception {
+        String ignored = java.nio.file.Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("SigIgn:")).findFirst().orElse("SigIgn: 0").substring(7).trim();
+        org.junit.jupiter.api.Assumptions.assumeTrue((Long.parseLong(ignored, 16) & 0x2) == 0,
+                "SIGINT is ignored by this JVM (started in the background), so a child shell cannot trap it");
+        // SIGTERM would end this shell with 143; only SIGINT runs its trap and makes it exit 0.
+        supervisor("web: trap 'echo got INT; exit 0' INT; echo ready; while :; do sleep 0.05; done\n",
+                settings().withStopTimeout(Duration.ofSeconds(5)),
+                Map.of("web", typeConfig("INT", null, List.of())));
+        supervisor.start(Map.of("web", 1)).get();
+        Await.until(WAIT, () -> texts("web.1", LogStream.STDOUT).contains("ready"), "ready");
+        supervisor.stopAll().get(10, TimeUnit.SECONDS);
+        assertThat(texts("web.1", LogStream.STDOUT)).contains("got INT");
+        assertThat(snapshot("web.1").lastExit()).isEqualTo(new ExitStatus(0));
+        assertThat(texts("web.1", LogStream.SYSTEM)).contains("web.1 stopped, exit code 0");
     }
 }

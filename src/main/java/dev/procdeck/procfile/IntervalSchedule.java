@@ -1,0 +1,21 @@
+package dev.procdeck.procfile;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+
+/**
+ * {@code every 10m}: a fixed interval of elapsed time, aligned to nothing (the first tick is one interval after
+ * the type is started). Elapsed time, not wall-clock time, so a DST change neither doubles nor skips a run.
+ */
+record IntervalSchedule(String text, Duration interval) implements Schedule {
+
+    @Override
+    public ZonedDateTime next(ZonedDateTime after) {
+        return after.plus(interval);
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}
