@@ -1,9 +1,7 @@
 package dev.procdeck.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.procdeck.procfile.Schedule;
 import dev.procdeck.testing.Await;
 import dev.procdeck.testing.ProcessProbe;
 import java.io.BufferedReader;
@@ -40,18 +38,8 @@ class StartScheduleTest {
         Await.until(Duration.ofSeconds(15), () -> probe.livePids().isEmpty(), () -> "orphans: " + probe.livePids());
     }
 
-    private static boolean schedulesAreParsed() {
-        try {
-            Schedule.parse("every 1s");
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
     @Test
     void aScheduledTypeRunsOnItsTicksAndStopsWithStart() throws Exception {
-        assumeTrue(schedulesAreParsed(), "procdeck.yml schedules are not parsed in this build yet");
         Files.writeString(dir.resolve("Procfile"), "web: exec sleep 1000\nreport: echo \"report on $DYNO\"\n");
         Files.writeString(dir.resolve("procdeck.yml"), "types:\n  report:\n    schedule: every 1s\n");
         ProcessBuilder pb = dev.procdeck.testing.ProcdeckProcess.builder(dir, probe, "start", "--no-timestamp", "-t", "2");
