@@ -33,6 +33,7 @@ public final class ConsolePrinter implements LogListener {
     private static final byte[] RESET = "\u001b[0m".getBytes(StandardCharsets.US_ASCII);
     private static final String[] TYPE_COLOURS = {"36", "33", "32", "35", "34", "31", "96", "93", "92", "95", "94", "91"};
     private static final String SYSTEM_NAME = "system";
+    private static final int MAX_CACHED_PREFIXES = 1024;
 
     private final OutputStream out;
     private final boolean colour;
@@ -232,6 +233,9 @@ public final class ConsolePrinter implements LogListener {
             prefixes.clear();
         }
         String type = system ? null : LogLine.typeOf(name);
+        if (prefixes.size() >= MAX_CACHED_PREFIXES && !prefixes.containsKey(name)) {
+            prefixes.clear(); // every scheduled or one-off run brings a name of its own: keep the cache bounded
+        }
         lastPrefix = prefixes.computeIfAbsent(name, n -> {
             StringBuilder sb = new StringBuilder();
             String padded = n + " ".repeat(nameWidth - n.length());

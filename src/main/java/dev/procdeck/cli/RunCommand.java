@@ -6,7 +6,6 @@ import dev.procdeck.procfile.Project;
 import dev.procdeck.procfile.ProjectFileException;
 import dev.procdeck.supervisor.InstanceEnvironment;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,9 +151,7 @@ public final class RunCommand implements Callable<Integer> {
         return null;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static int freePort() {
+        return dev.procdeck.os.PortCheck.freePort();
     }
 }

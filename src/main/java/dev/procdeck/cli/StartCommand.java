@@ -38,12 +38,14 @@ import picocli.CommandLine.Parameters;
 /** Runs the formation in the foreground, like {@code foreman start}, but supervised like dynos. */
 @Command(name = "start", mixinStandardHelpOptions = true,
         description = {"Starts the formation and multiplexes its output; crashed processes are restarted.",
+            "Types with a schedule in procdeck.yml run once on each tick instead, as TYPE.N.",
             "Stops everything gracefully on Ctrl-C or SIGTERM."})
 public final class StartCommand implements Callable<Integer> {
     @Mixin
     ProjectOptions project;
 
-    @Parameters(arity = "0..*", paramLabel = "TYPE", description = "run only these process types, one each")
+    @Parameters(arity = "0..*", paramLabel = "TYPE",
+            description = "run only these process types, one each (a scheduled type: on its schedule)")
     List<String> types = new ArrayList<>();
 
     @Option(names = {"-m", "--formation"}, paramLabel = "FORMATION",
@@ -167,6 +169,7 @@ public final class StartCommand implements Callable<Integer> {
         }, "procdeck-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
+        // A scheduled type counts too: its count turns its schedule on (see ScheduledJobs).
         if (counts.values().stream().allMatch(c -> c == 0)) {
             bus.event(LogLine.PROCDECK, "formation " + Formation.format(counts) + " runs no process");
         }

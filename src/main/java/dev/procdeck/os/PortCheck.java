@@ -21,4 +21,19 @@ public final class PortCheck {
             return true;
         }
     }
+
+    /**
+     * A port nothing listens on right now, chosen by the kernel from its ephemeral range: the $PORT of a one-off
+     * or scheduled run, which has no place in the formation's port blocks. Another program could take it before
+     * the run binds it; that is as with any free port handed to a child.
+     */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot find a free port: " + e.getMessage(), e);
+        }
+    }
 }

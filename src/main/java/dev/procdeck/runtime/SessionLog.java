@@ -39,6 +39,7 @@ public final class SessionLog implements LogListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SessionLog.class.getName());
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS ");
     private static final int WRITE_AT = 256 * 1024;
+    private static final int MAX_CACHED_PREFIXES = 1024;
 
     private final Path dir;
     private final long maxFileBytes;
@@ -174,6 +175,9 @@ public final class SessionLog implements LogListener, AutoCloseable {
         }
         String source = batch.isEvent() ? "system | "
                 : batch.instance() + (batch.stream() == LogStream.STDERR ? " ! " : " | ");
+        if (prefixes.size() >= MAX_CACHED_PREFIXES && !prefixes.containsKey(source)) {
+            prefixes.clear(); // every scheduled or one-off run brings a name of its own: keep the cache bounded
+        }
         lastPrefix = prefixes.computeIfAbsent(source, k -> k.getBytes(StandardCharsets.UTF_8));
         lastInstance = batch.instance();
         lastStream = batch.stream();

@@ -79,6 +79,10 @@ public final class Supervisor implements AutoCloseable {
     private volatile Dependencies dependencies;
     private volatile boolean closed;
     private volatile GroupListener groupListener = GroupListener.NONE;
+    /** Runs outside the formation: scheduled jobs and one-offs (see {@link ScheduledJobs}, {@link OneOffRuns}). */
+    private final Runs runs;
+    private final ScheduledJobs jobs;
+    private final OneOffRuns oneOffs;
 
     // Owned by the supervision thread.
     private final Map<InstanceId, InstanceController> controllers = new TreeMap<>();
@@ -144,6 +148,9 @@ public final class Supervisor implements AutoCloseable {
             scale.put(type.name(), 0);
             portBlocks.put(type.name(), type.index());
         }
+        this.runs = new Runs(host, () -> this.project, parentEnv, marker, bus, PortCheck::freePort);
+        this.jobs = new ScheduledJobs(runs, project, bus, clock != null ? clock.getZone() : java.time.ZoneId.systemDefault());
+        this.oneOffs = new OneOffRuns(runs, () -> this.project);
         this.dependencies = dependenciesOf(project);
         bus.addListener(logReadiness);
     }
@@ -183,6 +190,16 @@ public final class Supervisor implements AutoCloseable {
         return project;
     }
 
+    /** The scheduled jobs: types procdeck.yml gives a schedule, which run on it while the formation runs. */
+    public ScheduledJobs jobs() {
+        return jobs;
+    }
+
+    /** One-off runs ({@code heroku run}): a type's command with arguments, or any command, run once. */
+    public OneOffRuns oneOffs() {
+        return oneOffs;
+    }
+
     /** The current state of every instance, sorted by type then number. Safe from any thread. */
     public List<InstanceSnapshot> snapshots() {
         List<InstanceSnapshot> list = new ArrayList<>(snapshots.values());
@@ -210,6 +227,7 @@ public final class Supervisor implements AutoCloseable {
             // Every instance exists before any starts: a dependency not created yet would hold nothing back.
             formation.forEach((type, count) -> applyScale(type, count, false));
             running = true;
+            jobs.setRunning(true);
             inStartOrder(controllers()).forEach(InstanceController::start);
             checkSettled();
         });
@@ -237,6 +255,7 @@ public final class Supervisor implements AutoCloseable {
     public CompletableFuture<Void> startAll() {
         return submit(() -> {
             running = true;
+            jobs.setRunning(true);
             stopsAfterDependents.clear();
             inStartOrder(controllers()).forEach(InstanceController::start);
             checkSettled();
@@ -262,6 +281,7 @@ public final class Supervisor implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         boolean accepted = !closed && scheduler.execute(() -> {
             running = false;
+            jobs.setRunning(false);
             // Dependents first; each dependency once the instances of the types depending on it are down.
             stopsAfterDependents.addAll(controllers.keySet());
             advanceStops();
@@ -270,6 +290,7 @@ public final class Supervisor implements AutoCloseable {
                         + String.join(", ", stopsAfterDependents.stream().map(InstanceId::type).distinct().toList())
                         + " will stop once the types that depend on them (depends_on) are down"));
             }
+            runs.stopAll();
             quietWaiters.add(done);
             checkQuiet();
             checkSettled();
@@ -291,6 +312,7 @@ public final class Supervisor implements AutoCloseable {
     public CompletableFuture<Void> restartAll() {
         return submit(() -> {
             running = true;
+            jobs.setRunning(true);
             stopsAfterDependents.clear();
             inStartOrder(controllers()).forEach(InstanceController::restart);
         });
@@ -370,6 +392,8 @@ public final class Supervisor implements AutoCloseable {
         CompletableFuture<Void> killed = new CompletableFuture<>();
         if (scheduler.execute(() -> {
             controllers().forEach(InstanceController::killNow);
+            runs.killNow();
+            jobs.close();
             killed.complete(null);
         })) {
             try {
@@ -432,9 +456,21 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private void applyScale(String type, int count, boolean start) {
-        // Scheduled types run as jobs, never as long-running instances.
-        if (project.procfile().type(type).isEmpty() || project.config().isScheduled(type)) {
+        if (project.procfile().type(type).isEmpty()) {
             count = 0;
+        }
+        if (jobs.isScheduled(type)) {
+            // Scheduled types run as jobs, never as long-running instances (those left from before a reload
+            // retire). Its count turns its schedule on or off and stays in the formation, so that a saved
+            // formation keeps the schedule on.
+            controllersOf(type).forEach(c -> c.stop(StopIntent.RETIRE));
+            jobs.select(type, count > 0);
+            Integer before = scale.put(type, count);
+            if (before == null || before != count) {
+                int now = count;
+                listeners.forEach(l -> l.scaleChanged(type, now));
+            }
+            return;
         }
         for (int n = 1; n <= count; n++) {
             InstanceId id = new InstanceId(type, n);
@@ -469,6 +505,17 @@ public final class Supervisor implements AutoCloseable {
         Project old = project;
         project = newProject;
         dependencies = dependenciesOf(newProject);
+        jobs.reload(newProject);
+        for (String type : List.copyOf(scale.keySet())) {
+            boolean scheduled = jobs.isScheduled(type);
+            boolean unscheduled = !scheduled && old.config().isScheduled(type)
+                    && newProject.procfile().type(type).isPresent();
+            if (scheduled && !controllersOf(type).isEmpty() || unscheduled) {
+                // Now scheduled: its instances stop and its count selects the schedule. No longer scheduled: its
+                // count is again its number of instances.
+                applyScale(type, scale.get(type));
+            }
+        }
         List<String> added = new ArrayList<>();
         List<String> removed = new ArrayList<>();
         List<String> changed = new ArrayList<>();
@@ -684,15 +731,17 @@ public final class Supervisor implements AutoCloseable {
         if (quietWaiters.isEmpty()) {
             return;
         }
-        if (controllers.values().stream().noneMatch(InstanceController::hasRun)) {
+        if (controllers.values().stream().noneMatch(InstanceController::hasRun) && runs.isEmpty()) {
             quietWaiters.forEach(f -> f.complete(null));
             quietWaiters.clear();
         }
     }
 
     private void checkSettled() {
-        // An instance waiting for its dependencies while every other one is settled will never start on its own.
-        if (running && controllers.values().stream().allMatch(c -> c.settled() || c.life.waitingForDependencies())) {
+        // An instance waiting for its dependencies while every other one is settled will never start on its own;
+        // a schedule that is armed will.
+        if (running && controllers.values().stream().allMatch(c -> c.settled() || c.life.waitingForDependencies())
+                && !jobs.ticking() && runs.isEmpty()) {
             listeners.forEach(SupervisorListener::settled);
         }
     }

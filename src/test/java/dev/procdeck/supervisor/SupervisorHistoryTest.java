@@ -484,7 +484,10 @@ class SupervisorHistoryTest {
         done(supervisor.scale("report", 2));
         done(supervisor.startAll());
         assertThat(os.launched).extracting(p -> p.spec.name()).containsExactly("web.1");
-        assertThat(supervisor.scale()).containsEntry("report", 0);
+        // Its count only turns its schedule on (ScheduledJobs), and stays in the formation for a saved formation.
+        assertThat(supervisor.scale()).containsEntry("report", 2);
+        assertThat(supervisor.snapshots()).extracting(InstanceSnapshot::name).containsExactly("web.1");
+        assertThat(supervisor.jobs().status("report").orElseThrow().enabled()).isTrue();
     }
 
     // ---- readiness ----------------------------------------------------------------------------------------
