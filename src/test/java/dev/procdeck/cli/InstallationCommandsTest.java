@@ -75,7 +75,7 @@ class InstallationCommandsTest {
 
     @Test
     void tabCompletesSubcommandsAndOptions() throws Exception {
-        assertThat(complete(dir, "procdeck", "st")).containsExactly("start");
+        assertThat(complete(dir, "procdeck", "st")).containsExactly("start", "stop");
         assertThat(complete(dir, "procdeck", "start", "--form")).containsExactly("--formation");
         assertThat(complete(dir, "procdeck", "c")).contains("check", "completion").doesNotContain("complete-names");
     }
