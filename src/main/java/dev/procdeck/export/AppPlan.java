@@ -1,8 +1,11 @@
 package dev.procdeck.export;
 
+import dev.procdeck.procfile.CronSchedule;
+import dev.procdeck.procfile.IntervalSchedule;
 import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Project;
 import dev.procdeck.procfile.ProjectConfig;
+import dev.procdeck.procfile.Schedule;
 import dev.procdeck.procfile.TypeConfig;
 import dev.procdeck.supervisor.Formation;
 import dev.procdeck.supervisor.InstanceEnvironment;
@@ -66,20 +69,22 @@ final class AppPlan {
         List<TypePlan> plans = new ArrayList<>();
         for (ProcessType t : project.procfile().types()) {
             TypeConfig tc = config.type(t.name());
-            ScheduleSpec schedule = null;
-            if (tc.isScheduled()) {
-                try {
-                    schedule = ScheduleSpec.parse(tc.schedule().text());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("schedule of '" + t.name() + "': " + e.getMessage(), e);
-                }
-            }
             plans.add(new TypePlan(t, tc, tc.isScheduled() ? 1 : longRunning.get(t.name()), base,
                     tc.restart() != null ? tc.restart() : options.defaultRestart(),
                     tc.stopSignal() != null ? tc.stopSignal() : "TERM",
-                    tc.stopTimeout() != null ? tc.stopTimeout() : options.stopTimeout(), schedule));
+                    tc.stopTimeout() != null ? tc.stopTimeout() : options.stopTimeout(),
+                    tc.isScheduled() ? parsed(t.name(), tc.schedule()) : null));
         }
         return new AppPlan(app, project, options, base, plans);
+    }
+
+    /** The exporters translate the parser's two kinds of schedule; any other is a programming error. */
+    private static Schedule parsed(String type, Schedule schedule) {
+        if (schedule instanceof IntervalSchedule || schedule instanceof CronSchedule) {
+            return schedule;
+        }
+        throw new IllegalStateException("schedule of '" + type + "' is a " + schedule.getClass().getName()
+                + ", not one made by Schedule.parse");
     }
 
     /** A folder name made into an app name: lower case, runs of other characters as one '-'. */

@@ -1,8 +1,11 @@
 package dev.procdeck.export;
 
+import dev.procdeck.procfile.CronSchedule;
+import dev.procdeck.procfile.IntervalSchedule;
 import dev.procdeck.procfile.Overlap;
 import dev.procdeck.procfile.Readiness;
 import dev.procdeck.procfile.RestartMode;
+import dev.procdeck.procfile.Schedule;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -206,6 +209,44 @@ final class KubernetesExporter {
         return probe.build();
     }
 
+    /**
+     * The 5-field cron line of a CronJob (minutes at the finest): a cron schedule as it is, an interval when it
+     * repeats evenly within the hour or the day.
+     */
+    static String cronLine(Schedule schedule) {
+        if (schedule instanceof CronSchedule cron) {
+            return cron.expression();
+        }
+        IntervalSchedule every = (IntervalSchedule) schedule;
+        long seconds = every.interval().toSeconds();
+        String cannot = "'" + every.text() + "' cannot be written as a cron line, which counts whole minutes and"
+                + " repeats within the hour or day: use a number of minutes that divides 60 (every 15m), of hours that"
+                + " divides 24 (every 6h), or a cron expression";
+        if (seconds % 60 != 0) {
+            throw new IllegalArgumentException(cannot);
+        }
+        long minutes = seconds / 60;
+        if (minutes == 1) {
+            return "* * * * *";
+        }
+        if (minutes < 60 && 60 % minutes == 0) {
+            return "*/" + minutes + " * * * *";
+        }
+        if (minutes % 60 == 0) {
+            long hours = minutes / 60;
+            if (hours == 1) {
+                return "0 * * * *";
+            }
+            if (hours < 24 && 24 % hours == 0) {
+                return "0 */" + hours + " * * *";
+            }
+            if (hours == 24) {
+                return "0 0 * * *";
+            }
+        }
+        throw new IllegalArgumentException(cannot);
+    }
+
     private static PodSpec pod(TypePlan type, Container container, String restartPolicy) {
         PodSpecBuilder pod = new PodSpecBuilder().withContainers(container)
                 .withTerminationGracePeriodSeconds(type.stopTimeoutSeconds());
@@ -218,7 +259,7 @@ final class KubernetesExporter {
     private static HasMetadata cronJob(AppPlan plan, TypePlan type, String name, String component, Container container) {
         String cron;
         try {
-            cron = type.schedule().cronLine();
+            cron = cronLine(type.schedule());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("kubernetes: schedule of '" + type.name() + "': " + e.getMessage(), e);
         }

@@ -1,5 +1,9 @@
 package dev.procdeck.export;
 
+import dev.procdeck.procfile.CronSchedule;
+import dev.procdeck.procfile.CronSchedule.Field;
+import dev.procdeck.procfile.IntervalSchedule;
+import dev.procdeck.procfile.Schedule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,21 +75,20 @@ final class LaunchdExporter {
         return p.finish();
     }
 
-    private static void calendar(PlistWriter p, ScheduleSpec s) {
-        if (s.isInterval()) {
-            long seconds = s.every().toSeconds();
+    private static void calendar(PlistWriter p, Schedule schedule) {
+        if (schedule instanceof IntervalSchedule interval) {
+            long seconds = interval.interval().toSeconds();
             p.key("StartInterval").integer(seconds);
             return;
         }
+        CronSchedule s = (CronSchedule) schedule;
         List<Map<String, Integer>> entries = new ArrayList<>();
         if (s.daysEither()) {
-            entries.addAll(product(s, List.of(ScheduleSpec.MINUTE, ScheduleSpec.HOUR, ScheduleSpec.DAY_OF_MONTH,
-                    ScheduleSpec.MONTH)));
-            entries.addAll(product(s, List.of(ScheduleSpec.MINUTE, ScheduleSpec.HOUR, ScheduleSpec.MONTH,
-                    ScheduleSpec.DAY_OF_WEEK)));
+            entries.addAll(product(s, List.of(Field.MINUTE, Field.HOUR, Field.DAY_OF_MONTH, Field.MONTH)));
+            entries.addAll(product(s, List.of(Field.MINUTE, Field.HOUR, Field.MONTH, Field.DAY_OF_WEEK)));
         } else {
-            entries.addAll(product(s, List.of(ScheduleSpec.MINUTE, ScheduleSpec.HOUR, ScheduleSpec.DAY_OF_MONTH,
-                    ScheduleSpec.MONTH, ScheduleSpec.DAY_OF_WEEK)));
+            entries.addAll(product(s, List.of(Field.MINUTE, Field.HOUR, Field.DAY_OF_MONTH, Field.MONTH,
+                    Field.DAY_OF_WEEK)));
         }
         if (entries.size() > MAX_CALENDAR_ENTRIES) {
             throw new IllegalArgumentException("schedule '" + s.text() + "' needs " + entries.size()
@@ -102,22 +105,30 @@ final class LaunchdExporter {
         }
     }
 
-    private static final String[] KEYS = {"Minute", "Hour", "Day", "Month", "Weekday"};
+    /** StartCalendarInterval's key for a cron field. */
+    private static String key(Field field) {
+        return switch (field) {
+            case MINUTE -> "Minute";
+            case HOUR -> "Hour";
+            case DAY_OF_MONTH -> "Day";
+            case MONTH -> "Month";
+            case DAY_OF_WEEK -> "Weekday";
+        };
+    }
 
     /** Every combination of the restricted fields' values; a field left out (or {@code *}) matches any value. */
-    private static List<Map<String, Integer>> product(ScheduleSpec s, List<Integer> fields) {
+    private static List<Map<String, Integer>> product(CronSchedule s, List<Field> fields) {
         List<Map<String, Integer>> result = new ArrayList<>();
         result.add(new LinkedHashMap<>());
-        for (int f : fields) {
-            ScheduleSpec.Field field = s.field(f);
-            if (field.any()) {
+        for (Field f : fields) {
+            if (s.allowsAny(f)) {
                 continue;
             }
             List<Map<String, Integer>> next = new ArrayList<>();
             for (Map<String, Integer> partial : result) {
-                for (int v : field.values()) {
+                for (int v : s.values(f)) {
                     Map<String, Integer> m = new LinkedHashMap<>(partial);
-                    m.put(KEYS[f], v);
+                    m.put(key(f), v);
                     next.add(m);
                     if (next.size() > MAX_CALENDAR_ENTRIES * 2) {
                         return next; // enough to know it is too many

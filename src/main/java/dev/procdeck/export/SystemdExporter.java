@@ -1,7 +1,11 @@
 package dev.procdeck.export;
 
+import dev.procdeck.procfile.CronSchedule;
+import dev.procdeck.procfile.CronSchedule.Field;
+import dev.procdeck.procfile.IntervalSchedule;
 import dev.procdeck.procfile.Overlap;
 import dev.procdeck.procfile.ProjectConfig;
+import dev.procdeck.procfile.Schedule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -160,19 +164,19 @@ final class SystemdExporter {
     }
 
     private static String timer(AppPlan plan, TypePlan type) {
-        ScheduleSpec s = type.schedule();
+        Schedule s = type.schedule();
         StringBuilder out = new StringBuilder();
         out.append("[Unit]\n");
         out.append("Description=").append(plan.app).append(' ').append(type.name()).append(" on schedule ")
                 .append(specifierSafe(oneLine(s.text()))).append(" (exported by procdeck)\n");
         out.append("PartOf=").append(plan.app).append(".target\n");
         out.append("\n[Timer]\n");
-        if (s.isInterval()) {
-            String every = seconds(s.every());
+        if (s instanceof IntervalSchedule interval) {
+            String every = seconds(interval.interval());
             out.append("OnActiveSec=").append(every).append('\n');
             out.append("OnUnitActiveSec=").append(every).append('\n');
         } else {
-            for (String calendar : onCalendar(s)) {
+            for (String calendar : onCalendar((CronSchedule) s)) {
                 out.append("OnCalendar=").append(calendar).append('\n');
             }
         }
@@ -189,30 +193,28 @@ final class SystemdExporter {
      * OnCalendar= lines of a cron schedule. systemd requires every component to match; cron accepts either day
      * field when both are restricted, so that case needs two lines (a timer fires on any of its lines).
      */
-    static List<String> onCalendar(ScheduleSpec s) {
-        String time = list(s.field(ScheduleSpec.HOUR)) + ":" + list(s.field(ScheduleSpec.MINUTE)) + ":00";
-        String month = list(s.field(ScheduleSpec.MONTH));
-        ScheduleSpec.Field dom = s.field(ScheduleSpec.DAY_OF_MONTH);
-        ScheduleSpec.Field dow = s.field(ScheduleSpec.DAY_OF_WEEK);
+    static List<String> onCalendar(CronSchedule s) {
+        String time = list(s, Field.HOUR) + ":" + list(s, Field.MINUTE) + ":00";
+        String month = list(s, Field.MONTH);
+        String dom = list(s, Field.DAY_OF_MONTH);
         if (s.daysEither()) {
-            return List.of("*-" + month + "-" + list(dom) + " " + time,
-                    weekdays(dow) + " *-" + month + "-* " + time);
+            return List.of("*-" + month + "-" + dom + " " + time, weekdays(s) + " *-" + month + "-* " + time);
         }
-        String prefix = dow.any() ? "" : weekdays(dow) + " ";
-        return List.of(prefix + "*-" + month + "-" + list(dom) + " " + time);
+        String prefix = s.allowsAny(Field.DAY_OF_WEEK) ? "" : weekdays(s) + " ";
+        return List.of(prefix + "*-" + month + "-" + dom + " " + time);
     }
 
-    private static String list(ScheduleSpec.Field f) {
-        if (f.any()) {
+    private static String list(CronSchedule s, Field f) {
+        if (s.allowsAny(f)) {
             return "*";
         }
-        return String.join(",", f.values().stream().map(v -> String.format("%02d", v)).toList());
+        return String.join(",", s.values(f).stream().map(v -> String.format("%02d", v)).toList());
     }
 
     private static final String[] WEEKDAYS = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
-    private static String weekdays(ScheduleSpec.Field f) {
-        return String.join(",", f.values().stream().map(v -> WEEKDAYS[v]).toList());
+    private static String weekdays(CronSchedule s) {
+        return String.join(",", s.values(Field.DAY_OF_WEEK).stream().map(v -> WEEKDAYS[v]).toList());
     }
 
     /** {@code 5} or {@code 2500ms}: systemd's time spans. */

@@ -3,6 +3,7 @@ package dev.procdeck.export;
 import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Readiness;
 import dev.procdeck.procfile.RestartMode;
+import dev.procdeck.procfile.Schedule;
 import dev.procdeck.procfile.TypeConfig;
 import dev.procdeck.supervisor.Ports;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import java.time.Duration;
  * @param schedule when it runs, or null for a long-running type
  */
 record TypePlan(ProcessType type, TypeConfig config, int scale, int basePort, RestartMode restart,
-                String stopSignal, Duration stopTimeout, ScheduleSpec schedule) {
+                String stopSignal, Duration stopTimeout, Schedule schedule) {
 
     String name() {
         return type.name();

@@ -6,8 +6,11 @@ import java.time.LocalTime;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * A 5-field cron expression, {@code minute hour day-of-month month day-of-week}, with Vixie cron's meaning:
@@ -18,8 +21,40 @@ import java.util.Locale;
  * <p>Local wall-clock times, with daylight saving handled so that nothing runs twice or is lost: a time that
  * does not exist (spring forward) runs at the same offset after the gap, e.g. 02:30 at 03:30; a time that exists
  * twice (fall back) runs the first time only.
+ *
+ * <p>Each field's allowed values ({@link #values}) and the day rule ({@link #daysEither}) are public so that other
+ * notations (systemd OnCalendar=, launchd StartCalendarInterval) can be written from them without parsing again.
  */
-final class CronSchedule implements Schedule {
+public final class CronSchedule implements Schedule {
+
+    /** The five fields, in the order they are written, with their ranges. */
+    public enum Field {
+        MINUTE("minute", 0, 59, List.of()),
+        HOUR("hour", 0, 23, List.of()),
+        DAY_OF_MONTH("day-of-month", 1, 31, List.of()),
+        MONTH("month", 1, 12, List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                "dec")),
+        /** 0 to 6 from Sunday; 7 is accepted as Sunday and read as 0. */
+        DAY_OF_WEEK("day-of-week", 0, 7, List.of("sun", "mon", "tue", "wed", "thu", "fri", "sat"));
+
+        private final String label;
+        private final int min;
+        private final int max;
+        private final List<String> names;
+
+        Field(String label, int min, int max, List<String> names) {
+            this.label = label;
+            this.min = min;
+            this.max = max;
+            this.names = names;
+        }
+
+        /** The highest value after parsing (Sunday as 7 is stored as 0). */
+        private int lastValue() {
+            return this == DAY_OF_WEEK ? 6 : max;
+        }
+    }
+
     /**
      * Every calendar pattern repeats within the 400-year Gregorian cycle, so an expression that matches no day
      * in one cycle never matches; {@link #next} never searches further than this.
@@ -27,11 +62,9 @@ final class CronSchedule implements Schedule {
     private static final int CYCLE_DAYS = 146_097;
     private static final LocalDate CYCLE_START = LocalDate.of(2000, 1, 1);
 
-    private static final List<String> MONTH_NAMES =
-            List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec");
-    private static final List<String> DAY_NAMES = List.of("sun", "mon", "tue", "wed", "thu", "fri", "sat");
-
     private final String text;
+    /** The five fields as parsed: single spaces, lower case. */
+    private final String expression;
     private final long minutes;
     private final long hours;
     private final long daysOfMonth;
@@ -41,9 +74,10 @@ final class CronSchedule implements Schedule {
     private final boolean dayOfMonthStar;
     private final boolean dayOfWeekStar;
 
-    private CronSchedule(String text, long minutes, long hours, long daysOfMonth, long months, long daysOfWeek,
+    private CronSchedule(String text, String expression, long minutes, long hours, long daysOfMonth, long months, long daysOfWeek,
                          boolean dayOfMonthStar, boolean dayOfWeekStar) {
         this.text = text;
+        this.expression = expression;
         this.minutes = minutes;
         this.hours = hours;
         this.daysOfMonth = daysOfMonth;
@@ -63,15 +97,16 @@ final class CronSchedule implements Schedule {
             throw new IllegalArgumentException("invalid schedule '" + text + "': a cron expression has 5 fields"
                     + " (minute hour day-of-month month day-of-week), found " + fields.length);
         }
-        long minutes = field(text, "minute", fields[0], 0, 59, List.of());
-        long hours = field(text, "hour", fields[1], 0, 23, List.of());
-        long doms = field(text, "day-of-month", fields[2], 1, 31, List.of());
-        long months = field(text, "month", fields[3], 1, 12, MONTH_NAMES);
-        long dows = field(text, "day-of-week", fields[4], 0, 7, DAY_NAMES);
+        long minutes = field(text, Field.MINUTE, fields[0]);
+        long hours = field(text, Field.HOUR, fields[1]);
+        long doms = field(text, Field.DAY_OF_MONTH, fields[2]);
+        long months = field(text, Field.MONTH, fields[3]);
+        long dows = field(text, Field.DAY_OF_WEEK, fields[4]);
         if ((dows & (1L << 7)) != 0) {
             dows = (dows & ~(1L << 7)) | 1L; // 7 is Sunday too
         }
-        CronSchedule schedule = new CronSchedule(text, minutes, hours, doms, months, dows,
+        String normalised = String.join(" ", fields).toLowerCase(Locale.ROOT);
+        CronSchedule schedule = new CronSchedule(text, normalised, minutes, hours, doms, months, dows,
                 fields[2].startsWith("*"), fields[4].startsWith("*"));
         if (schedule.firstDayFrom(CYCLE_START, CYCLE_DAYS) == null) {
             throw new IllegalArgumentException("schedule '" + text + "' never runs: no date has that day of month"
@@ -81,7 +116,11 @@ final class CronSchedule implements Schedule {
     }
 
     /** A set of values as bits; names are accepted where the field has them (jan, mon...). */
-    private static long field(String text, String name, String field, int min, int max, List<String> names) {
+    private static long field(String text, Field which, String field) {
+        String name = which.label;
+        int min = which.min;
+        int max = which.max;
+        List<String> names = which.names;
         long bits = 0;
         for (String item : field.split(",", -1)) {
             String problem = null;
@@ -141,6 +180,50 @@ final class CronSchedule implements Schedule {
     @Override
     public String text() {
         return text;
+    }
+
+    /**
+     * The five fields as a cron line, single-spaced and in lower case: {@code hourly} is {@code 0 * * * *},
+     * {@code daily} {@code 0 0 * * *}.
+     */
+    public String expression() {
+        return expression;
+    }
+
+    /** The values a field allows, ascending; day-of-week counts 0 to 6 from Sunday. */
+    public SortedSet<Integer> values(Field field) {
+        long bits = bits(field);
+        SortedSet<Integer> values = new TreeSet<>();
+        for (int v = field.min; v <= field.lastValue(); v++) {
+            if ((bits & (1L << v)) != 0) {
+                values.add(v);
+            }
+        }
+        return Collections.unmodifiableSortedSet(values);
+    }
+
+    /** Whether a field allows every value of its range, as {@code *} does, so that it restricts nothing. */
+    public boolean allowsAny(Field field) {
+        long all = (1L << (field.lastValue() + 1)) - (1L << field.min);
+        return bits(field) == all;
+    }
+
+    /**
+     * Cron's day rule: when both day-of-month and day-of-week are restricted (neither starts with {@code *}), a
+     * day matching either is enough; otherwise a day must match both (one of them being {@code *}).
+     */
+    public boolean daysEither() {
+        return !dayOfMonthStar && !dayOfWeekStar;
+    }
+
+    private long bits(Field field) {
+        return switch (field) {
+            case MINUTE -> minutes;
+            case HOUR -> hours;
+            case DAY_OF_MONTH -> daysOfMonth;
+            case MONTH -> months;
+            case DAY_OF_WEEK -> daysOfWeek;
+        };
     }
 
     @Override
@@ -216,7 +299,7 @@ final class CronSchedule implements Schedule {
     private boolean dayMatches(LocalDate day) {
         boolean dom = (daysOfMonth & (1L << day.getDayOfMonth())) != 0;
         boolean dow = (daysOfWeek & (1L << (day.getDayOfWeek().getValue() % 7))) != 0;
-        return dayOfMonthStar || dayOfWeekStar ? dom && dow : dom || dow;
+        return daysEither() ? dom || dow : dom && dow;
     }
 
     /** Whether a local wall-clock time is one of this schedule's times (for tests and descriptions). */
@@ -233,7 +316,8 @@ final class CronSchedule implements Schedule {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CronSchedule c && c.text.equals(text) && c.minutes == minutes && c.hours == hours
+        return o instanceof CronSchedule c && c.text.equals(text) && c.expression.equals(expression)
+                && c.minutes == minutes && c.hours == hours
                 && c.daysOfMonth == daysOfMonth && c.months == months && c.daysOfWeek == daysOfWeek
                 && c.dayOfMonthStar == dayOfMonthStar && c.dayOfWeekStar == dayOfWeekStar;
     }

@@ -6,6 +6,10 @@ import java.time.ZonedDateTime;
  * When a scheduled type runs: {@code every 2s}, {@code every 10m}, {@code hourly}, {@code daily} or a 5-field
  * cron expression ({@code 0 3 * * *}), in local time. Ticks missed while procdeck was not running are not
  * replayed.
+ *
+ * <p>{@link #parse} makes an {@link IntervalSchedule} or a {@link CronSchedule} ({@code hourly} and {@code daily}
+ * are cron), whose structure lets other notations (the exporters') be written without parsing again. Not sealed,
+ * so that tests can fake a schedule's ticking.
  */
 public interface Schedule {
 

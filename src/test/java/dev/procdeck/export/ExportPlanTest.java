@@ -3,8 +3,11 @@ package dev.procdeck.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.procdeck.procfile.CronSchedule;
+import dev.procdeck.procfile.CronSchedule.Field;
 import dev.procdeck.procfile.Overlap;
 import dev.procdeck.procfile.Project;
+import dev.procdeck.procfile.Schedule;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -80,25 +83,29 @@ class ExportPlanTest {
 
     @Test
     void schedulesAreReadAndTranslated() {
-        ScheduleSpec cron = ScheduleSpec.parse("*/20 8-10,22 * jan,jul 7");
-        assertThat(cron.field(ScheduleSpec.MINUTE).values()).containsExactly(0, 20, 40);
-        assertThat(cron.field(ScheduleSpec.HOUR).values()).containsExactly(8, 9, 10, 22);
-        assertThat(cron.field(ScheduleSpec.MONTH).values()).containsExactly(1, 7);
-        assertThat(cron.field(ScheduleSpec.DAY_OF_WEEK).values()).containsExactly(0);
+        CronSchedule cron = (CronSchedule) Schedule.parse("*/20 8-10,22 * jan,jul 7");
+        assertThat(cron.values(Field.MINUTE)).containsExactly(0, 20, 40);
+        assertThat(cron.values(Field.HOUR)).containsExactly(8, 9, 10, 22);
+        assertThat(cron.values(Field.MONTH)).containsExactly(1, 7);
+        assertThat(cron.values(Field.DAY_OF_WEEK)).containsExactly(0);
+        assertThat(cron.allowsAny(Field.DAY_OF_MONTH)).isTrue();
         assertThat(cron.daysEither()).isFalse();
         assertThat(SystemdExporter.onCalendar(cron)).containsExactly("Sun *-01,07-* 08,09,10,22:00,20,40:00");
-        assertThat(ScheduleSpec.parse("every 30m").cronLine()).isEqualTo("*/30 * * * *");
-        assertThat(ScheduleSpec.parse("every 60s").cronLine()).isEqualTo("* * * * *");
-        assertThat(ScheduleSpec.parse("every 1h").cronLine()).isEqualTo("0 * * * *");
-        assertThat(ScheduleSpec.parse("every 1d").cronLine()).isEqualTo("0 0 * * *");
-        assertThat(ScheduleSpec.parse("hourly").cronLine()).isEqualTo("0 * * * *");
-        assertThatThrownBy(() -> ScheduleSpec.parse("every 45s").cronLine()).hasMessageContaining("whole minutes");
-        assertThatThrownBy(() -> ScheduleSpec.parse("every 5h").cronLine()).hasMessageContaining("divides");
-        assertThatThrownBy(() -> ScheduleSpec.parse("61 * * * *")).hasMessageContaining("minute field");
-        assertThatThrownBy(() -> ScheduleSpec.parse("sometimes")).hasMessageContaining("not a schedule");
-        Project p = Fixtures.project(root).type("c", "x", Fixtures.scheduled("*/0 * * * *", Overlap.SKIP)).build();
-        assertThatThrownBy(() -> AppPlan.of(p, Fixtures.options())).hasMessageContaining("schedule of 'c'")
-                .hasMessageContaining("step");
+        assertThat(KubernetesExporter.cronLine(Schedule.parse("every 30m"))).isEqualTo("*/30 * * * *");
+        assertThat(KubernetesExporter.cronLine(Schedule.parse("every 60s"))).isEqualTo("* * * * *");
+        assertThat(KubernetesExporter.cronLine(Schedule.parse("every 1h"))).isEqualTo("0 * * * *");
+        assertThat(KubernetesExporter.cronLine(Schedule.parse("every 24h"))).isEqualTo("0 0 * * *");
+        assertThat(KubernetesExporter.cronLine(Schedule.parse("hourly"))).isEqualTo("0 * * * *");
+        assertThat(KubernetesExporter.cronLine(Schedule.parse("Daily"))).isEqualTo("0 0 * * *");
+        assertThat(KubernetesExporter.cronLine(Schedule.parse(" 30  3 * JAN  Mon-Fri ")))
+                .isEqualTo("30 3 * jan mon-fri");
+        assertThatThrownBy(() -> KubernetesExporter.cronLine(Schedule.parse("every 45s")))
+                .hasMessageContaining("whole minutes");
+        assertThatThrownBy(() -> KubernetesExporter.cronLine(Schedule.parse("every 5h"))).hasMessageContaining("divides");
+        // Schedules reach the exporters parsed (procdeck.yml's parser rejects bad ones with file and line).
+        assertThatThrownBy(() -> Schedule.parse("61 * * * *")).hasMessageContaining("minute field");
+        assertThatThrownBy(() -> Schedule.parse("sometimes")).hasMessageContaining("invalid schedule 'sometimes'");
+        assertThatThrownBy(() -> Schedule.parse("*/0 * * * *")).hasMessageContaining("step");
     }
 
     /** A secret's value appears in no exported file but a Kubernetes Secret, whatever the format. */

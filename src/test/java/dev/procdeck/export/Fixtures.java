@@ -12,7 +12,6 @@ import dev.procdeck.procfile.TypeConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,14 +20,6 @@ import java.util.Map;
 /** Projects built in memory (procdeck.yml settings as objects, not parsed), for the exporters' tests. */
 final class Fixtures {
     private Fixtures() {
-    }
-
-    /** Only its text matters to an export; the runtime's ticking is not exercised here. */
-    record TextSchedule(String text) implements Schedule {
-        @Override
-        public ZonedDateTime next(ZonedDateTime after) {
-            throw new UnsupportedOperationException();
-        }
     }
 
     static TypeConfig type() {
@@ -49,7 +40,7 @@ final class Fixtures {
     }
 
     static TypeConfig scheduled(String schedule, Overlap overlap) {
-        return new TypeConfig(null, null, null, null, null, List.of(), Map.of(), false, new TextSchedule(schedule),
+        return new TypeConfig(null, null, null, null, null, List.of(), Map.of(), false, Schedule.parse(schedule),
                 overlap, 1);
     }
 

@@ -103,6 +103,38 @@ class SchedulePropertiesTest {
         assertThat(schedule.matches(next.toLocalDateTime())).isTrue();
     }
 
+    /**
+     * The structure the exporters translate (each field's values, the day rule) says the same as the schedule's
+     * own matching, so an exported schedule runs when procdeck's would.
+     */
+    @Property(tries = 300)
+    void theExposedFieldsMatchWhatTheScheduleMatches(@ForAll("cron") String expression,
+                                                     @ForAll("instant") ZonedDateTime any) {
+        CronSchedule schedule = parseOrNull(expression);
+        if (schedule == null) {
+            return;
+        }
+        LocalDateTime t = any.toLocalDateTime().truncatedTo(ChronoUnit.MINUTES);
+        boolean dom = schedule.values(CronSchedule.Field.DAY_OF_MONTH).contains(t.getDayOfMonth());
+        boolean dow = schedule.values(CronSchedule.Field.DAY_OF_WEEK).contains(t.getDayOfWeek().getValue() % 7);
+        boolean expected = schedule.values(CronSchedule.Field.MINUTE).contains(t.getMinute())
+                && schedule.values(CronSchedule.Field.HOUR).contains(t.getHour())
+                && schedule.values(CronSchedule.Field.MONTH).contains(t.getMonthValue())
+                && (schedule.daysEither() ? dom || dow : dom && dow);
+        assertThat(schedule.matches(t)).as("%s at %s", expression, t).isEqualTo(expected);
+        for (CronSchedule.Field f : CronSchedule.Field.values()) {
+            int size = schedule.values(f).size();
+            int range = switch (f) {
+                case MINUTE -> 60;
+                case HOUR -> 24;
+                case DAY_OF_MONTH -> 31;
+                case MONTH -> 12;
+                case DAY_OF_WEEK -> 7;
+            };
+            assertThat(schedule.allowsAny(f)).as("%s %s", expression, f).isEqualTo(size == range);
+        }
+    }
+
     @Property(tries = 200)
     void everyIsExactlyItsIntervalLater(@ForAll("instant") ZonedDateTime after) {
         for (String expression : new String[] {"every 1s", "every 7m", "every 25h"}) {

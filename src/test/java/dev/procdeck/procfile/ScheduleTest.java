@@ -47,6 +47,32 @@ class ScheduleTest {
         assertThat(Schedule.parse("daily").text()).isEqualTo("daily");
     }
 
+    /** What the exporters translate from: an interval as a Duration, cron as its fields' values. */
+    @Test
+    void theStructureOfAScheduleIsThereForOtherNotations() {
+        assertThat(((IntervalSchedule) Schedule.parse("every 90S")).interval()).isEqualTo(Duration.ofSeconds(90));
+        CronSchedule hourly = (CronSchedule) Schedule.parse("Hourly");
+        assertThat(hourly.expression()).isEqualTo("0 * * * *");
+        assertThat(hourly.text()).isEqualTo("Hourly");
+        assertThat(((CronSchedule) Schedule.parse("@daily")).expression()).isEqualTo("0 0 * * *");
+        CronSchedule cron = (CronSchedule) Schedule.parse(" 0,30  9-17/4 1,15 JAN  Sun,7 ");
+        assertThat(cron.expression()).isEqualTo("0,30 9-17/4 1,15 jan sun,7");
+        assertThat(cron.values(CronSchedule.Field.MINUTE)).containsExactly(0, 30);
+        assertThat(cron.values(CronSchedule.Field.HOUR)).containsExactly(9, 13, 17);
+        assertThat(cron.values(CronSchedule.Field.DAY_OF_MONTH)).containsExactly(1, 15);
+        assertThat(cron.values(CronSchedule.Field.MONTH)).containsExactly(1);
+        assertThat(cron.values(CronSchedule.Field.DAY_OF_WEEK)).containsExactly(0);
+        assertThat(cron.daysEither()).isTrue();
+        assertThat(hourly.daysEither()).isFalse();
+        assertThat(hourly.allowsAny(CronSchedule.Field.HOUR)).isTrue();
+        assertThat(hourly.allowsAny(CronSchedule.Field.MINUTE)).isFalse();
+        // Spelled out in full, a field restricts nothing, as * does; weekday 7 is Sunday, so 1-7 is every day.
+        CronSchedule full = (CronSchedule) Schedule.parse("0-59 * 1-31 * 1-7");
+        for (CronSchedule.Field f : CronSchedule.Field.values()) {
+            assertThat(full.allowsAny(f)).as(f.name()).isTrue();
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "0 3 * * *            | 2026-01-01T03:00 | 2026-01-02T03:00",
