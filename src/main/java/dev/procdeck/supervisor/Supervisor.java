@@ -62,6 +62,9 @@ public final class Supervisor implements AutoCloseable {
     private volatile Project project;
     private volatile boolean closed;
     private volatile GroupListener groupListener = GroupListener.NONE;
+    /** Terminals of {@code tty: true} instances; the launcher the controllers use notes each one. */
+    private final Terminals terminals = new Terminals();
+    private final ProcessLauncher trackedLauncher;
 
     // Owned by the supervision thread.
     private final Map<InstanceId, InstanceController> controllers = new TreeMap<>();
@@ -85,6 +88,7 @@ public final class Supervisor implements AutoCloseable {
         this.project = project;
         this.settings = settings;
         this.launcher = launcher;
+        this.trackedLauncher = terminals.tracking(launcher);
         this.groups = groups;
         this.bus = bus;
         this.parentEnv = Map.copyOf(parentEnv);
@@ -135,6 +139,14 @@ public final class Supervisor implements AutoCloseable {
     /** The value of {@link #MARK_VARIABLE} in the environment of every process this supervisor starts. */
     public String marker() {
         return marker;
+    }
+
+    /**
+     * The terminal of a running {@code tty: true} instance (procdeck.yml), for its input and window size; empty when
+     * the instance does not run or runs with pipes. It belongs to the current run: after a restart ask again.
+     */
+    public Optional<InstanceTerminal> terminal(InstanceId id) {
+        return terminals.terminal(id);
     }
 
     public LogBus bus() {
@@ -529,7 +541,7 @@ public final class Supervisor implements AutoCloseable {
                 Map<String, String> env = new java.util.HashMap<>(
                         InstanceEnvironment.build(parentEnv, p.dotEnv(), id.name(), port));
                 env.put(MARK_VARIABLE, marker);
-                return new LaunchSpec(id.name(), type.command(), p.root(), env);
+                return new LaunchSpec(id.name(), type.command(), p.root(), env, p.config().type(type.name()).tty());
             });
         }
 
@@ -540,7 +552,7 @@ public final class Supervisor implements AutoCloseable {
 
         @Override
         public ProcessLauncher launcher() {
-            return launcher;
+            return trackedLauncher;
         }
 
         @Override
@@ -591,6 +603,7 @@ public final class Supervisor implements AutoCloseable {
 
         @Override
         public void groupEnded(InstanceId id, long pgid) {
+            terminals.runOver(id, pgid);
             try {
                 groupListener.groupEnded(pgid);
             } catch (RuntimeException e) {
