@@ -209,6 +209,19 @@ class TerminalProcessTest {
     }
 
     @Test
+    void everyLineOfAProgramThatExitsAtOnceIsReadBeforeTheTerminalCloses() throws Exception {
+        supervisor("seq 1 5000; printf last", null);
+        supervisor.start(Map.of("tty", 1)).get();
+        awaitExit("tty.1", 0);
+        List<String> out = texts("tty.1", LogStream.STDOUT);
+        assertThat(out).hasSize(5001);
+        assertThat(out.get(4999)).isEqualTo("5000");
+        assertThat(out.get(5000)).isEqualTo("last");
+        assertThat(texts("tty.1", LogStream.SYSTEM).get(texts("tty.1", LogStream.SYSTEM).size() - 1))
+                .contains("exited");
+    }
+
+    @Test
     void aTypeWithoutTtyStillHasPipesAndDevNullAsStdin() throws Exception {
         supervisor("exec sleep 1000", "[ -t 1 ] && echo tty || echo pipe; readlink /proc/self/fd/0; echo err >&2;"
                 + " exec sleep 1000");

@@ -2,60 +2,9 @@ package dev.procdeck.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.procdeck.supervisor.InstanceTerminal;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TerminalInputViewModelTest {
-
-    /** Records what is typed; its echo, openness and whether it takes input are set by the test. */
-    private static final class FakeTerminal implements InstanceTerminal {
-        final List<String> typed = new ArrayList<>();
-        final List<String> sizes = new ArrayList<>();
-        boolean echo = true;
-        boolean open = true;
-        boolean takesInput = true;
-
-        private boolean type(String text) {
-            if (!open || !takesInput) {
-                return false;
-            }
-            typed.add(text);
-            return true;
-        }
-
-        @Override
-        public boolean write(byte[] bytes) {
-            return type(new String(bytes, StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public boolean interrupt() {
-            return type("^C");
-        }
-
-        @Override
-        public boolean eof() {
-            return type("^D");
-        }
-
-        @Override
-        public void resize(int columns, int rows) {
-            sizes.add(columns + "x" + rows);
-        }
-
-        @Override
-        public boolean echoEnabled() {
-            return echo;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-    }
 
     private final FakeTerminal terminal = new FakeTerminal();
     private final TerminalInputViewModel model = new TerminalInputViewModel(terminal);
