@@ -62,9 +62,8 @@ public final class Supervisor implements AutoCloseable {
     private volatile Project project;
     private volatile boolean closed;
     private volatile GroupListener groupListener = GroupListener.NONE;
-    /** Terminals of {@code tty: true} instances; the launcher the controllers use notes each one. */
+    /** Terminals of {@code tty: true} instances; {@link #launcher} notes each one it launches. */
     private final Terminals terminals = new Terminals();
-    private final ProcessLauncher trackedLauncher;
 
     // Owned by the supervision thread.
     private final Map<InstanceId, InstanceController> controllers = new TreeMap<>();
@@ -87,8 +86,7 @@ public final class Supervisor implements AutoCloseable {
                        Scheduler scheduler, Clock clock, LogBus bus, Map<String, String> parentEnv) {
         this.project = project;
         this.settings = settings;
-        this.launcher = launcher;
-        this.trackedLauncher = terminals.tracking(launcher);
+        this.launcher = terminals.tracking(launcher);
         this.groups = groups;
         this.bus = bus;
         this.parentEnv = Map.copyOf(parentEnv);
@@ -552,7 +550,7 @@ public final class Supervisor implements AutoCloseable {
 
         @Override
         public ProcessLauncher launcher() {
-            return trackedLauncher;
+            return launcher;
         }
 
         @Override
