@@ -59,6 +59,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void pseudoTerminalsStayBehindInstanceTerminal() {
+        // pty4j is one launcher's business; everything else sees LaunchedProcess and InstanceTerminal.
+        noClasses().that().haveNameNotMatching("dev\\.procdeck\\.supervisor\\.Pty(ProcessLauncher|Terminal)(\\$.*)?")
+                .should().dependOnClassesThat().resideInAnyPackage("com.pty4j..")
+                .check(CLASSES);
+    }
+
+    @Test
     void parsersDoNoIo() {
         noClasses().that().haveSimpleNameEndingWith("Parser").and().resideInAPackage("dev.procdeck.procfile")
                 .should().dependOnClassesThat().resideInAnyPackage("java.io..", "java.nio.file..")

@@ -5,7 +5,7 @@ import com.sun.jna.Platform;
 
 /**
  * The one binding to the C library (through JNA), for the calls the JDK does not offer: signalling process
- * groups, thread priorities, sysconf, isatty and pipes. {@link #AVAILABLE} is false where JNA cannot load;
+ * groups, thread priorities, sysconf, isatty, pipes and terminal modes. {@link #AVAILABLE} is false where JNA cannot load;
  * every caller has a fallback then.
  */
 final class Libc {
@@ -44,6 +44,9 @@ final class Libc {
     static native int pipe2(int[] fds, int flags);
 
     static native int close(int fd);
+
+    /** {@code termios} is a buffer at least as large as the platform's struct termios (see {@link TerminalModes}). */
+    static native int tcgetattr(int fd, byte[] termios);
 
     static int lastError() {
         return Native.getLastError();

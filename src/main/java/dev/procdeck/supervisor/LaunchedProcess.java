@@ -1,6 +1,7 @@
 package dev.procdeck.supervisor;
 
 import java.io.InputStream;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,4 +21,16 @@ public interface LaunchedProcess {
 
     /** Completes when the group leader has exited and been reaped. */
     CompletableFuture<ExitStatus> onExit();
+
+    /** The pseudo-terminal the process runs in, for input and window size; empty for piped processes. */
+    default Optional<InstanceTerminal> terminal() {
+        return Optional.empty();
+    }
+
+    /**
+     * Frees what the process held beyond its pipes (a terminal's master side), once its group is gone and its
+     * output read. Called once; later input to its {@link #terminal()} fails.
+     */
+    default void release() {
+    }
 }

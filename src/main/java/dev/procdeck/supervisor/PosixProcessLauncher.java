@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * Launches {@code setsid /bin/sh -c COMMAND} (or {@code setsid PROGRAM ARGS} when no shell is needed, see
  * {@link #directArgv}): the shell expands $PORT itself, and setsid makes the child the
  * leader of a new session and process group (Java 17 cannot), so one signal to the group reaches every
- * descendant that did not deliberately leave it. Stdin is /dev/null.
+ * descendant that did not deliberately leave it. Stdin is /dev/null. A {@link LaunchSpec#tty() tty} spec runs
+ * in a pseudo-terminal instead ({@link PtyProcessLauncher}).
  */
 public final class PosixProcessLauncher implements ProcessLauncher {
     private static final File DEV_NULL = new File("/dev/null");
@@ -38,14 +39,16 @@ public final class PosixProcessLauncher implements ProcessLauncher {
         if (!Files.isExecutable(dir)) {
             throw new IOException("working folder " + dir + " is not accessible (permission denied)");
         }
+        List<String> program = directArgv(spec.command(), spec.environment().get("PATH"), dir);
+        if (program == null) {
+            program = List.of("/bin/sh", "-c", spec.command());
+        }
+        if (spec.tty()) {
+            return PtyProcessLauncher.launch(spec, program);
+        }
         List<String> argv = new ArrayList<>();
         argv.add(setsid);
-        List<String> direct = directArgv(spec.command(), spec.environment().get("PATH"), dir);
-        if (direct != null) {
-            argv.addAll(direct);
-        } else {
-            argv.addAll(List.of("/bin/sh", "-c", spec.command()));
-        }
+        argv.addAll(program);
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));

@@ -83,6 +83,8 @@ public final class Supervisor implements AutoCloseable {
     private final Runs runs;
     private final ScheduledJobs jobs;
     private final OneOffRuns oneOffs;
+    /** Terminals of {@code tty: true} instances; {@link #launcher} notes each one it launches. */
+    private final Terminals terminals = new Terminals();
 
     // Owned by the supervision thread.
     private final Map<InstanceId, InstanceController> controllers = new TreeMap<>();
@@ -108,7 +110,7 @@ public final class Supervisor implements AutoCloseable {
                        Scheduler scheduler, Clock clock, LogBus bus, Map<String, String> parentEnv) {
         this.project = project;
         this.settings = settings;
-        this.launcher = launcher;
+        this.launcher = terminals.tracking(launcher);
         this.groups = groups;
         this.bus = bus;
         this.parentEnv = Map.copyOf(parentEnv);
@@ -176,6 +178,14 @@ public final class Supervisor implements AutoCloseable {
     /** The value of {@link #MARK_VARIABLE} in the environment of every process this supervisor starts. */
     public String marker() {
         return marker;
+    }
+
+    /**
+     * The terminal of a running {@code tty: true} instance (procdeck.yml), for its input and window size; empty when
+     * the instance does not run or runs with pipes. It belongs to the current run: after a restart ask again.
+     */
+    public Optional<InstanceTerminal> terminal(InstanceId id) {
+        return terminals.terminal(id);
     }
 
     public LogBus bus() {
@@ -773,7 +783,7 @@ public final class Supervisor implements AutoCloseable {
                 Map<String, String> env = new java.util.HashMap<>(InstanceEnvironment.build(parentEnv, p.dotEnv(),
                         p.config().type(id.type()).env(), id.name(), port));
                 env.put(MARK_VARIABLE, marker);
-                return new LaunchSpec(id.name(), type.command(), p.root(), env);
+                return new LaunchSpec(id.name(), type.command(), p.root(), env, p.config().type(type.name()).tty());
             });
         }
 
@@ -860,6 +870,7 @@ public final class Supervisor implements AutoCloseable {
 
         @Override
         public void groupEnded(InstanceId id, long pgid) {
+            terminals.runOver(id, pgid);
             try {
                 groupListener.groupEnded(pgid);
             } catch (RuntimeException e) {
