@@ -145,6 +145,7 @@ public final class ControlServer implements LogListener, AutoCloseable {
             Files.setPosixFilePermissions(socket, StateFolder.FILE_MODE);
             Object key = made.fileKey();
             ControlServer control = new ControlServer(state, socket, server, key, supervisor, sessionDir, messages);
+            control.setTerminalAccess(supervisor.terminalAccess());
             supervisor.bus().addListener(control);
             Thread acceptor = new Thread(control::acceptLoop, "procdeck-control");
             acceptor.setDaemon(true);

@@ -188,6 +188,11 @@ public final class Supervisor implements AutoCloseable {
         return terminals.terminal(id);
     }
 
+    /** Attaching clients to the terminals of tty instances ({@code procdeck connect}). */
+    public TerminalAccess terminalAccess() {
+        return new TerminalAttachments(bus, this::terminal);
+    }
+
     public LogBus bus() {
         return bus;
     }

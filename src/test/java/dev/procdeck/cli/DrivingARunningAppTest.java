@@ -58,6 +58,9 @@ class DrivingARunningAppTest {
 
     private Running launch(Map<String, String> env, String... args) throws IOException {
         ProcessBuilder pb = builder(args).redirectErrorStream(true);
+        if (args[0].equals("connect")) {
+            pb.redirectInput(ProcessBuilder.Redirect.PIPE); // the test types into it
+        }
         pb.environment().putAll(env);
         Process p = pb.start();
         started.add(p);
@@ -242,6 +245,31 @@ class DrivingARunningAppTest {
                 () -> "web.1's line after its restart; got: " + follow.out());
         assertThat(follow.out().toString()).doesNotContain("worker");
         assertThat(follow.process().isAlive()).isTrue();
+    }
+
+    @Test
+    void connectTypesIntoATtyInstanceAndDetachesLeavingItRunning() throws Exception {
+        procfile("console: while read line; do echo \"got:$line\"; done\nweb: exec sleep 1000\n");
+        Files.writeString(dir.resolve("procdeck.yml"), "types:\n  console:\n    tty: true\n");
+        launch(Map.of(), "start", "--no-timestamp", "--no-color");
+        awaitInstances("console.1 up", ps -> state(ps, "console.1").equals("up") && state(ps, "web.1").equals("up"));
+
+        Result refused = run("connect", "web.1");
+        assertThat(refused.code()).isNotZero();
+        assertThat(refused.err()).contains("web.1 is not a tty instance; set tty: true for web in procdeck.yml");
+
+        Running connect = launch(Map.of(), "connect", "console.1");
+        Await.until(DEADLINE, () -> connect.out().toString().contains("attached to console.1"), "attached");
+        connect.process().getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
+        connect.process().getOutputStream().flush();
+        Await.until(DEADLINE, () -> connect.out().toString().contains("got:hello\r\n"),
+                () -> "the instance's answer through the terminal; got: " + connect.out());
+        connect.process().getOutputStream().write(0x1c); // Ctrl+backslash detaches
+        connect.process().getOutputStream().flush();
+        assertThat(connect.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(connect.process().exitValue()).isZero();
+        assertThat(connect.out().toString()).contains("detached from console.1 (it keeps running)");
+        assertThat(state(instances(), "console.1")).isEqualTo("up");
     }
 
     @Test
