@@ -144,6 +144,16 @@ public final class DashboardApp extends Application {
         }, "procdeck-shutdown"));
 
         stage.show();
+        // Again once mapped: a window manager (openbox, for one) may map a new window at its minimum size and
+        // ignore the size asked before; asked after mapping, it is honoured.
+        Platform.runLater(() -> {
+            if (!stage.isMaximized()) {
+                stage.setX(geometry.x());
+                stage.setY(geometry.y());
+                stage.setWidth(geometry.width());
+                stage.setHeight(geometry.height());
+            }
+        });
         Optional<Path> requested = getParameters().getUnnamed().stream().findFirst().map(Path::of);
         io.execute(() -> {
             Path initial = requested.or(() -> Workspace.user().lastProject().filter(Files::isDirectory))
@@ -225,7 +235,8 @@ public final class DashboardApp extends Application {
         });
     }
 
-    private static void applyTheme(DashboardView view, Theme chosen, java.util.concurrent.CompletableFuture<Boolean> desktopDark) {
+    private static void applyTheme(DashboardView view, Theme chosen, java.util.concurrent.CompletableFuture<Boolean> asked) {
+        java.util.concurrent.CompletableFuture<Boolean> desktopDark = asked.exceptionally(e -> false);
         Theme.apply(chosen.isDark(desktopDark.getNow(false)), view);
         if (chosen == Theme.SYSTEM && !desktopDark.isDone()) {
             desktopDark.thenAccept(dark -> Platform.runLater(() -> {

@@ -27,7 +27,6 @@ import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.StackPane;
 import javafx.scene.paint.Color;
 import javafx.scene.shape.Rectangle;
 
@@ -49,14 +48,15 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         setId("processTable");
         setRoot(rootItem);
         setShowRoot(false);
-        setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        // Every column shares a wider window (the fixed-width ones excepted), rather than the last taking it all.
+        setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         setPlaceholder(new Label("No process types"));
         getColumns().addAll(nameColumn(), stateColumn(), scaleColumn(), commandColumn(),
-                textColumn("PID", 60, 50, DeckRow::pidProperty), textColumn("Port", 80, 50, DeckRow::portsProperty),
-                textColumn("Uptime", 70, 52, DeckRow::uptimeProperty), restartsColumn(),
-                textColumn("Last exit", 120, 60, DeckRow::lastExitProperty),
-                usageColumn("CPU", 100, 64, DeckRow::cpuProperty, true),
-                usageColumn("Memory", 110, 72, DeckRow::memoryProperty, false),
+                textColumn("PID", 72, 64, DeckRow::pidProperty), textColumn("Port", 64, 52, DeckRow::portsProperty),
+                textColumn("Uptime", 72, 64, DeckRow::uptimeProperty), restartsColumn(),
+                textColumn("Last exit", 120, 56, DeckRow::lastExitProperty),
+                usageColumn("CPU", 110, 60, DeckRow::cpuProperty, true),
+                usageColumn("Memory", 124, 72, DeckRow::memoryProperty, false),
                 actionsColumn());
         for (TreeTableColumn<DeckRow, ?> c : getColumns()) {
             c.setId("col-" + c.getText().toLowerCase().replace(' ', '-'));
@@ -78,7 +78,9 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
             if (row == null || e.isShortcutDown() || e.isAltDown()) {
                 return;
             }
-            if (e.getCode() == KeyCode.ENTER) {
+            if (e.getCode() == KeyCode.CONTEXT_MENU || (e.getCode() == KeyCode.F10 && e.isShiftDown())) {
+                showMenuOfSelectedRow();
+            } else if (e.getCode() == KeyCode.ENTER) {
                 model.start(row);
             } else if (e.getCode() == KeyCode.DELETE) {
                 model.stop(row);
@@ -107,6 +109,21 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
     /** How a URL is opened ("Open in browser"); the default runs xdg-open off the FX thread. */
     public void setBrowser(Consumer<String> browser) {
         this.browser = browser;
+    }
+
+    /** The selected row's context menu, below that row (keyboard: the Menu key or Shift+F10). */
+    void showMenuOfSelectedRow() {
+        int index = getSelectionModel().getSelectedIndex();
+        DeckRow row = selected();
+        if (row == null) {
+            return;
+        }
+        javafx.scene.Node anchor = lookupAll(".tree-table-row-cell").stream()
+                .filter(n -> n instanceof TreeTableRow<?> r && r.getIndex() == index).findFirst().orElse(this);
+        javafx.geometry.Bounds b = anchor.localToScreen(anchor.getBoundsInLocal());
+        if (b != null) {
+            contextMenu(row).show(anchor, b.getMinX() + 24, b.getMaxY());
+        }
     }
 
     private DeckRow selected() {
@@ -206,8 +223,8 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
     private TreeTableColumn<DeckRow, String> nameColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Process");
-        col.setPrefWidth(140);
-        col.setMinWidth(104);
+        col.setPrefWidth(130);
+        col.setMinWidth(96);
         col.setCellValueFactory(c -> c.getValue().getValue().nameProperty());
         col.setCellFactory(c -> new TreeTableCell<>() {
             private final Rectangle swatch = new Rectangle(10, 10);
@@ -240,8 +257,8 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
     private TreeTableColumn<DeckRow, String> stateColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("State");
-        col.setPrefWidth(170);
-        col.setMinWidth(124);
+        col.setPrefWidth(156);
+        col.setMinWidth(116);
         col.setCellValueFactory(c -> c.getValue().getValue().stateProperty());
         col.setCellFactory(c -> new TreeTableCell<>() {
             private final Label badge = new Label();
@@ -306,8 +323,9 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
     private TreeTableColumn<DeckRow, Number> scaleColumn() {
         TreeTableColumn<DeckRow, Number> col = new TreeTableColumn<>("Scale");
-        col.setPrefWidth(220);
-        col.setMinWidth(196);
+        col.setPrefWidth(200);
+        col.setMinWidth(180);
+        col.setMaxWidth(320);
         col.setCellValueFactory(c -> c.getValue().getValue() instanceof TypeRow t ? t.scaleProperty() : null);
         col.setCellFactory(c -> new TreeTableCell<>() {
             private TypeRow bound;
@@ -353,8 +371,8 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
     private TreeTableColumn<DeckRow, String> commandColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Command");
-        col.setPrefWidth(170);
-        col.setMinWidth(70);
+        col.setPrefWidth(160);
+        col.setMinWidth(64);
         col.setCellValueFactory(c -> c.getValue().getValue() instanceof TypeRow t ? t.commandProperty() : null);
         col.setCellFactory(c -> new TreeTableCell<>() {
             {
@@ -378,6 +396,9 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         col.setPrefWidth(width);
         col.setMinWidth(minWidth);
         col.setCellValueFactory(c -> value.apply(c.getValue().getValue()));
+        if (width < 100) {
+            col.setMaxWidth(width * 1.6); // short figures: extra room goes to the columns that can use it
+        }
         col.setCellFactory(c -> new TreeTableCell<>() {
             @Override
             protected void updateItem(String text, boolean empty) {
@@ -393,8 +414,8 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
     /** Restarts: the count, and on a type's row a strip of its starts and exits of the last minutes. */
     private TreeTableColumn<DeckRow, DeckRow> restartsColumn() {
         TreeTableColumn<DeckRow, DeckRow> col = new TreeTableColumn<>("Restarts");
-        col.setPrefWidth(120);
-        col.setMinWidth(56);
+        col.setPrefWidth(132);
+        col.setMinWidth(48);
         col.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyObjectWrapper<>(c.getValue().getValue()));
         col.setCellFactory(c -> new TreeTableCell<>() {
             private final Label count = new Label();
@@ -408,7 +429,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                 box.setAlignment(Pos.CENTER_LEFT);
                 count.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
                 // A type's row only, and only where the column has room for the strip.
-                timeline.visibleProperty().bind(typeRow.and(widthProperty().greaterThan(110)));
+                timeline.visibleProperty().bind(typeRow.and(widthProperty().greaterThan(100)));
                 timeline.managedProperty().bind(timeline.visibleProperty());
             }
 
@@ -459,16 +480,19 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         col.setCellFactory(c -> new TreeTableCell<>() {
             private final Label figure = new Label();
             private final Sparkline spark = new Sparkline(60, 18);
-            private final StackPane stack = new StackPane(spark, figure);
+            private final HBox stack = new HBox(6, spark, figure);
             private InstanceRow bound;
             private final javafx.beans.InvalidationListener redraw = o -> draw();
 
             {
-                StackPane.setAlignment(figure, Pos.CENTER_RIGHT);
-                StackPane.setAlignment(spark, Pos.CENTER_LEFT);
+                stack.setAlignment(Pos.CENTER_RIGHT);
                 figure.getStyleClass().add("usage-figure");
+                figure.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
                 spark.setStroke(cpu ? Color.web("#3b82f6") : Color.web("#8b5cf6"));
-                spark.widthProperty().bind(widthProperty().subtract(14));
+                // The line takes what the figure leaves; hidden when that is too little to read.
+                spark.widthProperty().bind(javafx.beans.binding.Bindings.max(0,
+                        widthProperty().subtract(figure.widthProperty()).subtract(22)));
+                spark.managedProperty().bind(spark.widthProperty().greaterThan(16));
                 spark.widthProperty().addListener(redraw);
                 stack.setMinWidth(0);
             }
@@ -518,7 +542,9 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
     private TreeTableColumn<DeckRow, DeckRow> actionsColumn() {
         TreeTableColumn<DeckRow, DeckRow> col = new TreeTableColumn<>("Actions");
         col.setPrefWidth(104);
-        col.setMinWidth(100);
+        col.setMinWidth(104);
+        col.setMaxWidth(104);
+        col.setResizable(false);
         col.setSortable(false);
         col.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyObjectWrapper<>(c.getValue().getValue()));
         col.setCellFactory(c -> new TreeTableCell<>() {

@@ -72,7 +72,8 @@ final class Sparkline extends Canvas {
             return;
         }
         double top = Math.max(floor, h.max());
-        double step = w / (SAMPLES - 1);
+        // The first minute is spread over the width (a line one pixel wide says nothing), then up to five.
+        double step = w / (Math.max(n, 30) - 1);
         double x0 = w - (n - 1) * step;
         g.setFill(stroke.deriveColor(0, 1, 1, 0.18));
         g.beginPath();

@@ -78,14 +78,15 @@ public enum Theme {
     static boolean desktopPrefersDark() {
         try {
             Process p = new ProcessBuilder("gsettings", "get", "org.gnome.desktop.interface", "color-scheme")
-                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true).start();
+            p.getOutputStream().close();
             if (!p.waitFor(2, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return false;
             }
             String out = new String(p.getInputStream().readNBytes(256), StandardCharsets.UTF_8);
             return p.exitValue() == 0 && prefersDark(out);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return false; // no gsettings: not GNOME
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
