@@ -86,7 +86,7 @@ public final class DashboardView extends BorderPane {
         VBox.setVgrow(table, Priority.ALWAYS);
         split.getItems().setAll(upper, console);
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.42);
+        split.setDividerPositions(0.5);
         SplitPane.setResizableWithParent(console, true);
         overlay.getStyleClass().add("closing-overlay");
         overlay.setId("closingOverlay");

@@ -53,10 +53,10 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         setPlaceholder(new Label("No process types"));
         getColumns().addAll(nameColumn(), stateColumn(), scaleColumn(), commandColumn(),
                 textColumn("PID", 72, 64, DeckRow::pidProperty), textColumn("Port", 64, 52, DeckRow::portsProperty),
-                textColumn("Uptime", 72, 64, DeckRow::uptimeProperty), restartsColumn(),
-                textColumn("Last exit", 120, 56, DeckRow::lastExitProperty),
-                usageColumn("CPU", 110, 60, DeckRow::cpuProperty, true),
-                usageColumn("Memory", 124, 72, DeckRow::memoryProperty, false),
+                textColumn("Uptime", 84, 76, DeckRow::uptimeProperty), restartsColumn(),
+                textColumn("Last exit", 110, 56, DeckRow::lastExitProperty),
+                usageColumn("CPU", 130, 60, DeckRow::cpuProperty, true),
+                usageColumn("Memory", 150, 72, DeckRow::memoryProperty, false),
                 actionsColumn());
         for (TreeTableColumn<DeckRow, ?> c : getColumns()) {
             c.setId("col-" + c.getText().toLowerCase().replace(' ', '-'));
@@ -223,8 +223,8 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
     private TreeTableColumn<DeckRow, String> nameColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Process");
-        col.setPrefWidth(130);
-        col.setMinWidth(96);
+        col.setPrefWidth(150);
+        col.setMinWidth(124);
         col.setCellValueFactory(c -> c.getValue().getValue().nameProperty());
         col.setCellFactory(c -> new TreeTableCell<>() {
             private final Rectangle swatch = new Rectangle(10, 10);
@@ -371,7 +371,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
     private TreeTableColumn<DeckRow, String> commandColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Command");
-        col.setPrefWidth(160);
+        col.setPrefWidth(150);
         col.setMinWidth(64);
         col.setCellValueFactory(c -> c.getValue().getValue() instanceof TypeRow t ? t.commandProperty() : null);
         col.setCellFactory(c -> new TreeTableCell<>() {
@@ -397,7 +397,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         col.setMinWidth(minWidth);
         col.setCellValueFactory(c -> value.apply(c.getValue().getValue()));
         if (width < 100) {
-            col.setMaxWidth(width * 1.6); // short figures: extra room goes to the columns that can use it
+            col.setMaxWidth(width * 1.5); // short figures: extra room goes to the columns that can use it
         }
         col.setCellFactory(c -> new TreeTableCell<>() {
             @Override

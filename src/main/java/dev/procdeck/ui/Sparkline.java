@@ -67,13 +67,15 @@ final class Sparkline extends Canvas {
         double w = getWidth();
         double ht = getHeight();
         g.clearRect(0, 0, w, ht);
+        g.setFill(stroke.deriveColor(0, 1, 1, 0.25));
+        g.fillRect(0, ht - 1, w, 1); // the baseline shows where the line will grow
         int n = h.size();
         if (n < 2) {
             return;
         }
         double top = Math.max(floor, h.max());
-        // The first minute is spread over the width (a line one pixel wide says nothing), then up to five.
-        double step = w / (Math.max(n, 30) - 1);
+        // The first 20 s are spread over the width (a line a few pixels wide says nothing), then up to five minutes.
+        double step = w / (Math.max(n, 10) - 1);
         double x0 = w - (n - 1) * step;
         g.setFill(stroke.deriveColor(0, 1, 1, 0.18));
         g.beginPath();
