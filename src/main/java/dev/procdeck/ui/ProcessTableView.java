@@ -52,9 +52,9 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         setPlaceholder(new Label("No process types"));
         getColumns().addAll(nameColumn(), stateColumn(), scaleColumn(), commandColumn(),
-                textColumn("PID", 72, 64, DeckRow::pidProperty), textColumn("Port", 64, 52, DeckRow::portsProperty),
-                textColumn("Uptime", 84, 76, DeckRow::uptimeProperty), restartsColumn(),
-                textColumn("Last exit", 110, 56, DeckRow::lastExitProperty),
+                textColumn("PID", 72, 56, DeckRow::pidProperty), textColumn("Port", 64, 48, DeckRow::portsProperty),
+                textColumn("Uptime", 84, 68, DeckRow::uptimeProperty), restartsColumn(),
+                textColumn("Last exit", 110, 68, DeckRow::lastExitProperty),
                 usageColumn("CPU", 130, 60, DeckRow::cpuProperty, true),
                 usageColumn("Memory", 150, 72, DeckRow::memoryProperty, false),
                 actionsColumn());
@@ -224,7 +224,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
     private TreeTableColumn<DeckRow, String> nameColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Process");
         col.setPrefWidth(150);
-        col.setMinWidth(124);
+        col.setMinWidth(110);
         col.setCellValueFactory(c -> c.getValue().getValue().nameProperty());
         col.setCellFactory(c -> new TreeTableCell<>() {
             private final Rectangle swatch = new Rectangle(10, 10);
@@ -258,7 +258,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
     private TreeTableColumn<DeckRow, String> stateColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("State");
         col.setPrefWidth(156);
-        col.setMinWidth(116);
+        col.setMinWidth(112);
         col.setCellValueFactory(c -> c.getValue().getValue().stateProperty());
         col.setCellFactory(c -> new TreeTableCell<>() {
             private final Label badge = new Label();
@@ -324,7 +324,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
     private TreeTableColumn<DeckRow, Number> scaleColumn() {
         TreeTableColumn<DeckRow, Number> col = new TreeTableColumn<>("Scale");
         col.setPrefWidth(200);
-        col.setMinWidth(180);
+        col.setMinWidth(168);
         col.setMaxWidth(320);
         col.setCellValueFactory(c -> c.getValue().getValue() instanceof TypeRow t ? t.scaleProperty() : null);
         col.setCellFactory(c -> new TreeTableCell<>() {
@@ -372,7 +372,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
     private TreeTableColumn<DeckRow, String> commandColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Command");
         col.setPrefWidth(150);
-        col.setMinWidth(64);
+        col.setMinWidth(72);
         col.setCellValueFactory(c -> c.getValue().getValue() instanceof TypeRow t ? t.commandProperty() : null);
         col.setCellFactory(c -> new TreeTableCell<>() {
             {
@@ -415,7 +415,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
     private TreeTableColumn<DeckRow, DeckRow> restartsColumn() {
         TreeTableColumn<DeckRow, DeckRow> col = new TreeTableColumn<>("Restarts");
         col.setPrefWidth(132);
-        col.setMinWidth(48);
+        col.setMinWidth(64);
         col.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyObjectWrapper<>(c.getValue().getValue()));
         col.setCellFactory(c -> new TreeTableCell<>() {
             private final Label count = new Label();
@@ -541,9 +541,9 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
     private TreeTableColumn<DeckRow, DeckRow> actionsColumn() {
         TreeTableColumn<DeckRow, DeckRow> col = new TreeTableColumn<>("Actions");
-        col.setPrefWidth(104);
-        col.setMinWidth(104);
-        col.setMaxWidth(104);
+        col.setPrefWidth(100);
+        col.setMinWidth(100);
+        col.setMaxWidth(100);
         col.setResizable(false);
         col.setSortable(false);
         col.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyObjectWrapper<>(c.getValue().getValue()));

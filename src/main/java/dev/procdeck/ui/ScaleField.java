@@ -75,7 +75,7 @@ public final class ScaleField extends HBox {
         slider.setMinorTickCount(0);
         slider.setSnapToTicks(true);
         slider.setBlockIncrement(1);
-        slider.setMinWidth(100);
+        slider.setMinWidth(90);
         slider.setPrefWidth(140);
         slider.setFocusTraversable(false); // the field is the keyboard's way in (Up/Down step it)
         HBox.setHgrow(slider, Priority.ALWAYS);
