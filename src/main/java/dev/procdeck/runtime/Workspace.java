@@ -85,6 +85,26 @@ public final class Workspace {
         flush();
     }
 
+    /** A dashboard setting (theme, window geometry, column widths), if one was saved. */
+    public Optional<String> uiSetting(String key) {
+        return Optional.ofNullable(root.node("ui").get(key, null));
+    }
+
+    public void putUiSetting(String key, String value) {
+        root.node("ui").put(key, value);
+        flush();
+    }
+
+    /** A setting of one project (a type's restart policy, say), if one was saved. */
+    public Optional<String> projectSetting(Path project, String key) {
+        return Optional.ofNullable(node(project).get(key, null));
+    }
+
+    public void putProjectSetting(Path project, String key, String value) {
+        node(project).put(key, value);
+        flush();
+    }
+
     private Preferences node(Path project) {
         // Preference keys are limited in length and characters; a digest of the path names the project.
         try {

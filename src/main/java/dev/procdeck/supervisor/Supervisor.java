@@ -69,6 +69,8 @@ public final class Supervisor implements AutoCloseable {
     private final List<SupervisorListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<InstanceId, InstanceSnapshot> snapshots = new ConcurrentHashMap<>();
     private final Map<String, Integer> scale = new ConcurrentHashMap<>();
+    /** Restart policies chosen while running (the dashboard's per-type menu), over the settings' ones. */
+    private final Map<String, RestartPolicy> chosenPolicies = new ConcurrentHashMap<>();
     /**
      * Each type's port block (PORT = base + 100 × block + instance − 1). At first the Procfile position, as
      * Foreman numbers them; a reload never moves the block of a type that stays, and gives a new type the lowest
@@ -345,6 +347,22 @@ public final class Supervisor implements AutoCloseable {
             stopsAfterDependents.remove(id);
             c.restart();
         }));
+    }
+
+    /** Changes a type's restart policy: its instances, running or not, follow it from their next exit. */
+    public CompletableFuture<Void> setPolicy(String type, RestartPolicy policy) {
+        chosenPolicies.put(type, Objects.requireNonNull(policy));
+        return submit(() -> controllersOf(type).forEach(c -> c.life.setPolicy(policy)));
+    }
+
+    /** The restart policy a type's instances follow now. */
+    public RestartPolicy policyFor(String type) {
+        return chosenPolicies.getOrDefault(type, settings.policyFor(type));
+    }
+
+    /** SIGKILL now to every process still running or stopping (the dashboard's "Kill now" while closing). */
+    public CompletableFuture<Void> killAll() {
+        return submit(() -> controllers().forEach(InstanceController::killNow));
     }
 
     /** What a reload changed, for the announcement and the dashboard. */

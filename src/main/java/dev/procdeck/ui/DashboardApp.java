@@ -13,6 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Application;
 import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Rectangle2D;
+import javafx.stage.Screen;
+import java.util.OptionalDouble;
 import javafx.scene.Scene;
 import javafx.scene.image.Image;
 import javafx.stage.Stage;
@@ -25,6 +29,38 @@ public final class DashboardApp extends Application {
     static final Duration PULSE = Duration.millis(100);
 
     private static final java.util.logging.Logger QUIET_JAVAFX_LOGGER = java.util.logging.Logger.getLogger("javafx");
+
+    /** The window settings, read before the toolkit starts (off the FX thread); null when launched otherwise. */
+    private static volatile UiSettings preloaded;
+
+    /** What the window remembers between runs (Workspace "ui" settings). */
+    record UiSettings(Theme theme, Optional<WindowGeometry> geometry, Optional<String> columns, OptionalDouble divider,
+                      java.util.concurrent.CompletableFuture<Boolean> desktopDark) {
+        static UiSettings read(Workspace w) {
+            Theme theme = Theme.SYSTEM;
+            Optional<WindowGeometry> geometry = Optional.empty();
+            Optional<String> columns = Optional.empty();
+            OptionalDouble divider = OptionalDouble.empty();
+            try {
+                theme = Theme.parse(w.uiSetting("theme").orElse(null));
+                geometry = w.uiSetting("window").flatMap(WindowGeometry::parse);
+                columns = w.uiSetting("columns");
+                divider = w.uiSetting("divider").map(d -> {
+                    try {
+                        return OptionalDouble.of(Double.parseDouble(d));
+                    } catch (NumberFormatException e) {
+                        return OptionalDouble.empty();
+                    }
+                }).orElse(OptionalDouble.empty());
+            } catch (RuntimeException e) {
+                // An unreadable store: defaults.
+            }
+            java.util.concurrent.CompletableFuture<Boolean> dark = theme == Theme.SYSTEM
+                    ? java.util.concurrent.CompletableFuture.supplyAsync(Theme::desktopPrefersDark)
+                    : java.util.concurrent.CompletableFuture.completedFuture(false);
+            return new UiSettings(theme, geometry, columns, divider, dark);
+        }
+    }
 
     private ExecutorService io;
     private DashboardViewModel model;
@@ -39,6 +75,7 @@ public final class DashboardApp extends Application {
     public static int open(String[] args) {
         // JavaFX warns that it runs from the class path, which is how the fat jar ships it on purpose.
         QUIET_JAVAFX_LOGGER.setLevel(java.util.logging.Level.SEVERE);
+        preloaded = UiSettings.read(Workspace.user()); // preferences are files: read here, not on the FX thread
         try {
             Application.launch(DashboardApp.class, args);
             return 0;
@@ -58,12 +95,35 @@ public final class DashboardApp extends Application {
         model = new DashboardViewModel(Workspace.user(), new PosixProcessLauncher(), io, Platform::runLater,
                 Clock.systemDefaultZone(), System.getenv(), capacity);
         DashboardView view = new DashboardView(model);
-        Scene scene = new Scene(view, 1280, 800);
+        UiSettings ui = preloaded != null ? preloaded : new UiSettings(Theme.LIGHT, Optional.empty(), Optional.empty(),
+                OptionalDouble.empty(), java.util.concurrent.CompletableFuture.completedFuture(false));
+        applyTheme(view, ui.theme(), ui.desktopDark());
+        view.themeProperty().set(ui.theme());
+        view.themeProperty().addListener((o, a, chosen) -> {
+            applyTheme(view, chosen, chosen == Theme.SYSTEM
+                    ? java.util.concurrent.CompletableFuture.supplyAsync(Theme::desktopPrefersDark, io)
+                    : java.util.concurrent.CompletableFuture.completedFuture(false));
+            io.execute(() -> Workspace.user().putUiSetting("theme", chosen.name().toLowerCase(java.util.Locale.ROOT)));
+        });
+        ui.columns().ifPresent(view::restoreColumnWidths);
+        ui.divider().ifPresent(view::setDividerPosition);
+
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        WindowGeometry geometry = ui.geometry()
+                .map(g -> g.clampTo(Screen.getScreens().stream().map(Screen::getVisualBounds).toList(), screen))
+                .orElseGet(() -> WindowGeometry.initial(screen));
+        Scene scene = new Scene(view, geometry.width(), geometry.height());
         scene.getStylesheets().add(DashboardApp.class.getResource("procdeck.css").toExternalForm());
         stage.setScene(scene);
-        stage.setMinWidth(900);
-        stage.setMinHeight(560);
-        stage.titleProperty().bind(model.titleProperty());
+        stage.setMinWidth(Math.min(WindowGeometry.MIN_WIDTH, screen.getWidth()));
+        stage.setMinHeight(Math.min(WindowGeometry.MIN_HEIGHT, screen.getHeight()));
+        // Set explicitly: some window managers otherwise open the window at its minimum size.
+        stage.setX(geometry.x());
+        stage.setY(geometry.y());
+        stage.setWidth(geometry.width());
+        stage.setHeight(geometry.height());
+        stage.setMaximized(geometry.maximized());
+        stage.titleProperty().bind(Bindings.concat(view.titleBadge(), model.titleProperty()));
         stage.getIcons().addAll(icons());
         stage.setOnCloseRequest(e -> {
             e.consume();
@@ -84,6 +144,16 @@ public final class DashboardApp extends Application {
         }, "procdeck-shutdown"));
 
         stage.show();
+        // Again once mapped: a window manager (openbox, for one) may map a new window at its minimum size and
+        // ignore the size asked before; asked after mapping, it is honoured.
+        Platform.runLater(() -> {
+            if (!stage.isMaximized()) {
+                stage.setX(geometry.x());
+                stage.setY(geometry.y());
+                stage.setWidth(geometry.width());
+                stage.setHeight(geometry.height());
+            }
+        });
         Optional<Path> requested = getParameters().getUnnamed().stream().findFirst().map(Path::of);
         io.execute(() -> {
             Path initial = requested.or(() -> Workspace.user().lastProject().filter(Files::isDirectory))
@@ -136,6 +206,7 @@ public final class DashboardApp extends Application {
         }
         closing = true;
         view.showClosing();
+        saveWindow(stage, view);
         model.shutdown().whenComplete((v, e) -> Platform.runLater(() -> {
             try {
                 pulse.close();
@@ -145,6 +216,35 @@ public final class DashboardApp extends Application {
             stage.hide();
             Platform.exit();
         }));
+    }
+
+    /** Remembers the window's place, size, columns and divider; written on the io thread. */
+    private void saveWindow(Stage stage, DashboardView view) {
+        WindowGeometry g = new WindowGeometry(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(),
+                stage.isMaximized());
+        String columns = view.columnWidths();
+        String divider = Double.toString(view.dividerPosition());
+        io.execute(() -> {
+            Workspace w = Workspace.user();
+            // A maximised window keeps the size it had before, so that un-maximising restores it.
+            WindowGeometry keep = g.maximized() ? w.uiSetting("window").flatMap(WindowGeometry::parse)
+                    .map(old -> new WindowGeometry(old.x(), old.y(), old.width(), old.height(), true)).orElse(g) : g;
+            w.putUiSetting("window", keep.encode());
+            w.putUiSetting("columns", columns);
+            w.putUiSetting("divider", divider);
+        });
+    }
+
+    private static void applyTheme(DashboardView view, Theme chosen, java.util.concurrent.CompletableFuture<Boolean> asked) {
+        java.util.concurrent.CompletableFuture<Boolean> desktopDark = asked.exceptionally(e -> false);
+        Theme.apply(chosen.isDark(desktopDark.getNow(false)), view);
+        if (chosen == Theme.SYSTEM && !desktopDark.isDone()) {
+            desktopDark.thenAccept(dark -> Platform.runLater(() -> {
+                if (view.themeProperty().get() == Theme.SYSTEM) {
+                    Theme.apply(dark, view);
+                }
+            }));
+        }
     }
 
     @Override

@@ -35,7 +35,6 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.Window;
-import org.controlsfx.control.Notifications;
 
 /** The main window's content: menus, toolbar, the process table above the console, and a status bar. */
 public final class DashboardView extends BorderPane {
@@ -58,6 +57,12 @@ public final class DashboardView extends BorderPane {
     private final ProcessTableView table;
     private final StackPane overlay = new StackPane();
     private final Label overlayText = new Label();
+    private final Button killNow = new Button("Kill now");
+    private final SplitPane split = new SplitPane();
+    private final CrashToasts toasts = new CrashToasts();
+    private final javafx.beans.property.ObjectProperty<Theme> theme =
+            new javafx.beans.property.SimpleObjectProperty<>(this, "theme", Theme.SYSTEM);
+    private javafx.animation.Timeline countdown;
     private final Menu recentMenu = new Menu("Open Recent");
     private final java.util.Map<String, Integer> typeIndex = new java.util.HashMap<>();
     private Runnable onQuit = () -> { };
@@ -72,22 +77,48 @@ public final class DashboardView extends BorderPane {
             typeIndex.putAll(index);
         });
         table.setOnInstanceDoubleClick(name -> model.console().solo(name));
+        table.setOnShowLogsOf(name -> model.console().solo(name));
+        table.setOnEnvironment(row -> new EnvironmentDialog(window(), row.id().name(), model.environmentOf(row)).show());
         table.setPlaceholder(new Label("Open a folder with a Procfile (Ctrl+O), or drop one here."));
 
         setTop(new VBox(menuBar(), toolBar()));
         VBox upper = new VBox(problemBanner(), table);
         VBox.setVgrow(table, Priority.ALWAYS);
-        SplitPane split = new SplitPane(upper, console);
+        split.getItems().setAll(upper, console);
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.38);
+        split.setDividerPositions(0.5);
+        SplitPane.setResizableWithParent(console, true);
         overlay.getStyleClass().add("closing-overlay");
+        overlay.setId("closingOverlay");
         ProgressIndicator spinner = new ProgressIndicator();
         spinner.setMaxSize(48, 48);
-        VBox box = new VBox(12, spinner, overlayText);
+        overlayText.setId("closingText");
+        Icons.on(killNow, Icons.KILL);
+        killNow.setId("killNow");
+        killNow.getStyleClass().add("danger");
+        killNow.setTooltip(new Tooltip("Send SIGKILL to every process now instead of waiting"));
+        killNow.setOnAction(e -> model.killAll());
+        VBox box = new VBox(14, spinner, overlayText, killNow);
         box.setAlignment(Pos.CENTER);
         overlay.getChildren().add(box);
         overlay.setVisible(false);
-        setCenter(new StackPane(split, overlay));
+        StackPane center = new StackPane(split, toasts, overlay);
+        StackPane.setAlignment(toasts, Pos.BOTTOM_RIGHT);
+        StackPane.setMargin(toasts, new Insets(0, 18, 18, 0));
+        setCenter(center);
+        sceneProperty().addListener((o, a, scene) -> {
+            if (scene != null) {
+                scene.windowProperty().addListener((o2, a2, w) -> {
+                    if (w != null) {
+                        w.focusedProperty().addListener((o3, was, focused) -> {
+                            if (focused) {
+                                toasts.seen();
+                            }
+                        });
+                    }
+                });
+            }
+        });
         setBottom(statusBar());
         model.setOnCrash(this::notifyCrash);
         setUpDragAndDrop();
@@ -106,44 +137,143 @@ public final class DashboardView extends BorderPane {
         this.onQuit = onQuit;
     }
 
-    /** Shows the "stopping N processes" overlay while the window closes. */
+    /**
+     * Shows the closing overlay: how many processes are still stopping, the countdown to SIGKILL, and "Kill
+     * now" for a user who does not want to wait.
+     */
     public void showClosing() {
-        overlayText.textProperty().bind(Bindings.createStringBinding(() -> model.runningProperty().get() == 0
-                ? "Closing…" : "Stopping " + model.runningProperty().get() + " processes (SIGTERM, then SIGKILL after 5 s)…",
-                model.runningProperty()));
+        long started = System.nanoTime();
+        long timeoutMillis = model.stopTimeout().toMillis();
+        Runnable update = () -> overlayText.setText(closingText(model.runningProperty().get(),
+                timeoutMillis - (System.nanoTime() - started) / 1_000_000));
+        update.run();
+        if (countdown != null) {
+            countdown.stop();
+        }
+        countdown = new javafx.animation.Timeline(new javafx.animation.KeyFrame(javafx.util.Duration.millis(250),
+                e -> update.run()));
+        countdown.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        countdown.play();
+        model.runningProperty().addListener((o, a, b) -> update.run());
+        killNow.visibleProperty().bind(model.runningProperty().greaterThan(0));
         overlay.setVisible(true);
+        killNow.requestFocus();
+    }
+
+    /** "Stopping 1 process — SIGKILL in 4 s", then "— SIGKILL sent", or "Closing…" once none runs. */
+    static String closingText(int running, long millisToKill) {
+        if (running == 0) {
+            return "Closing…";
+        }
+        String what = "Stopping " + processes(running);
+        if (millisToKill > 0) {
+            return what + " — SIGTERM sent, SIGKILL in " + (millisToKill + 999) / 1000 + " s";
+        }
+        return what + " — SIGKILL sent";
+    }
+
+    /** "1 process", "2 processes". */
+    static String processes(int n) {
+        return n + (n == 1 ? " process" : " processes");
+    }
+
+    /** The title's prefix while crashes went unseen ("(2 crashed) "), else empty. */
+    public javafx.beans.binding.StringBinding titleBadge() {
+        return Bindings.createStringBinding(() -> toasts.unseenProperty().get() == 0 ? ""
+                : "(" + toasts.unseenProperty().get() + " crashed) ", toasts.unseenProperty());
+    }
+
+    /** The theme chosen in View › Theme. */
+    public javafx.beans.property.ObjectProperty<Theme> themeProperty() {
+        return theme;
+    }
+
+    /** The table/console divider, 0 to 1. */
+    public double dividerPosition() {
+        return split.getDividerPositions()[0];
+    }
+
+    public void setDividerPosition(double position) {
+        if (position > 0.1 && position < 0.9) {
+            split.setDividerPositions(position);
+        }
+    }
+
+    /** The table's column widths, {@code Process=140;State=170;...}. */
+    public String columnWidths() {
+        StringBuilder b = new StringBuilder();
+        for (var c : table.getColumns()) {
+            b.append(b.length() == 0 ? "" : ";").append(c.getText()).append('=').append(Math.round(c.getWidth()));
+        }
+        return b.toString();
+    }
+
+    /** Restores widths saved by {@link #columnWidths()}; unknown names and bad numbers are skipped. */
+    public void restoreColumnWidths(String saved) {
+        for (String part : saved.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            String name = part.substring(0, eq);
+            try {
+                double w = Double.parseDouble(part.substring(eq + 1));
+                table.getColumns().stream().filter(c -> c.getText().equals(name)).findFirst()
+                        .ifPresent(c -> c.setPrefWidth(Math.max(c.getMinWidth(), Math.min(w, 2000))));
+            } catch (NumberFormatException e) {
+                // an older or hand-edited preference
+            }
+        }
+    }
+
+    CrashToasts toasts() {
+        return toasts;
     }
 
     private MenuBar menuBar() {
-        MenuItem open = item("Open Folder…", "Shortcut+O", this::chooseFolder);
-        MenuItem reload = item("Reload Procfile", "Shortcut+R", model::reload);
-        MenuItem save = item("Save Log…", "Shortcut+S", () -> console.saveLog(false));
-        MenuItem quit = item("Quit", "Shortcut+Q", () -> onQuit.run());
+        MenuItem open = Icons.on(item("_Open Folder…", "Shortcut+O", this::chooseFolder), Icons.OPEN);
+        MenuItem reload = Icons.on(item("_Reload Procfile", "Shortcut+R", model::reload), Icons.RELOAD);
+        MenuItem save = Icons.on(item("_Save Log…", "Shortcut+S", () -> console.saveLog(false)), Icons.SAVE);
+        MenuItem quit = item("_Quit", "Shortcut+Q", () -> onQuit.run());
         model.recentProjects().addListener((ListChangeListener<Path>) c -> fillRecent());
         fillRecent();
-        Menu file = new Menu("File", null, open, recentMenu, reload, new SeparatorMenuItem(), save,
+        recentMenu.setText("Open Rece_nt");
+        Menu file = new Menu("_File", null, open, recentMenu, reload, new SeparatorMenuItem(), save,
                 new SeparatorMenuItem(), quit);
 
-        CheckMenuItem startOnOpen = new CheckMenuItem("Start When Opened");
+        CheckMenuItem startOnOpen = new CheckMenuItem("Start _When Opened");
         startOnOpen.selectedProperty().bindBidirectional(model.startOnOpenProperty());
-        Menu processes = new Menu("Processes", null,
-                item("Start All", "F5", model::startAll),
-                item("Stop All", "Shift+F5", model::stopAll),
-                item("Restart All", "Shortcut+Shift+R", model::restartAll),
+        Menu processes = new Menu("_Processes", null,
+                Icons.on(item("_Start All", "F5", model::startAll), Icons.START),
+                Icons.on(item("S_top All", "Shift+F5", model::stopAll), Icons.STOP),
+                Icons.on(item("_Restart All", "Shortcut+Shift+R", model::restartAll), Icons.RESTART),
                 new SeparatorMenuItem(), startOnOpen);
 
-        CheckMenuItem timestamps = new CheckMenuItem("Timestamps");
+        CheckMenuItem timestamps = new CheckMenuItem("_Timestamps");
         timestamps.selectedProperty().bindBidirectional(model.console().timestampsProperty());
-        CheckMenuItem notifications = new CheckMenuItem("Crash Notifications");
+        CheckMenuItem notifications = new CheckMenuItem("Crash _Notifications");
         notifications.selectedProperty().bindBidirectional(model.crashNotificationsProperty());
-        Menu view = new Menu("View", null,
-                item("Find", "Shortcut+F", console::focusSearch),
-                item("Clear Console", "Shortcut+L", model.console()::clear),
-                item("Jump to Latest", "Shortcut+End", console::jumpToLatest),
-                new SeparatorMenuItem(), timestamps, notifications);
+        Menu themeMenu = new Menu("T_heme");
+        themeMenu.setId("themeMenu");
+        javafx.scene.control.ToggleGroup themes = new javafx.scene.control.ToggleGroup();
+        for (Theme t : Theme.values()) {
+            javafx.scene.control.RadioMenuItem mi = new javafx.scene.control.RadioMenuItem(
+                    t == Theme.SYSTEM ? "System (follows the desktop)" : t.label());
+            mi.setId("theme-" + t.name().toLowerCase(java.util.Locale.ROOT));
+            mi.setToggleGroup(themes);
+            mi.setSelected(theme.get() == t);
+            mi.setOnAction(e -> theme.set(t));
+            theme.addListener((o, a, now) -> mi.setSelected(now == t));
+            themeMenu.getItems().add(mi);
+        }
+        Menu view = new Menu("_View", null,
+                item("_Find", "Shortcut+F", console::focusSearch),
+                Icons.on(item("_Clear Console", "Shortcut+L", model.console()::clear), Icons.CLEAR),
+                item("_Jump to Latest", "Shortcut+End", console::jumpToLatest),
+                new SeparatorMenuItem(), timestamps, notifications, new SeparatorMenuItem(), themeMenu);
 
-        Menu help = new Menu("Help", null, item("Keyboard Shortcuts", "F1", this::showShortcuts),
-                item("About Procdeck", null, this::showAbout));
+        Menu help = new Menu("_Help", null, item("_Keyboard Shortcuts", "F1", this::showShortcuts),
+                item("_About Procdeck", null, this::showAbout));
         MenuBar bar = new MenuBar(file, processes, view, help);
         bar.setId("menuBar");
         return bar;
@@ -169,27 +299,58 @@ public final class DashboardView extends BorderPane {
         return mi;
     }
 
-    private ToolBar toolBar() {
-        Button open = toolButton("Open…", "openButton", "Open a project folder (Ctrl+O)", this::chooseFolder);
-        Button reload = toolButton("Reload", "reloadButton", "Re-read the Procfile and .env (Ctrl+R)", model::reload);
-        Button startAll = toolButton("▶ Start all", "startAll", "Start every instance (F5)", model::startAll);
-        Button stopAll = toolButton("■ Stop all", "stopAll", "Stop every instance gracefully (Shift+F5)", model::stopAll);
-        Button restartAll = toolButton("⟳ Restart all", "restartAll", "Restart every instance (Ctrl+Shift+R)", model::restartAll);
-        startAll.getStyleClass().add("accent");
+    private HBox toolBar() {
+        Button open = Icons.on(toolButton("Open…", "openButton", "Open a project folder (Ctrl+O)", this::chooseFolder),
+                Icons.OPEN);
+        Button reload = Icons.on(toolButton("Reload", "reloadButton", "Re-read the Procfile and .env (Ctrl+R)",
+                model::reload), Icons.RELOAD);
+        Button startAll = Icons.on(toolButton("Start all", "startAll", "Start every instance (F5)", model::startAll),
+                Icons.START);
+        Button stopAll = Icons.on(toolButton("Stop all", "stopAll", "Stop every instance gracefully (Shift+F5)",
+                model::stopAll), Icons.STOP);
+        Button restartAll = Icons.on(toolButton("Restart all", "restartAll", "Restart every instance (Ctrl+Shift+R)",
+                model::restartAll), Icons.RESTART);
+        startAll.getStyleClass().addAll("accent", "success");
         for (Button b : List.of(startAll, stopAll, restartAll, reload)) {
             b.disableProperty().bind(model.loadedProperty().not());
         }
         CheckBox startOnOpen = new CheckBox("Start when opened");
         startOnOpen.selectedProperty().bindBidirectional(model.startOnOpenProperty());
         startOnOpen.setTooltip(new Tooltip("Remembered per project; off by default, since a folder can come from anywhere"));
+        Label projectTitle = new Label("No project");
+        projectTitle.setId("projectTitle");
+        projectTitle.getStyleClass().add("project-title");
+        projectTitle.textProperty().bind(Bindings.createStringBinding(() -> {
+            Path root = model.projectRootProperty().get();
+            return root == null ? "No project" : root.getFileName() == null ? root.toString() : root.getFileName().toString();
+        }, model.projectRootProperty()));
         Label formation = new Label();
+        formation.setId("formation");
         formation.getStyleClass().add("formation");
         formation.textProperty().bind(Bindings.createStringBinding(() -> model.formationProperty().get().isEmpty()
-                ? "" : "formation " + model.formationProperty().get().replace(",", " "), model.formationProperty()));
+                ? "no formation" : model.formationProperty().get().replace(",", "  "), model.formationProperty()));
+        formation.tooltipProperty().bind(Bindings.createObjectBinding(() -> new Tooltip("Formation (instances per type): "
+                + model.formationProperty().get()), model.formationProperty()));
+        VBox heading = new VBox(0, projectTitle, formation);
+        heading.setAlignment(Pos.CENTER_LEFT);
+        heading.getStyleClass().add("project-heading");
+        // A long name or formation gives up width (with an ellipsis and a tooltip) before any button does.
+        heading.setMinWidth(80);
+        heading.setPrefWidth(Region.USE_COMPUTED_SIZE);
+        projectTitle.setMinWidth(0);
+        formation.setMinWidth(0);
+        HBox.setHgrow(heading, Priority.SOMETIMES);
+        for (javafx.scene.control.Control c : List.of(open, reload, startAll, stopAll, restartAll, startOnOpen)) {
+            c.setMinWidth(Region.USE_PREF_SIZE);
+        }
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        return new ToolBar(open, reload, new Separator(), startAll, stopAll, restartAll, new Separator(), formation,
-                spacer, startOnOpen);
+        HBox bar = new HBox(6, heading, new Separator(Orientation.VERTICAL), startAll, stopAll, restartAll,
+                new Separator(Orientation.VERTICAL), open, reload, spacer, startOnOpen);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.getStyleClass().add("main-toolbar");
+        bar.setId("toolbar");
+        return bar;
     }
 
     private static Button toolButton(String text, String id, String tip, Runnable action) {
@@ -294,9 +455,7 @@ public final class DashboardView extends BorderPane {
         if (w == null || !w.isShowing()) {
             return;
         }
-        Notifications.create().owner(w).title(notice.instance() + " crashed")
-                .text(notice.message() + "\n(turn these off in View › Crash Notifications)")
-                .position(Pos.BOTTOM_RIGHT).hideAfter(javafx.util.Duration.seconds(6)).showWarning();
+        toasts.show(notice, w.isFocused());
     }
 
     private void showShortcuts() {
@@ -309,7 +468,11 @@ public final class DashboardView extends BorderPane {
             key.getStyleClass().add("shortcut-key");
             grid.addRow(row++, key, new Label(s[1]));
         }
-        grid.addRow(row, new Label("Double-click an instance"), new Label("Show only its lines in the console"));
+        grid.addRow(row++, new Label("Double-click an instance"), new Label("Show only its lines in the console"));
+        grid.addRow(row++, keyLabel("Enter"), new Label("Start the selected row"));
+        grid.addRow(row++, keyLabel("Delete"), new Label("Stop the selected row"));
+        grid.addRow(row++, keyLabel("R"), new Label("Restart the selected row"));
+        grid.addRow(row, keyLabel("Shift+F10 / Menu"), new Label("The row's menu: PID, browser, logs, environment, restart policy"));
         Alert alert = new Alert(Alert.AlertType.INFORMATION, "", ButtonType.CLOSE);
         alert.initOwner(window());
         alert.setTitle("Keyboard shortcuts");
@@ -326,6 +489,12 @@ public final class DashboardView extends BorderPane {
         alert.setTitle("About Procdeck");
         alert.setHeaderText("Procdeck");
         alert.show();
+    }
+
+    private static Label keyLabel(String text) {
+        Label key = new Label(text);
+        key.getStyleClass().add("shortcut-key");
+        return key;
     }
 
     private Window window() {

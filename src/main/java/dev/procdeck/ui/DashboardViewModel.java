@@ -335,6 +335,7 @@ public final class DashboardViewModel {
         supervisor = new Supervisor(p, SupervisorSettings.defaults(base).withReaderNice(READER_NICE), launcher, bus,
                 clock, parentEnv);
         supervisor.addListener(new Bridge(supervisor));
+        restoreRestartPolicies(supervisor, p.root());
         if (session != null) {
             session.attach(supervisor);
         }
@@ -637,6 +638,69 @@ public final class DashboardViewModel {
             }
         }
         formationText.set(Formation.format(counts));
+    }
+
+    // ---- per-type restart policy, environment, kill (small accessors for the views) ---------------------
+
+    private static final String POLICY_KEY = "restart.";
+
+    /** The restart policy a type follows now (always, unless chosen otherwise). */
+    public dev.procdeck.procfile.RestartMode restartMode(String type) {
+        return supervisor == null ? dev.procdeck.procfile.RestartMode.ALWAYS : supervisor.policyFor(type).mode();
+    }
+
+    /** Changes a type's restart policy now and remembers it for the project. */
+    public void setRestartMode(String type, dev.procdeck.procfile.RestartMode mode) {
+        Supervisor s = supervisor;
+        Path root = projectRoot.get();
+        if (s == null || root == null) {
+            return;
+        }
+        s.setPolicy(type, RestartPolicyChoice.policy(s, type, mode));
+        s.bus().event(LogLine.PROCDECK, "restart policy of " + type + ": " + mode.spelling());
+        io.execute(() -> workspace.putProjectSetting(root, POLICY_KEY + type, mode.spelling()));
+    }
+
+    /** On the FX thread, once a supervisor exists: reads the remembered policies on io and applies them. */
+    private void restoreRestartPolicies(Supervisor s, Path root) {
+        List<String> typeNames = s.project().procfile().typeNames();
+        io.execute(() -> {
+            for (String type : typeNames) {
+                try {
+                    workspace.projectSetting(root, POLICY_KEY + type).ifPresent(saved ->
+                            s.setPolicy(type, RestartPolicyChoice.policy(s, type,
+                                    dev.procdeck.procfile.RestartMode.parse(saved))));
+                } catch (RuntimeException e) {
+                    // A hand-edited or older preference: the default policy stays.
+                }
+            }
+        });
+    }
+
+    /** The variables an instance was started with that the project sets: PORT, PS, DYNO and the .env values. */
+    public Map<String, String> environmentOf(InstanceRow row) {
+        Map<String, String> env = new java.util.TreeMap<>();
+        if (project != null) {
+            env.putAll(project.dotEnv());
+        }
+        env.put("PORT", Integer.toString(row.snapshot().port()));
+        env.put("PS", row.id().name());
+        env.put("DYNO", row.id().name());
+        return env;
+    }
+
+    /** SIGKILL to every process at once (the closing overlay's "Kill now"). */
+    public void killAll() {
+        Supervisor s = supervisor;
+        if (s != null) {
+            s.killAll();
+        }
+    }
+
+    /** How long a stop waits after SIGTERM before SIGKILL. */
+    public Duration stopTimeout() {
+        Supervisor s = supervisor;
+        return s == null ? SupervisorSettings.defaults(0).stopTimeout() : s.settings().stopTimeout();
     }
 
     /**

@@ -13,6 +13,13 @@ public final class InstanceRow extends DeckRow {
     private InstanceSnapshot snapshot;
     double cpuPercent;
     long residentBytes;
+    /** The last minutes of CPU (%) and resident memory (bytes), for the sparklines. */
+    final Sparkline.History cpuHistory = new Sparkline.History();
+    final Sparkline.History memoryHistory = new Sparkline.History();
+    /** Counts samples, so that sparkline cells know when to redraw. */
+    final javafx.beans.property.ReadOnlyIntegerWrapper samples = new javafx.beans.property.ReadOnlyIntegerWrapper(this, "samples");
+    /** Starts and exits, for the type's timeline. */
+    final RunTimeline.Log runs = new RunTimeline.Log();
 
     InstanceRow(InstanceSnapshot snapshot, int colourIndex) {
         super(colourIndex);
@@ -35,6 +42,7 @@ public final class InstanceRow extends DeckRow {
 
     void update(InstanceSnapshot s) {
         snapshot = s;
+        runs.record(s);
         state.set(stateLabel(s));
         stateKind.set(kindOf(s.state()));
         detail.set(s.restartToApply() ? s.message() + " \u2014 the Procfile changed its command: restart to apply"
@@ -72,7 +80,7 @@ public final class InstanceRow extends DeckRow {
         InstanceSnapshot s = snapshot;
         uptime.set(s.state().hasProcess() ? Durations.humanize(s.uptime(now)) : "");
         if (s.state() == InstanceState.BACKING_OFF && s.nextRestartAt() != null) {
-            state.set("retry in " + Durations.humanize(java.time.Duration.between(now, s.nextRestartAt())));
+            state.set("backing off \u00b7 " + Durations.humanize(java.time.Duration.between(now, s.nextRestartAt())));
         }
     }
 
@@ -86,6 +94,9 @@ public final class InstanceRow extends DeckRow {
         }
         cpuPercent = usage.cpuPercent();
         residentBytes = usage.residentBytes();
+        cpuHistory.add(cpuPercent);
+        memoryHistory.add(residentBytes);
+        samples.set(samples.get() + 1);
         cpu.set(String.format("%.1f %%", usage.cpuPercent()));
         memory.set(bytes(usage.residentBytes()));
     }

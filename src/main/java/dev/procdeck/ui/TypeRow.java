@@ -82,7 +82,7 @@ public final class TypeRow extends DeckRow {
                     || counts.containsKey(InstanceState.FAILED) ? "crashed" : "mixed");
         }
         if (nextRetry != null) {
-            text += ", retry in " + Durations.humanize(Duration.between(now, nextRetry));
+            text += " \u00b7 " + Durations.humanize(Duration.between(now, nextRetry)); // "1 backing off · 4 s"
             if (up < total) {
                 stateKind.set("backoff");
             }

@@ -228,6 +228,22 @@ class SupervisorHistoryTest {
     }
 
     @Test
+    void aPolicyChosenWhileRunningAppliesToTheNextExitAndToInstancesAddedLater() {
+        supervisor("web: serve\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 1)));
+        done(supervisor.setPolicy("web", RestartPolicy.of(RestartMode.NEVER)));
+        assertThat(supervisor.policyFor("web").mode()).isEqualTo(RestartMode.NEVER);
+        os.last("web.1").exit(127, 0);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.CRASHED);
+        assertThat(os.launches("web.1")).isEqualTo(1);
+        done(supervisor.scale("web", 2));
+        os.last("web.2").exit(1, 0);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(os.launches("web.2")).isEqualTo(1);
+    }
+
+    @Test
     void crashLoopBacksOffOneTwoFourSeconds() {
         supervisor("web: serve\n", RestartPolicy.HEROKU);
         done(supervisor.start(Map.of("web", 1)));

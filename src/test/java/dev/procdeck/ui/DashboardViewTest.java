@@ -56,6 +56,7 @@ class DashboardViewTest {
         model = new DashboardViewModel(new Workspace(prefs), new PosixProcessLauncher(), io, Platform::runLater,
                 Clock.systemUTC(), System.getenv(), 10_000);
         view = new DashboardView(model);
+        Theme.apply(false, view);
         Scene scene = new Scene(view, 1024, 700);
         scene.getStylesheets().add(DashboardApp.class.getResource("procdeck.css").toExternalForm());
         stage.setScene(scene);

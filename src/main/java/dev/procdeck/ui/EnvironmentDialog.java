@@ -1,0 +1,88 @@
+package dev.procdeck.ui;
+
+import java.util.Locale;
+import java.util.Map;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.geometry.Insets;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.layout.VBox;
+import javafx.stage.Window;
+
+/**
+ * The variables one instance was started with that the project sets: PORT, PS, DYNO and the .env values.
+ * Values whose names look secret (KEY, SECRET, TOKEN, PASSWORD) are masked until "Reveal secrets" is ticked, so
+ * a screen share or a screenshot does not leak them.
+ */
+final class EnvironmentDialog extends Dialog<Void> {
+    static final String MASK = "••••••••";
+    private static final String[] SECRET_WORDS = {"KEY", "SECRET", "TOKEN", "PASSWORD"};
+
+    record Entry(String name, String value) {
+    }
+
+    private final TableView<Entry> table = new TableView<>();
+    private final CheckBox reveal = new CheckBox("Reveal secrets");
+
+    EnvironmentDialog(Window owner, String instance, Map<String, String> env) {
+        initOwner(owner);
+        setTitle("Environment of " + instance);
+        setHeaderText("Environment of " + instance);
+        setResizable(true);
+        TableColumn<Entry, String> name = new TableColumn<>("Name");
+        name.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().name()));
+        name.setPrefWidth(200);
+        TableColumn<Entry, String> value = new TableColumn<>("Value");
+        value.setCellValueFactory(c -> new ReadOnlyStringWrapper(shown(c.getValue().name(),
+                dev.procdeck.procfile.Visible.escape(c.getValue().value()), reveal.isSelected())));
+        value.setPrefWidth(340);
+        table.getColumns().add(name);
+        table.getColumns().add(value);
+        table.setId("envTable");
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setItems(FXCollections.observableArrayList(env.entrySet().stream()
+                .map(e -> new Entry(e.getKey(), e.getValue())).toList()));
+        table.setPrefSize(560, 320);
+        reveal.setId("revealSecrets");
+        reveal.selectedProperty().addListener((o, a, b) -> table.refresh());
+        Label note = new Label("PORT, PS and DYNO as procdeck set them, and the project's .env values"
+                + " (as they are now: a reload since the start may have changed them). The rest of the environment"
+                + " is procdeck's own.");
+        note.setWrapText(true);
+        note.getStyleClass().add("muted");
+        VBox box = new VBox(10, table, reveal, note);
+        box.setPadding(new Insets(4, 0, 0, 0));
+        getDialogPane().setContent(box);
+        getDialogPane().getButtonTypes().add(ButtonType.CLOSE);
+        getDialogPane().setId("environmentDialog");
+    }
+
+    TableView<Entry> table() {
+        return table;
+    }
+
+    CheckBox reveal() {
+        return reveal;
+    }
+
+    /** Whether a variable's name says it holds a secret. */
+    static boolean isSecret(String name) {
+        String upper = name.toUpperCase(Locale.ROOT);
+        for (String word : SECRET_WORDS) {
+            if (upper.contains(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What the table shows for a value: the mask for a secret until revealed. */
+    static String shown(String name, String value, boolean reveal) {
+        return isSecret(name) && !reveal && !value.isEmpty() ? MASK : value;
+    }
+}

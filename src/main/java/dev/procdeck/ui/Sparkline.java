@@ -1,0 +1,107 @@
+package dev.procdeck.ui;
+
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.paint.Color;
+
+/**
+ * A small line chart of the last few minutes of one figure (CPU or memory of an instance), drawn on a canvas
+ * in a table cell. The samples are the metrics the table shows anyway, one every two seconds.
+ */
+final class Sparkline extends Canvas {
+    /** Five minutes of samples taken every two seconds. */
+    static final int SAMPLES = 150;
+
+    /** A fixed ring of samples (the newest last); its size is its byte budget. */
+    static final class History {
+        private final double[] values = new double[SAMPLES];
+        private int count;
+        private int next;
+
+        void add(double value) {
+            values[next] = value;
+            next = (next + 1) % SAMPLES;
+            count = Math.min(count + 1, SAMPLES);
+        }
+
+        void clear() {
+            count = 0;
+            next = 0;
+        }
+
+        int size() {
+            return count;
+        }
+
+        /** Sample {@code i}, 0 the oldest kept. */
+        double get(int i) {
+            return values[(next - count + i + SAMPLES) % SAMPLES];
+        }
+
+        double max() {
+            double m = 0;
+            for (int i = 0; i < count; i++) {
+                m = Math.max(m, get(i));
+            }
+            return m;
+        }
+    }
+
+    private Color stroke = Color.web("#0969da");
+
+    Sparkline(double width, double height) {
+        super(width, height);
+        getStyleClass().add("sparkline");
+    }
+
+    void setStroke(Color stroke) {
+        this.stroke = stroke;
+    }
+
+    /**
+     * Draws the history scaled to {@code floor} at least (CPU: 100 % would flatten everything, so the scale is
+     * the larger of the floor and the highest sample).
+     */
+    void draw(History h, double floor) {
+        GraphicsContext g = getGraphicsContext2D();
+        double w = getWidth();
+        double ht = getHeight();
+        g.clearRect(0, 0, w, ht);
+        g.setFill(stroke.deriveColor(0, 1, 1, 0.25));
+        g.fillRect(0, ht - 1, w, 1); // the baseline shows where the line will grow
+        int n = h.size();
+        if (n < 2) {
+            return;
+        }
+        double top = Math.max(floor, h.max());
+        // The first 20 s are spread over the width (a line a few pixels wide says nothing), then up to five minutes.
+        double step = w / (Math.max(n, 10) - 1);
+        double x0 = w - (n - 1) * step;
+        g.setFill(stroke.deriveColor(0, 1, 1, 0.18));
+        g.beginPath();
+        g.moveTo(x0, ht);
+        for (int i = 0; i < n; i++) {
+            g.lineTo(x0 + i * step, y(h.get(i), top, ht));
+        }
+        g.lineTo(x0 + (n - 1) * step, ht);
+        g.closePath();
+        g.fill();
+        g.setStroke(stroke);
+        g.setLineWidth(1.2);
+        g.beginPath();
+        for (int i = 0; i < n; i++) {
+            double x = x0 + i * step;
+            double y = y(h.get(i), top, ht);
+            if (i == 0) {
+                g.moveTo(x, y);
+            } else {
+                g.lineTo(x, y);
+            }
+        }
+        g.stroke();
+    }
+
+    private static double y(double v, double top, double height) {
+        return height - 1 - (top <= 0 ? 0 : v / top) * (height - 2);
+    }
+}
