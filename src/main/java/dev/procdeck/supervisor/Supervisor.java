@@ -355,9 +355,10 @@ public final class Supervisor implements AutoCloseable {
         return submit(() -> controllersOf(type).forEach(c -> c.life.setPolicy(policy)));
     }
 
-    /** The restart policy a type's instances follow now. */
+    /** The restart policy a type's instances follow now: the one chosen in the dashboard, else procdeck.yml's. */
     public RestartPolicy policyFor(String type) {
-        return chosenPolicies.getOrDefault(type, settings.policyFor(type));
+        RestartPolicy chosen = chosenPolicies.get(type);
+        return chosen != null ? chosen : configuredPolicy(type);
     }
 
     /** SIGKILL now to every process still running or stopping (the dashboard's "Kill now" while closing). */
@@ -602,7 +603,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /** procdeck.yml's {@code restart:} and {@code max_restarts}, over {@code --restart} (the default policy). */
-    private RestartPolicy policyFor(String type) {
+    private RestartPolicy configuredPolicy(String type) {
         TypeConfig config = typeConfig(type);
         RestartPolicy policy = settings.policyFor(type);
         if (config.restart() != null) {
