@@ -111,7 +111,7 @@ class DashboardViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         List<String> names = onFx(() -> view.table().getRoot().getChildren().stream()
                 .map(i -> i.getValue().nameProperty().get()).collect(Collectors.toList()));
-        assertThat(names).containsExactly("web", "worker", "clock", "flaky");
+        assertThat(names).containsExactly("web", "worker", "clock", "flaky", "report");
         Await.until(WAIT, () -> instances("web").size() == 1, "web.1 row");
         assertThat(instances("web").get(0).instanceState()).isEqualTo(InstanceState.STOPPED);
         assertThat(onFx(() -> model.runningProperty().get())).isZero();
