@@ -132,8 +132,8 @@ class ConsoleViewModelTest {
         model.pulse();
         Path all = dir.resolve("all.log");
         assertThat(model.save(all, false, ZoneOffset.UTC).get()).isEqualTo(3);
-        assertThat(Files.readAllLines(all)).containsExactly("00:00:00.000 web.1 | red", "00:00:00.000 web.1 | plain",
-                "00:00:00.000 web.1 ! bad");
+        assertThat(Files.readAllLines(all)).containsExactly("1970-01-01 00:00:00.000 web.1 | red",
+                "1970-01-01 00:00:00.000 web.1 | plain", "1970-01-01 00:00:00.000 web.1 ! bad");
         model.setQuery("plain", false, false);
         Path some = dir.resolve("some.log");
         assertThat(model.save(some, true, ZoneOffset.UTC).get()).isEqualTo(1);
