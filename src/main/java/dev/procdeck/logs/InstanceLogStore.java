@@ -21,8 +21,13 @@ import java.util.function.Predicate;
  * are merged back into one stream by their global sequence number. Not thread-safe: one owner (the FX thread).
  */
 public final class InstanceLogStore {
-    /** What memory holds of one instance: {@code kept} of its {@code received} lines, the oldest from {@code since}. */
-    public record InstanceStats(String instance, int kept, long received, long dropped, Instant since) {
+    /** What memory holds of one instance: {@code kept} of its {@code received} lines, the oldest being {@code oldest}. */
+    public record InstanceStats(String instance, int kept, long received, long dropped, LogLine oldest) {
+        /** When the oldest line in memory arrived, or null when none is. */
+        public Instant since() {
+            return oldest == null ? null : oldest.time();
+        }
+
         /** True when memory holds every line the instance printed (since the last clear). */
         public boolean complete() {
             return dropped == 0;
@@ -191,7 +196,7 @@ public final class InstanceLogStore {
 
     private static InstanceStats stats(String instance, Slot s) {
         return new InstanceStats(instance, s.lines.size(), s.received, s.dropped,
-                s.lines.isEmpty() ? null : s.lines.peekFirst().time());
+                s.lines.peekFirst());
     }
 
     public void clear() {

@@ -495,15 +495,15 @@ public final class ConsoleViewModel {
         if (sessionDir == null || !narrowed(f)) {
             return;
         }
-        // Per instance: disk lines before this time are not in memory (null: none of its lines is).
-        Map<String, Instant> before = new HashMap<>();
+        // Per instance, the oldest line memory holds: disk lines before it are what memory lost (null: all are).
+        Map<String, LogLine> before = new HashMap<>();
         for (InstanceLogStore.InstanceStats s : store.stats()) {
             if (!s.complete() && shows(f, s.instance())) {
-                before.put(s.instance(), s.since() == null ? Instant.MAX : s.since());
+                before.put(s.instance(), s.oldest());
             }
         }
         if (soloInstance != null && store.stats(soloInstance).isEmpty()) {
-            before.put(soloInstance, Instant.MAX); // nothing in memory at all: all of it is on disk
+            before.put(soloInstance, null); // nothing in memory at all: all of it is on disk
         }
         if (before.isEmpty()) {
             return;
@@ -518,10 +518,17 @@ public final class ConsoleViewModel {
         CompletableFuture.supplyAsync(() -> {
             ArrayDeque<LogLine> kept = new ArrayDeque<>();
             long[] matched = {0};
+            Set<String> reachedMemory = new HashSet<>();
             try {
                 SessionLogReader.read(dir, z, DISK_SEQUENCE_BASE, line -> {
-                    Instant limit = before.get(line.instance());
-                    if (limit != null && line.time().isBefore(limit) && f.matches(line)) {
+                    if (!before.containsKey(line.instance()) || reachedMemory.contains(line.instance())) {
+                        return;
+                    }
+                    if (reachesMemory(line, before.get(line.instance()))) {
+                        reachedMemory.add(line.instance());
+                        return;
+                    }
+                    if (f.matches(line)) {
                         matched[0]++;
                         kept.addLast(line);
                         if (kept.size() > shown) {
@@ -561,6 +568,19 @@ public final class ConsoleViewModel {
             onReset.run();
             refreshStatus(true);
         }));
+    }
+
+    /**
+     * Whether a line read from disk is where memory starts for its instance: the oldest line memory holds, found
+     * by its time and text (a batch of lines shares one time, so time alone cannot tell), or anything newer.
+     */
+    private static boolean reachesMemory(LogLine disk, LogLine oldestInMemory) {
+        if (oldestInMemory == null) {
+            return false;
+        }
+        int c = disk.time().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                .compareTo(oldestInMemory.time().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        return c > 0 || (c == 0 && disk.text().equals(dev.procdeck.logs.AnsiText.stripColours(oldestInMemory)));
     }
 
     private void cancelHistory() {

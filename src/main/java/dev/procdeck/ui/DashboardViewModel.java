@@ -85,6 +85,8 @@ public final class DashboardViewModel {
     private Consumer<Map<String, Integer>> onTypesChanged = m -> { };
 
     private Running current;
+    /** The generation whose folder {@link #projectRoot} shows; a reload belongs to it. */
+    private long shownGeneration = -1;
     private boolean settingStartOnOpen;
     private String savedFormation;
     private Instant lastTick = Instant.EPOCH;
@@ -209,7 +211,7 @@ public final class DashboardViewModel {
 
     /** Re-reads the Procfile and .env; running instances of types that still exist keep running. */
     public CompletableFuture<Void> reload() {
-        return reload(opener.current());
+        return reload(shownGeneration); // stale (and skipped) while another folder is being opened
     }
 
     private CompletableFuture<Void> reload(long generation) {
@@ -254,6 +256,7 @@ public final class DashboardViewModel {
         Path folder = r.folder();
         String problemText = r.problems().stream().map(ParseProblem::toString).collect(Collectors.joining("\n"));
         if (r.fresh()) {
+            shownGeneration = r.generation();
             projectRoot.set(folder);
             title.set((folder.getFileName() == null ? folder.toString() : folder.getFileName().toString())
                     + " — " + folder + " — Procdeck");
@@ -276,6 +279,7 @@ public final class DashboardViewModel {
             }
             // Nothing of another project may stay: no rows, no formation, no filters, no colours.
             table.clear();
+            console.clearInstances();
             console.setProject(List.of());
             onTypesChanged.accept(table.colourIndex());
             formationText.set("");
