@@ -333,13 +333,15 @@ public final class ConsoleViewModel {
         TreeSet<String> sorted = new TreeSet<>(ConsoleViewModel::compareInstances);
         sorted.addAll(liveInstances);
         sorted.addAll(inMemory);
+        Set<String> wasGone = new HashSet<>(gone);
         gone.clear();
         for (String name : sorted) {
             if (!liveInstances.contains(name)) {
                 gone.add(name);
             }
         }
-        if (!instances.equals(new ArrayList<>(sorted))) {
+        // A new label for an instance that left is a change of the list too: the filter redraws its names.
+        if (!instances.equals(new ArrayList<>(sorted)) || !wasGone.equals(gone)) {
             instances.setAll(sorted);
         }
         List<String> t = new ArrayList<>(projectTypes);

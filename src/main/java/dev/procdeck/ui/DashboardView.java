@@ -72,7 +72,18 @@ public final class DashboardView extends BorderPane {
             typeIndex.putAll(index);
         });
         table.setOnInstanceDoubleClick(name -> model.console().solo(name));
-        table.setPlaceholder(new Label("Open a folder with a Procfile (Ctrl+O), or drop one here."));
+        Label placeholder = new Label();
+        placeholder.setId("tablePlaceholder");
+        placeholder.setWrapText(true);
+        placeholder.textProperty().bind(model.placeholderProperty());
+        table.setPlaceholder(placeholder);
+        console.setProjectRoot(model.projectRootProperty()::get);
+        // A crash notice leaves the screen when its crash is over (the instance is up again, or Stop all).
+        model.crashNotices().addListener((ListChangeListener<DashboardViewModel.CrashNotice>) c -> {
+            while (c.next()) {
+                c.getRemoved().forEach(this::hideCrashNotice);
+            }
+        });
 
         setTop(new VBox(menuBar(), toolBar()));
         VBox upper = new VBox(problemBanner(), table);
@@ -296,7 +307,32 @@ public final class DashboardView extends BorderPane {
         }
         Notifications.create().owner(w).title(notice.instance() + " crashed")
                 .text(notice.message() + "\n(turn these off in View › Crash Notifications)")
-                .position(Pos.BOTTOM_RIGHT).hideAfter(javafx.util.Duration.seconds(6)).showWarning();
+                .styleClass(CRASH_NOTICE).position(Pos.BOTTOM_RIGHT).hideAfter(javafx.util.Duration.seconds(6))
+                .showWarning();
+    }
+
+    private static final String CRASH_NOTICE = "crash-notice";
+
+    /** Hides the popups that tell of this crash (ControlsFX keeps no handle on them; they are found by title). */
+    private void hideCrashNotice(DashboardViewModel.CrashNotice notice) {
+        Window w = window();
+        String title = notice.instance() + " crashed";
+        for (Window popup : List.copyOf(Window.getWindows())) {
+            if (popup instanceof javafx.stage.PopupWindow p && p.getOwnerWindow() == w && p.getScene() != null
+                    && p.getScene().getRoot().lookupAll("." + CRASH_NOTICE).stream().findAny().isPresent()
+                    && p.getScene().getRoot().lookupAll(".label").stream()
+                    .anyMatch(n -> n instanceof Label l && title.equals(l.getText()))) {
+                p.hide();
+            }
+        }
+    }
+
+    /** Crash notices on screen now (tests). */
+    long crashNoticesShown() {
+        Window w = window();
+        return Window.getWindows().stream().filter(x -> x instanceof javafx.stage.PopupWindow p
+                && p.getOwnerWindow() == w && p.isShowing() && p.getScene() != null
+                && !p.getScene().getRoot().lookupAll("." + CRASH_NOTICE).isEmpty()).count();
     }
 
     private void showShortcuts() {

@@ -39,7 +39,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         setPlaceholder(new Label("No process types"));
         getColumns().addAll(nameColumn(), stateColumn(), scaleColumn(), commandColumn(),
-                textColumn("PID", 56, 48, DeckRow::pidProperty), textColumn("Port", 100, 56, DeckRow::portsProperty),
+                textColumn("PID", 56, 48, DeckRow::pidProperty), portColumn(),
                 textColumn("Uptime", 64, 48, DeckRow::uptimeProperty),
                 textColumn("Restarts", 64, 40, r -> r.restartsProperty().asString()),
                 textColumn("Last exit", 110, 40, DeckRow::lastExitProperty),
@@ -248,6 +248,33 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         col.setPrefWidth(width);
         col.setMinWidth(minWidth);
         col.setCellValueFactory(c -> value.apply(c.getValue().getValue()));
+        return col;
+    }
+
+    /** Ports; an instance of a web-like type links to http://localhost:PORT. */
+    private TreeTableColumn<DeckRow, String> portColumn() {
+        TreeTableColumn<DeckRow, String> col = textColumn("Port", 100, 56, DeckRow::portsProperty);
+        col.setCellFactory(c -> new TreeTableCell<>() {
+            private final javafx.scene.control.Hyperlink link = new javafx.scene.control.Hyperlink();
+
+            @Override
+            protected void updateItem(String port, boolean empty) {
+                super.updateItem(port, empty);
+                DeckRow row = getTableRow() == null ? null : getTableRow().getItem();
+                java.util.Optional<String> url = !empty && row instanceof InstanceRow i ? i.webAddress() : java.util.Optional.empty();
+                if (url.isPresent()) {
+                    link.setText(port);
+                    link.setId("port-" + row.nameProperty().get());
+                    link.setTooltip(new Tooltip("Open " + url.get()));
+                    link.setOnAction(e -> UrlOpener.open(url.get()));
+                    setText(null);
+                    setGraphic(link);
+                } else {
+                    setGraphic(null);
+                    setText(empty ? null : port);
+                }
+            }
+        });
         return col;
     }
 
