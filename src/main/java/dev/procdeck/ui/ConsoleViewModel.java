@@ -178,6 +178,11 @@ public final class ConsoleViewModel {
         this.sessionDir = dir;
     }
 
+    /** The session's folder on disk, or null. */
+    Path sessionLog() {
+        return sessionDir;
+    }
+
     void setZone(ZoneId zone) {
         this.zone = zone;
     }
@@ -545,7 +550,14 @@ public final class ConsoleViewModel {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            return new Object[] {List.copyOf(kept), matched[0]};
+            // An instance whose disk lines never reached memory's oldest: the session log is still being written.
+            Set<String> behind = new java.util.TreeSet<>();
+            before.forEach((instance, oldest) -> {
+                if (oldest != null && !reachedMemory.contains(instance)) {
+                    behind.add(instance);
+                }
+            });
+            return new Object[] {List.copyOf(kept), matched[0], behind};
         }, io).whenComplete((result, error) -> fx.execute(() -> {
             if (historyRead != cancelled) {
                 return; // another filter since
@@ -564,9 +576,13 @@ public final class ConsoleViewModel {
             @SuppressWarnings("unchecked")
             List<LogLine> lines = (List<LogLine>) result[0];
             long count = (Long) result[1];
+            @SuppressWarnings("unchecked")
+            Set<String> behind = (Set<String>) result[2];
             history = lines;
-            historyNote = count == 0 ? "" : String.format("%,d older matching lines read from the session log", count)
-                    + (count > lines.size() ? String.format(" (the newest %,d shown)", lines.size()) : "");
+            historyNote = (count == 0 ? "" : String.format("%,d older matching lines read from the session log", count)
+                    + (count > lines.size() ? String.format(" (the newest %,d shown)", lines.size()) : ""))
+                    + (behind.isEmpty() ? "" : (count == 0 ? "" : "; ") + "the session log had not caught up with "
+                    + String.join(", ", behind) + ": lines between may be missing until the filter is applied again");
             onReset.run();
             refreshStatus(true);
         }));

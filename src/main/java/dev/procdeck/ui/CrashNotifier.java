@@ -16,7 +16,7 @@ import dev.procdeck.ui.DashboardViewModel.CrashNotice;
 /**
  * Decides which crashes are worth a notification (an instance that was up died with a failure; at most one
  * per instance per {@link #QUIET}), and which notices are still current: a notice goes once its instance is
- * up again or gone, and all go on Stop all or when another project opens. FX thread only.
+ * stopped or gone, and all go on Stop all or when another project opens. FX thread only.
  */
 final class CrashNotifier {
     static final Duration QUIET = Duration.ofSeconds(30);
@@ -37,7 +37,8 @@ final class CrashNotifier {
     }
 
     void onChange(InstanceSnapshot s, InstanceLifecycle.Transition t) {
-        if (s.state() == InstanceState.UP || s.state() == InstanceState.STOPPED || s.state() == InstanceState.STOPPING) {
+        // Stopped on purpose: the crash is over. (Up again after a back-off is not: a flapping process keeps it.)
+        if (s.state() == InstanceState.STOPPED || s.state() == InstanceState.STOPPING) {
             current.removeIf(n -> n.instance().equals(s.name()));
         }
         if (t == null || t.from() != InstanceState.UP || s.lastExit() == null || s.lastExit().success()

@@ -115,7 +115,7 @@ class DashboardPartsTest {
     // ---- crash notifier -------------------------------------------------------------------------------
 
     @Test
-    void aCrashIsToldOnceInItsQuietPeriodAndGoesWhenTheInstanceIsUpAgainOrOnClear() {
+    void aCrashIsToldOnceInItsQuietPeriodAndGoesWhenTheInstanceIsStoppedOrOnClear() {
         Instant[] now = {Instant.EPOCH};
         Clock clock = new Clock() {
             @Override
@@ -140,6 +140,8 @@ class DashboardPartsTest {
         notifier.onChange(crashed, crash);
         assertThat(notifier.current()).extracting(DashboardViewModel.CrashNotice::instance).containsExactly("web.1");
         notifier.onChange(snapshot("web", 1, InstanceState.UP, 9, new ExitStatus(3)), null);
+        assertThat(notifier.current()).as("up again after a back-off: still worth knowing").hasSize(1);
+        notifier.onChange(snapshot("web", 1, InstanceState.STOPPED, -1, new ExitStatus(3)), null);
         assertThat(notifier.current()).isEmpty();
         now[0] = now[0].plusSeconds(5);
         notifier.onChange(crashed, crash); // within the quiet period: not told again

@@ -276,6 +276,16 @@ class DashboardViewModelTest {
                 && model.console().allLines().stream().anyMatch(l -> l.text().equals("quiet-first")));
         assertThat(onFx(() -> model.console().stats("quiet.1").orElseThrow().complete())).isTrue();
         assertThat(onFx(() -> model.console().stats("noisy.1").orElseThrow().complete())).isFalse();
+        Path sessionLog = onFx(() -> model.console().sessionLog());
+        assertThat(sessionLog).isNotNull();
+        // The session log is written by a thread of its own: wait until it holds the whole flood.
+        Await.until(Duration.ofSeconds(15), () -> {
+            try {
+                return Files.readString(sessionLog.resolve("output-0001.log")).contains("noisy.1 | 5000\n");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, "the flood on disk");
         fx.run(() -> model.console().solo("noisy.1"));
         Await.until(Duration.ofSeconds(15), () -> fx.call(() -> {
             model.pulse();
