@@ -15,7 +15,7 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class LogFilter {
     public static final LogFilter ALL = new LogFilter(Set.of(), Set.of(), EnumSet.allOf(LogStream.class), null, "",
-            false, false);
+            false, false, Set.of());
 
     private final Set<String> hiddenTypes;
     private final Set<String> hiddenInstances;
@@ -24,9 +24,12 @@ public final class LogFilter {
     private final String query;
     private final boolean regex;
     private final boolean caseSensitive;
+    /** Levels not shown; a line without a recognisable level ({@link LogLevel#NONE}) can be hidden too. */
+    private final Set<LogLevel> hiddenLevels;
 
     private LogFilter(Set<String> hiddenTypes, Set<String> hiddenInstances, Set<LogStream> streams, Pattern pattern,
-                      String query, boolean regex, boolean caseSensitive) {
+                      String query, boolean regex, boolean caseSensitive, Set<LogLevel> hiddenLevels) {
+        this.hiddenLevels = Set.copyOf(hiddenLevels);
         this.hiddenTypes = Set.copyOf(hiddenTypes);
         this.hiddenInstances = Set.copyOf(hiddenInstances);
         this.streams = streams.isEmpty() ? EnumSet.noneOf(LogStream.class) : EnumSet.copyOf(streams);
@@ -37,15 +40,15 @@ public final class LogFilter {
     }
 
     public LogFilter withHiddenTypes(Set<String> types) {
-        return new LogFilter(types, hiddenInstances, streams, pattern, query, regex, caseSensitive);
+        return new LogFilter(types, hiddenInstances, streams, pattern, query, regex, caseSensitive, hiddenLevels);
     }
 
     public LogFilter withHiddenInstances(Set<String> instances) {
-        return new LogFilter(hiddenTypes, instances, streams, pattern, query, regex, caseSensitive);
+        return new LogFilter(hiddenTypes, instances, streams, pattern, query, regex, caseSensitive, hiddenLevels);
     }
 
     public LogFilter withStreams(Set<LogStream> shown) {
-        return new LogFilter(hiddenTypes, hiddenInstances, shown, pattern, query, regex, caseSensitive);
+        return new LogFilter(hiddenTypes, hiddenInstances, shown, pattern, query, regex, caseSensitive, hiddenLevels);
     }
 
     /**
@@ -57,7 +60,29 @@ public final class LogFilter {
             int flags = matchCase ? 0 : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
             p = Pattern.compile(asRegex ? text : Pattern.quote(text), flags);
         }
-        return new LogFilter(hiddenTypes, hiddenInstances, streams, p, text == null ? "" : text, asRegex, matchCase);
+        return new LogFilter(hiddenTypes, hiddenInstances, streams, p, text == null ? "" : text, asRegex, matchCase,
+                hiddenLevels);
+    }
+
+    public LogFilter withHiddenLevels(Set<LogLevel> levels) {
+        return new LogFilter(hiddenTypes, hiddenInstances, streams, pattern, query, regex, caseSensitive, levels);
+    }
+
+    public Set<LogLevel> hiddenLevels() {
+        return hiddenLevels;
+    }
+
+    public boolean regex() {
+        return regex;
+    }
+
+    public boolean caseSensitive() {
+        return caseSensitive;
+    }
+
+    /** True when the filter can show only part of what an instance printed (more than streams and instances). */
+    public boolean hasQueryOrLevels() {
+        return pattern != null || !hiddenLevels.isEmpty();
     }
 
     public Set<String> hiddenTypes() {
@@ -88,6 +113,9 @@ public final class LogFilter {
             return false;
         }
         if (!hiddenTypes.isEmpty() && hiddenTypes.contains(line.type())) {
+            return false;
+        }
+        if (!hiddenLevels.isEmpty() && hiddenLevels.contains(LogLevel.of(line))) {
             return false;
         }
         return pattern == null || pattern.matcher(AnsiText.stripColours(line)).find();

@@ -53,6 +53,17 @@ public final class ConsoleView extends BorderPane {
     private final ToggleButton regex = new ToggleButton(".*");
     private final ToggleButton matchCase = new ToggleButton("Aa");
     private final Label matchInfo = new Label();
+    private final Label queryError = new Label();
+    private final Label notice = new Label();
+    private final CheckComboBox<String> levelChoice = new CheckComboBox<>();
+    /** The log line of each paragraph of the area (null for the "not drawn" marker), to copy, search and link. */
+    private final java.util.ArrayList<LogLine> paragraphLines = new java.util.ArrayList<>();
+    /** Matches of the query in what the area shows: paragraph, start, end (in the paragraph's text). */
+    private List<int[]> matches = List.of();
+    private int currentMatch = -1;
+    private org.fxmisc.richtext.model.StyleSpans<String> currentMatchStyle;
+    private int[] currentMatchRange;
+    private Supplier<java.nio.file.Path> projectRoot = () -> null;
     private final CheckComboBox<String> typeChoice = new CheckComboBox<>();
     private final CheckComboBox<String> instanceChoice = new CheckComboBox<>();
     private boolean scrollingProgrammatically;
@@ -83,6 +94,12 @@ public final class ConsoleView extends BorderPane {
         setCenter(stack);
         setTop(filterBar());
 
+        setBottom(statusLine());
+        area.setOnMouseClicked(e -> {
+            if (e.getButton() == javafx.scene.input.MouseButton.PRIMARY && e.getClickCount() == 1 && e.isStillSincePress()) {
+                linkAt(area.hit(e.getX(), e.getY()).getInsertionIndex()).ifPresent(UrlOpener::open);
+            }
+        });
         model.setRenderer(this::append, this::rerender);
         area.estimatedScrollYProperty().addListener((o, a, b) -> updateFollowing());
         model.timestampsProperty().addListener((o, a, b) -> rerender());
@@ -95,6 +112,26 @@ public final class ConsoleView extends BorderPane {
     private HBox filterBar() {
         setUpChoice(typeChoice, "Types", "typeFilter", model.types(), model::setHiddenTypes);
         setUpChoice(instanceChoice, "Instances", "instanceFilter", model.instances(), model::setHiddenInstances);
+        instanceChoice.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(String name) {
+                return name == null ? "" : model.instanceLabel(name);
+            }
+
+            @Override
+            public String fromString(String label) {
+                return label;
+            }
+        });
+        javafx.collections.ObservableList<String> levels = javafx.collections.FXCollections.observableArrayList(
+                "error", "warn", "info", "debug", "other");
+        setUpChoice(levelChoice, "Levels", "levelFilter", levels, hidden -> {
+            Set<dev.procdeck.logs.LogLevel> hiddenLevels = EnumSet.noneOf(dev.procdeck.logs.LogLevel.class);
+            hidden.forEach(h -> hiddenLevels.add(h.equals("other") ? dev.procdeck.logs.LogLevel.NONE
+                    : dev.procdeck.logs.LogLevel.valueOf(h.toUpperCase(java.util.Locale.ROOT))));
+            model.setHiddenLevels(hiddenLevels);
+        });
+        levelChoice.setTooltip(new Tooltip("Lines that announce a level (ERROR, WARN, level=info, JSON \"level\")"));
         model.filterProperty().addListener((o, a, f) -> {
             syncingChoices = true;
             try {
@@ -138,10 +175,19 @@ public final class ConsoleView extends BorderPane {
         regex.setOnAction(e -> query.run());
         matchCase.setOnAction(e -> query.run());
         search.setOnAction(e -> findNext(true));
+        queryError.setId("queryError");
+        queryError.getStyleClass().add("query-error");
+        queryError.setStyle("-fx-text-fill: #f38ba8;");
+        queryError.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() ->
+                model.queryErrorProperty().get().isEmpty() ? "" : "invalid pattern: " + model.queryErrorProperty().get(),
+                model.queryErrorProperty()));
+        queryError.visibleProperty().bind(model.queryErrorProperty().isNotEmpty());
+        queryError.managedProperty().bind(queryError.visibleProperty());
         model.queryErrorProperty().addListener((o, a, b) -> {
             search.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("invalid"), !b.isEmpty());
             search.setTooltip(b.isEmpty() ? null : new Tooltip("Invalid pattern: " + b));
         });
+        matchInfo.setId("matchInfo");
         Button prev = new Button("↑");
         prev.setTooltip(new Tooltip("Previous match (Shift+Enter)"));
         prev.setOnAction(e -> findNext(false));
@@ -169,8 +215,9 @@ public final class ConsoleView extends BorderPane {
         clear.setTooltip(new Tooltip("Clear the console (Ctrl+L)"));
         clear.setOnAction(e -> model.clear());
         Button copy = new Button("Copy");
-        copy.setTooltip(new Tooltip("Copy the selection"));
-        copy.setOnAction(e -> area.copy());
+        copy.setId("copyLines");
+        copy.setTooltip(new Tooltip("Copy the selected lines, as Save writes them"));
+        copy.setOnAction(e -> copySelection());
         MenuButton save = new MenuButton("Save");
         MenuItem saveAll = new MenuItem("Save whole log…");
         saveAll.setOnAction(e -> saveLog(false));
@@ -180,8 +227,8 @@ public final class ConsoleView extends BorderPane {
 
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox bar = new HBox(6, typeChoice, instanceChoice, out, err, sys, search, matchCase, regex, prev, next,
-                matchInfo, spacer, time, wrap, clear, copy, save);
+        HBox bar = new HBox(6, typeChoice, instanceChoice, out, err, sys, search, matchCase, regex,
+                prev, next, queryError, matchInfo, spacer, time, wrap, clear, copy, save);
         // On a narrow window the search field gives up width; buttons keep their labels.
         bar.getChildren().forEach(n -> {
             if (n instanceof javafx.scene.control.Control c && n != search) {
@@ -189,6 +236,10 @@ public final class ConsoleView extends BorderPane {
             }
         });
         search.setMinWidth(90);
+        queryError.setMinWidth(40);
+        queryError.setMaxWidth(280);
+        queryError.setTooltip(new Tooltip());
+        queryError.getTooltip().textProperty().bind(queryError.textProperty());
         HBox.setHgrow(search, Priority.SOMETIMES);
         typeChoice.setMinWidth(90);
         instanceChoice.setMinWidth(110);
@@ -226,15 +277,104 @@ public final class ConsoleView extends BorderPane {
         search.selectAll();
     }
 
+    /** Where the project lives, for Save's folder and file name. */
+    public void setProjectRoot(Supplier<java.nio.file.Path> root) {
+        this.projectRoot = root;
+    }
+
     public void saveLog(boolean filtered) {
         FileChooser chooser = new FileChooser();
         chooser.setTitle(filtered ? "Save filtered view" : "Save whole log");
-        chooser.setInitialFileName("procdeck-" + java.time.LocalDate.now() + ".log");
+        java.nio.file.Path root = projectRoot.get();
+        if (root != null && root.toFile().isDirectory()) {
+            chooser.setInitialDirectory(root.toFile());
+        }
+        chooser.setInitialFileName(ConsoleViewModel.saveFileName(root, java.time.LocalDateTime.now()));
         File file = chooser.showSaveDialog(window.get());
         if (file != null) {
-            model.save(file.toPath(), filtered, ZoneId.systemDefault()).whenComplete((n, e) -> Platform.runLater(() ->
-                    matchInfo.setText(e != null ? "save failed: " + e.getCause().getMessage() : "saved " + n + " lines")));
+            save(file.toPath(), filtered);
         }
+    }
+
+    /** Saves and says where it went (or why it did not). */
+    void save(java.nio.file.Path target, boolean filtered) {
+        model.save(target, filtered, ZoneId.systemDefault()).whenComplete((n, e) -> Platform.runLater(() ->
+                notice.setText(e != null ? "save failed: " + (e.getCause() != null ? e.getCause() : e).getMessage()
+                        : String.format("saved %,d lines to %s", n, target))));
+    }
+
+    /** The selected lines (whole lines), in the format Save writes. */
+    void copySelection() {
+        var sel = area.getSelection();
+        if (sel.getLength() == 0 || paragraphLines.isEmpty()) {
+            return;
+        }
+        int first = area.offsetToPosition(sel.getStart(), org.fxmisc.richtext.model.TwoDimensional.Bias.Forward).getMajor();
+        int last = area.offsetToPosition(sel.getEnd(), org.fxmisc.richtext.model.TwoDimensional.Bias.Backward).getMajor();
+        List<LogLine> lines = new java.util.ArrayList<>();
+        for (int i = Math.max(0, first); i <= last && i < paragraphLines.size(); i++) {
+            if (paragraphLines.get(i) != null) {
+                lines.add(paragraphLines.get(i));
+            }
+        }
+        javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
+        content.putString(model.format(lines));
+        javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
+        notice.setText(String.format("copied %,d lines", lines.size()));
+    }
+
+    /** What memory holds of what is shown, disk reads with their progress, and the last save or copy. */
+    private HBox statusLine() {
+        Label memory = new Label();
+        memory.setId("memoryStatus");
+        memory.textProperty().bind(model.memoryStatusProperty());
+        javafx.scene.control.ProgressBar progress = new javafx.scene.control.ProgressBar();
+        progress.setPrefWidth(120);
+        // Never -1: an indeterminate bar animates (60 frames a second) even while hidden.
+        progress.progressProperty().bind(javafx.beans.binding.Bindings.max(0.0, model.diskProgressProperty()));
+        Label activity = new Label();
+        activity.textProperty().bind(model.diskActivityProperty());
+        Button cancel = new Button("Cancel");
+        cancel.setId("cancelDiskRead");
+        cancel.setOnAction(e -> model.cancelDiskWork());
+        HBox disk = new HBox(6, activity, progress, cancel);
+        disk.setAlignment(Pos.CENTER_LEFT);
+        disk.visibleProperty().bind(model.diskProgressProperty().greaterThanOrEqualTo(0));
+        disk.managedProperty().bind(disk.visibleProperty());
+        notice.setId("consoleNotice");
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        // The level filter lives here: the filter bar above is full at the window's smallest width.
+        levelChoice.setMinWidth(80);
+        memory.setMinWidth(0);
+        notice.setMinWidth(0);
+        HBox line = new HBox(12, levelChoice, memory, disk, spacer, notice);
+        line.setAlignment(Pos.CENTER_LEFT);
+        line.setPadding(new Insets(2, 6, 2, 6));
+        line.getStyleClass().add("console-status");
+        return line;
+    }
+
+    /** The URL under a character of the area, if any. */
+    private java.util.Optional<String> linkAt(int offset) {
+        var pos = area.offsetToPosition(offset, org.fxmisc.richtext.model.TwoDimensional.Bias.Forward);
+        int p = pos.getMajor();
+        if (p < 0 || p >= paragraphLines.size() || paragraphLines.get(p) == null) {
+            return java.util.Optional.empty();
+        }
+        String plain = dev.procdeck.logs.AnsiText.stripColours(paragraphLines.get(p));
+        int column = pos.getMinor() - textOffset(p, plain);
+        for (int[] r : LineRenderer.urlRanges(plain)) {
+            if (column >= r[0] && column < r[1]) {
+                return java.util.Optional.of(plain.substring(r[0], r[1]));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Where a line's text starts in its paragraph (after time, name and separator). */
+    private int textOffset(int paragraph, String plain) {
+        return Math.max(0, area.getParagraph(paragraph).length() - plain.length());
     }
 
     // ---- rendering --------------------------------------------------------------------------------------
@@ -247,6 +387,7 @@ public final class ConsoleView extends BorderPane {
             doc.addParagraph(List.of(new StyledSegment<>("", "")));
         }
         if (batch.skipped() > 0) {
+            paragraphLines.add(null);
             doc.addParagraph(List.of(new StyledSegment<>(String.format("⋯ %,d lines not drawn: more arrived in"
                     + " 100 ms than anyone can read; they are in the buffer (filter to find them) and the session log ⋯",
                     batch.skipped()), LineRenderer.SYSTEM_STYLE)));
@@ -257,6 +398,7 @@ public final class ConsoleView extends BorderPane {
         var filter = model.filterProperty().get();
         for (int i = from; i < lines.size(); i++) {
             doc.addParagraph(renderer.render(lines.get(i), ts, filter));
+            paragraphLines.add(lines.get(i));
         }
         scrollingProgrammatically = true;
         try {
@@ -271,6 +413,7 @@ public final class ConsoleView extends BorderPane {
             }
             if (excess > 0) {
                 area.deleteText(0, 0, excess, 0);
+                paragraphLines.subList(0, Math.min(excess, paragraphLines.size())).clear();
             }
             if (model.followingProperty().get()) {
                 area.showParagraphAtBottom(area.getParagraphs().size() - 1);
@@ -285,6 +428,8 @@ public final class ConsoleView extends BorderPane {
         List<LogLine> lines = model.shownLines();
         scrollingProgrammatically = true;
         try {
+            paragraphLines.clear();
+            paragraphLines.addAll(lines);
             if (lines.isEmpty()) {
                 area.clear();
             } else {
@@ -306,13 +451,42 @@ public final class ConsoleView extends BorderPane {
         updateMatchInfo();
     }
 
+    /** Recounts matches of the query in the text the filter looks at (not times or names) and says "3 of 10". */
     private void updateMatchInfo() {
-        if (!model.filterProperty().get().hasQuery()) {
+        var filter = model.filterProperty().get();
+        currentMatchRange = null;
+        currentMatchStyle = null;
+        if (!filter.hasQuery()) {
+            matches = List.of();
+            currentMatch = -1;
             matchInfo.setText("");
             return;
         }
-        int n = area.getParagraphs().size();
-        matchInfo.setText((area.getLength() == 0 ? 0 : n) + " matching lines");
+        List<int[]> found = new java.util.ArrayList<>();
+        for (int p = 0; p < paragraphLines.size(); p++) {
+            LogLine line = paragraphLines.get(p);
+            if (line == null) {
+                continue;
+            }
+            String plain = dev.procdeck.logs.AnsiText.stripColours(line);
+            int offset = textOffset(p, plain);
+            for (int[] r : filter.matchRanges(plain)) {
+                found.add(new int[] {p, offset + r[0], offset + r[1]});
+            }
+        }
+        matches = found;
+        currentMatch = Math.min(currentMatch, matches.size() - 1);
+        showMatchCount();
+    }
+
+    private void showMatchCount() {
+        if (matches.isEmpty()) {
+            matchInfo.setText("no match");
+        } else if (currentMatch < 0) {
+            matchInfo.setText(String.format("%,d matches", matches.size()));
+        } else {
+            matchInfo.setText(String.format("%,d of %,d", currentMatch + 1, matches.size()));
+        }
     }
 
     private void updateFollowing() {
@@ -334,41 +508,41 @@ public final class ConsoleView extends BorderPane {
         }
     }
 
-    private void findNext(boolean forward) {
-        var filter = model.filterProperty().get();
-        if (!filter.hasQuery()) {
-            return;
-        }
-        String text = area.getText();
-        Pattern p = Pattern.compile(regex.isSelected() ? search.getText() : Pattern.quote(search.getText()),
-                matchCase.isSelected() ? 0 : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-        int caret = area.getCaretPosition();
-        Matcher m = p.matcher(text);
-        int start = -1;
-        int end = -1;
-        if (forward) {
-            if (m.find(Math.min(text.length(), area.getSelection().getLength() > 0 ? area.getSelection().getEnd() : caret))
-                    || m.find(0)) {
-                start = m.start();
-                end = m.end();
-            }
-        } else {
-            int limit = area.getSelection().getLength() > 0 ? area.getSelection().getStart() : caret;
-            while (m.find()) {
-                if (m.start() >= limit && start >= 0) {
-                    break;
-                }
-                if (m.start() < limit || start < 0) {
-                    start = m.start();
-                    end = m.end();
-                }
+    /** Moves to the next (or previous) match, the current one drawn above every other and scrolled to. */
+    void findNext(boolean forward) {
+        if (matches.isEmpty()) {
+            updateMatchInfo();
+            if (matches.isEmpty()) {
+                return;
             }
         }
-        if (start >= 0) {
-            model.followingProperty().set(false);
-            area.selectRange(start, end);
-            area.requestFollowCaret();
+        restoreCurrentMatch();
+        currentMatch = currentMatch < 0 ? (forward ? 0 : matches.size() - 1)
+                : Math.floorMod(currentMatch + (forward ? 1 : -1), matches.size());
+        int[] m = matches.get(currentMatch);
+        int start = area.getAbsolutePosition(m[0], m[1]);
+        int end = area.getAbsolutePosition(m[0], m[2]);
+        currentMatchRange = new int[] {start, end};
+        currentMatchStyle = area.getStyleSpans(start, end);
+        area.setStyle(start, end, LineRenderer.CURRENT_MATCH_STYLE);
+        model.followingProperty().set(false);
+        area.selectRange(start, end);
+        area.showParagraphInViewport(m[0]);
+        area.requestFollowCaret();
+        showMatchCount();
+    }
+
+    private void restoreCurrentMatch() {
+        if (currentMatchRange != null && currentMatchStyle != null && currentMatchRange[1] <= area.getLength()) {
+            area.setStyleSpans(currentMatchRange[0], currentMatchStyle);
         }
+        currentMatchRange = null;
+        currentMatchStyle = null;
+    }
+
+    /** The current match, "3 of 10", for tests. */
+    String matchText() {
+        return matchInfo.getText();
     }
 
     /** Helpers to keep a CheckComboBox in step with a model list where "checked" means "shown". */

@@ -96,23 +96,43 @@ final class CrashToasts extends VBox {
 
     void show(DashboardViewModel.CrashNotice notice, boolean windowFocused) {
         shown.add(notice);
-        int n = shown.size();
-        if (n == 1) {
-            title.setText(notice.instance() + " crashed");
-            text.setText(notice.message());
-        } else {
-            title.setText(n + " instances crashed");
-            List<String> names = shown.stream().map(DashboardViewModel.CrashNotice::instance).distinct().toList();
-            String listed = String.join(", ", names.subList(0, Math.min(NAMES_LISTED, names.size())))
-                    + (names.size() > NAMES_LISTED ? " and " + (names.size() - NAMES_LISTED) + " more" : "");
-            text.setText(listed + "\nlatest: " + notice.instance() + " " + notice.message());
-        }
+        render(notice);
         setVisible(true);
         setManaged(true);
         hideLater.playFromStart();
         if (!windowFocused) {
             unseen.set(unseen.get() + 1);
             desktop.send(notice.instance() + " crashed", notice.message());
+        }
+    }
+
+    /** The crash is over (the instance is up again, or stopped): it leaves the toast, and the toast when alone. */
+    void withdraw(DashboardViewModel.CrashNotice notice) {
+        if (shown.remove(notice)) {
+            if (shown.isEmpty()) {
+                dismiss();
+            } else {
+                render(shown.get(shown.size() - 1));
+            }
+        }
+    }
+
+    /** Crash notices on screen now. */
+    int showing() {
+        return isVisible() ? shown.size() : 0;
+    }
+
+    private void render(DashboardViewModel.CrashNotice latest) {
+        int n = shown.size();
+        if (n == 1) {
+            title.setText(latest.instance() + " crashed");
+            text.setText(latest.message());
+        } else {
+            title.setText(n + " instances crashed");
+            List<String> names = shown.stream().map(DashboardViewModel.CrashNotice::instance).distinct().toList();
+            String listed = String.join(", ", names.subList(0, Math.min(NAMES_LISTED, names.size())))
+                    + (names.size() > NAMES_LISTED ? " and " + (names.size() - NAMES_LISTED) + " more" : "");
+            text.setText(listed + "\nlatest: " + latest.instance() + " " + latest.message());
         }
     }
 

@@ -79,7 +79,18 @@ public final class DashboardView extends BorderPane {
         table.setOnInstanceDoubleClick(name -> model.console().solo(name));
         table.setOnShowLogsOf(name -> model.console().solo(name));
         table.setOnEnvironment(row -> new EnvironmentDialog(window(), row.id().name(), model.environmentOf(row)).show());
-        table.setPlaceholder(new Label("Open a folder with a Procfile (Ctrl+O), or drop one here."));
+        Label placeholder = new Label();
+        placeholder.setId("tablePlaceholder");
+        placeholder.setWrapText(true);
+        placeholder.textProperty().bind(model.placeholderProperty());
+        table.setPlaceholder(placeholder);
+        console.setProjectRoot(model.projectRootProperty()::get);
+        // A crash notice leaves the screen when its crash is over (the instance is up again, or Stop all).
+        model.crashNotices().addListener((ListChangeListener<DashboardViewModel.CrashNotice>) c -> {
+            while (c.next()) {
+                c.getRemoved().forEach(toasts::withdraw);
+            }
+        });
 
         setTop(new VBox(menuBar(), toolBar()));
         VBox upper = new VBox(problemBanner(), table);
@@ -456,6 +467,11 @@ public final class DashboardView extends BorderPane {
             return;
         }
         toasts.show(notice, w.isFocused());
+    }
+
+    /** Crash notices on screen now (tests). */
+    long crashNoticesShown() {
+        return toasts.showing();
     }
 
     private void showShortcuts() {

@@ -2,39 +2,26 @@ package dev.procdeck.ui;
 
 import dev.procdeck.logs.LogBus;
 import dev.procdeck.logs.LogLine;
-import dev.procdeck.os.ProcessMetrics;
 import dev.procdeck.procfile.ParseProblem;
-import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Project;
-import dev.procdeck.procfile.ProjectFileException;
-import dev.procdeck.procfile.ProjectLoader;
-import dev.procdeck.runtime.ProjectWatcher;
 import dev.procdeck.runtime.Session;
 import dev.procdeck.runtime.Workspace;
 import dev.procdeck.supervisor.Formation;
 import dev.procdeck.supervisor.InstanceId;
-import dev.procdeck.supervisor.InstanceLifecycle;
-import dev.procdeck.supervisor.InstanceSnapshot;
-import dev.procdeck.supervisor.InstanceState;
 import dev.procdeck.supervisor.Ports;
 import dev.procdeck.supervisor.ProcessLauncher;
 import dev.procdeck.supervisor.Supervisor;
-import dev.procdeck.supervisor.SupervisorListener;
 import dev.procdeck.supervisor.SupervisorSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javafx.beans.property.BooleanProperty;
@@ -48,82 +35,98 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 
 /**
- * The dashboard's model and the only UI class that talks to the engine. It owns the project's supervisor,
- * turns supervisor events and log lines into table rows and console lines on each pulse (never one FX
- * update per event), and does all file work on the {@code io} executor.
+ * The dashboard's coordinator and the only UI class that talks to the engine. Each job has a part of its own:
+ * {@link ProjectOpener} (files, sessions, generations), {@link ProcessTableModel} (rows), {@link EventBridge}
+ * (supervisor events to the FX thread, on each pulse), {@link MetricsSampler}, {@link CrashNotifier},
+ * {@link ProjectPreferences} and the {@link ConsoleViewModel}. This class wires them to the project that is open
+ * now. FX thread only, except where a method says otherwise.
  */
 public final class DashboardViewModel {
     /** A crash worth telling the user about. */
     public record CrashNotice(String instance, String message) {
     }
 
-    private static final Duration METRICS_EVERY = Duration.ofSeconds(2);
     /** Output readers yield the CPU to the window under a flood (see SupervisorSettings#readerNice). */
     static final int READER_NICE = 10;
-    private static final Duration NOTICE_QUIET = Duration.ofSeconds(30);
+    static final String NOTHING_OPEN = "Open a folder with a Procfile (Ctrl+O), or drop one here.";
 
-    private final Workspace workspace;
+    /** The project that runs now: its generation, supervisor and session. */
+    private record Running(long generation, Project project, Supervisor supervisor, Session session) {
+    }
+
     private final ProcessLauncher launcher;
     private final Executor io;
     private final Executor fx;
     private final Clock clock;
     private final Map<String, String> parentEnv;
-    private final ProcessMetrics metrics = new ProcessMetrics();
+    private final ProjectPreferences preferences;
+    private final ProjectOpener opener;
+    private final ProcessTableModel table;
+    private final EventBridge bridge = new EventBridge();
+    private final MetricsSampler metrics;
+    private final CrashNotifier notifier;
+    private final ConsoleViewModel console;
 
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "Procdeck");
     private final ReadOnlyObjectWrapper<Path> projectRoot = new ReadOnlyObjectWrapper<>(this, "projectRoot");
     private final ReadOnlyStringWrapper problems = new ReadOnlyStringWrapper(this, "problems", "");
+    private final ReadOnlyStringWrapper placeholder = new ReadOnlyStringWrapper(this, "placeholder", NOTHING_OPEN);
     private final ReadOnlyBooleanWrapper loaded = new ReadOnlyBooleanWrapper(this, "loaded", false);
     private final ReadOnlyIntegerWrapper running = new ReadOnlyIntegerWrapper(this, "running", 0);
     private final ReadOnlyStringWrapper formationText = new ReadOnlyStringWrapper(this, "formation", "");
     private final BooleanProperty startOnOpen = new SimpleBooleanProperty(this, "startOnOpen", false);
     private final BooleanProperty crashNotifications = new SimpleBooleanProperty(this, "crashNotifications", true);
-    private final ObservableList<TypeRow> types = FXCollections.observableArrayList();
     private final ObservableList<Path> recentProjects = FXCollections.observableArrayList();
-    private final ConsoleViewModel console;
     private Consumer<CrashNotice> onCrash = n -> { };
     private Consumer<Map<String, Integer>> onTypesChanged = m -> { };
 
-    // Supervisor events wait here for the next pulse.
-    private final List<Runnable> pendingEvents = new ArrayList<>();
-    private Supervisor supervisor;
-    private Session session;
-    private Project project;
-    private ProjectWatcher watcher;
-    private boolean applyingEngineScale;
+    private Running current;
+    /** The generation whose folder {@link #projectRoot} shows; a reload belongs to it. */
+    private long shownGeneration = -1;
+    private boolean settingStartOnOpen;
+    private String savedFormation;
     private Instant lastTick = Instant.EPOCH;
-    private Instant lastMetrics = Instant.EPOCH;
-    private boolean metricsInFlight;
-    private final Map<String, Instant> lastNotice = new HashMap<>();
 
     public DashboardViewModel(Workspace workspace, ProcessLauncher launcher, Executor io, Executor fx, Clock clock,
                               Map<String, String> parentEnv, int consoleCapacity) {
-        this.workspace = workspace;
         this.launcher = launcher;
         this.io = io;
         this.fx = fx;
         this.clock = clock;
         this.parentEnv = Map.copyOf(parentEnv);
-        this.console = new ConsoleViewModel(consoleCapacity, io);
-        startOnOpen.addListener((o, a, on) -> {
-            Path root = projectRoot.get();
-            if (root != null) {
-                io.execute(() -> workspace.setStartOnOpen(root, on));
+        this.preferences = new ProjectPreferences(workspace, io);
+        this.opener = new ProjectOpener(io, preferences, parentEnv);
+        this.table = new ProcessTableModel(this::scale);
+        this.metrics = new MetricsSampler(io, fx);
+        this.notifier = new CrashNotifier(clock, crashNotifications::get);
+        long consoleBytes = Long.getLong("procdeck.console.maxBytes", dev.procdeck.logs.LogRingBuffer.DEFAULT_MAX_BYTES);
+        this.console = new ConsoleViewModel(consoleCapacity, consoleBytes,
+                Long.getLong("procdeck.console.instanceBytes", consoleBytes / 2), io, fx);
+        notifier.current().addListener((ListChangeListener<CrashNotice>) c -> {
+            while (c.next()) {
+                c.getAddedSubList().forEach(n -> onCrash.accept(n));
             }
         });
-        crashNotifications.addListener((o, a, on) -> io.execute(() -> workspace.setCrashNotifications(on)));
-        io.execute(() -> {
-            // Folders that have gone since (temporary checkouts, say) are not offered.
-            List<Path> recent = workspace.recentProjects().stream().filter(java.nio.file.Files::isDirectory).toList();
-            boolean notify = workspace.crashNotifications();
-            fx.execute(() -> {
-                recentProjects.setAll(recent);
-                crashNotifications.set(notify);
-            });
+        startOnOpen.addListener((o, a, on) -> {
+            Path root = projectRoot.get();
+            if (root != null && !settingStartOnOpen) {
+                preferences.setStartOnOpen(root, on);
+            }
         });
+        crashNotifications.addListener((o, a, on) -> {
+            preferences.setCrashNotifications(on);
+            if (!on) {
+                notifier.clear();
+            }
+        });
+        preferences.readGlobal().thenAccept(g -> fx.execute(() -> {
+            recentProjects.setAll(g.recent());
+            crashNotifications.set(g.crashNotifications());
+        }));
     }
 
     // ---- properties -------------------------------------------------------------------------------------
@@ -139,6 +142,11 @@ public final class DashboardViewModel {
     /** The parser's errors (file:line: reason), empty when the project loaded. */
     public ReadOnlyStringProperty problemsProperty() {
         return problems.getReadOnlyProperty();
+    }
+
+    /** What the empty table says: how to open a project, or why this one did not open and how to fix it. */
+    public ReadOnlyStringProperty placeholderProperty() {
+        return placeholder.getReadOnlyProperty();
     }
 
     public ReadOnlyBooleanProperty loadedProperty() {
@@ -163,7 +171,7 @@ public final class DashboardViewModel {
     }
 
     public ObservableList<TypeRow> types() {
-        return types;
+        return table.types();
     }
 
     public ObservableList<Path> recentProjects() {
@@ -174,6 +182,11 @@ public final class DashboardViewModel {
         return console;
     }
 
+    /** Crashes being told about now: one leaves when its instance is up again, all leave on Stop all. */
+    public ObservableList<CrashNotice> crashNotices() {
+        return notifier.current();
+    }
+
     public void setOnCrash(Consumer<CrashNotice> handler) {
         this.onCrash = handler;
     }
@@ -181,150 +194,145 @@ public final class DashboardViewModel {
     /** Told the type → colour index map whenever the project's types change. */
     public void setOnTypesChanged(Consumer<Map<String, Integer>> handler) {
         this.onTypesChanged = handler;
+        handler.accept(table.colourIndex());
     }
 
     // ---- project ------------------------------------------------------------------------------------------
 
     /** Loads a folder (or the folder of a Procfile); stops the processes of the previous project first. */
     public CompletableFuture<Void> openProject(Path folderOrProcfile) {
-        Supervisor previous = supervisor;
-        Session previousSession = session;
-        supervisor = null;
-        session = null;
+        Running previous = current;
+        current = null;
         CompletableFuture<Void> done = new CompletableFuture<>();
-        // Everything that touches the file system happens on the io executor, which alone owns the watcher.
-        io.execute(() -> {
-            Path folder = java.nio.file.Files.isRegularFile(folderOrProcfile)
-                    ? folderOrProcfile.toAbsolutePath().getParent() : folderOrProcfile.toAbsolutePath().normalize();
-            stopWatching();
-            if (previous != null) {
-                previous.close();
-            }
-            if (previousSession != null) {
-                previousSession.close();
-            }
-            LoadResult result = load(folder, true);
-            watch(folder);
-            fx.execute(() -> {
-                try {
-                    applyLoaded(folder, result, true);
-                    done.complete(null);
-                } catch (RuntimeException e) {
-                    done.completeExceptionally(e);
-                }
-            });
-        });
+        opener.open(folderOrProcfile, () -> close(previous), g -> fx.execute(() -> reload(g)))
+                .whenComplete((result, error) -> fx.execute(() -> finish(done, result, error)));
         return done;
     }
 
     /** Re-reads the Procfile and .env; running instances of types that still exist keep running. */
     public CompletableFuture<Void> reload() {
+        return reload(shownGeneration); // stale (and skipped) while another folder is being opened
+    }
+
+    private CompletableFuture<Void> reload(long generation) {
         Path folder = projectRoot.get();
-        if (folder == null) {
+        if (folder == null || !opener.isCurrent(generation)) {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        io.execute(() -> {
-            LoadResult result = load(folder, supervisor == null);
-            fx.execute(() -> {
-                applyLoaded(folder, result, false);
-                done.complete(null);
-            });
-        });
+        opener.reload(generation, folder, current == null)
+                .whenComplete((result, error) -> fx.execute(() -> finish(done, result, error)));
         return done;
     }
 
-    private record LoadResult(Project project, List<ParseProblem> problems, Optional<String> formation,
-                              boolean startOnOpen, Session session, String sessionNote) {
+    private void finish(CompletableFuture<Void> done, ProjectOpener.Loaded result, Throwable error) {
+        if (error != null) {
+            done.completeExceptionally(error);
+            return;
+        }
+        try {
+            apply(result);
+            done.complete(null);
+        } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+        }
     }
 
-    /** Runs on the io executor: reads the files and, for a project about to run, opens its session. */
-    private LoadResult load(Path folder, boolean openSession) {
-        Optional<String> formation = Optional.empty();
-        boolean start = false;
-        try {
-            workspace.rememberProject(folder);
-            formation = workspace.formation(folder);
-            start = workspace.startOnOpen(folder) || Boolean.getBoolean("procdeck.startOnOpen");
-        } catch (RuntimeException e) {
-            // Settings are a convenience; a broken store must not keep a project from opening.
-        }
-        Project p;
-        try {
-            p = ProjectLoader.load(folder, null, List.of(), parentEnv);
-        } catch (ProjectFileException e) {
-            return new LoadResult(null, e.problems(), formation, start, null, null);
-        }
-        Session opened = null;
-        List<String> notes = new java.util.ArrayList<>();
-        if (openSession) {
-            try {
-                List<Session.Leftover> leftovers = Session.leftovers(p.root(), notes::add);
-                if (!leftovers.isEmpty()) {
-                    notes.add("found " + leftovers.size() + " process group(s) left running by an earlier procdeck ("
-                            + Session.describe(leftovers) + "); stopped them");
-                    Session.stop(leftovers, SupervisorSettings.defaults(0).stopTimeout());
-                }
-                opened = Session.open(p.root(), SupervisorSettings.defaults(0).stopTimeout());
-            } catch (java.io.IOException | RuntimeException e) {
-                notes.add("no session log or watchdog (" + e.getMessage() + ")");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    /** On the io executor: stops a project's processes and closes its session. */
+    private static void close(Running r) {
+        if (r != null) {
+            r.supervisor().close();
+            if (r.session() != null) {
+                r.session().close();
             }
         }
-        String note = notes.isEmpty() ? null : String.join("\n", notes);
-        return new LoadResult(p, p.procfile().warnings(), formation, start, opened, note);
     }
 
-    private void applyLoaded(Path folder, LoadResult result, boolean fresh) {
-        projectRoot.set(folder);
-        title.set((folder.getFileName() == null ? folder.toString() : folder.getFileName().toString())
-                + " — " + folder + " — Procdeck");
-        if (fresh) {
-            startOnOpen.set(result.startOnOpen());
+    private void apply(ProjectOpener.Loaded r) {
+        if (!opener.isCurrent(r.generation())) {
+            opener.discard(r); // a load overtaken by another open: it must not touch this project
+            return;
+        }
+        Path folder = r.folder();
+        String problemText = r.problems().stream().map(ParseProblem::toString).collect(Collectors.joining("\n"));
+        if (r.fresh()) {
+            shownGeneration = r.generation();
+            projectRoot.set(folder);
+            title.set((folder.getFileName() == null ? folder.toString() : folder.getFileName().toString())
+                    + " — " + folder + " — Procdeck");
+            notifier.forgetHistory();
+            settingStartOnOpen = true;
+            try {
+                startOnOpen.set(r.ok() && r.remembered().startOnOpen());
+            } finally {
+                settingStartOnOpen = false;
+            }
+        }
+        problems.set(problemText);
+        if (!r.ok()) {
+            if (current != null) {
+                // A broken file on reload keeps what runs: the user is probably mid-edit. The banner says it, and
+                // the console (and the session log) keep the history of reloads.
+                current.supervisor().bus().event(LogLine.PROCDECK, "reload failed, what runs keeps running: "
+                        + r.errors().stream().map(ParseProblem::toString).collect(Collectors.joining("; ")));
+                return;
+            }
+            // Nothing of another project may stay: no rows, no formation, no filters, no colours.
+            table.clear();
+            console.clearInstances();
+            console.setProject(List.of());
+            onTypesChanged.accept(table.colourIndex());
+            formationText.set("");
+            savedFormation = null;
+            loaded.set(false);
+            running.set(0);
+            placeholder.set(folder + " cannot be opened:\n" + problemText
+                    + "\nFix the file, then Reload (Ctrl+R), or open another folder.");
+            return;
+        }
+        placeholder.set("No process types");
+        Project p = r.project();
+        if (current == null) {
             recentProjects.remove(folder);
             recentProjects.add(0, folder);
-        }
-        List<ParseProblem> errors = result.problems().stream().filter(ParseProblem::isError).toList();
-        problems.set(result.problems().stream().map(ParseProblem::toString).collect(Collectors.joining("\n")));
-        if (result.project() == null) {
-            if (fresh) {
-                types.clear();
-                loaded.set(false);
-            } else if (supervisor != null) {
-                // The banner says it too, but the console (and the session log) keep the history of reloads.
-                supervisor.bus().event(LogLine.PROCDECK, "reload failed, what runs keeps running: "
-                        + errors.stream().map(ParseProblem::toString).collect(Collectors.joining("; ")));
-            }
-            return; // A broken file on reload keeps what runs: the user is probably mid-edit.
-        }
-        assert errors.isEmpty();
-        Project p = result.project();
-        if (supervisor == null) {
-            startSupervisor(p, result, result.startOnOpen() && fresh);
+            startSupervisor(r);
         } else {
-            supervisor.reload(p);
-            project = p;
-            syncTypeRows(p);
+            Map<String, Integer> added = new HashMap<>();
+            for (String type : p.procfile().typeNames()) {
+                if (current.project().procfile().type(type).isEmpty()) {
+                    added.put(type, 1); // Foreman's all=1, running or not: Start all starts it
+                }
+            }
+            current.supervisor().reload(p, added);
+            current = new Running(current.generation(), p, current.supervisor(), current.session());
+            table.setTypes(p.procfile());
+            for (String type : added.keySet()) {
+                table.applyEngineScale(type, 1); // what the engine is about to report; the events confirm it
+            }
+            typesChanged(p);
         }
         loaded.set(true);
     }
 
-    private void startSupervisor(Project p, LoadResult loaded, boolean startNow) {
-        Optional<String> savedFormation = loaded.formation();
-        project = p;
+    private void typesChanged(Project p) {
+        refreshFormation();
+        console.setProject(p.procfile().typeNames());
+        console.setLiveInstances(table.instanceNames());
+        onTypesChanged.accept(table.colourIndex());
+    }
+
+    private void startSupervisor(ProjectOpener.Loaded r) {
+        Project p = r.project();
+        boolean startNow = r.remembered().startOnOpen() && r.fresh();
         LogBus bus = new LogBus(clock);
         bus.addListener(console.sink());
-        session = loaded.session();
+        Session session = r.session();
         if (session != null) {
             bus.addListener(session.log());
             session.publishTo(m -> bus.event(LogLine.PROCDECK, m)); // where the log is, or why there is none
         }
-        if (loaded.sessionNote() != null) {
-            for (String line : loaded.sessionNote().split("\n")) {
-                bus.event(LogLine.PROCDECK, line);
-            }
-        }
+        console.setSessionLog(session == null ? null : session.dir());
+        r.notes().forEach(line -> bus.event(LogLine.PROCDECK, line));
         int base;
         try {
             base = Ports.base(null, p.dotEnv(), parentEnv);
@@ -332,30 +340,28 @@ public final class DashboardViewModel {
             problems.set(e.getMessage() + "; using port 5000");
             base = Ports.DEFAULT_BASE;
         }
-        supervisor = new Supervisor(p, SupervisorSettings.defaults(base).withReaderNice(READER_NICE), launcher, bus,
-                clock, parentEnv);
-        supervisor.addListener(new Bridge(supervisor));
+        Supervisor supervisor = new Supervisor(p, SupervisorSettings.defaults(base).withReaderNice(READER_NICE),
+                launcher, bus, clock, parentEnv);
+        supervisor.addListener(bridge.listenerFor(r.generation()));
         restoreRestartPolicies(supervisor, p.root());
         if (session != null) {
             session.attach(supervisor);
         }
+        current = new Running(r.generation(), p, supervisor, session);
         Map<String, Integer> counts;
         try {
-            counts = Formation.parse(savedFormation.orElse(null)).resolve(p.procfile());
+            counts = r.remembered().formation().isPresent()
+                    ? Formation.parse(r.remembered().formation().get()).resolve(p.procfile())
+                    : withConfiguredFormation(Formation.allOne().resolve(p.procfile()), p);
         } catch (IllegalArgumentException e) {
-            counts = Formation.allOne().resolve(p.procfile());
+            counts = withConfiguredFormation(Formation.allOne().resolve(p.procfile()), p);
         }
-        types.clear();
-        syncTypeRows(p);
-        applyingEngineScale = true;
-        try {
-            for (TypeRow row : types) {
-                row.scaleProperty().set(counts.getOrDefault(row.typeName(), 0));
-            }
-        } finally {
-            applyingEngineScale = false;
-        }
-        formationText.set(Formation.format(counts));
+        table.clear();
+        console.clearInstances();
+        table.setTypes(p.procfile());
+        counts.forEach(table::applyEngineScale);
+        savedFormation = Formation.format(counts);
+        typesChanged(p);
         if (startNow) {
             supervisor.start(counts);
         } else {
@@ -365,99 +371,41 @@ public final class DashboardViewModel {
                 + (startNow ? "" : "; press Start to run it"));
     }
 
-    private void syncTypeRows(Project p) {
-        Map<String, TypeRow> existing = new LinkedHashMap<>();
-        types.forEach(t -> existing.put(t.typeName(), t));
-        List<TypeRow> rows = new ArrayList<>();
-        for (ProcessType type : p.procfile().types()) {
-            TypeRow row = existing.remove(type.name());
-            if (row == null || row.colourIndex() != type.index()) {
-                TypeRow fresh = new TypeRow(type);
-                if (row != null) {
-                    fresh.instances().setAll(row.instances());
-                    fresh.scaleProperty().set(row.scaleProperty().get());
-                }
-                row = fresh;
-                TypeRow r = row;
-                row.scaleProperty().addListener((o, was, now) -> {
-                    if (!applyingEngineScale) {
-                        scale(r.typeName(), now.intValue());
-                    }
-                });
-            }
-            row.setCommand(type.command());
-            rows.add(row);
-        }
-        // A type that left the Procfile keeps its row while its instances stop; removeInstance drops it after.
-        for (TypeRow gone : existing.values()) {
-            if (!gone.instances().isEmpty()) {
-                gone.setCommand("(removed from the Procfile; stopping)");
-                rows.add(gone);
-            }
-        }
-        types.setAll(rows);
-        refreshFormationText();
-        Map<String, Integer> index = new HashMap<>();
-        p.procfile().types().forEach(t -> index.put(t.name(), t.index()));
-        console.setTypes(p.procfile().typeNames());
-        onTypesChanged.accept(index);
-    }
-
-    /** On the io executor. */
-    private void stopWatching() {
-        if (watcher != null) {
-            watcher.close();
-            watcher = null;
-        }
-    }
-
-    /** On the io executor. */
-    private void watch(Path folder) {
-        try {
-            watcher = new ProjectWatcher(folder, Set.of("Procfile", ".env"), () -> fx.execute(this::reload));
-        } catch (java.io.IOException | RuntimeException e) {
-            // Without a watcher the Reload action still works.
-        }
-    }
-
     // ---- commands ------------------------------------------------------------------------------------------
 
     public void scale(String type, int count) {
-        if (supervisor == null) {
+        if (current == null) {
             return;
         }
+        Supervisor supervisor = current.supervisor();
         int clamped = Math.max(0, Math.min(Formation.MAX_SCALE, count));
         try {
             supervisor.scale(type, clamped);
         } catch (IllegalArgumentException e) {
             // Ports past 65535, say: refused before anything starts; the row goes back to the engine's count.
             problems.set(e.getMessage());
-            applyEngineScale(type, supervisor.scale().getOrDefault(type, 0));
+            table.applyEngineScale(type, supervisor.scale().getOrDefault(type, 0));
             return;
         }
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        types.forEach(t -> counts.put(t.typeName(), t.typeName().equals(type) ? clamped : t.scaleProperty().get()));
-        String f = Formation.format(counts);
-        formationText.set(f);
-        Path root = projectRoot.get();
-        io.execute(() -> workspace.saveFormation(root, f));
+        refreshFormation();
     }
 
     public void startAll() {
-        if (supervisor != null) {
-            supervisor.startAll();
-        }
+        act(Supervisor::startAll);
     }
 
     public void stopAll() {
-        if (supervisor != null) {
-            supervisor.stopAll();
-        }
+        notifier.clear(); // what was told about crashes is over once everything is stopped on purpose
+        act(Supervisor::stopAll);
     }
 
     public void restartAll() {
-        if (supervisor != null) {
-            supervisor.restartAll();
+        act(Supervisor::restartAll);
+    }
+
+    private void act(Consumer<Supervisor> action) {
+        if (current != null) {
+            action.accept(current.supervisor());
         }
     }
 
@@ -474,214 +422,125 @@ public final class DashboardViewModel {
     }
 
     /** A row's action: on every instance of a type row, or on the one instance of an instance row. */
-    private void act(DeckRow row, java.util.function.BiConsumer<Supervisor, String> onType,
-                     java.util.function.BiConsumer<Supervisor, InstanceId> onInstance) {
-        if (supervisor == null) {
+    private void act(DeckRow row, BiConsumer<Supervisor, String> onType, BiConsumer<Supervisor, InstanceId> onInstance) {
+        if (current == null) {
             return;
         }
         if (row instanceof TypeRow t) {
-            onType.accept(supervisor, t.typeName());
+            onType.accept(current.supervisor(), t.typeName());
         } else if (row instanceof InstanceRow i) {
-            onInstance.accept(supervisor, i.id());
+            onInstance.accept(current.supervisor(), i.id());
         }
     }
 
     /** Stops every process gracefully and releases the supervisor; completes when nothing runs. */
     public CompletableFuture<Void> shutdown() {
-        Supervisor s = supervisor;
-        Session sess = session;
+        Running r = current;
+        closing = r;
+        current = null;
+        opener.invalidate();
         return CompletableFuture.runAsync(() -> {
-            stopWatching();
-            if (s == null) {
-                return;
-            }
-            s.close();
-            if (sess != null) {
-                sess.close();
-            }
-        }, io);
+            opener.stopWatching();
+            close(r);
+        }, io).whenCompleteAsync((done, failed) -> running.set(0), fx); // events of a closed project are dropped
     }
+
+    /** The project being closed by {@link #shutdown()}: "Kill now" still reaches its processes. */
+    private volatile Running closing;
 
     // ---- pulse ----------------------------------------------------------------------------------------------
 
-    /** Applies what happened since the last pulse: supervisor events, new log lines, clocks and metrics. */
     /** Off the FX thread, just before a pulse is posted: the work of a pulse that needs no FX (decoding lines). */
     public void preparePulse() {
         console.prepare();
     }
 
+    /** Applies what happened since the last pulse: supervisor events, new log lines, clocks and metrics. */
     public void pulse() {
-        List<Runnable> events;
-        synchronized (pendingEvents) {
-            events = new ArrayList<>(pendingEvents);
-            pendingEvents.clear();
+        List<EventBridge.Event> events = bridge.drain(opener::isCurrent);
+        for (EventBridge.Event e : events) {
+            if (e instanceof EventBridge.Changed c) {
+                table.apply(c.snapshot());
+                notifier.onChange(c.snapshot(), c.transition());
+            } else if (e instanceof EventBridge.Removed r) {
+                table.remove(r.id());
+                notifier.instanceGone(r.id().name());
+            } else if (e instanceof EventBridge.Scaled s) {
+                table.applyEngineScale(s.type(), s.count());
+            }
         }
-        events.forEach(Runnable::run);
+        if (!events.isEmpty()) {
+            refreshFormation();
+            console.setLiveInstances(table.instanceNames());
+        }
         console.pulse();
         Instant now = clock.instant();
         if (!events.isEmpty() || Duration.between(lastTick, now).toMillis() >= 1000) {
             lastTick = now;
-            int live = 0;
-            for (TypeRow t : types) {
-                for (InstanceRow i : t.instances()) {
-                    i.tick(now);
-                    if (i.instanceState().hasProcess()) {
-                        live++;
-                    }
-                }
-                t.summarize(now);
-            }
-            running.set(live);
+            running.set(table.tick(now));
         }
-        if (!metricsInFlight && ProcessMetrics.supported() && Duration.between(lastMetrics, now).compareTo(METRICS_EVERY) >= 0) {
-            lastMetrics = now;
-            sampleMetrics();
+        metrics.maybeSample(now, table.types());
+    }
+
+    /** The formation label from the rows (which follow the engine), saved for the project when it changed. */
+    private void refreshFormation() {
+        String f = table.formationText();
+        formationText.set(f);
+        Path root = projectRoot.get();
+        if (current != null && root != null && !f.isEmpty() && !f.equals(savedFormation)) {
+            savedFormation = f;
+            preferences.saveFormation(root, f);
         }
     }
 
-    private void sampleMetrics() {
-        Map<Long, InstanceRow> byGroup = new HashMap<>();
-        for (TypeRow t : types) {
-            for (InstanceRow i : t.instances()) {
-                if (i.snapshot().pid() > 0) {
-                    byGroup.put(i.snapshot().pid(), i);
-                }
-            }
-        }
-        if (byGroup.isEmpty()) {
-            types.forEach(TypeRow::aggregateUsage); // nothing runs: no figures left from the last sample
-            return;
-        }
-        metricsInFlight = true;
-        Set<Long> groups = new HashSet<>(byGroup.keySet());
-        io.execute(() -> {
-            Map<Long, ProcessMetrics.Usage> usage = metrics.sample(groups);
-            fx.execute(() -> {
-                metricsInFlight = false;
-                byGroup.forEach((pgid, row) -> {
-                    if (row.snapshot().pid() == pgid) {
-                        row.usage(usage.get(pgid));
-                    }
-                });
-                types.forEach(TypeRow::aggregateUsage);
-            });
-        });
-    }
-
-    private Optional<TypeRow> typeRow(String name) {
-        return types.stream().filter(t -> t.typeName().equals(name)).findFirst();
-    }
-
-    private void applySnapshot(InstanceSnapshot s, InstanceLifecycle.Transition t) {
-        Optional<TypeRow> type = typeRow(s.id().type());
-        if (type.isEmpty()) {
-            return;
-        }
-        ObservableList<InstanceRow> rows = type.get().instances();
-        for (InstanceRow row : rows) {
-            if (row.id().equals(s.id())) {
-                row.update(s);
-                maybeNotify(s, t);
-                return;
-            }
-        }
-        InstanceRow row = new InstanceRow(s, type.get().colourIndex());
-        int at = 0;
-        while (at < rows.size() && rows.get(at).id().number() < s.id().number()) {
-            at++;
-        }
-        rows.add(at, row);
-    }
-
-    private void maybeNotify(InstanceSnapshot s, InstanceLifecycle.Transition t) {
-        if (t == null || t.from() != InstanceState.UP || s.lastExit() == null || s.lastExit().success()
-                || !(t.to() == InstanceState.BACKING_OFF || t.to() == InstanceState.CRASHED)) {
-            return;
-        }
-        Instant now = clock.instant();
-        Instant last = lastNotice.get(s.name());
-        if (!crashNotifications.get() || (last != null && Duration.between(last, now).compareTo(NOTICE_QUIET) < 0)) {
-            return;
-        }
-        lastNotice.put(s.name(), now);
-        onCrash.accept(new CrashNotice(s.name(), t.description()));
-    }
-
-    private void removeInstance(InstanceId id) {
-        typeRow(id.type()).ifPresent(t -> {
-            t.instances().removeIf(r -> r.id().equals(id));
-            boolean stillInProcfile = project != null && project.procfile().type(t.typeName()).isPresent();
-            if (t.instances().isEmpty() && !stillInProcfile) {
-                types.remove(t);
+    /** procdeck.yml's {@code formation:} over one of each: the default until the user scales (then it is saved). */
+    private static Map<String, Integer> withConfiguredFormation(Map<String, Integer> allOne, Project p) {
+        Map<String, Integer> counts = new java.util.LinkedHashMap<>(allOne);
+        p.config().formation().forEach((type, n) -> {
+            if (counts.containsKey(type)) {
+                counts.put(type, n);
             }
         });
-    }
-
-    private void applyEngineScale(String type, int count) {
-        typeRow(type).ifPresent(t -> {
-            applyingEngineScale = true;
-            try {
-                t.scaleProperty().set(count);
-            } finally {
-                applyingEngineScale = false;
-            }
-        });
-        refreshFormationText();
-    }
-
-    /** The formation label from the rows of types the Procfile has now (a reload adds and removes types). */
-    private void refreshFormationText() {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (TypeRow t : types) {
-            if (project == null || project.procfile().type(t.typeName()).isPresent()) {
-                counts.put(t.typeName(), t.scaleProperty().get());
-            }
-        }
-        formationText.set(Formation.format(counts));
+        return counts;
     }
 
     // ---- per-type restart policy, environment, kill (small accessors for the views) ---------------------
 
-    private static final String POLICY_KEY = "restart.";
-
-    /** The restart policy a type follows now (always, unless chosen otherwise). */
+    /** The restart policy a type follows now (procdeck.yml's or always, unless chosen in the dashboard). */
     public dev.procdeck.procfile.RestartMode restartMode(String type) {
-        return supervisor == null ? dev.procdeck.procfile.RestartMode.ALWAYS : supervisor.policyFor(type).mode();
+        Running r = current;
+        return r == null ? dev.procdeck.procfile.RestartMode.ALWAYS : r.supervisor().policyFor(type).mode();
     }
 
     /** Changes a type's restart policy now and remembers it for the project. */
     public void setRestartMode(String type, dev.procdeck.procfile.RestartMode mode) {
-        Supervisor s = supervisor;
-        Path root = projectRoot.get();
-        if (s == null || root == null) {
+        Running r = current;
+        if (r == null) {
             return;
         }
+        Supervisor s = r.supervisor();
         s.setPolicy(type, RestartPolicyChoice.policy(s, type, mode));
         s.bus().event(LogLine.PROCDECK, "restart policy of " + type + ": " + mode.spelling());
-        io.execute(() -> workspace.putProjectSetting(root, POLICY_KEY + type, mode.spelling()));
+        preferences.saveRestartMode(r.project().root(), type, mode);
     }
 
     /** On the FX thread, once a supervisor exists: reads the remembered policies on io and applies them. */
     private void restoreRestartPolicies(Supervisor s, Path root) {
         List<String> typeNames = s.project().procfile().typeNames();
-        io.execute(() -> {
-            for (String type : typeNames) {
-                try {
-                    workspace.projectSetting(root, POLICY_KEY + type).ifPresent(saved ->
-                            s.setPolicy(type, RestartPolicyChoice.policy(s, type,
-                                    dev.procdeck.procfile.RestartMode.parse(saved))));
-                } catch (RuntimeException e) {
-                    // A hand-edited or older preference: the default policy stays.
-                }
-            }
-        });
+        io.execute(() -> typeNames.forEach(type -> preferences.restartMode(root, type).ifPresent(mode ->
+                s.setPolicy(type, RestartPolicyChoice.policy(s, type, mode)))));
     }
 
-    /** The variables an instance was started with that the project sets: PORT, PS, DYNO and the .env values. */
+    /**
+     * The variables an instance was started with that the project sets: PORT, PS, DYNO, the .env values and
+     * procdeck.yml's env of its type.
+     */
     public Map<String, String> environmentOf(InstanceRow row) {
         Map<String, String> env = new java.util.TreeMap<>();
-        if (project != null) {
-            env.putAll(project.dotEnv());
+        Running r = current;
+        if (r != null) {
+            env.putAll(r.project().dotEnv());
+            env.putAll(r.project().config().type(row.id().type()).env());
         }
         env.put("PORT", Integer.toString(row.snapshot().port()));
         env.put("PS", row.id().name());
@@ -691,53 +550,15 @@ public final class DashboardViewModel {
 
     /** SIGKILL to every process at once (the closing overlay's "Kill now"). */
     public void killAll() {
-        Supervisor s = supervisor;
-        if (s != null) {
-            s.killAll();
+        Running r = current != null ? current : closing;
+        if (r != null) {
+            r.supervisor().killAll();
         }
     }
 
     /** How long a stop waits after SIGTERM before SIGKILL. */
     public Duration stopTimeout() {
-        Supervisor s = supervisor;
-        return s == null ? SupervisorSettings.defaults(0).stopTimeout() : s.settings().stopTimeout();
-    }
-
-    /**
-     * Receives supervisor events on the supervisor thread and queues them for the next pulse. Events of a
-     * supervisor that is no longer the current one (the previous project, stopping) are dropped when applied,
-     * so they never touch the rows of the project opened since.
-     */
-    private final class Bridge implements SupervisorListener {
-        private final Supervisor owner;
-
-        Bridge(Supervisor owner) {
-            this.owner = owner;
-        }
-
-        private void queue(Runnable r) {
-            synchronized (pendingEvents) {
-                pendingEvents.add(() -> {
-                    if (supervisor == owner) {
-                        r.run();
-                    }
-                });
-            }
-        }
-
-        @Override
-        public void instanceChanged(InstanceSnapshot snapshot, InstanceLifecycle.Transition transition) {
-            queue(() -> applySnapshot(snapshot, transition));
-        }
-
-        @Override
-        public void instanceRemoved(InstanceId id) {
-            queue(() -> removeInstance(id));
-        }
-
-        @Override
-        public void scaleChanged(String type, int count) {
-            queue(() -> applyEngineScale(type, count));
-        }
+        Running r = current;
+        return r == null ? SupervisorSettings.defaults(0).stopTimeout() : r.supervisor().settings().stopTimeout();
     }
 }

@@ -36,6 +36,11 @@ public final class InstanceRow extends DeckRow {
         return snapshot;
     }
 
+    /** http://localhost:PORT for instances of web-like types. */
+    public java.util.Optional<String> webAddress() {
+        return UrlOpener.webAddress(id.type(), snapshot.port());
+    }
+
     public InstanceState instanceState() {
         return snapshot.state();
     }

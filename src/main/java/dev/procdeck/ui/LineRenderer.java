@@ -21,6 +21,19 @@ final class LineRenderer {
     static final String SYSTEM_STYLE = "-fx-fill: #89b4fa; -fx-font-style: italic;";
     static final String STDERR_MARK_STYLE = "-fx-fill: #f38ba8; -fx-font-weight: bold;";
     static final String MATCH_STYLE = "-rtfx-background-color: #f9e2af; -fx-fill: #11111b;";
+    /** The current search match: stronger than every other match. */
+    static final String CURRENT_MATCH_STYLE = "-rtfx-background-color: #fab387; -fx-fill: #11111b; -fx-font-weight: bold;"
+            + " -rtfx-border-stroke-color: #ffffff; -rtfx-border-stroke-width: 1;";
+    static final String URL_STYLE = "-fx-underline: true;";
+    /**
+     * Subtle colours for lines that announce a level but bring no colours of their own (the dark palette stays).
+     * Inline CSS rather than style classes: the console area styles text runs with inline CSS only.
+     */
+    static final java.util.Map<dev.procdeck.logs.LogLevel, String> LEVEL_STYLE = java.util.Map.of(
+            dev.procdeck.logs.LogLevel.ERROR, "-fx-fill: #f4a4b4;",
+            dev.procdeck.logs.LogLevel.WARN, "-fx-fill: #efd29a;",
+            dev.procdeck.logs.LogLevel.DEBUG, "-fx-fill: #8a90a8;");
+    private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("https?://[^\\s\"'<>`]+");
     private static final String DEFAULT_FG = "#cdd6f4";
 
     private final Map<String, Integer> typeIndex;
@@ -54,8 +67,10 @@ final class LineRenderer {
             addWithMatches(segs, AnsiText.stripColours(line), SYSTEM_STYLE, filter);
             return segs;
         }
+        String levelStyle = line.plain() ? LEVEL_STYLE.getOrDefault(dev.procdeck.logs.LogLevel.of(line.text()), "") : "";
         for (AnsiText.Run run : AnsiText.parse(line.text(), AnsiStyle.DEFAULT)) {
-            addWithMatches(segs, run.text(), css(run.style()), filter);
+            String style = css(run.style());
+            addWithLinks(segs, run.text(), style.isEmpty() ? levelStyle : style, filter);
         }
         return segs;
     }
@@ -65,6 +80,38 @@ final class LineRenderer {
         StringBuilder sb = new StringBuilder();
         segs.forEach(s -> sb.append(s.getSegment()));
         return sb.toString();
+    }
+
+    /** Start/end pairs of http(s) URLs in a plain text (trailing punctuation is not part of them). */
+    static List<int[]> urlRanges(String text) {
+        List<int[]> out = new ArrayList<>();
+        if (text.indexOf("http") < 0) {
+            return out;
+        }
+        java.util.regex.Matcher m = URL.matcher(text);
+        while (m.find()) {
+            int end = m.end();
+            while (end > m.start() && ".,;:!?)]}".indexOf(text.charAt(end - 1)) >= 0) {
+                end--;
+            }
+            out.add(new int[] {m.start(), end});
+        }
+        return out;
+    }
+
+    private void addWithLinks(List<StyledSegment<String, String>> segs, String text, String style, LogFilter filter) {
+        List<int[]> urls = urlRanges(text);
+        if (urls.isEmpty()) {
+            addWithMatches(segs, text, style, filter);
+            return;
+        }
+        int pos = 0;
+        for (int[] u : urls) {
+            addWithMatches(segs, text.substring(pos, u[0]), style, filter);
+            addWithMatches(segs, text.substring(u[0], u[1]), style + URL_STYLE, filter);
+            pos = u[1];
+        }
+        addWithMatches(segs, text.substring(pos), style, filter);
     }
 
     private void addWithMatches(List<StyledSegment<String, String>> segs, String text, String style, LogFilter filter) {

@@ -52,7 +52,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         setPlaceholder(new Label("No process types"));
         getColumns().addAll(nameColumn(), stateColumn(), scaleColumn(), commandColumn(),
-                textColumn("PID", 72, 56, DeckRow::pidProperty), textColumn("Port", 64, 48, DeckRow::portsProperty),
+                textColumn("PID", 72, 56, DeckRow::pidProperty), portColumn(),
                 textColumn("Uptime", 84, 68, DeckRow::uptimeProperty), restartsColumn(),
                 textColumn("Last exit", 110, 68, DeckRow::lastExitProperty),
                 usageColumn("CPU", 130, 60, DeckRow::cpuProperty, true),
@@ -533,6 +533,33 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
             private void draw() {
                 if (bound != null) {
                     spark.draw(cpu ? bound.cpuHistory : bound.memoryHistory, cpu ? 5 : 1);
+                }
+            }
+        });
+        return col;
+    }
+
+    /** Ports; an instance of a web-like type links to http://localhost:PORT. */
+    private TreeTableColumn<DeckRow, String> portColumn() {
+        TreeTableColumn<DeckRow, String> col = textColumn("Port", 100, 56, DeckRow::portsProperty);
+        col.setCellFactory(c -> new TreeTableCell<>() {
+            private final javafx.scene.control.Hyperlink link = new javafx.scene.control.Hyperlink();
+
+            @Override
+            protected void updateItem(String port, boolean empty) {
+                super.updateItem(port, empty);
+                DeckRow row = getTableRow() == null ? null : getTableRow().getItem();
+                java.util.Optional<String> url = !empty && row instanceof InstanceRow i ? i.webAddress() : java.util.Optional.empty();
+                if (url.isPresent()) {
+                    link.setText(port);
+                    link.setId("port-" + row.nameProperty().get());
+                    link.setTooltip(new Tooltip("Open " + url.get()));
+                    link.setOnAction(e -> UrlOpener.open(url.get()));
+                    setText(null);
+                    setGraphic(link);
+                } else {
+                    setGraphic(null);
+                    setText(empty ? null : port);
                 }
             }
         });

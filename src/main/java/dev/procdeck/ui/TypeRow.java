@@ -23,7 +23,12 @@ public final class TypeRow extends DeckRow {
     private final ObservableList<InstanceRow> instances = FXCollections.observableArrayList();
 
     TypeRow(ProcessType type) {
-        super(type.index());
+        this(type, type.index());
+    }
+
+    /** @param colourIndex the type's colour, which belongs to its name (see {@link TypeColours}) */
+    TypeRow(ProcessType type, int colourIndex) {
+        super(colourIndex);
         name.set(type.name());
         command.set(type.command());
     }

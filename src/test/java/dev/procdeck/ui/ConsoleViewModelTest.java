@@ -132,8 +132,8 @@ class ConsoleViewModelTest {
         model.pulse();
         Path all = dir.resolve("all.log");
         assertThat(model.save(all, false, ZoneOffset.UTC).get()).isEqualTo(3);
-        assertThat(Files.readAllLines(all)).containsExactly("00:00:00.000 web.1 | red", "00:00:00.000 web.1 | plain",
-                "00:00:00.000 web.1 ! bad");
+        assertThat(Files.readAllLines(all)).containsExactly("1970-01-01 00:00:00.000 web.1 | red",
+                "1970-01-01 00:00:00.000 web.1 | plain", "1970-01-01 00:00:00.000 web.1 ! bad");
         model.setQuery("plain", false, false);
         Path some = dir.resolve("some.log");
         assertThat(model.save(some, true, ZoneOffset.UTC).get()).isEqualTo(1);
@@ -158,5 +158,64 @@ class ConsoleViewModelTest {
         assertThat(big.droppedProperty().get()).isPositive();
         assertThat(big.receivedProperty().get()).isEqualTo(1000);
         assertThat(drawnChars).allSatisfy(c -> assertThat(c).isLessThanOrEqualTo(ConsoleViewModel.DRAW_CHARS));
+    }
+
+    @Test
+    void theStatusLineSaysWhatMemoryHoldsOfWhatIsShown() {
+        // Each instance may keep about 900 bytes: eight or nine short lines.
+        ConsoleViewModel small = new ConsoleViewModel(1000, 1 << 20, 900, Runnable::run, Runnable::run);
+        small.setZone(ZoneOffset.UTC);
+        List<LogLine> lines = new ArrayList<>();
+        lines.add(new LogLine(++seq, Instant.parse("2026-01-01T08:12:00Z"), "web.3", LogStream.STDOUT, "quiet"));
+        for (int i = 0; i < 30; i++) {
+            lines.add(new LogLine(++seq, Instant.parse("2026-01-01T09:00:00Z"), "noisy.1", LogStream.STDOUT, "n" + i));
+        }
+        small.sink().onLines(lines);
+        small.pulse();
+        small.solo("web.3");
+        assertThat(small.memoryStatusProperty().get()).isEqualTo("web.3: 1 lines since 08:12");
+        small.solo("web.3");
+        assertThat(small.memoryStatusProperty().get()).containsPattern("noisy.1: newest \\d of 30")
+                .contains("1 other instance: every line since 08:12");
+        assertThat(ConsoleViewModel.count(2_300_000)).isEqualTo("2.3 M");
+    }
+
+    @Test
+    void anInvalidPatternNeverThrowsAndSaysWhereItBroke() {
+        for (String bad : List.of("([", "*", "a{2,1}", "\\", "(?<name", "[z-a]")) {
+            model.setQuery(bad, true, false);
+            assertThat(model.queryErrorProperty().get()).as(bad).isNotEmpty();
+        }
+        model.setQuery("ok", true, false);
+        assertThat(model.queryErrorProperty().get()).isEmpty();
+    }
+
+    @Test
+    void saveNamesTheFileAfterTheProjectAndCopyUsesSavesFormat() {
+        assertThat(ConsoleViewModel.saveFileName(Path.of("/home/me/shop"), java.time.LocalDateTime.of(2026, 3, 4, 5, 6, 7)))
+                .isEqualTo("shop-20260304-050607.log");
+        assertThat(ConsoleViewModel.saveFileName(null, java.time.LocalDateTime.of(2026, 3, 4, 5, 6, 7)))
+                .isEqualTo("procdeck-20260304-050607.log");
+        model.setZone(ZoneOffset.UTC);
+        assertThat(model.format(List.of(new LogLine(1, Instant.EPOCH, "web.1", LogStream.STDERR, "\u001b[31mbad\u001b[0m"))))
+                .isEqualTo("1970-01-01 00:00:00.000 web.1 ! bad\n");
+    }
+
+    @Test
+    void goneInstancesAreMarkedWhileTheirLinesAreInMemoryAndLeaveWithThem() {
+        emit("web.1", LogStream.STDOUT, "a");
+        emit("web.2", LogStream.STDOUT, "b");
+        model.setLiveInstances(Set.of("web.1", "web.2"));
+        model.pulse();
+        model.setLiveInstances(Set.of("web.1"));
+        assertThat(model.instances()).containsExactly("web.1", "web.2");
+        assertThat(model.instanceLabel("web.2")).isEqualTo("web.2 (gone; lines in memory)");
+        assertThat(model.instanceLabel("web.1")).isEqualTo("web.1");
+        emit("web.1", LogStream.STDOUT, "c", "d", "e", "f", "g"); // capacity 5: web.1 loses its own oldest, not b
+        model.pulse();
+        assertThat(model.visibleLines()).extracting(LogLine::text).containsExactly("b", "d", "e", "f", "g");
+        assertThat(model.instances()).containsExactly("web.1", "web.2");
+        model.clear();
+        assertThat(model.instances()).containsExactly("web.1");
     }
 }

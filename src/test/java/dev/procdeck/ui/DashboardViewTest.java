@@ -112,8 +112,9 @@ class DashboardViewTest {
         List<String> names = onFx(() -> view.table().getRoot().getChildren().stream()
                 .map(i -> i.getValue().nameProperty().get()).collect(Collectors.toList()));
         assertThat(names).containsExactly("web", "worker", "clock", "flaky", "report");
-        Await.until(WAIT, () -> instances("web").size() == 1, "web.1 row");
-        assertThat(instances("web").get(0).instanceState()).isEqualTo(InstanceState.STOPPED);
+        // procdeck.yml's formation (web: 2) is the default until the user scales.
+        Await.until(WAIT, () -> instances("web").size() == 2, "web.1 and web.2 rows");
+        assertThat(instances("web")).allMatch(r -> r.instanceState() == InstanceState.STOPPED);
         assertThat(onFx(() -> model.runningProperty().get())).isZero();
         assertThat(robot.lookup("#runningCount").queryAs(Label.class).getText()).isEqualTo("0 running");
     }
@@ -195,5 +196,94 @@ class DashboardViewTest {
         robot.doubleClickOn(web2);
         Await.until(WAIT, () -> !consoleText().contains("I am web.1"), () -> "only web.2, got: " + consoleText());
         assertThat(consoleText()).contains("I am web.2");
+    }
+
+    // ---- Dashboard v2: found bugs where the view matters -------------------------------------------------
+
+    @Test
+    void aBrokenFolderAfterAGoodOneSaysWhatIsWrongAndKeepsNothingOfTheGoodOne(FxRobot robot) throws Exception {
+        open("web: exec sleep 1000\nworker: exec sleep 1000\n");
+        assertThat(robot.lookup(".formation").queryAs(Label.class).getText()).isEqualTo("web=1  worker=1");
+        Path broken = Files.createDirectories(dir.resolve("broken"));
+        Files.writeString(broken.resolve("Procfile"), "web: a\nweb: b\n");
+        model.openProject(broken).get(10, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#tablePlaceholder").queryAs(Label.class).getText())
+                .contains("Procfile:2: error: duplicate process type 'web'").contains("Fix the file");
+        assertThat(robot.lookup(".formation").queryAs(Label.class).getText()).isEqualTo("no formation");
+        assertThat(onFx(() -> List.copyOf(((org.controlsfx.control.CheckComboBox<?>) byId(robot, "typeFilter")).getItems())))
+                .isEmpty();
+        List<String> recent = onFx(() -> ((javafx.scene.control.MenuBar) byId(robot, "menuBar")).getMenus().get(0)
+                .getItems().stream().filter(i -> i instanceof javafx.scene.control.Menu m && m.getText().replace("_", "").equals("Open Recent"))
+                .flatMap(i -> ((javafx.scene.control.Menu) i).getItems().stream()).map(javafx.scene.control.MenuItem::getText)
+                .collect(Collectors.toList()));
+        assertThat(recent).contains(dir.toAbsolutePath().toString()).doesNotContain(broken.toAbsolutePath().toString());
+    }
+
+    @Test
+    void aReloadIsAnnouncedInTheConsoleAndTheNewTypeRunsWithItsOwnColour(FxRobot robot) throws Exception {
+        open("web: exec sleep 1000\n");
+        robot.clickOn("#startAll");
+        Await.until(WAIT, () -> !instances("web").isEmpty() && instances("web").get(0).instanceState() == InstanceState.UP, "web up");
+        int webColour = onFx(() -> model.types().get(0).colourIndex());
+        Files.writeString(dir.resolve("Procfile"), "clock: exec sleep 1000\nweb: exec sleep 1000\n");
+        robot.clickOn("#reloadButton");
+        Await.until(WAIT, () -> consoleText().contains("reloaded Procfile: +clock"), () -> "announced, got " + consoleText());
+        Await.until(WAIT, () -> !instances("clock").isEmpty() && instances("clock").get(0).instanceState() == InstanceState.UP,
+                "clock up");
+        assertThat(onFx(() -> model.types().stream().filter(t -> t.typeName().equals("web")).findFirst().orElseThrow()
+                .colourIndex())).isEqualTo(webColour);
+        assertThat(onFx(() -> model.formationProperty().get())).isEqualTo("clock=1,web=1");
+    }
+
+    @Test
+    void aCrashNotificationLeavesTheScreenOnStopAll(FxRobot robot) throws Exception {
+        open("crash: sleep 1; exit 3\n");
+        robot.clickOn("#startAll");
+        Await.until(WAIT, () -> onFx(() -> view.crashNoticesShown()) > 0, "a crash notification");
+        robot.clickOn("#stopAll");
+        Await.until(WAIT, () -> onFx(() -> view.crashNoticesShown()) == 0, "the notification gone");
+    }
+
+    @Test
+    void anInvalidRegexSaysWhyBesideTheFieldAndSearchCountsMatchesInTheFilteredText(FxRobot robot) throws Exception {
+        open("talk: echo 'hit one'; echo 'hit two'; echo 'miss'; echo 'hit three'; exec sleep 1000\n");
+        robot.clickOn("#startAll");
+        Await.until(WAIT, () -> consoleText().contains("hit three"), "output");
+        robot.clickOn("#search").write("hit");
+        WaitForAsyncUtils.waitForFxEvents();
+        // "talk" names (which contain no "hit") and times are not searched: only the text the filter covers.
+        assertThat(robot.lookup("#matchInfo").queryAs(Label.class).getText()).isEqualTo("3 matches");
+        robot.type(javafx.scene.input.KeyCode.ENTER);
+        robot.type(javafx.scene.input.KeyCode.ENTER);
+        assertThat(robot.lookup("#matchInfo").queryAs(Label.class).getText()).isEqualTo("2 of 3");
+        String style = onFx(() -> {
+            InlineCssTextArea area = view.console().area();
+            return area.getStyleOfChar(area.getText().indexOf("hit two") + 1);
+        });
+        assertThat(style).contains(LineRenderer.CURRENT_MATCH_STYLE);
+        robot.interact(() -> ((javafx.scene.control.ToggleButton) robot.lookup(".toggle-button")
+                .match(n -> n instanceof javafx.scene.control.ToggleButton t && ".*".equals(t.getText())).query()).fire());
+        robot.clickOn("#search").eraseText(3).write("hit([");
+        WaitForAsyncUtils.waitForFxEvents();
+        Label error = robot.lookup("#queryError").queryAs(Label.class);
+        assertThat(error.isVisible()).isTrue();
+        assertThat(error.getText()).startsWith("invalid pattern: Unclosed");
+        assertThat(consoleText()).contains("hit one"); // the last valid filter stays
+    }
+
+    @Test
+    void linesWithALevelGetASubtleColourAndTheLevelFilterHidesThem(FxRobot robot) throws Exception {
+        open("lv: echo 'ERROR db down'; echo 'level=warn slow'; echo 'plain'; exec sleep 1000\n");
+        robot.clickOn("#startAll");
+        Await.until(WAIT, () -> consoleText().contains("plain"), "output");
+        String errorStyle = onFx(() -> {
+            InlineCssTextArea area = view.console().area();
+            return area.getStyleOfChar(area.getText().indexOf("db down"));
+        });
+        assertThat(errorStyle).contains(LineRenderer.LEVEL_STYLE.get(dev.procdeck.logs.LogLevel.ERROR));
+        robot.interact(() -> model.console().setHiddenLevels(java.util.Set.of(dev.procdeck.logs.LogLevel.ERROR)));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(consoleText()).doesNotContain("db down").contains("level=warn slow").contains("plain");
     }
 }

@@ -1,0 +1,146 @@
+package dev.procdeck.ui;
+
+import dev.procdeck.procfile.ParseProblem;
+import dev.procdeck.procfile.Project;
+import dev.procdeck.procfile.ProjectFileException;
+import dev.procdeck.procfile.ProjectLoader;
+import dev.procdeck.runtime.ProjectWatcher;
+import dev.procdeck.runtime.Session;
+import dev.procdeck.supervisor.SupervisorSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+
+/**
+ * Opens and reloads projects: all file work (Procfile, .env, preferences, the session folder, the watcher) on
+ * the {@code io} executor. Each open starts a new GENERATION at once, on the caller's thread; whatever belongs to
+ * an older one (its load, a reload queued before, a file-change signal, its supervisor's events) is stale and
+ * must be dropped by whoever receives it: {@link #isCurrent}. A stale load that opened a session is closed by
+ * {@link #discard}.
+ */
+final class ProjectOpener {
+    /** The outcome of reading a project's files, for one generation. */
+    record Loaded(long generation, Path folder, boolean fresh, Project project, List<ParseProblem> problems,
+                  ProjectPreferences.Remembered remembered, Session session, List<String> notes) {
+        boolean ok() {
+            return project != null;
+        }
+
+        List<ParseProblem> errors() {
+            return problems.stream().filter(ParseProblem::isError).toList();
+        }
+    }
+
+    private final Executor io;
+    private final ProjectPreferences preferences;
+    private final Map<String, String> parentEnv;
+    private final AtomicLong generation = new AtomicLong();
+    private ProjectWatcher watcher; // io executor only
+
+    ProjectOpener(Executor io, ProjectPreferences preferences, Map<String, String> parentEnv) {
+        this.io = io;
+        this.preferences = preferences;
+        this.parentEnv = Map.copyOf(parentEnv);
+    }
+
+    long current() {
+        return generation.get();
+    }
+
+    boolean isCurrent(long g) {
+        return generation.get() == g;
+    }
+
+    /** Ends the current generation without opening anything (shutting down). */
+    long invalidate() {
+        return generation.incrementAndGet();
+    }
+
+    /**
+     * Opens a folder (or a Procfile's folder) as a new generation. On the io executor, first {@code beforeLoad}
+     * (closing the previous project), then the files. {@code onFilesChanged} hears of edits to the Procfile or
+     * .env with the generation they belong to.
+     */
+    CompletableFuture<Loaded> open(Path folderOrProcfile, Runnable beforeLoad, LongConsumer onFilesChanged) {
+        long g = generation.incrementAndGet();
+        return CompletableFuture.supplyAsync(() -> {
+            Path folder = Files.isRegularFile(folderOrProcfile)
+                    ? folderOrProcfile.toAbsolutePath().getParent() : folderOrProcfile.toAbsolutePath().normalize();
+            stopWatching();
+            beforeLoad.run();
+            Loaded loaded = load(g, folder, true, true);
+            if (isCurrent(g)) {
+                watch(folder, () -> onFilesChanged.accept(g));
+            }
+            return loaded;
+        }, io);
+    }
+
+    /**
+     * Re-reads the files of {@code folder} for generation {@code g}; a session is opened only if
+     * {@code openSession} (nothing runs yet). Skips the work when {@code g} is stale by the time it runs.
+     */
+    CompletableFuture<Loaded> reload(long g, Path folder, boolean openSession) {
+        return CompletableFuture.supplyAsync(() -> isCurrent(g) ? load(g, folder, false, openSession)
+                : new Loaded(g, folder, false, null, List.of(), ProjectPreferences.Remembered.NOTHING, null, List.of()), io);
+    }
+
+    /** A load that arrived for a stale generation: its session (if any) is closed on the io executor. */
+    void discard(Loaded stale) {
+        if (stale.session() != null) {
+            io.execute(stale.session()::close);
+        }
+    }
+
+    private Loaded load(long g, Path folder, boolean fresh, boolean openSession) {
+        ProjectPreferences.Remembered remembered = preferences.read(folder);
+        Project p;
+        try {
+            p = ProjectLoader.load(folder, null, List.of(), parentEnv);
+        } catch (ProjectFileException e) {
+            return new Loaded(g, folder, fresh, null, e.problems(), remembered, null, List.of());
+        }
+        preferences.rememberOpened(folder); // only a folder that opened goes to Open Recent
+        List<String> notes = new ArrayList<>();
+        Session opened = null;
+        if (openSession) {
+            try {
+                List<Session.Leftover> leftovers = Session.leftovers(p.root(), notes::add);
+                if (!leftovers.isEmpty()) {
+                    notes.add("found " + leftovers.size() + " process group(s) left running by an earlier procdeck ("
+                            + Session.describe(leftovers) + "); stopped them");
+                    Session.stop(leftovers, SupervisorSettings.defaults(0).stopTimeout());
+                }
+                opened = Session.open(p.root(), SupervisorSettings.defaults(0).stopTimeout());
+            } catch (java.io.IOException | RuntimeException e) {
+                notes.add("no session log or watchdog (" + e.getMessage() + ")");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return new Loaded(g, folder, fresh, p, p.procfile().warnings(), remembered, opened, List.copyOf(notes));
+    }
+
+    /** On the io executor. */
+    void stopWatching() {
+        if (watcher != null) {
+            watcher.close();
+            watcher = null;
+        }
+    }
+
+    private void watch(Path folder, Runnable onChange) {
+        try {
+            watcher = new ProjectWatcher(folder, Set.of("Procfile", ".env"), onChange);
+        } catch (java.io.IOException | RuntimeException e) {
+            // Without a watcher the Reload action still works.
+        }
+    }
+}

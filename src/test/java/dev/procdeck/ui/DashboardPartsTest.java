@@ -1,0 +1,260 @@
+package dev.procdeck.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.procdeck.os.ProcessMetrics;
+import dev.procdeck.procfile.ProcfileParser;
+import dev.procdeck.runtime.Workspace;
+import dev.procdeck.supervisor.ExitStatus;
+import dev.procdeck.supervisor.InstanceId;
+import dev.procdeck.supervisor.InstanceLifecycle;
+import dev.procdeck.supervisor.InstanceSnapshot;
+import dev.procdeck.supervisor.InstanceState;
+import dev.procdeck.supervisor.SupervisorListener;
+import dev.procdeck.testing.Await;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.prefs.Preferences;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each part of the dashboard's model on its own, with real threads where the part crosses threads. */
+class DashboardPartsTest {
+    @TempDir
+    Path dir;
+
+    private final ExecutorService io = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-io"));
+    private final ModelThread fx = new ModelThread("test-fx");
+
+    @AfterEach
+    void tearDown() {
+        io.shutdownNow();
+        fx.close();
+    }
+
+    private static InstanceSnapshot snapshot(String type, int n, InstanceState state, long pid, ExitStatus exit) {
+        return new InstanceSnapshot(new InstanceId(type, n), 5000 + n, state, Instant.EPOCH, pid, Instant.EPOCH, 0, exit,
+                null, "", null, InstanceLifecycle.StopPhase.NONE, false, null);
+    }
+
+    private static dev.procdeck.procfile.Procfile procfile(String text) {
+        try {
+            return ProcfileParser.parse("Procfile", text);
+        } catch (dev.procdeck.procfile.ProjectFileException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    // ---- event bridge ---------------------------------------------------------------------------------
+
+    @Test
+    void theBridgeCarriesEventsInOrderFromAnotherThreadAndDropsThoseOfAStaleGeneration() throws Exception {
+        EventBridge bridge = new EventBridge();
+        SupervisorListener old = bridge.listenerFor(1);
+        SupervisorListener now = bridge.listenerFor(2);
+        Thread supervisor = new Thread(() -> {
+            for (int i = 1; i <= 100; i++) {
+                now.scaleChanged("web", i);
+                old.scaleChanged("web", -i);
+            }
+            now.instanceRemoved(new InstanceId("web", 1));
+        });
+        supervisor.start();
+        supervisor.join(10_000);
+        List<EventBridge.Event> got = fx.call(() -> bridge.drain(g -> g == 2));
+        assertThat(got).hasSize(101);
+        for (int i = 0; i < 100; i++) {
+            assertThat(got.get(i)).isEqualTo(new EventBridge.Scaled("web", i + 1));
+        }
+        assertThat(got.get(100)).isEqualTo(new EventBridge.Removed(new InstanceId("web", 1)));
+        assertThat(fx.call(() -> bridge.drain(g -> true))).isEmpty();
+    }
+
+    // ---- metrics sampler ------------------------------------------------------------------------------
+
+    @Test
+    void metricsAreReadOffTheFxThreadAndLandOnItForRowsThatStillRunTheSameProcess() {
+        AtomicReference<String> readOn = new AtomicReference<>();
+        MetricsSampler sampler = new MetricsSampler(io, fx, groups -> {
+            readOn.set(Thread.currentThread().getName());
+            return Map.of(41L, new ProcessMetrics.Usage(12.5, 3L * 1024 * 1024), 42L, new ProcessMetrics.Usage(1, 1024));
+        }, true);
+        ProcessTableModel table = new ProcessTableModel((t, n) -> { });
+        fx.run(() -> {
+            table.setTypes(procfile("web: x\n"));
+            table.apply(snapshot("web", 1, InstanceState.UP, 41, null));
+            table.apply(snapshot("web", 2, InstanceState.STOPPED, -1, null));
+            sampler.maybeSample(Instant.EPOCH.plusSeconds(10), table.types());
+        });
+        Await.until(Duration.ofSeconds(10), () -> fx.call(() -> !sampler.inFlight()), "the sample to land");
+        assertThat(readOn.get()).isEqualTo("test-io");
+        assertThat(fx.call(() -> table.types().get(0).instances().get(0).cpuProperty().get())).isEqualTo("12.5 %");
+        assertThat(fx.call(() -> table.types().get(0).memoryProperty().get())).isEqualTo("3.0 MiB");
+        assertThat(fx.call(() -> table.types().get(0).instances().get(1).cpuProperty().get())).isEmpty();
+        // Not again before two seconds have passed.
+        readOn.set(null);
+        fx.run(() -> sampler.maybeSample(Instant.EPOCH.plusSeconds(11), table.types()));
+        assertThat(fx.call(sampler::inFlight)).isFalse();
+        assertThat(readOn.get()).isNull();
+    }
+
+    // ---- crash notifier -------------------------------------------------------------------------------
+
+    @Test
+    void aCrashIsToldOnceInItsQuietPeriodAndGoesWhenTheInstanceIsStoppedOrOnClear() {
+        Instant[] now = {Instant.EPOCH};
+        Clock clock = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        CrashNotifier notifier = new CrashNotifier(clock, () -> true);
+        InstanceSnapshot crashed = snapshot("web", 1, InstanceState.BACKING_OFF, -1, new ExitStatus(3));
+        InstanceLifecycle.Transition crash = new InstanceLifecycle.Transition(InstanceState.UP, InstanceState.BACKING_OFF,
+                Instant.EPOCH, "exited with code 3");
+        notifier.onChange(crashed, crash);
+        assertThat(notifier.current()).extracting(DashboardViewModel.CrashNotice::instance).containsExactly("web.1");
+        notifier.onChange(snapshot("web", 1, InstanceState.UP, 9, new ExitStatus(3)), null);
+        assertThat(notifier.current()).as("up again after a back-off: still worth knowing").hasSize(1);
+        notifier.onChange(snapshot("web", 1, InstanceState.STOPPED, -1, new ExitStatus(3)), null);
+        assertThat(notifier.current()).isEmpty();
+        now[0] = now[0].plusSeconds(5);
+        notifier.onChange(crashed, crash); // within the quiet period: not told again
+        assertThat(notifier.current()).isEmpty();
+        now[0] = now[0].plus(CrashNotifier.QUIET);
+        notifier.onChange(crashed, crash);
+        assertThat(notifier.current()).hasSize(1);
+        notifier.clear();
+        assertThat(notifier.current()).isEmpty();
+        // A clean exit is no crash.
+        now[0] = now[0].plus(CrashNotifier.QUIET);
+        notifier.onChange(snapshot("web", 1, InstanceState.EXITED, -1, new ExitStatus(0)),
+                new InstanceLifecycle.Transition(InstanceState.UP, InstanceState.EXITED, now[0], "exited"));
+        assertThat(notifier.current()).isEmpty();
+    }
+
+    // ---- table model and colours ---------------------------------------------------------------------
+
+    @Test
+    void rowsFollowTheProcfileAndKeepTheirColourByNameThroughReorderAndRemoval() {
+        List<String> userScales = new ArrayList<>();
+        ProcessTableModel table = new ProcessTableModel((t, n) -> userScales.add(t + "=" + n));
+        table.setTypes(procfile("web: a\nworker: b\n"));
+        table.apply(snapshot("web", 1, InstanceState.UP, 10, null));
+        table.applyEngineScale("web", 1);
+        table.applyEngineScale("worker", 0);
+        int web = table.type("web").orElseThrow().colourIndex();
+        int worker = table.type("worker").orElseThrow().colourIndex();
+        assertThat(userScales).isEmpty(); // the engine's counts are not sent back to it
+        table.setTypes(procfile("clock: c\nworker: b\nweb: a\n"));
+        assertThat(table.types()).extracting(TypeRow::typeName).containsExactly("clock", "worker", "web");
+        assertThat(table.type("web").orElseThrow().colourIndex()).isEqualTo(web);
+        assertThat(table.type("web").orElseThrow().instances()).singleElement()
+                .satisfies(r -> assertThat(r.colourIndex()).isEqualTo(web));
+        assertThat(table.type("worker").orElseThrow().colourIndex()).isEqualTo(worker);
+        assertThat(table.type("clock").orElseThrow().colourIndex()).isNotIn(web, worker);
+        assertThat(table.formationText()).isEqualTo("clock=0,worker=0,web=1");
+        // web leaves the Procfile: its row stays while its instance stops, then goes.
+        table.setTypes(procfile("clock: c\nworker: b\n"));
+        assertThat(table.type("web")).isPresent();
+        assertThat(table.formationText()).isEqualTo("clock=0,worker=0");
+        table.remove(new InstanceId("web", 1));
+        assertThat(table.type("web")).isEmpty();
+        table.type("worker").orElseThrow().scaleProperty().set(3);
+        assertThat(userScales).containsExactly("worker=3");
+        table.clear();
+        assertThat(table.types()).isEmpty();
+        assertThat(table.formationText()).isEmpty();
+    }
+
+    @Test
+    void aStaleEventForATypeWithoutARowChangesNothing() {
+        ProcessTableModel table = new ProcessTableModel((t, n) -> { });
+        table.setTypes(procfile("web: a\n"));
+        assertThat(table.apply(snapshot("gone", 1, InstanceState.UP, 10, null))).isFalse();
+        assertThat(table.instanceNames()).isEmpty();
+    }
+
+    // ---- opener and preferences -------------------------------------------------------------------------
+
+    @Test
+    void eachOpenIsANewGenerationAndAReloadOfAnOlderOneIsSkipped() throws Exception {
+        Preferences prefs = Preferences.userRoot().node("dev/procdeck-test/" + UUID.randomUUID());
+        try {
+            ProjectOpener opener = new ProjectOpener(io, new ProjectPreferences(new Workspace(prefs), io), Map.of());
+            Path a = Files.createDirectories(dir.resolve("a"));
+            Files.writeString(a.resolve("Procfile"), "web: x\n");
+            ProjectOpener.Loaded first = opener.open(a, () -> { }, g -> { }).get(10, TimeUnit.SECONDS);
+            assertThat(first.ok()).isTrue();
+            assertThat(opener.isCurrent(first.generation())).isTrue();
+            if (first.session() != null) {
+                first.session().close();
+            }
+            Path broken = Files.createDirectories(dir.resolve("broken"));
+            Files.writeString(broken.resolve("Procfile"), "web: a\nweb: b\n");
+            ProjectOpener.Loaded second = opener.open(broken, () -> { }, g -> { }).get(10, TimeUnit.SECONDS);
+            assertThat(second.ok()).isFalse();
+            assertThat(second.errors()).singleElement().satisfies(p -> assertThat(p.toString()).contains("Procfile:2"));
+            assertThat(opener.isCurrent(first.generation())).isFalse();
+            ProjectOpener.Loaded stale = opener.reload(first.generation(), a, false).get(10, TimeUnit.SECONDS);
+            assertThat(stale.ok()).as("a stale reload reads nothing").isFalse();
+            assertThat(new Workspace(prefs).recentProjects()).containsExactly(a.toAbsolutePath());
+        } finally {
+            prefs.removeNode();
+        }
+    }
+
+    @Test
+    void preferencesAreWrittenOffTheCallersThreadAndReadBack() throws Exception {
+        Preferences prefs = Preferences.userRoot().node("dev/procdeck-test/" + UUID.randomUUID());
+        try {
+            ProjectPreferences p = new ProjectPreferences(new Workspace(prefs), io);
+            Path project = Files.createDirectories(dir.resolve("p"));
+            p.saveFormation(project, "web=2");
+            p.setStartOnOpen(project, true);
+            p.setCrashNotifications(false);
+            ProjectPreferences.Remembered r = io.submit(() -> p.read(project)).get(10, TimeUnit.SECONDS);
+            assertThat(r.formation()).contains("web=2");
+            assertThat(r.startOnOpen()).isTrue();
+            assertThat(p.readGlobal().get(10, TimeUnit.SECONDS).crashNotifications()).isFalse();
+        } finally {
+            prefs.removeNode();
+        }
+    }
+
+    @Test
+    void typeColoursAreAssignedOnceByName() {
+        TypeColours colours = new TypeColours();
+        assertThat(colours.assign(List.of("web", "worker"))).isEqualTo(Map.of("web", 0, "worker", 1));
+        assertThat(colours.of("clock")).isEqualTo(2);
+        assertThat(colours.assign(List.of("worker", "web"))).containsEntry("web", 0).containsEntry("worker", 1);
+        colours.reset();
+        assertThat(colours.of("worker")).isZero();
+        assertThat(Set.of(colours.of("a"), colours.of("b"))).hasSize(2);
+    }
+}
