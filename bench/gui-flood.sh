@@ -6,6 +6,8 @@
 #   bench/gui-flood.sh            # uses $DISPLAY, or starts Xvfb :97 if there is none
 #   DURATION=60 JAVA_OPTS="-Xmx512m" bench/gui-flood.sh
 #   LINE_BYTES=60000 JAVA_OPTS="-Xmx320m" bench/gui-flood.sh   # 60 KB lines: memory must stay bounded by bytes
+#   LAUNCHER=bin bench/gui-flood.sh          # through bin/procdeck, the command the README gives (its JVM flags)
+#   LAUNCHER=bin CHILDREN=1 RATE=2000 bench/gui-flood.sh       # one child at 2,000 lines/s instead of full speed
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 project=$(cd "$here/.." && pwd)
@@ -16,8 +18,15 @@ work=$(mktemp -d /tmp/procdeck-gui-flood.XXXXXX)
 mkdir -p "$work/app"
 line_bytes=${LINE_BYTES:-80}
 # Lines of LINE_BYTES (default 80) with a counter, as fast as awk can print them.
-for k in 1 2 3 4; do
-  echo "flood$k: awk 'BEGIN{pad=\"x\"; while (length(pad) < $line_bytes - 20) pad = pad pad; pad = substr(pad, 1, $line_bytes - 20); for(i=1;;i++) printf \"%s %09d %s\\n\", ENVIRON[\"PS\"], i, pad}'"
+children=${CHILDREN:-4}
+rate=${RATE:-}
+for k in $(seq 1 "$children"); do
+  if [[ -n $rate ]]; then
+    # RATE lines a second: a tenth of them every 100 ms.
+    echo "flood$k: while :; do awk -v n=$((rate / 10)) 'BEGIN{pad=\"x\"; while (length(pad) < $line_bytes - 20) pad = pad pad; pad = substr(pad, 1, $line_bytes - 20); for(i=1;i<=n;i++) printf \"%s %09d %s\\n\", ENVIRON[\"PS\"], i, pad}'; sleep 0.1; done"
+  else
+    echo "flood$k: awk 'BEGIN{pad=\"x\"; while (length(pad) < $line_bytes - 20) pad = pad pad; pad = substr(pad, 1, $line_bytes - 20); for(i=1;;i++) printf \"%s %09d %s\\n\", ENVIRON[\"PS\"], i, pad}'"
+  fi
 done >"$work/app/Procfile"
 xvfb=""
 if [[ -z ${DISPLAY:-} ]]; then
@@ -26,10 +35,21 @@ if [[ -z ${DISPLAY:-} ]]; then
   sleep 1
 fi
 # shellcheck disable=SC2086
-java ${JAVA_OPTS:--Xmx512m} -Dprocdeck.stats="$work/stats.csv" -Dprocdeck.startOnOpen=true -jar "$jar" "$work/app" \
-  >"$work/app.log" 2>&1 &
+if [[ ${LAUNCHER:-} == bin ]]; then
+  PROCDECK_JAVA_OPTS="${JAVA_OPTS:-} -Dprocdeck.stats=$work/stats.csv -Dprocdeck.startOnOpen=true" \
+    "$project/bin/procdeck" "$work/app" >"$work/app.log" 2>&1 &
+else
+  java ${JAVA_OPTS:--Xmx512m} -Dprocdeck.stats="$work/stats.csv" -Dprocdeck.startOnOpen=true -jar "$jar" "$work/app" \
+    >"$work/app.log" 2>&1 &
+fi
 app=$!
-sleep "$duration"
+# CPU of the dashboard's JVM alone (not its children), between 5 s in and the end: utime + stime in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$app/stat"; }
+sleep 5
+t0=$(cpu_ticks); s0=$(date +%s.%N)
+sleep "$((duration - 5))"
+t1=$(cpu_ticks); s1=$(date +%s.%N)
+echo "dashboard JVM CPU (5 s in to the end): $(echo "($t1 - $t0) / $(getconf CLK_TCK) / ($s1 - $s0) * 100" | bc -l | xargs printf '%.1f') % of one core"
 kill -TERM "$app"          # the dashboard stops its children gracefully on SIGTERM too
 wait "$app" || true
 [[ -n $xvfb ]] && kill "$xvfb"

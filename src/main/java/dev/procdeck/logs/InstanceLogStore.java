@@ -90,6 +90,19 @@ public final class InstanceLogStore {
         }
     }
 
+    /**
+     * Lines of an instance that never reached the store (dropped on the way under a flood): they count as
+     * received and dropped, so the instance's history says it is not complete.
+     */
+    public void noteLost(String instance, long lines) {
+        if (lines <= 0) {
+            return;
+        }
+        Slot slot = slots.computeIfAbsent(instance, k -> new Slot());
+        slot.received += lines;
+        slot.dropped += lines;
+    }
+
     public void add(LogLine line) {
         Slot slot = slots.computeIfAbsent(line.instance(), k -> new Slot());
         long cost = LogRingBuffer.sizeOf(line);

@@ -24,6 +24,8 @@ public final class LineQueue implements LogListener {
     private long bytes;
     private int lines;
     private long dropped;
+    /** The same drops by instance, so that each instance's history can say it is not complete. */
+    private final java.util.Map<String, Long> droppedBy = new java.util.HashMap<>();
 
     public LineQueue(int capacity) {
         this(capacity, DEFAULT_MAX_BYTES);
@@ -61,6 +63,11 @@ public final class LineQueue implements LogListener {
             bytes -= old.cost();
             lines -= old.lines();
             dropped += old.lines();
+            if (old.batch() != null) {
+                droppedBy.merge(old.batch().instance(), (long) old.lines(), Long::sum);
+            } else {
+                old.decoded().forEach(l -> droppedBy.merge(l.instance(), 1L, Long::sum));
+            }
         }
     }
 
@@ -86,16 +93,24 @@ public final class LineQueue implements LogListener {
             int excess = out.size() - capacity;
             synchronized (this) {
                 dropped += excess;
+                out.subList(0, excess).forEach(l -> droppedBy.merge(l.instance(), 1L, Long::sum));
             }
             out = new ArrayList<>(out.subList(excess, out.size()));
         }
         return out;
     }
 
-    /** Lines dropped because the consumer was too slow; reset on read. */
+    /** Lines dropped because the consumer was too slow; reset on read (with {@link #takeDroppedByInstance()}). */
     public synchronized long takeDropped() {
         long d = dropped;
         dropped = 0;
+        return d;
+    }
+
+    /** The lines dropped since the last call, by instance; reset on read. */
+    public synchronized java.util.Map<String, Long> takeDroppedByInstance() {
+        java.util.Map<String, Long> d = java.util.Map.copyOf(droppedBy);
+        droppedBy.clear();
         return d;
     }
 }

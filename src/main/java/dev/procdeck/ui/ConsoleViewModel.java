@@ -190,6 +190,7 @@ public final class ConsoleViewModel {
     private final Object preparedLock = new Object();
     private List<LogLine> prepared = new ArrayList<>();
     private long preparedLost;
+    private final Map<String, Long> preparedLostBy = new HashMap<>();
 
     /**
      * Decodes what is queued into lines, off the FX thread (the pulse timer calls it just before it posts a
@@ -198,16 +199,19 @@ public final class ConsoleViewModel {
     public void prepare() {
         List<LogLine> batch = queue.drain();
         long lost = queue.takeDropped();
+        Map<String, Long> lostBy = queue.takeDroppedByInstance();
         if (batch.isEmpty() && lost == 0) {
             return;
         }
         synchronized (preparedLock) {
             prepared.addAll(batch);
             preparedLost += lost;
+            lostBy.forEach((instance, n) -> preparedLostBy.merge(instance, n, Long::sum));
             if (prepared.size() > shown) {
                 // A pulse that came late: keep only what one pulse may show, the rest is counted.
                 int excess = prepared.size() - shown;
                 preparedLost += excess;
+                prepared.subList(0, excess).forEach(l -> preparedLostBy.merge(l.instance(), 1L, Long::sum));
                 prepared = new ArrayList<>(prepared.subList(excess, prepared.size()));
             }
         }
@@ -218,16 +222,20 @@ public final class ConsoleViewModel {
         prepare(); // whatever arrived since the timer's prepare(): little
         List<LogLine> batch;
         long lost;
+        Map<String, Long> lostBy;
         synchronized (preparedLock) {
             batch = prepared;
             lost = preparedLost;
             prepared = new ArrayList<>();
             preparedLost = 0;
+            lostBy = Map.copyOf(preparedLostBy);
+            preparedLostBy.clear();
         }
         if (batch.isEmpty() && lost == 0) {
             return;
         }
         long droppedBefore = store.dropped();
+        lostBy.forEach(store::noteLost);
         store.addAll(batch);
         received.set(received.get() + batch.size() + lost);
         queueLost += lost;

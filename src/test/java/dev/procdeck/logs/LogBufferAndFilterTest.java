@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,30 @@ class LogBufferAndFilterTest {
         assertThat(queue.takeDropped()).isEqualTo(1);
         assertThat(queue.takeDropped()).isZero();
         assertThat(queue.drain()).isEmpty();
+    }
+
+    @Test
+    void theLineQueueSaysWhoseLinesItDropped() {
+        LineQueue queue = new LineQueue(3);
+        byte[] two = "x\ny\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        queue.onBatch(new LogBatch("noisy.1", LogStream.STDOUT, Instant.EPOCH, 0, 2, two, true));
+        queue.onBatch(new LogBatch("quiet.1", LogStream.STDOUT, Instant.EPOCH, 2, 2, two, true));
+        queue.onBatch(new LogBatch("noisy.1", LogStream.STDOUT, Instant.EPOCH, 4, 2, two, true));
+        // Whole batches leave first, oldest first, until the rest fits: noisy's first, then quiet's.
+        assertThat(queue.drain()).extracting(LogLine::instance).containsExactly("noisy.1", "noisy.1");
+        assertThat(queue.takeDroppedByInstance()).containsOnly(Map.entry("noisy.1", 2L), Map.entry("quiet.1", 2L));
+        assertThat(queue.takeDroppedByInstance()).isEmpty();
+    }
+
+    @Test
+    void linesLostBeforeTheStoreMakeTheirInstancesHistoryIncomplete() {
+        InstanceLogStore store = new InstanceLogStore(100, 1 << 20, 1 << 20);
+        store.add(line("noisy.1", LogStream.STDOUT, "kept"));
+        store.noteLost("noisy.1", 5);
+        store.add(line("quiet.1", LogStream.STDOUT, "all"));
+        assertThat(store.stats("noisy.1").orElseThrow().complete()).isFalse();
+        assertThat(store.stats("noisy.1").orElseThrow().received()).isEqualTo(6);
+        assertThat(store.stats("quiet.1").orElseThrow().complete()).isTrue();
     }
 
     @Test
