@@ -38,6 +38,9 @@ final class ProjectOpener {
         }
     }
 
+    /** The files whose edit reloads the project: procdeck.yml carries per-type settings and the formation. */
+    static final Set<String> WATCHED_FILES = Set.of("Procfile", ".env", "procdeck.yml");
+
     private final Executor io;
     private final ProjectPreferences preferences;
     private final Map<String, String> parentEnv;
@@ -65,8 +68,8 @@ final class ProjectOpener {
 
     /**
      * Opens a folder (or a Procfile's folder) as a new generation. On the io executor, first {@code beforeLoad}
-     * (closing the previous project), then the files. {@code onFilesChanged} hears of edits to the Procfile or
-     * .env with the generation they belong to.
+     * (closing the previous project), then the files. {@code onFilesChanged} hears of edits to the Procfile,
+     * .env or procdeck.yml with the generation they belong to.
      */
     CompletableFuture<Loaded> open(Path folderOrProcfile, Runnable beforeLoad, LongConsumer onFilesChanged) {
         long g = generation.incrementAndGet();
@@ -125,7 +128,14 @@ final class ProjectOpener {
                 Thread.currentThread().interrupt();
             }
         }
-        return new Loaded(g, folder, fresh, p, p.procfile().warnings(), remembered, opened, List.copyOf(notes));
+        return new Loaded(g, folder, fresh, p, warningsOf(p), remembered, opened, List.copyOf(notes));
+    }
+
+    /** The Procfile's warnings, then procdeck.yml's (unknown keys and the like): one banner for both files. */
+    static List<ParseProblem> warningsOf(Project p) {
+        List<ParseProblem> all = new ArrayList<>(p.procfile().warnings());
+        all.addAll(p.config().warnings());
+        return List.copyOf(all);
     }
 
     /** On the io executor. */
@@ -138,7 +148,7 @@ final class ProjectOpener {
 
     private void watch(Path folder, Runnable onChange) {
         try {
-            watcher = new ProjectWatcher(folder, Set.of("Procfile", ".env"), onChange);
+            watcher = new ProjectWatcher(folder, WATCHED_FILES, onChange);
         } catch (java.io.IOException | RuntimeException e) {
             // Without a watcher the Reload action still works.
         }
