@@ -249,7 +249,11 @@ public final class DashboardView extends BorderPane {
         model.recentProjects().addListener((ListChangeListener<Path>) c -> fillRecent());
         fillRecent();
         recentMenu.setText("Open Rece_nt");
-        Menu file = new Menu("_File", null, open, recentMenu, reload, new SeparatorMenuItem(), save,
+        MenuItem export = item("_Export…", null, () -> model.projectExport()
+                .ifPresent(e -> ExportDialog.show(getScene().getWindow(), e)));
+        export.setId("exportMenuItem");
+        export.disableProperty().bind(model.loadedProperty().not());
+        Menu file = new Menu("_File", null, open, recentMenu, reload, new SeparatorMenuItem(), save, export,
                 new SeparatorMenuItem(), quit);
 
         CheckMenuItem startOnOpen = new CheckMenuItem("Start _When Opened");

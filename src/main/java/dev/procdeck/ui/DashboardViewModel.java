@@ -548,6 +548,13 @@ public final class DashboardViewModel {
         return env;
     }
 
+    /** File › Export… for the open project with the formation shown now, or empty when nothing is open. */
+    java.util.Optional<ProjectExport> projectExport() {
+        Running r = current;
+        return r == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new ProjectExport(io, r.project(), formationText.get(), parentEnv));
+    }
+
     /** SIGKILL to every process at once (the closing overlay's "Kill now"). */
     public void killAll() {
         Running r = current != null ? current : closing;
