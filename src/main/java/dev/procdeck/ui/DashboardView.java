@@ -327,7 +327,9 @@ public final class DashboardView extends BorderPane {
                 model::restartAll), Icons.RESTART);
         startAll.getStyleClass().addAll("accent", "success");
         for (Button b : List.of(startAll, stopAll, restartAll, reload)) {
-            b.disableProperty().bind(model.loadedProperty().not());
+            b.disableProperty().bind(b == startAll || b == restartAll
+                    ? model.loadedProperty().not().or(model.readOnlyProperty()) // another procdeck runs it
+                    : model.loadedProperty().not());
         }
         CheckBox startOnOpen = new CheckBox("Start when opened");
         startOnOpen.selectedProperty().bindBidirectional(model.startOnOpenProperty());
