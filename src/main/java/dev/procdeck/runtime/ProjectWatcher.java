@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Watches a project folder for changes to its Procfile and env files and calls back once per burst of
+ * Watches a project folder for changes to the named project files (Procfile, .env, procdeck.yml) and calls back once per burst of
  * changes (editors save in several steps), on its own daemon thread.
  */
 public final class ProjectWatcher implements AutoCloseable {

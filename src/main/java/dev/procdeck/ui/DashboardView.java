@@ -249,7 +249,11 @@ public final class DashboardView extends BorderPane {
         model.recentProjects().addListener((ListChangeListener<Path>) c -> fillRecent());
         fillRecent();
         recentMenu.setText("Open Rece_nt");
-        Menu file = new Menu("_File", null, open, recentMenu, reload, new SeparatorMenuItem(), save,
+        MenuItem export = item("_Export…", null, () -> model.projectExport()
+                .ifPresent(e -> ExportDialog.show(getScene().getWindow(), e)));
+        export.setId("exportMenuItem");
+        export.disableProperty().bind(model.loadedProperty().not());
+        Menu file = new Menu("_File", null, open, recentMenu, reload, new SeparatorMenuItem(), save, export,
                 new SeparatorMenuItem(), quit);
 
         CheckMenuItem startOnOpen = new CheckMenuItem("Start _When Opened");
@@ -323,7 +327,9 @@ public final class DashboardView extends BorderPane {
                 model::restartAll), Icons.RESTART);
         startAll.getStyleClass().addAll("accent", "success");
         for (Button b : List.of(startAll, stopAll, restartAll, reload)) {
-            b.disableProperty().bind(model.loadedProperty().not());
+            b.disableProperty().bind(b == startAll || b == restartAll
+                    ? model.loadedProperty().not().or(model.readOnlyProperty()) // another procdeck runs it
+                    : model.loadedProperty().not());
         }
         CheckBox startOnOpen = new CheckBox("Start when opened");
         startOnOpen.selectedProperty().bindBidirectional(model.startOnOpenProperty());

@@ -76,6 +76,9 @@ public final class DashboardViewModel {
     private final ReadOnlyStringWrapper problems = new ReadOnlyStringWrapper(this, "problems", "");
     private final ReadOnlyStringWrapper placeholder = new ReadOnlyStringWrapper(this, "placeholder", NOTHING_OPEN);
     private final ReadOnlyBooleanWrapper loaded = new ReadOnlyBooleanWrapper(this, "loaded", false);
+    /** Another procdeck runs the open project: this one shows it but starts and scales nothing. */
+    private final ReadOnlyBooleanWrapper readOnly = new ReadOnlyBooleanWrapper(this, "readOnly", false);
+    private String otherProcdeckText = "";
     private final ReadOnlyIntegerWrapper running = new ReadOnlyIntegerWrapper(this, "running", 0);
     private final ReadOnlyStringWrapper formationText = new ReadOnlyStringWrapper(this, "formation", "");
     private final BooleanProperty startOnOpen = new SimpleBooleanProperty(this, "startOnOpen", false);
@@ -151,6 +154,17 @@ public final class DashboardViewModel {
 
     public ReadOnlyBooleanProperty loadedProperty() {
         return loaded.getReadOnlyProperty();
+    }
+
+    /** True while another procdeck runs the open project: Start all, Restart all and scaling do nothing. */
+    public ReadOnlyBooleanProperty readOnlyProperty() {
+        return readOnly.getReadOnlyProperty();
+    }
+
+    /** The banner's words when another procdeck already runs the project. */
+    static String otherProcdeckText(long pid) {
+        return "procdeck (pid " + pid + ") already runs this project \u2014 drive it with `procdeck ps`, or stop it"
+                + " first; this window shows it read-only (open the folder again once it stopped)";
     }
 
     /** Instances with a live process. */
@@ -256,6 +270,8 @@ public final class DashboardViewModel {
         Path folder = r.folder();
         String problemText = r.problems().stream().map(ParseProblem::toString).collect(Collectors.joining("\n"));
         if (r.fresh()) {
+            readOnly.set(r.ok() && r.otherProcdeck() != null);
+            otherProcdeckText = readOnly.get() ? otherProcdeckText(r.otherProcdeck().pid()) : "";
             shownGeneration = r.generation();
             projectRoot.set(folder);
             title.set((folder.getFileName() == null ? folder.toString() : folder.getFileName().toString())
@@ -268,7 +284,8 @@ public final class DashboardViewModel {
                 settingStartOnOpen = false;
             }
         }
-        problems.set(problemText);
+        problems.set(otherProcdeckText.isEmpty() ? problemText
+                : problemText.isEmpty() ? otherProcdeckText : otherProcdeckText + "\n" + problemText);
         if (!r.ok()) {
             if (current != null) {
                 // A broken file on reload keeps what runs: the user is probably mid-edit. The banner says it, and
@@ -323,7 +340,7 @@ public final class DashboardViewModel {
 
     private void startSupervisor(ProjectOpener.Loaded r) {
         Project p = r.project();
-        boolean startNow = r.remembered().startOnOpen() && r.fresh();
+        boolean startNow = r.remembered().startOnOpen() && r.fresh() && !readOnly.get();
         LogBus bus = new LogBus(clock);
         bus.addListener(console.sink());
         Session session = r.session();
@@ -377,6 +394,10 @@ public final class DashboardViewModel {
         if (current == null) {
             return;
         }
+        if (readOnly.get()) {
+            table.applyEngineScale(type, current.supervisor().scale().getOrDefault(type, 0)); // the row goes back
+            return;
+        }
         Supervisor supervisor = current.supervisor();
         int clamped = Math.max(0, Math.min(Formation.MAX_SCALE, count));
         try {
@@ -391,7 +412,9 @@ public final class DashboardViewModel {
     }
 
     public void startAll() {
-        act(Supervisor::startAll);
+        if (!readOnly.get()) {
+            act(Supervisor::startAll);
+        }
     }
 
     public void stopAll() {
@@ -400,7 +423,9 @@ public final class DashboardViewModel {
     }
 
     public void restartAll() {
-        act(Supervisor::restartAll);
+        if (!readOnly.get()) {
+            act(Supervisor::restartAll);
+        }
     }
 
     private void act(Consumer<Supervisor> action) {
@@ -410,6 +435,9 @@ public final class DashboardViewModel {
     }
 
     public void start(DeckRow row) {
+        if (readOnly.get()) {
+            return;
+        }
         act(row, Supervisor::startType, Supervisor::startInstance);
     }
 
@@ -418,6 +446,9 @@ public final class DashboardViewModel {
     }
 
     public void restart(DeckRow row) {
+        if (readOnly.get()) {
+            return;
+        }
         act(row, Supervisor::restartType, Supervisor::restartInstance);
     }
 
@@ -546,6 +577,13 @@ public final class DashboardViewModel {
         env.put("PS", row.id().name());
         env.put("DYNO", row.id().name());
         return env;
+    }
+
+    /** File › Export… for the open project with the formation shown now, or empty when nothing is open. */
+    java.util.Optional<ProjectExport> projectExport() {
+        Running r = current;
+        return r == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new ProjectExport(io, r.project(), formationText.get(), parentEnv));
     }
 
     /** SIGKILL to every process at once (the closing overlay's "Kill now"). */

@@ -64,7 +64,7 @@ public final class InstanceRow extends DeckRow {
         }
     }
 
-    /** "restarting · SIGKILL sent", "restart to apply", or the plain state. */
+    /** "restarting · SIGKILL sent", "restart to apply", "starting · waiting for http /health", or the plain state. */
     static String stateLabel(InstanceSnapshot s) {
         if (s.state() == InstanceState.STOPPING && s.stopIntent() != null) {
             String phase = switch (s.stopPhase()) {
@@ -76,6 +76,9 @@ public final class InstanceRow extends DeckRow {
         }
         if (s.restartToApply() && s.state() == InstanceState.UP) {
             return "up \u00b7 restart to apply";
+        }
+        if (s.state() == InstanceState.STARTING && s.waitingFor() != null && !s.waitingFor().isEmpty()) {
+            return "starting \u00b7 waiting for " + s.waitingFor();
         }
         return s.state().label();
     }

@@ -338,6 +338,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                         bound.scaleProperty().set(n);
                     }
                 });
+                scale.disableProperty().bind(model.readOnlyProperty()); // another procdeck runs the project
             }
 
             @Override

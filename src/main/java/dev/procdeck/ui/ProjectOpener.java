@@ -4,6 +4,7 @@ import dev.procdeck.procfile.ParseProblem;
 import dev.procdeck.procfile.Project;
 import dev.procdeck.procfile.ProjectFileException;
 import dev.procdeck.procfile.ProjectLoader;
+import dev.procdeck.runtime.ControlClient;
 import dev.procdeck.runtime.ProjectWatcher;
 import dev.procdeck.runtime.Session;
 import dev.procdeck.supervisor.SupervisorSettings;
@@ -28,7 +29,14 @@ import java.util.function.LongConsumer;
 final class ProjectOpener {
     /** The outcome of reading a project's files, for one generation. */
     record Loaded(long generation, Path folder, boolean fresh, Project project, List<ParseProblem> problems,
-                  ProjectPreferences.Remembered remembered, Session session, List<String> notes) {
+                  ProjectPreferences.Remembered remembered, Session session, List<String> notes,
+                  ControlClient.Target otherProcdeck) {
+        /** Without a procdeck found running the project. */
+        Loaded(long generation, Path folder, boolean fresh, Project project, List<ParseProblem> problems,
+               ProjectPreferences.Remembered remembered, Session session, List<String> notes) {
+            this(generation, folder, fresh, project, problems, remembered, session, notes, null);
+        }
+
         boolean ok() {
             return project != null;
         }
@@ -37,6 +45,9 @@ final class ProjectOpener {
             return problems.stream().filter(ParseProblem::isError).toList();
         }
     }
+
+    /** The files whose edit reloads the project: procdeck.yml carries per-type settings and the formation. */
+    static final Set<String> WATCHED_FILES = Set.of("Procfile", ".env", "procdeck.yml");
 
     private final Executor io;
     private final ProjectPreferences preferences;
@@ -65,8 +76,8 @@ final class ProjectOpener {
 
     /**
      * Opens a folder (or a Procfile's folder) as a new generation. On the io executor, first {@code beforeLoad}
-     * (closing the previous project), then the files. {@code onFilesChanged} hears of edits to the Procfile or
-     * .env with the generation they belong to.
+     * (closing the previous project), then the files. {@code onFilesChanged} hears of edits to the Procfile,
+     * .env or procdeck.yml with the generation they belong to.
      */
     CompletableFuture<Loaded> open(Path folderOrProcfile, Runnable beforeLoad, LongConsumer onFilesChanged) {
         long g = generation.incrementAndGet();
@@ -110,7 +121,8 @@ final class ProjectOpener {
         preferences.rememberOpened(folder); // only a folder that opened goes to Open Recent
         List<String> notes = new ArrayList<>();
         Session opened = null;
-        if (openSession) {
+        ControlClient.Target other = openSession ? otherProcdeck(p.root()) : null;
+        if (openSession && other == null) {
             try {
                 List<Session.Leftover> leftovers = Session.leftovers(p.root(), notes::add);
                 if (!leftovers.isEmpty()) {
@@ -125,7 +137,27 @@ final class ProjectOpener {
                 Thread.currentThread().interrupt();
             }
         }
-        return new Loaded(g, folder, fresh, p, p.procfile().warnings(), remembered, opened, List.copyOf(notes));
+        return new Loaded(g, folder, fresh, p, warningsOf(p), remembered, opened, List.copyOf(notes), other);
+    }
+
+    /**
+     * The procdeck ({@code procdeck start}, or another dashboard with a control socket) already running this
+     * project, found as {@code procdeck ps} finds it; null if none answers. A second formation would fight it
+     * over the ports, and stopping "leftover" groups would stop its processes.
+     */
+    private ControlClient.Target otherProcdeck(Path root) {
+        try {
+            return ControlClient.locate(root, root, null, parentEnv);
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // NotRunningException: nobody answers (a stale socket included)
+        }
+    }
+
+    /** The Procfile's warnings, then procdeck.yml's (unknown keys and the like): one banner for both files. */
+    static List<ParseProblem> warningsOf(Project p) {
+        List<ParseProblem> all = new ArrayList<>(p.procfile().warnings());
+        all.addAll(p.config().warnings());
+        return List.copyOf(all);
     }
 
     /** On the io executor. */
@@ -138,7 +170,7 @@ final class ProjectOpener {
 
     private void watch(Path folder, Runnable onChange) {
         try {
-            watcher = new ProjectWatcher(folder, Set.of("Procfile", ".env"), onChange);
+            watcher = new ProjectWatcher(folder, WATCHED_FILES, onChange);
         } catch (java.io.IOException | RuntimeException e) {
             // Without a watcher the Reload action still works.
         }

@@ -53,6 +53,21 @@ public final class TypeRow extends DeckRow {
         return instances;
     }
 
+    /**
+     * What the type's starting instances wait for: " · waiting for http /health" when they all wait for the same
+     * thing, else the distinct things joined (an instance that waits for nothing adds nothing).
+     */
+    private String waitingSummary() {
+        java.util.Set<String> waits = new java.util.LinkedHashSet<>();
+        for (InstanceRow row : instances) {
+            String what = row.snapshot().waitingFor();
+            if (row.instanceState() == InstanceState.STARTING && what != null && !what.isEmpty()) {
+                waits.add(what);
+            }
+        }
+        return waits.isEmpty() ? "" : " \u00b7 waiting for " + String.join(", ", waits);
+    }
+
     /** Recomputes the summary ("2/2 up", "1 up, 1 crashed, retry in 4 s") from the instances. */
     void summarize(Instant now) {
         int total = instances.size();
@@ -92,7 +107,7 @@ public final class TypeRow extends DeckRow {
                 stateKind.set("backoff");
             }
         }
-        state.set(text);
+        state.set(text + waitingSummary());
         ports.set(instances.isEmpty() ? "" : instances.size() == 1 ? instances.get(0).portsProperty().get()
                 : instances.get(0).portsProperty().get() + "–" + instances.get(instances.size() - 1).portsProperty().get());
         pid.set("");
