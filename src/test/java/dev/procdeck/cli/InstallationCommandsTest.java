@@ -222,4 +222,17 @@ class InstallationCommandsTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    @Test
+    void everyCommandSummaryInTheHelpListIsAWholeSentence() {
+        // `procdeck help` lists each command by the first line of its description; a sentence cut there reads
+        // "Stops instances ...; procdeck keeps".
+        CommandLine cl = ProcdeckCommand.commandLine(a -> 0);
+        cl.getSubcommands().forEach((name, sub) -> {
+            String[] description = sub.getCommandSpec().usageMessage().description();
+            if (description.length > 0) {
+                assertThat(description[0]).as("summary of " + name).endsWith(".");
+            }
+        });
+    }
 }
