@@ -78,6 +78,7 @@ class InstallationCommandsTest {
         assertThat(complete(dir, "procdeck", "st")).containsExactly("start", "stop");
         assertThat(complete(dir, "procdeck", "start", "--form")).containsExactly("--formation");
         assertThat(complete(dir, "procdeck", "c")).contains("check", "completion").doesNotContain("complete-names");
+        assertThat(complete(dir, "procdeck", "export", "s")).containsExactlyInAnyOrder("systemd", "supervisord");
     }
 
     @Test
