@@ -630,6 +630,13 @@ public final class ControlServer implements LogListener, AutoCloseable {
         if (query.instance() != null) {
             InstanceId.parse(query.instance()); // a clear message for "web" given as an instance
         }
+        String type = query.type() != null ? query.type()
+                : query.instance() != null ? InstanceId.parse(query.instance()).type() : null;
+        Procfile procfile = supervisor.project().procfile();
+        if (type != null && procfile.type(type).isEmpty()) {
+            throw new IllegalArgumentException("unknown process type '" + dev.procdeck.procfile.Visible.escape(type)
+                    + "'; the Procfile has " + String.join(", ", procfile.typeNames()));
+        }
         List<LogBatch> window;
         boolean evicted;
         BatchQueue follower = query.follow() ? new BatchQueue(FOLLOW_QUEUE_BYTES, BatchQueue.WhenFull.DROP_OLDEST) : null;

@@ -288,6 +288,12 @@ class ControlServerTest {
             assertThat(texts).containsExactly("two", "web.1 restarting");
             assertThat(m).isEqualTo(Map.of("end", true));
         }
+        try (ControlClient c = ControlClient.connect(server.socket())) {
+            // A typo would otherwise print nothing at all, as if the type were quiet.
+            Map<String, Object> typo = ControlProtocol.request("logs");
+            typo.put("type", "wbe");
+            assertThatThrownBy(() -> c.call(typo)).hasMessage("unknown process type 'wbe'; the Procfile has web, worker");
+        }
     }
 
     @Test
