@@ -50,6 +50,7 @@ final class ConnectCommand extends ControlCommand {
                 InputStream in = System.in;
                 byte[] buf = new byte[4096];
                 int n;
+                boolean detached = false;
                 while ((n = in.read(buf)) > 0 && output.isAlive()) {
                     int detach = indexOf(buf, n, DETACH);
                     if (detach >= 0) {
@@ -57,9 +58,15 @@ final class ConnectCommand extends ControlCommand {
                             send(client, Arrays.copyOf(buf, detach));
                         }
                         client.send(Map.of("op", "detach"));
+                        detached = true;
                         break;
                     }
                     send(client, Arrays.copyOf(buf, n));
+                }
+                if (!detached) {
+                    // Input ended (printf 'x\n' | procdeck connect t.1): the answer is still on its way; show it
+                    // until the terminal has been quiet a moment, as a user at the keyboard would wait.
+                    awaitQuiet(output);
                 }
             } finally {
                 if (saved != null) {
@@ -69,6 +76,28 @@ final class ConnectCommand extends ControlCommand {
             err.println();
             err.println("procdeck: detached from " + instance + " (it keeps running)");
             return 0;
+        }
+    }
+
+    /** Output after piped input ends is shown until none came for this long (or at most {@link #DRAIN_MAX}). */
+    static final long QUIET_NANOS = 1_000_000_000L;
+    static final long DRAIN_MAX = 10_000_000_000L;
+
+    private volatile long lastOutputNanos = System.nanoTime();
+
+    private void awaitQuiet(Thread output) {
+        lastOutputNanos = System.nanoTime();
+        long end = System.nanoTime() + DRAIN_MAX;
+        try {
+            while (output.isAlive() && System.nanoTime() < end) {
+                long quietFor = System.nanoTime() - lastOutputNanos;
+                if (quietFor >= QUIET_NANOS) {
+                    return;
+                }
+                output.join(Math.max(1, (QUIET_NANOS - quietFor) / 1_000_000));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -103,6 +132,7 @@ final class ConnectCommand extends ControlCommand {
                 if (m.get("out") instanceof String data) {
                     out.write(Base64.getDecoder().decode(data));
                     out.flush();
+                    lastOutputNanos = System.nanoTime();
                 } else if (Boolean.TRUE.equals(m.get("end"))) {
                     Object reason = m.get("reason");
                     err.print("\r\nprocdeck: " + (reason == null ? "the terminal closed" : reason) + "\r\n");

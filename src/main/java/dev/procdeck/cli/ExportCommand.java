@@ -26,8 +26,17 @@ public final class ExportCommand implements Callable<Integer> {
     @Mixin
     ProjectOptions project;
 
-    @Parameters(index = "0", paramLabel = "FORMAT", description = "systemd, launchd, supervisord or kubernetes")
+    @Parameters(index = "0", paramLabel = "FORMAT", description = "systemd, launchd, supervisord or kubernetes",
+            completionCandidates = Formats.class)
     String format;
+
+    /** What FORMAT completes to at a TAB (the parameter stays a String so a typo gets procdeck's own message). */
+    static final class Formats implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(ExportFormat.values()).map(ExportFormat::spelling).iterator();
+        }
+    }
 
     @Parameters(index = "1", paramLabel = "OUTDIR", description = "folder to write into (created if missing)")
     Path outDir;

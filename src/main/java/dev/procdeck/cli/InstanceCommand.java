@@ -48,8 +48,8 @@ abstract class InstanceCommand extends ControlCommand {
     }
 
     @Command(name = "stop", aliases = "ps:stop", mixinStandardHelpOptions = true,
-            description = {"Stops instances of the running procdeck (all, a type, or one instance); procdeck keeps",
-                "running, and ps:start starts them again."})
+            description = {"Stops instances of the running procdeck (all, a type, or one instance).",
+                "procdeck keeps running, and ps:start starts them again."})
     static final class Stop extends InstanceCommand {
         @Override
         String op() {

@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
 
 /** {@code procdeck logs -f}: the running app's output, recent lines then live ones, like {@code heroku logs --tail}. */
 @Command(name = "logs", mixinStandardHelpOptions = true,
-        description = {"Prints the recent output of the running procdeck, in the format procdeck start prints;",
-            "with -f keeps printing new lines until Ctrl-C."})
+        description = {"Prints the recent output of the running procdeck, in the format procdeck start prints.",
+            "With -f it keeps printing new lines until Ctrl-C."})
 final class LogsCommand extends ControlCommand {
     private static final Pattern SINCE = Pattern.compile("(\\d+)([smhd])");
 

@@ -1,5 +1,6 @@
 package dev.procdeck.export;
 
+import dev.procdeck.procfile.Visible;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,12 @@ final class SupervisordExporter {
     }
 
     private static String envValue(String name, String value) {
-        String cannot = "supervisord: " + name + "='" + value + "' cannot be written in an environment= line";
+        String cannot = "supervisord: " + name + "='" + Visible.escape(value) + "' cannot be written in an environment="
+                + " line";
+        if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new IllegalArgumentException(cannot + ": it holds a control character (a newline?), which a line of"
+                    + " supervisord's configuration cannot hold");
+        }
         if (!value.isEmpty() && (isQuote(value.charAt(0)) || isQuote(value.charAt(value.length() - 1)))) {
             throw new IllegalArgumentException(cannot + ": supervisord strips quotes from both ends of a value");
         }
@@ -119,14 +125,14 @@ final class SupervisordExporter {
             char c = text.charAt(i);
             if (c < 0x20 || c == 0x7f) {
                 throw new IllegalArgumentException("supervisord: " + what + " contains a control character, which a"
-                        + " line of its configuration cannot hold: '" + text + "'");
+                        + " line of its configuration cannot hold: '" + Visible.escape(text) + "'");
             }
         }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if ((c == ';' || c == '#') && (i == 0 || isSpace(text.charAt(i - 1)))) {
                 throw new IllegalArgumentException("supervisord: " + what + " holds '" + (i == 0 ? "" : " ") + c
-                        + "', which supervisord would read as the start of a comment: '" + text + "'");
+                        + "', which supervisord would read as the start of a comment: '" + Visible.escape(text) + "'");
             }
         }
         return text.replace("%", "%%");

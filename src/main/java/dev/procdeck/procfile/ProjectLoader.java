@@ -88,6 +88,10 @@ public final class ProjectLoader {
             Path dotenv = workDir.resolve(".env");
             if (Files.isRegularFile(dotenv)) {
                 envPaths.add(dotenv);
+            } else if (Files.exists(dotenv) && !Files.isDirectory(dotenv)) {
+                // A FIFO or device: never read (it could block or never end), never skipped in silence either.
+                // A folder is skipped: `python -m venv .env` is common.
+                throw new ProjectFileException(ParseProblem.error(dotenv.toString(), 0, NOT_A_REGULAR_FILE));
             }
         } else {
             for (Path p : envFiles) {

@@ -479,6 +479,12 @@ public final class ControlServer implements LogListener, AutoCloseable {
                 throw new IllegalArgumentException("the count for " + type + " must be a whole number from 0 to "
                         + Formation.MAX_SCALE);
             }
+            if (n > 1 && supervisor.project().config().isScheduled(type)) {
+                // Its count only switches the schedule (Supervisor.applyScale); "now running 2" would mislead.
+                throw new IllegalArgumentException(type + " runs on its schedule ("
+                        + supervisor.project().config().type(type).schedule().text() + "), not as instances: scale it"
+                        + " to 1 to keep the schedule on or to 0 to pause it");
+            }
             counts.put(type, n.intValue());
         }
         Ports.requireInRange(supervisor.settings().basePort(), procfile, counts);
@@ -623,6 +629,13 @@ public final class ControlServer implements LogListener, AutoCloseable {
         LogQuery query = LogQuery.of(request);
         if (query.instance() != null) {
             InstanceId.parse(query.instance()); // a clear message for "web" given as an instance
+        }
+        String type = query.type() != null ? query.type()
+                : query.instance() != null ? InstanceId.parse(query.instance()).type() : null;
+        Procfile procfile = supervisor.project().procfile();
+        if (type != null && procfile.type(type).isEmpty()) {
+            throw new IllegalArgumentException("unknown process type '" + dev.procdeck.procfile.Visible.escape(type)
+                    + "'; the Procfile has " + String.join(", ", procfile.typeNames()));
         }
         List<LogBatch> window;
         boolean evicted;

@@ -273,6 +273,23 @@ class DrivingARunningAppTest {
     }
 
     @Test
+    void connectWithPipedInputShowsTheAnswerBeforeItDetaches() throws Exception {
+        procfile("console: while read line; do echo \"got:$line\"; done\n");
+        Files.writeString(dir.resolve("procdeck.yml"), "types:\n  console:\n    tty: true\n");
+        launch(Map.of(), "start", "--no-timestamp", "--no-color");
+        awaitInstances("console.1 up", ps -> state(ps, "console.1").equals("up"));
+
+        // printf 'hello\n' | procdeck connect console.1: the input ends at once, the answer comes after.
+        Running connect = launch(Map.of(), "connect", "console.1");
+        connect.process().getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
+        connect.process().getOutputStream().close();
+        assertThat(connect.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(connect.process().exitValue()).isZero();
+        assertThat(connect.out().toString()).contains("got:hello").contains("detached from console.1");
+        assertThat(state(instances(), "console.1")).isEqualTo("up");
+    }
+
+    @Test
     void everyVerbSaysSoWhenNothingRuns() throws Exception {
         procfile("web: exec sleep 1000\n");
         String expected = "procdeck: no procdeck is running in " + dir.toRealPath() + " (start one with: procdeck start)\n";

@@ -78,6 +78,7 @@ class InstallationCommandsTest {
         assertThat(complete(dir, "procdeck", "st")).containsExactly("start", "stop");
         assertThat(complete(dir, "procdeck", "start", "--form")).containsExactly("--formation");
         assertThat(complete(dir, "procdeck", "c")).contains("check", "completion").doesNotContain("complete-names");
+        assertThat(complete(dir, "procdeck", "export", "s")).containsExactlyInAnyOrder("systemd", "supervisord");
     }
 
     @Test
@@ -221,5 +222,18 @@ class InstallationCommandsTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void everyCommandSummaryInTheHelpListIsAWholeSentence() {
+        // `procdeck help` lists each command by the first line of its description; a sentence cut there reads
+        // "Stops instances ...; procdeck keeps".
+        CommandLine cl = ProcdeckCommand.commandLine(a -> 0);
+        cl.getSubcommands().forEach((name, sub) -> {
+            String[] description = sub.getCommandSpec().usageMessage().description();
+            if (description.length > 0) {
+                assertThat(description[0]).as("summary of " + name).endsWith(".");
+            }
+        });
     }
 }

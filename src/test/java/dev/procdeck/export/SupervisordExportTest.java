@@ -73,10 +73,13 @@ class SupervisordExportTest {
 
     @Test
     void valuesSupervisordCannotReadBackAreRefusedByName() {
-        for (String value : List.of("both \" and '", "\"starts with a quote", "a ;comment", "x #y")) {
+        for (String value : List.of("both \" and '", "\"starts with a quote", "a ;comment", "x #y", "line1\nline2",
+                "red \u001b[31m")) {
             Project p = Fixtures.project(root).type("web", "./web").env("ODD", value).build();
             assertThatThrownBy(() -> export(p, Fixtures.options())).as(value)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ODD=");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ODD=")
+                    // The message is printed: a newline or escape from .env must not reach the terminal raw.
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "\u001b"));
         }
     }
 

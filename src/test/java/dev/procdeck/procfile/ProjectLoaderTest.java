@@ -59,6 +59,18 @@ class ProjectLoaderTest {
     }
 
     @Test
+    void theDefaultDotEnvAsAFifoOrDeviceIsAnErrorNotSilentlySkippedButAVirtualenvFolderIsFine() throws Exception {
+        Files.writeString(dir.resolve("Procfile"), "web: ./web\n");
+        Files.createDirectories(dir.resolve(".env")); // python -m venv .env
+        assertThat(ProjectLoader.load(dir, null, List.of(), Map.of()).dotEnv()).isEmpty();
+        Files.delete(dir.resolve(".env"));
+        Files.createSymbolicLink(dir.resolve(".env"), Path.of("/dev/zero"));
+        // Skipping it would run the app without its settings and say nothing; reading it would never end.
+        assertThatThrownBy(() -> ProjectLoader.load(dir, null, List.of(), Map.of()))
+                .hasMessageContaining(dir.resolve(".env").toString()).hasMessageContaining("not a regular file");
+    }
+
+    @Test
     void missingNamedEnvFileIsAnError() throws Exception {
         Files.writeString(dir.resolve("Procfile"), "web: ./web\n");
         assertThatThrownBy(() -> ProjectLoader.load(dir, null, List.of(Path.of("missing.env")), Map.of()))

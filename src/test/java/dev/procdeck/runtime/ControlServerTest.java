@@ -160,6 +160,27 @@ class ControlServerTest {
     }
 
     @Test
+    void aScheduledTypeScalesOnlyToZeroOrOneItsScheduleIsOnOrOff() throws Exception {
+        TypeConfig report = new TypeConfig(null, null, null, null, null, List.of(), Map.of(), false,
+                dev.procdeck.procfile.Schedule.parse("every 20s"), null, 1);
+        Project p = new Project(project, project.resolve("Procfile"),
+                ProcfileParser.parse("Procfile", "web: sleep 1000\nreport: true\n"), Map.of(), List.of(),
+                new ProjectConfig(null, Map.of(), Map.of("report", report), List.of()));
+        supervisor.close();
+        supervisor = new Supervisor(p, SupervisorSettings.defaults(5000), new PosixProcessLauncher(), bus,
+                Clock.systemDefaultZone(), Map.of());
+        ControlServer server = start();
+        try (ControlClient c = ControlClient.connect(server.socket())) {
+            Map<String, Object> scale = ControlProtocol.request("scale");
+            scale.put("formation", Map.of("report", 2L));
+            assertThatThrownBy(() -> c.call(scale)).hasMessage("report runs on its schedule (every 20s), not as"
+                    + " instances: scale it to 1 to keep the schedule on or to 0 to pause it");
+            scale.put("formation", Map.of("report", 0L));
+            assertThat(c.call(scale).get("formation")).isEqualTo(Map.of("web", 0L, "report", 0L));
+        }
+    }
+
+    @Test
     void aStaleSocketIsReplacedALiveOneIsLeftAloneAndCloseRemovesOnlyOurs() throws Exception {
         Path socket = ControlProtocol.socketPath(state);
         // A procdeck that died: its socket file stays, nobody accepts on it.
@@ -266,6 +287,12 @@ class ControlServerTest {
             }
             assertThat(texts).containsExactly("two", "web.1 restarting");
             assertThat(m).isEqualTo(Map.of("end", true));
+        }
+        try (ControlClient c = ControlClient.connect(server.socket())) {
+            // A typo would otherwise print nothing at all, as if the type were quiet.
+            Map<String, Object> typo = ControlProtocol.request("logs");
+            typo.put("type", "wbe");
+            assertThatThrownBy(() -> c.call(typo)).hasMessage("unknown process type 'wbe'; the Procfile has web, worker");
         }
     }
 
