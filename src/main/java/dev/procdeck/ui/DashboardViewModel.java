@@ -568,6 +568,18 @@ public final class DashboardViewModel {
         return env;
     }
 
+    /**
+     * The terminal of an instance whose type runs on one (procdeck.yml {@code tty: true}) while it has one;
+     * empty for any other row. Cheap: a map look-up, fine on the FX thread.
+     */
+    public java.util.Optional<dev.procdeck.supervisor.InstanceTerminal> terminalOf(DeckRow row) {
+        Running r = current;
+        if (r == null || !(row instanceof InstanceRow i) || !r.project().config().type(i.id().type()).tty()) {
+            return java.util.Optional.empty();
+        }
+        return r.supervisor().terminal(i.id());
+    }
+
     /** SIGKILL to every process at once (the closing overlay's "Kill now"). */
     public void killAll() {
         Running r = current != null ? current : closing;

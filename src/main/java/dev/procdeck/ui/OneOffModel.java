@@ -31,7 +31,9 @@ public final class OneOffModel {
     /** Runs through this supervisor's one-offs from now on (null: nothing open, nothing to run). */
     void attach(OneOffRuns newRuns) {
         runs = newRuns;
-        interactiveAvailable.set(newRuns != null && newRuns.interactiveAvailable());
+        if (newRuns != null) { // detaching (null) may happen on any thread as the window closes
+            interactiveAvailable.set(newRuns.interactiveAvailable());
+        }
     }
 
     /** The latest one-off, in words; empty until something was run. */

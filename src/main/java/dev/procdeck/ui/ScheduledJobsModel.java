@@ -36,7 +36,10 @@ public final class ScheduledJobsModel {
         this.zone = zone;
     }
 
-    /** Follows the jobs of a newly started supervisor (or none); the previous one's news is dropped. */
+    /**
+     * Follows the jobs of a newly started supervisor (FX thread), or none (any thread); the previous one's news is
+     * dropped.
+     */
     void attach(ScheduledJobs newJobs) {
         if (jobs != null && listener != null) {
             jobs.removeListener(listener);
@@ -64,8 +67,9 @@ public final class ScheduledJobsModel {
             listener = mine;
             newJobs.addListener(mine);
             newJobs.statuses().forEach(s -> statuses.put(s.type(), s));
+            // Only here, on the FX thread: detaching (null) may happen on any thread as the window closes.
+            summaries.forEach((type, text) -> text.set(""));
         }
-        summaries.forEach((type, text) -> text.set(""));
     }
 
     private void queue(JobListener from, JobStatus status) {
