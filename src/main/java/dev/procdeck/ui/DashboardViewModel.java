@@ -495,6 +495,7 @@ public final class DashboardViewModel {
         console.pulse();
         Instant now = clock.instant();
         jobs.pulse(now);
+        jobs.decorate(table.types(), now);
         if (!events.isEmpty() || Duration.between(lastTick, now).toMillis() >= 1000) {
             lastTick = now;
             running.set(table.tick(now));

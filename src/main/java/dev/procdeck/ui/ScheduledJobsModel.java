@@ -91,6 +91,22 @@ public final class ScheduledJobsModel {
         statuses.forEach((type, s) -> summary(type).set(summary(s, zone, now)));
     }
 
+    /** Gives the scheduled types' rows their badge ("next 13:20:00", "running") and their last run's outcome. */
+    void decorate(List<TypeRow> rows, Instant now) {
+        for (TypeRow row : rows) {
+            JobStatus s = statuses.get(row.typeName());
+            if (s != null) {
+                JobRun last = s.lastRun();
+                boolean failed = last != null && !last.succeeded() && last.outcome() != JobRun.Outcome.STOPPED;
+                String badge = !s.running().isEmpty() ? "running"
+                        : s.enabled() && s.nextRun() != null ? "next " + CLOCK.format(s.nextRun().atZone(zone))
+                        : "paused";
+                String kind = !s.running().isEmpty() ? "up" : failed ? "crashed" : "stopped";
+                row.showJob(badge, kind, last == null ? "" : outcome(last, now));
+            }
+        }
+    }
+
     /** True when the open project schedules this type. */
     public boolean isScheduled(String type) {
         return statuses.containsKey(type);

@@ -86,6 +86,11 @@ class DashboardJobsTest {
                 () -> model.jobs().historyText("report", Instant.now()).contains("report.2  exit 0"));
         pulseUntil("its output in the console", () -> model.console().allLines().stream()
                 .anyMatch(l -> l.instance().equals("report.2") && l.text().equals("reported")));
+        TypeRow report = fx.call(() -> model.types().stream().filter(t -> t.typeName().equals("report")).findFirst()
+                .orElseThrow());
+        // Nothing was started, so its schedule does not tick: paused, though Run now ran it.
+        pulseUntil("the row's badge and last exit", () -> report.stateProperty().get().equals("paused")
+                && report.lastExitProperty().get().startsWith("exit 0 after"));
         // Job runs are not instances: no rows pile up under the type.
         assertThat(fx.call(() -> model.types().stream().filter(t -> t.typeName().equals("report")).findFirst()
                 .orElseThrow().instances().size())).isZero();
