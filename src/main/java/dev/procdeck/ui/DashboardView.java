@@ -444,6 +444,14 @@ public final class DashboardView extends BorderPane {
         Label oneOff = new Label();
         oneOff.setId("oneOffStatus");
         oneOff.textProperty().bind(model.oneOffs().statusProperty());
+        Button stopOneOff = Icons.on(new Button(), Icons.STOP);
+        stopOneOff.setId("stopOneOff");
+        stopOneOff.getStyleClass().addAll("flat", "small");
+        stopOneOff.setTooltip(new Tooltip("Stop this run (SIGTERM, then SIGKILL)"));
+        stopOneOff.setOnAction(e -> model.oneOffs().stopLatest());
+        oneOff.graphicProperty().bind(Bindings.when(model.oneOffs().latestRunningProperty())
+                .then((javafx.scene.Node) stopOneOff).otherwise((javafx.scene.Node) null));
+        oneOff.setContentDisplay(javafx.scene.control.ContentDisplay.RIGHT);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox bar = new HBox(16, running, lines, oneOff, spacer, project);

@@ -21,7 +21,9 @@ public final class OneOffModel {
     private final Clock clock;
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
     private final ReadOnlyBooleanWrapper interactiveAvailable = new ReadOnlyBooleanWrapper(this, "interactiveAvailable");
+    private final ReadOnlyBooleanWrapper latestRunning = new ReadOnlyBooleanWrapper(this, "latestRunning");
     private OneOffRuns runs;
+    private String latest;
 
     OneOffModel(Executor fx, Clock clock) {
         this.fx = fx;
@@ -44,6 +46,18 @@ public final class OneOffModel {
     /** Whether a run can be given a terminal; the dialog offers "interactive" only then. */
     public ReadOnlyBooleanProperty interactiveAvailableProperty() {
         return interactiveAvailable.getReadOnlyProperty();
+    }
+
+    /** True while the latest one-off goes on: the status bar offers to stop it. */
+    public ReadOnlyBooleanProperty latestRunningProperty() {
+        return latestRunning.getReadOnlyProperty();
+    }
+
+    /** Stops the latest one-off gracefully (SIGTERM, then SIGKILL after the timeout); its end is told as usual. */
+    public void stopLatest() {
+        if (runs != null && latest != null) {
+            runs.stop(latest);
+        }
     }
 
     public boolean canRun() {
@@ -79,10 +93,13 @@ public final class OneOffModel {
         String name = launch.name();
         String shown = dev.procdeck.procfile.Visible.escape(line.strip());
         status.set(name + " running: " + shown);
+        latest = name;
+        latestRunning.set(true);
         launch.ended().whenComplete((run, error) -> fx.execute(() -> {
-            if (runs != r) {
-                return; // another project is open now
+            if (runs != r || !name.equals(latest)) {
+                return; // another project is open now, or a later run is the one shown
             }
+            latestRunning.set(false);
             status.set(ended(name, shown, run, error, clock));
         }));
         return name;

@@ -135,8 +135,17 @@ class DashboardJobsViewTest {
         Await.until(WAIT, () -> text(robot, "oneOffStatus").startsWith("run.1 (echo from-the-dialog) exited 0 after"),
                 () -> "the end in the status bar, got " + text(robot, "oneOffStatus"));
         Await.until(WAIT, () -> consoleText().contains("from-the-dialog"), "its output in the console");
+        assertThat(robot.lookup("#stopOneOff").tryQuery()).isEmpty();
+        RunDialog long_ = onFx(view::showRunDialog);
+        robot.interact(() -> long_.command().getEditor().setText("sleep 1000"));
+        robot.interact(() -> ((Button) long_.getDialogPane().lookupButton(RunDialog.RUN)).fire());
+        Await.until(WAIT, () -> robot.lookup("#stopOneOff").tryQuery().isPresent(), "a stop button while it runs");
+        robot.interact(() -> ((Button) byId(robot, "stopOneOff")).fire());
+        Await.until(WAIT, () -> text(robot, "oneOffStatus").startsWith("run.2 (sleep 1000) stopped after"),
+                () -> "stopped, got " + text(robot, "oneOffStatus"));
+        assertThat(robot.lookup("#stopOneOff").tryQuery()).isEmpty();
         RunDialog again = onFx(view::showRunDialog);
-        assertThat(onFx(() -> again.command().getItems())).containsExactly("echo from-the-dialog");
+        assertThat(onFx(() -> again.command().getItems())).containsExactly("sleep 1000", "echo from-the-dialog");
         robot.interact(again::close);
     }
 
