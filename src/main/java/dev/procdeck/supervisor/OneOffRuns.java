@@ -68,6 +68,11 @@ public final class OneOffRuns {
         this.terminalLauncher = launcher;
     }
 
+    /** True when {@link #run(String, boolean) interactive runs} can be given a terminal (a launcher is set). */
+    public boolean interactiveAvailable() {
+        return terminalLauncher != null;
+    }
+
     /** {@link #run(String, boolean)} without a terminal. */
     public Launch run(String commandLine) {
         return run(commandLine, false);

@@ -45,6 +45,7 @@ public final class DashboardView extends BorderPane {
             new String[] {"F5", "Start all"},
             new String[] {"Shift+F5", "Stop all"},
             new String[] {"Shortcut+Shift+R", "Restart all"},
+            new String[] {"Shortcut+Shift+X", "Run a process type or command once"},
             new String[] {"Shortcut+F", "Find / filter the console"},
             new String[] {"Shortcut+L", "Clear the console"},
             new String[] {"Shortcut+S", "Save the whole log"},
@@ -95,10 +96,14 @@ public final class DashboardView extends BorderPane {
         setTop(new VBox(menuBar(), toolBar()));
         VBox upper = new VBox(problemBanner(), table);
         VBox.setVgrow(table, Priority.ALWAYS);
-        split.getItems().setAll(upper, console);
+        // A tty instance's input bar sits under the console while that instance is selected.
+        TerminalDock terminalDock = new TerminalDock(model, table, console.area());
+        VBox lower = new VBox(console, terminalDock);
+        VBox.setVgrow(console, Priority.ALWAYS);
+        split.getItems().setAll(upper, lower);
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.5);
-        SplitPane.setResizableWithParent(console, true);
+        SplitPane.setResizableWithParent(lower, true);
         overlay.getStyleClass().add("closing-overlay");
         overlay.setId("closingOverlay");
         ProgressIndicator spinner = new ProgressIndicator();
@@ -262,7 +267,7 @@ public final class DashboardView extends BorderPane {
                 Icons.on(item("_Start All", "F5", model::startAll), Icons.START),
                 Icons.on(item("S_top All", "Shift+F5", model::stopAll), Icons.STOP),
                 Icons.on(item("_Restart All", "Shortcut+Shift+R", model::restartAll), Icons.RESTART),
-                new SeparatorMenuItem(), startOnOpen);
+                new SeparatorMenuItem(), runItem(), new SeparatorMenuItem(), startOnOpen);
 
         CheckMenuItem timestamps = new CheckMenuItem("_Timestamps");
         timestamps.selectedProperty().bindBidirectional(model.console().timestampsProperty());
@@ -413,6 +418,20 @@ public final class DashboardView extends BorderPane {
         return banner;
     }
 
+    private MenuItem runItem() {
+        MenuItem run = Icons.on(item("Ru_n…", "Shortcut+Shift+X", this::showRunDialog), Icons.START);
+        run.setId("menu-run");
+        run.disableProperty().bind(model.loadedProperty().not());
+        return run;
+    }
+
+    /** Processes › Run…: the dialog starts the run itself and stays open on a line that cannot run. */
+    RunDialog showRunDialog() {
+        RunDialog dialog = new RunDialog(window(), model.oneOffs());
+        dialog.show();
+        return dialog;
+    }
+
     private HBox statusBar() {
         Label project = new Label();
         project.textProperty().bind(Bindings.createStringBinding(() -> model.projectRootProperty().get() == null
@@ -428,9 +447,20 @@ public final class DashboardView extends BorderPane {
                         + " (keeps %,d, shows the newest %,d; all are in the session log)", console.droppedProperty().get(),
                         console.capacity(), console.shownCapacity()) : ""),
                 console.receivedProperty(), console.droppedProperty()));
+        Label oneOff = new Label();
+        oneOff.setId("oneOffStatus");
+        oneOff.textProperty().bind(model.oneOffs().statusProperty());
+        Button stopOneOff = Icons.on(new Button(), Icons.STOP);
+        stopOneOff.setId("stopOneOff");
+        stopOneOff.getStyleClass().addAll("flat", "small");
+        stopOneOff.setTooltip(new Tooltip("Stop this run (SIGTERM, then SIGKILL)"));
+        stopOneOff.setOnAction(e -> model.oneOffs().stopLatest());
+        oneOff.graphicProperty().bind(Bindings.when(model.oneOffs().latestRunningProperty())
+                .then((javafx.scene.Node) stopOneOff).otherwise((javafx.scene.Node) null));
+        oneOff.setContentDisplay(javafx.scene.control.ContentDisplay.RIGHT);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox bar = new HBox(16, running, lines, spacer, project);
+        HBox bar = new HBox(16, running, lines, oneOff, spacer, project);
         bar.setPadding(new Insets(3, 8, 3, 8));
         bar.getStyleClass().add("status-bar");
         return bar;

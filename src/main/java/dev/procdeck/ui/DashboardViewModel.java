@@ -70,6 +70,8 @@ public final class DashboardViewModel {
     private final MetricsSampler metrics;
     private final CrashNotifier notifier;
     private final ConsoleViewModel console;
+    private final ScheduledJobsModel jobs = new ScheduledJobsModel(java.time.ZoneId.systemDefault());
+    private final OneOffModel oneOffs;
 
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "Procdeck");
     private final ReadOnlyObjectWrapper<Path> projectRoot = new ReadOnlyObjectWrapper<>(this, "projectRoot");
@@ -104,6 +106,7 @@ public final class DashboardViewModel {
         this.preferences = new ProjectPreferences(workspace, io);
         this.opener = new ProjectOpener(io, preferences, parentEnv);
         this.table = new ProcessTableModel(this::scale);
+        this.oneOffs = new OneOffModel(fx, clock);
         this.metrics = new MetricsSampler(io, fx);
         this.notifier = new CrashNotifier(clock, crashNotifications::get);
         long consoleBytes = Long.getLong("procdeck.console.maxBytes", dev.procdeck.logs.LogRingBuffer.DEFAULT_MAX_BYTES);
@@ -196,6 +199,16 @@ public final class DashboardViewModel {
         return console;
     }
 
+    /** The open project's scheduled types: summaries, history, run now. */
+    public ScheduledJobsModel jobs() {
+        return jobs;
+    }
+
+    /** Processes › Run…: one-off runs of the open project. */
+    public OneOffModel oneOffs() {
+        return oneOffs;
+    }
+
     /** Crashes being told about now: one leaves when its instance is up again, all leave on Stop all. */
     public ObservableList<CrashNotice> crashNotices() {
         return notifier.current();
@@ -217,6 +230,8 @@ public final class DashboardViewModel {
     public CompletableFuture<Void> openProject(Path folderOrProcfile) {
         Running previous = current;
         current = null;
+        jobs.attach(null);
+        oneOffs.attach(null);
         CompletableFuture<Void> done = new CompletableFuture<>();
         opener.open(folderOrProcfile, () -> close(previous), g -> fx.execute(() -> reload(g)))
                 .whenComplete((result, error) -> fx.execute(() -> finish(done, result, error)));
@@ -360,6 +375,8 @@ public final class DashboardViewModel {
         Supervisor supervisor = new Supervisor(p, SupervisorSettings.defaults(base).withReaderNice(READER_NICE),
                 launcher, bus, clock, parentEnv);
         supervisor.addListener(bridge.listenerFor(r.generation()));
+        jobs.attach(supervisor.jobs());
+        oneOffs.attach(supervisor.oneOffs());
         restoreRestartPolicies(supervisor, p.root());
         if (session != null) {
             session.attach(supervisor);
@@ -469,6 +486,8 @@ public final class DashboardViewModel {
         Running r = current;
         closing = r;
         current = null;
+        jobs.attach(null);
+        oneOffs.attach(null);
         opener.invalidate();
         return CompletableFuture.runAsync(() -> {
             opener.stopWatching();
@@ -506,6 +525,8 @@ public final class DashboardViewModel {
         }
         console.pulse();
         Instant now = clock.instant();
+        jobs.pulse(now);
+        jobs.decorate(table.types(), now);
         if (!events.isEmpty() || Duration.between(lastTick, now).toMillis() >= 1000) {
             lastTick = now;
             running.set(table.tick(now));
@@ -584,6 +605,18 @@ public final class DashboardViewModel {
         Running r = current;
         return r == null ? java.util.Optional.empty()
                 : java.util.Optional.of(new ProjectExport(io, r.project(), formationText.get(), parentEnv));
+    }
+
+    /**
+     * The terminal of an instance whose type runs on one (procdeck.yml {@code tty: true}) while it has one;
+     * empty for any other row. Cheap: a map look-up, fine on the FX thread.
+     */
+    public java.util.Optional<dev.procdeck.supervisor.InstanceTerminal> terminalOf(DeckRow row) {
+        Running r = current;
+        if (r == null || !(row instanceof InstanceRow i) || !r.project().config().type(i.id().type()).tty()) {
+            return java.util.Optional.empty();
+        }
+        return r.supervisor().terminal(i.id());
     }
 
     /** SIGKILL to every process at once (the closing overlay's "Kill now"). */

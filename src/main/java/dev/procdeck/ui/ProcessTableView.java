@@ -188,6 +188,10 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                 policy.getItems().add(item);
             }
             menu.getItems().add(policy);
+            if (model.jobs().isScheduled(t.typeName())) {
+                menu.getItems().add(1, Icons.on(menuItem("Run Now", "ctx-runNow", () -> model.jobs().runNow(t.typeName())),
+                        Icons.START));
+            }
             menu.setOnShowing(e -> {
                 RestartMode now = model.restartMode(t.typeName());
                 for (MenuItem mi : policy.getItems()) {
@@ -348,6 +352,11 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                 if (empty || !(row instanceof TypeRow type)) {
                     unbind();
                     setGraphic(null);
+                    return;
+                }
+                if (model.jobs().isScheduled(type.typeName())) {
+                    unbind();
+                    setGraphic(ScheduledJobCell.of(type, model));
                     return;
                 }
                 if (bound != type) {

@@ -33,6 +33,21 @@ public final class TypeRow extends DeckRow {
         command.set(type.command());
     }
 
+    /** For a scheduled type: its schedule's state and badge kind, shown while it has no instances; else null. */
+    private String jobState;
+    private String jobKind;
+
+    /** Shows a scheduled type's state ("next 13:20:00", "running") and its last run in the Last exit column. */
+    void showJob(String stateText, String kind, String lastRun) {
+        jobState = stateText;
+        jobKind = kind;
+        if (instances.isEmpty()) {
+            state.set(stateText);
+            stateKind.set(kind);
+        }
+        lastExit.set(lastRun);
+    }
+
     public String typeName() {
         return name.get();
     }
@@ -106,6 +121,10 @@ public final class TypeRow extends DeckRow {
             if (up < total) {
                 stateKind.set("backoff");
             }
+        }
+        if (jobState != null && total == 0) {
+            text = jobState; // a scheduled type has runs, not instances: its badge says how its schedule stands
+            stateKind.set(jobKind);
         }
         state.set(text + waitingSummary());
         ports.set(instances.isEmpty() ? "" : instances.size() == 1 ? instances.get(0).portsProperty().get()

@@ -1,0 +1,56 @@
+package dev.procdeck.ui;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.WeakHashMap;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+
+/**
+ * What a scheduled type shows in the Scale column instead of an instance count: whether its schedule is on (a
+ * scale above 0 turns it on), its summary ("every 20s · next 13:20:00 · last: exit 0 after 58 ms", the latest
+ * runs in its tooltip) and a Run now button. One per type row, reused as cells are recycled.
+ */
+final class ScheduledJobCell extends HBox {
+    private static final Map<TypeRow, ScheduledJobCell> CELLS = new WeakHashMap<>();
+
+    static ScheduledJobCell of(TypeRow type, DashboardViewModel model) {
+        return CELLS.computeIfAbsent(type, t -> new ScheduledJobCell(t, model.jobs()));
+    }
+
+    private ScheduledJobCell(TypeRow type, ScheduledJobsModel jobs) {
+        super(6);
+        String name = type.typeName();
+        setId("job-" + name);
+        setAlignment(Pos.CENTER_LEFT);
+        CheckBox on = new CheckBox();
+        on.setId("job-on-" + name);
+        on.setSelected(type.scaleProperty().get() > 0);
+        on.setTooltip(new Tooltip("Schedule on: its ticks run while the project runs"));
+        type.scaleProperty().addListener((o, a, n) -> on.setSelected(n.intValue() > 0));
+        on.selectedProperty().addListener((o, a, selected) -> {
+            if (selected != (type.scaleProperty().get() > 0)) {
+                type.scaleProperty().set(selected ? 1 : 0);
+            }
+        });
+        Label summary = new Label();
+        summary.setId("job-summary-" + name);
+        summary.textProperty().bind(jobs.summaryProperty(name));
+        summary.setMinWidth(0);
+        HBox.setHgrow(summary, Priority.ALWAYS);
+        Tooltip history = new Tooltip();
+        history.setOnShowing(e -> history.setText(summary.getText() + "\n\n" + jobs.historyText(name, Instant.now())));
+        summary.setTooltip(history);
+        Button runNow = Icons.on(new Button(), Icons.START);
+        runNow.setId("job-runNow-" + name);
+        runNow.getStyleClass().addAll("flat", "small");
+        runNow.setTooltip(new Tooltip("Run " + name + " now"));
+        runNow.setOnAction(e -> jobs.runNow(name));
+        getChildren().addAll(on, runNow, summary);
+    }
+}

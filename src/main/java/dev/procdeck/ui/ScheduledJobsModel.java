@@ -1,0 +1,196 @@
+package dev.procdeck.ui;
+
+import dev.procdeck.supervisor.JobListener;
+import dev.procdeck.supervisor.JobRun;
+import dev.procdeck.supervisor.JobStatus;
+import dev.procdeck.supervisor.ScheduledJobs;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+/**
+ * The scheduled types of the open project as the table shows them: one summary line per type ("every 20s ·
+ * next 13:20:00 · last: exit 0 after 58 ms"), kept up to date from {@link JobListener} events that are queued on
+ * the supervision thread and applied on the FX pulse. FX thread only, except the listener.
+ */
+public final class ScheduledJobsModel {
+    static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    /** Runs shown in a type's history tooltip. */
+    static final int HISTORY_SHOWN = 8;
+
+    private final List<JobStatus> pending = new ArrayList<>();
+    private final Map<String, JobStatus> statuses = new HashMap<>();
+    private final Map<String, ReadOnlyStringWrapper> summaries = new HashMap<>();
+    private final ZoneId zone;
+    private ScheduledJobs jobs;
+    private JobListener listener;
+
+    ScheduledJobsModel(ZoneId zone) {
+        this.zone = zone;
+    }
+
+    /**
+     * Follows the jobs of a newly started supervisor (FX thread), or none (any thread); the previous one's news is
+     * dropped.
+     */
+    void attach(ScheduledJobs newJobs) {
+        if (jobs != null && listener != null) {
+            jobs.removeListener(listener);
+        }
+        synchronized (pending) {
+            pending.clear();
+        }
+        statuses.clear();
+        jobs = newJobs;
+        listener = null;
+        if (newJobs != null) {
+            JobListener mine = new JobListener() {
+                @Override
+                public void jobChanged(JobStatus status) {
+                    queue(this, status);
+                }
+
+                @Override
+                public void runChanged(JobRun run) {
+                    if (run.type() != null) {
+                        newJobs.status(run.type()).ifPresent(s -> queue(this, s));
+                    }
+                }
+            };
+            listener = mine;
+            newJobs.addListener(mine);
+            newJobs.statuses().forEach(s -> statuses.put(s.type(), s));
+            // Only here, on the FX thread: detaching (null) may happen on any thread as the window closes.
+            summaries.forEach((type, text) -> text.set(""));
+        }
+    }
+
+    private void queue(JobListener from, JobStatus status) {
+        synchronized (pending) {
+            if (from == listener) {
+                pending.add(status);
+            }
+        }
+    }
+
+    /** Applies the news since the last pulse and refreshes the summaries (their "next in" moves with the clock). */
+    void pulse(Instant now) {
+        List<JobStatus> taken;
+        synchronized (pending) {
+            taken = new ArrayList<>(pending);
+            pending.clear();
+        }
+        taken.forEach(s -> statuses.put(s.type(), s));
+        statuses.forEach((type, s) -> summary(type).set(summary(s, zone, now)));
+    }
+
+    /** Gives the scheduled types' rows their badge ("next 13:20:00", "running") and their last run's outcome. */
+    void decorate(List<TypeRow> rows, Instant now) {
+        for (TypeRow row : rows) {
+            JobStatus s = statuses.get(row.typeName());
+            if (s != null) {
+                JobRun last = s.lastRun();
+                boolean failed = last != null && !last.succeeded() && last.outcome() != JobRun.Outcome.STOPPED;
+                String badge = !s.running().isEmpty() ? "running"
+                        : s.enabled() && s.nextRun() != null ? "next " + CLOCK.format(s.nextRun().atZone(zone))
+                        : "paused";
+                String kind = !s.running().isEmpty() ? "up" : failed ? "crashed" : "stopped";
+                row.showJob(badge, kind, last == null ? "" : outcome(last, now));
+            }
+        }
+    }
+
+    /** True when the open project schedules this type. */
+    public boolean isScheduled(String type) {
+        return statuses.containsKey(type);
+    }
+
+    public ReadOnlyStringProperty summaryProperty(String type) {
+        return summary(type).getReadOnlyProperty();
+    }
+
+    private ReadOnlyStringWrapper summary(String type) {
+        return summaries.computeIfAbsent(type, t -> new ReadOnlyStringWrapper(this, "summary", ""));
+    }
+
+    /** The latest runs of a type, most recent first, as lines for a tooltip. */
+    public String historyText(String type, Instant now) {
+        List<JobRun> runs = jobs == null ? List.of() : jobs.history(type);
+        return historyText(runs, zone, now);
+    }
+
+    /** Asks for a run now; the outcome arrives as events (and in the console). */
+    public void runNow(String type) {
+        if (jobs != null) {
+            jobs.runNow(type);
+        }
+    }
+
+    static String summary(JobStatus s, ZoneId zone, Instant now) {
+        StringBuilder text = new StringBuilder(s.schedule());
+        if (!s.running().isEmpty()) {
+            text.append(" · running ").append(String.join(", ", s.running()));
+        } else if (s.enabled() && s.nextRun() != null) {
+            text.append(" · next ").append(CLOCK.format(s.nextRun().atZone(zone)));
+        } else if (!s.enabled()) {
+            text.append(" · paused");
+        }
+        if (s.queued()) {
+            text.append(" · 1 queued");
+        }
+        JobRun last = s.lastRun();
+        if (last != null) {
+            text.append(" · last: ").append(outcome(last, now));
+        }
+        if (s.skipped() > 0) {
+            text.append(" · ").append(s.skipped()).append(" skipped");
+        }
+        return text.toString();
+    }
+
+    /** "exit 0 after 58 ms", "SIGKILL after 3.0 s", "stopped after 1.2 s", "failed to start". */
+    static String outcome(JobRun run, Instant now) {
+        String length = length(run.duration(now));
+        return switch (run.outcome()) {
+            case STARTING -> "starting";
+            case RUNNING -> "running for " + length;
+            case FAILED_TO_START -> "failed to start";
+            case STOPPED -> "stopped after " + length;
+            case EXITED -> (run.exit() == null ? "ended"
+                    : run.exit().signal() > 0 ? run.exit().describe() : "exit " + run.exit().code())
+                    + " after " + length;
+        };
+    }
+
+    static String historyText(List<JobRun> runs, ZoneId zone, Instant now) {
+        if (runs.isEmpty()) {
+            return "no runs yet";
+        }
+        StringBuilder text = new StringBuilder("latest runs:");
+        runs.stream().limit(HISTORY_SHOWN).forEach(r -> text.append('\n').append(CLOCK.format(r.startedAt().atZone(zone)))
+                .append("  ").append(r.name()).append("  ").append(outcome(r, now)));
+        if (runs.size() > HISTORY_SHOWN) {
+            text.append("\n… ").append(runs.size() - HISTORY_SHOWN).append(" more");
+        }
+        return text.toString();
+    }
+
+    /** "58 ms", "1.2 s", then minutes: a job's few seconds deserve a tenth. */
+    static String length(Duration d) {
+        long ms = Math.max(0, d.toMillis());
+        if (ms < 1000) {
+            return ms + " ms";
+        }
+        if (ms < 60_000) {
+            return (ms / 1000) + "." + (ms % 1000) / 100 + " s";
+        }
+        return dev.procdeck.supervisor.Durations.humanize(d);
+    }
+}
