@@ -45,7 +45,7 @@ class StartScheduleTest {
         ProcessBuilder pb = dev.procdeck.testing.ProcdeckProcess.builder(dir, probe, "start", "--no-timestamp", "-t", "2");
         pb.environment().put("XDG_STATE_HOME", state.toString());
         procdeck = pb.redirectErrorStream(true).start();
-        List<String> out = Collections.synchronizedList(new ArrayList<>());
+        List<String> out = new java.util.concurrent.CopyOnWriteArrayList<>(); // read by the test while the reader adds
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(procdeck.getInputStream(),
                     StandardCharsets.UTF_8))) {
