@@ -7,6 +7,18 @@ public final class Durations {
     private Durations() {
     }
 
+    /** "58 ms", "1.2 s", then as {@link #humanize}: a job's few seconds deserve a tenth, unlike an uptime. */
+    public static String runLength(Duration d) {
+        long ms = Math.max(0, d.toMillis());
+        if (ms < 1000) {
+            return ms + " ms";
+        }
+        if (ms < 60_000) {
+            return (ms / 1000) + "." + (ms % 1000) / 100 + " s";
+        }
+        return humanize(d);
+    }
+
     public static String humanize(Duration d) {
         long ms = Math.max(0, d.toMillis());
         if (ms < 1000) {

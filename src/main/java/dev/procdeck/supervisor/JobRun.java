@@ -61,17 +61,6 @@ public record JobRun(String name, String type, String request, String command, I
                 newMessage);
     }
 
-    /** "1.2 s" for a run's length: a job's few seconds deserve a tenth, unlike an instance's uptime. */
-    static String length(Duration d) {
-        long ms = Math.max(0, d.toMillis());
-        if (ms < 1000) {
-            return ms + " ms";
-        }
-        if (ms < 60_000) {
-            return (ms / 1000) + "." + (ms % 1000) / 100 + " s";
-        }
-        return Durations.humanize(d);
-    }
 
     /** "exited 0", "exited 127 (command not found)", "was ended by SIGKILL (exit code 137)". */
     static String ending(ExitStatus status) {

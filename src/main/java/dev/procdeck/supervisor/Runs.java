@@ -187,10 +187,10 @@ final class Runs {
                 message = t.description();
             } else if (t.to() == InstanceState.STOPPED) {
                 outcome = JobRun.Outcome.STOPPED;
-                message = "stopped after " + JobRun.length(length) + " (" + exit.describe() + ")";
+                message = "stopped after " + Durations.runLength(length) + " (" + exit.describe() + ")";
             } else {
                 outcome = JobRun.Outcome.EXITED;
-                message = JobRun.ending(exit) + " after " + JobRun.length(length);
+                message = JobRun.ending(exit) + " after " + Durations.runLength(length);
             }
             live.remove(name(), this);
             record = record.with(outcome, -1, record.startedAt(), t.at(), exit, message);

@@ -157,7 +157,7 @@ public final class ScheduledJobsModel {
 
     /** "exit 0 after 58 ms", "SIGKILL after 3.0 s", "stopped after 1.2 s", "failed to start". */
     static String outcome(JobRun run, Instant now) {
-        String length = length(run.duration(now));
+        String length = dev.procdeck.supervisor.Durations.runLength(run.duration(now));
         return switch (run.outcome()) {
             case STARTING -> "starting";
             case RUNNING -> "running for " + length;
@@ -182,15 +182,4 @@ public final class ScheduledJobsModel {
         return text.toString();
     }
 
-    /** "58 ms", "1.2 s", then minutes: a job's few seconds deserve a tenth. */
-    static String length(Duration d) {
-        long ms = Math.max(0, d.toMillis());
-        if (ms < 1000) {
-            return ms + " ms";
-        }
-        if (ms < 60_000) {
-            return (ms / 1000) + "." + (ms % 1000) / 100 + " s";
-        }
-        return dev.procdeck.supervisor.Durations.humanize(d);
-    }
 }
