@@ -369,6 +369,9 @@ public final class DashboardView extends BorderPane {
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox bar = new HBox(6, heading, new Separator(Orientation.VERTICAL), startAll, stopAll, restartAll,
                 new Separator(Orientation.VERTICAL), open, reload, spacer, startOnOpen);
+        // On a narrow window (1024 px) the tick box gives way to the buttons; Processes › Start When Opened stays.
+        startOnOpen.managedProperty().bind(startOnOpen.visibleProperty());
+        startOnOpen.visibleProperty().bind(bar.widthProperty().greaterThan(1100));
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add("main-toolbar");
         bar.setId("toolbar");

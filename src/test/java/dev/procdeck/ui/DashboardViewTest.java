@@ -111,7 +111,7 @@ class DashboardViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         List<String> names = onFx(() -> view.table().getRoot().getChildren().stream()
                 .map(i -> i.getValue().nameProperty().get()).collect(Collectors.toList()));
-        assertThat(names).containsExactly("web", "worker", "clock", "flaky", "report");
+        assertThat(names).containsExactly("web", "worker", "clock", "flaky", "report", "console");
         // procdeck.yml's formation (web: 2) is the default until the user scales.
         Await.until(WAIT, () -> instances("web").size() == 2, "web.1 and web.2 rows");
         assertThat(instances("web")).allMatch(r -> r.instanceState() == InstanceState.STOPPED);
