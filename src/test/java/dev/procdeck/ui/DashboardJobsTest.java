@@ -4,51 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.procdeck.procfile.Overlap;
-import dev.procdeck.runtime.Workspace;
 import dev.procdeck.supervisor.ExitStatus;
 import dev.procdeck.supervisor.JobRun;
 import dev.procdeck.supervisor.JobStatus;
-import dev.procdeck.supervisor.PosixProcessLauncher;
 import dev.procdeck.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.prefs.Preferences;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scheduled types and one-off runs in the dashboard's model, without a window: real processes, events carried
  * to a stand-in FX thread ({@link ModelThread}) on each pulse.
  */
-class DashboardJobsTest {
-    @TempDir
-    Path dir;
-
-    private final Preferences prefs = Preferences.userRoot().node("dev/procdeck-test/" + UUID.randomUUID());
-    private final ExecutorService io = Executors.newSingleThreadExecutor();
-    private final ModelThread fx = new ModelThread("test-fx");
-    private final DashboardViewModel model = fx.call(() -> new DashboardViewModel(new Workspace(prefs),
-            new PosixProcessLauncher(), io, fx, Clock.systemUTC(), System.getenv(), 1000));
-
-    @AfterEach
-    void tearDown() throws Exception {
-        fx.call(model::shutdown).get(20, TimeUnit.SECONDS);
-        fx.close();
-        io.shutdown();
-        prefs.removeNode();
-    }
-
+class DashboardJobsTest extends DashboardModelFixture {
     private void open(String procfile, String yml) throws Exception {
         Path p = Files.createDirectories(dir.resolve("p"));
         Files.writeString(p.resolve("Procfile"), procfile);

@@ -3,41 +3,15 @@ package dev.procdeck.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.procdeck.procfile.RestartMode;
-import dev.procdeck.runtime.Workspace;
-import dev.procdeck.supervisor.PosixProcessLauncher;
 import dev.procdeck.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** procdeck.yml in the dashboard: an edit reloads it (no Reload pressed), and its problems share the banner. */
-class DashboardProjectConfigTest {
-    @TempDir
-    Path dir;
-
-    private final Preferences prefs = Preferences.userRoot().node("dev/procdeck-test/" + UUID.randomUUID());
-    private final ExecutorService io = Executors.newSingleThreadExecutor();
-    private final ModelThread fx = new ModelThread("test-fx");
-    private final DashboardViewModel model = fx.call(() -> new DashboardViewModel(new Workspace(prefs),
-            new PosixProcessLauncher(), io, fx, Clock.systemUTC(), System.getenv(), 1000));
-
-    @AfterEach
-    void tearDown() throws Exception {
-        fx.call(model::shutdown).get(20, TimeUnit.SECONDS);
-        fx.close();
-        io.shutdown();
-        prefs.removeNode();
-    }
-
+class DashboardProjectConfigTest extends DashboardModelFixture {
     @Test
     void editingProcdeckYmlReloadsItsPerTypeSettingsAndShowsItsProblemsInTheBanner() throws Exception {
         Path p = Files.createDirectories(dir.resolve("app"));
