@@ -39,7 +39,7 @@ public final class Main {
 
     private static final java.util.Set<String> COMMANDS = java.util.Set.of("start", "run", "check", "export", "help",
             "completion", "complete-names", "man-page",
-            "ps", "scale", "restart", "stop", "logs", "connect", "ps:start", "ps:stop", "ps:restart", "ps:scale");
+            "ps", "scale", "restart", "stop", "logs", "connect", "attach", "ps:start", "ps:stop", "ps:restart", "ps:scale");
 
     /**
      * A short headless run that touches what every command loads (picocli, parsers, supervisor, output,

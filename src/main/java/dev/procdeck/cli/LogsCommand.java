@@ -169,7 +169,7 @@ final class LogsCommand extends ControlCommand {
                 return 0;
             }
             if (m.get("log") instanceof Map<?, ?> l) {
-                printer.onBatch(batch(l, sequence++));
+                printer.onBatch(dev.procdeck.runtime.LogWire.read(l, sequence++));
             } else if (m.get("error") != null) {
                 error(String.valueOf(m.get("error")));
                 return 1;
@@ -180,17 +180,5 @@ final class LogsCommand extends ControlCommand {
                 return 0;
             }
         }
-    }
-
-    /** A line as procdeck start would have printed it (cleaned again: what comes over a socket is not trusted). */
-    static LogBatch batch(Map<?, ?> l, long sequence) {
-        Instant time = Instant.ofEpochMilli(number(l.get("t"), 0));
-        String instance = String.valueOf(l.get("i"));
-        String text = String.valueOf(l.get("x"));
-        if ("sys".equals(l.get("s"))) {
-            return LogBatch.event(instance, time, sequence, text);
-        }
-        LogStream stream = "err".equals(l.get("s")) ? LogStream.STDERR : LogStream.STDOUT;
-        return LogBatch.of(instance.isEmpty() ? LogLine.PROCDECK : instance, stream, time, sequence, List.of(text));
     }
 }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
         subcommands = {StartCommand.class, RunCommand.class, CheckCommand.class, ExportCommand.class,
             // Driving a running procdeck through its control socket (README "Driving a running app").
             PsCommand.class, ScaleCommand.class, InstanceCommand.Restart.class, InstanceCommand.Stop.class,
-            InstanceCommand.Start.class, LogsCommand.class, ConnectCommand.class,
+            InstanceCommand.Start.class, LogsCommand.class, ConnectCommand.class, AttachCommand.class,
             CommandLine.HelpCommand.class, CompletionCommand.class, CompleteNamesCommand.class, ManPageCommand.class})
 public final class ProcdeckCommand implements Callable<Integer> {
 
@@ -33,6 +33,11 @@ public final class ProcdeckCommand implements Callable<Integer> {
         this.dashboard = dashboard;
     }
 
+    /** How this launcher opens the dashboard (for {@code procdeck attach}). */
+    java.util.function.Function<String[], Integer> dashboard() {
+        return dashboard;
+    }
+
     @Override
     public Integer call() {
         if (folder != null && !Files.exists(folder)) {
@@ -40,7 +45,7 @@ public final class ProcdeckCommand implements Callable<Integer> {
             err.println("procdeck: '" + dev.procdeck.procfile.Visible.escape(folder.toString())
                     + "' is neither a command nor an existing folder.");
             err.println("Commands: start, run, check, export, ps, scale, restart, stop, ps:start, logs, connect,"
-                    + " completion, help. Try 'procdeck --help'.");
+                    + " attach, completion, help. Try 'procdeck --help'.");
             return 2;
         }
         return openDashboard(folder == null ? new String[0] : new String[] {folder.toString()}, dashboard);

@@ -249,6 +249,27 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Every procdeck of this user that answers, one per state folder, in folder-name order: what File › Attach…
+     * lists. Sockets nobody accepts on (a killed procdeck's) and unsafe folders are skipped.
+     */
+    public static List<Target> running(Map<String, String> env) {
+        List<Target> found = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
+        Path root = StateFolder.stateRoot(env);
+        List<Path> folders = new ArrayList<>(StateFolder.subfolders(root));
+        folders.sort(java.util.Comparator.comparing(Path::toString));
+        for (Path folder : folders) {
+            StateFolder state = StateFolder.inRoot(root, folder);
+            Path socket = ControlProtocol.socketPath(state);
+            if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    <= ControlProtocol.MAX_SOCKET_PATH_BYTES) {
+                probeSocket(state, socket, ignored).ifPresent(found::add);
+            }
+        }
+        return found;
+    }
+
     /** Running procdecks anywhere whose project folder is named {@code app}. */
     private static List<Target> byName(String app, Map<String, String> env, List<String> notes) {
         List<Target> found = new ArrayList<>();

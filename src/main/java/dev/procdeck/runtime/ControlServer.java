@@ -418,25 +418,21 @@ public final class ControlServer implements LogListener, AutoCloseable {
         Project p = supervisor.project();
         List<Object> instances = new ArrayList<>();
         for (InstanceSnapshot s : snapshots) {
-            Map<String, Object> i = new LinkedHashMap<>();
-            i.put("name", s.name());
-            i.put("type", s.id().type());
-            i.put("state", s.state().label());
-            boolean process = s.pid() > 0 && s.state().hasProcess();
-            i.put("pid", process ? s.pid() : null);
-            i.put("port", (long) s.port());
-            i.put("startedAt", s.startedAt() == null ? null : s.startedAt().toEpochMilli());
-            i.put("uptimeMs", process ? s.uptime(now).toMillis() : null);
-            i.put("restarts", (long) s.restarts());
-            i.put("lastExit", s.lastExit() == null ? null : s.lastExit().describe());
-            ProcessMetrics.Usage u = process ? usage.get(s.pid()) : null;
-            i.put("cpu", u == null ? null : Math.round(u.cpuPercent() * 10) / 10.0);
-            i.put("rss", u == null ? null : u.residentBytes());
-            i.put("tty", p.config().type(s.id().type()).tty());
-            i.put("message", s.message());
-            instances.add(i);
+            boolean process = s.pid() > 0 && s.hasProcess();
+            instances.add(InstanceWire.write(s, process ? usage.get(s.pid()) : null,
+                    p.config().type(s.id().type()).tty(), now));
+        }
+        List<Object> types = new ArrayList<>();
+        for (dev.procdeck.procfile.ProcessType t : p.procfile().types()) {
+            Map<String, Object> type = new LinkedHashMap<>();
+            type.put("name", t.name());
+            type.put("command", t.command());
+            type.put("tty", p.config().type(t.name()).tty());
+            type.put("scheduled", p.config().type(t.name()).isScheduled());
+            types.add(type);
         }
         Map<String, Object> m = hello();
+        m.put("types", types);
         m.put("instances", instances);
         return m;
     }
@@ -664,7 +660,7 @@ public final class ControlServer implements LogListener, AutoCloseable {
             header.put("instances", supervisor.snapshots().stream().map(InstanceSnapshot::name).toList());
             reply(ch, header);
             for (LogLine line : history) {
-                reply(ch, logMessage(line));
+                reply(ch, LogWire.write(line));
             }
             if (follower == null) {
                 reply(ch, Map.of("end", true));
@@ -697,7 +693,7 @@ public final class ControlServer implements LogListener, AutoCloseable {
                 }
                 for (LogLine line : batch.lines()) {
                     if (query.matches(line)) {
-                        reply(ch, logMessage(line));
+                        reply(ch, LogWire.write(line));
                     }
                 }
             }
@@ -728,19 +724,6 @@ public final class ControlServer implements LogListener, AutoCloseable {
             }
         }
         return new ArrayList<>(picked);
-    }
-
-    static Map<String, Object> logMessage(LogLine line) {
-        Map<String, Object> l = new LinkedHashMap<>();
-        l.put("t", line.time().toEpochMilli());
-        l.put("i", line.instance());
-        l.put("s", switch (line.stream()) {
-            case STDOUT -> "out";
-            case STDERR -> "err";
-            case SYSTEM -> "sys";
-        });
-        l.put("x", line.text());
-        return Map.of("log", l);
     }
 
     // ---- connect -----------------------------------------------------------------------------------------

@@ -154,6 +154,12 @@ public final class DashboardApp extends Application {
                 stage.setHeight(geometry.height());
             }
         });
+        String attachTo = getParameters().getNamed().get("attach");
+        if (attachTo != null) {
+            // procdeck attach: the CLI found the procdeck and checked it answers; this window drives it.
+            view.attachTo(Path.of(attachTo)); // a failure is told in the window, which stays empty
+            return;
+        }
         Optional<Path> requested = getParameters().getUnnamed().stream().findFirst().map(Path::of);
         io.execute(() -> {
             Path initial = requested.or(() -> Workspace.user().lastProject().filter(Files::isDirectory))
@@ -205,7 +211,9 @@ public final class DashboardApp extends Application {
             return;
         }
         closing = true;
-        view.showClosing();
+        if (!model.attachedProperty().get()) {
+            view.showClosing(); // an attached window stops nothing: it only hangs up
+        }
         saveWindow(stage, view);
         model.shutdown().whenComplete((v, e) -> Platform.runLater(() -> {
             try {

@@ -41,6 +41,7 @@ public final class DashboardView extends BorderPane {
     /** Every shortcut, listed once: menus use them and Help shows them. */
     static final List<String[]> SHORTCUTS = List.of(
             new String[] {"Shortcut+O", "Open a project folder"},
+            new String[] {"Shortcut+Shift+A", "Attach to a running procdeck"},
             new String[] {"Shortcut+R", "Reload the Procfile and .env"},
             new String[] {"F5", "Start all"},
             new String[] {"Shift+F5", "Stop all"},
@@ -257,12 +258,16 @@ public final class DashboardView extends BorderPane {
         MenuItem export = item("_Export…", null, () -> model.projectExport()
                 .ifPresent(e -> ExportDialog.show(getScene().getWindow(), e)));
         export.setId("exportMenuItem");
-        export.disableProperty().bind(model.loadedProperty().not());
-        Menu file = new Menu("_File", null, open, recentMenu, reload, new SeparatorMenuItem(), save, export,
+        export.disableProperty().bind(model.loadedProperty().not().or(model.attachedProperty()));
+        reload.disableProperty().bind(model.attachedProperty());
+        MenuItem attach = Icons.on(item("_Attach…", "Shortcut+Shift+A", this::showAttachDialog), Icons.ATTACH);
+        attach.setId("attachMenuItem");
+        Menu file = new Menu("_File", null, open, recentMenu, attach, reload, new SeparatorMenuItem(), save, export,
                 new SeparatorMenuItem(), quit);
 
         CheckMenuItem startOnOpen = new CheckMenuItem("Start _When Opened");
         startOnOpen.selectedProperty().bindBidirectional(model.startOnOpenProperty());
+        startOnOpen.disableProperty().bind(model.attachedProperty());
         Menu processes = new Menu("_Processes", null,
                 Icons.on(item("_Start All", "F5", model::startAll), Icons.START),
                 Icons.on(item("S_top All", "Shift+F5", model::stopAll), Icons.STOP),
@@ -334,18 +339,17 @@ public final class DashboardView extends BorderPane {
         for (Button b : List.of(startAll, stopAll, restartAll, reload)) {
             b.disableProperty().bind(b == startAll || b == restartAll
                     ? model.loadedProperty().not().or(model.readOnlyProperty()) // another procdeck runs it
+                    : b == reload ? model.loadedProperty().not().or(model.attachedProperty())
                     : model.loadedProperty().not());
         }
         CheckBox startOnOpen = new CheckBox("Start when opened");
         startOnOpen.selectedProperty().bindBidirectional(model.startOnOpenProperty());
+        startOnOpen.disableProperty().bind(model.attachedProperty());
         startOnOpen.setTooltip(new Tooltip("Remembered per project; off by default, since a folder can come from anywhere"));
         Label projectTitle = new Label("No project");
         projectTitle.setId("projectTitle");
         projectTitle.getStyleClass().add("project-title");
-        projectTitle.textProperty().bind(Bindings.createStringBinding(() -> {
-            Path root = model.projectRootProperty().get();
-            return root == null ? "No project" : root.getFileName() == null ? root.toString() : root.getFileName().toString();
-        }, model.projectRootProperty()));
+        projectTitle.textProperty().bind(model.projectNameProperty());
         Label formation = new Label();
         formation.setId("formation");
         formation.getStyleClass().add("formation");
@@ -400,7 +404,21 @@ public final class DashboardView extends BorderPane {
         reload.setOnAction(e -> model.reload());
         Button open = new Button("Open another folder…");
         open.setOnAction(e -> chooseFolder());
-        HBox actions = new HBox(8, reload, open);
+        Button attach = new Button("Attach");
+        attach.setId("problemAttach");
+        attach.getStyleClass().add("accent");
+        attach.setTooltip(new Tooltip("Drive the procdeck that runs this project from this window"));
+        attach.setOnAction(e -> {
+            Path socket = model.attachOfferProperty().get();
+            if (socket != null) {
+                attachTo(socket);
+            }
+        });
+        attach.visibleProperty().bind(model.attachOfferProperty().isNotNull());
+        attach.managedProperty().bind(attach.visibleProperty());
+        reload.visibleProperty().bind(model.attachOfferProperty().isNull());
+        reload.managedProperty().bind(reload.visibleProperty());
+        HBox actions = new HBox(8, attach, reload, open);
         VBox banner = new VBox(6, heading, text, actions);
         banner.setPadding(new Insets(10, 12, 10, 12));
         banner.getStyleClass().add("problem-banner");
@@ -409,7 +427,9 @@ public final class DashboardView extends BorderPane {
         Runnable restyle = () -> {
             boolean broken = model.problemsProperty().get().contains(": error: ");
             boolean fatal = !model.loadedProperty().get() || broken;
-            heading.setText(!model.loadedProperty().get() ? "The project cannot be loaded"
+            heading.setText(model.attachOfferProperty().get() != null && model.loadedProperty().get()
+                    ? "Another procdeck already runs this project"
+                    : !model.loadedProperty().get() ? "The project cannot be loaded"
                     : broken ? "The edited project files have errors: fix them, then Reload (what runs keeps running)"
                     : "Warnings in the project files");
             banner.getStyleClass().removeAll("error", "warning");
@@ -417,6 +437,7 @@ public final class DashboardView extends BorderPane {
         };
         model.problemsProperty().addListener((o, a, b) -> restyle.run());
         model.loadedProperty().addListener((o, a, b) -> restyle.run());
+        model.attachOfferProperty().addListener((o, a, b) -> restyle.run());
         restyle.run();
         return banner;
     }
@@ -424,8 +445,34 @@ public final class DashboardView extends BorderPane {
     private MenuItem runItem() {
         MenuItem run = Icons.on(item("Ru_n…", "Shortcut+Shift+X", this::showRunDialog), Icons.START);
         run.setId("menu-run");
-        run.disableProperty().bind(model.loadedProperty().not());
+        run.disableProperty().bind(model.loadedProperty().not().or(model.attachedProperty()));
         return run;
+    }
+
+    /**
+     * File › Attach…: the procdecks this user runs, or a socket path (one forwarded with {@code ssh -L}); the
+     * window then drives the chosen one. A failure is told and the window stays as it was.
+     */
+    AttachDialog showAttachDialog() {
+        AttachDialog dialog = new AttachDialog(window(), model.runningProcdecks());
+        dialog.setOnAttach(this::attachTo);
+        dialog.show();
+        return dialog;
+    }
+
+    /** Attaches this window to the procdeck on {@code socket}; a failure is told in a dialog. */
+    void attachTo(Path socket) {
+        model.attach(socket).exceptionally(e -> {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            javafx.application.Platform.runLater(() -> {
+                Alert alert = new Alert(Alert.AlertType.ERROR, "Cannot attach to " + socket + ":\n" + cause.getMessage(),
+                        ButtonType.OK);
+                alert.setHeaderText("Not attached");
+                alert.initOwner(window());
+                alert.show();
+            });
+            return null;
+        });
     }
 
     /** Processes › Run…: the dialog starts the run itself and stays open on a line that cannot run. */
@@ -437,8 +484,10 @@ public final class DashboardView extends BorderPane {
 
     private HBox statusBar() {
         Label project = new Label();
-        project.textProperty().bind(Bindings.createStringBinding(() -> model.projectRootProperty().get() == null
-                ? "No project" : model.projectRootProperty().get().toString(), model.projectRootProperty()));
+        project.textProperty().bind(Bindings.createStringBinding(() -> model.projectRootProperty().get() != null
+                ? model.projectRootProperty().get().toString() : model.attachedProperty().get()
+                ? "attached: closing this window leaves its processes running" : "No project",
+                model.projectRootProperty(), model.attachedProperty()));
         Label running = new Label();
         running.setId("runningCount");
         running.textProperty().bind(model.runningProperty().asString("%d running"));

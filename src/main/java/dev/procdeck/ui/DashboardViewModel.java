@@ -81,6 +81,12 @@ public final class DashboardViewModel {
     /** Another procdeck runs the open project: this one shows it but starts and scales nothing. */
     private final ReadOnlyBooleanWrapper readOnly = new ReadOnlyBooleanWrapper(this, "readOnly", false);
     private String otherProcdeckText = "";
+    /** The socket of the procdeck that already runs the opened project: the banner offers to attach to it. */
+    private final ReadOnlyObjectWrapper<Path> attachOffer = new ReadOnlyObjectWrapper<>(this, "attachOffer");
+    /** This window shows a procdeck that runs elsewhere (File › Attach…), driven through its socket. */
+    private final ReadOnlyBooleanWrapper attachedMode = new ReadOnlyBooleanWrapper(this, "attached", false);
+    /** The toolbar's heading: the project folder's name, or the attached app's. */
+    private final ReadOnlyStringWrapper projectName = new ReadOnlyStringWrapper(this, "projectName", "No project");
     private final ReadOnlyIntegerWrapper running = new ReadOnlyIntegerWrapper(this, "running", 0);
     private final ReadOnlyStringWrapper formationText = new ReadOnlyStringWrapper(this, "formation", "");
     private final BooleanProperty startOnOpen = new SimpleBooleanProperty(this, "startOnOpen", false);
@@ -90,6 +96,10 @@ public final class DashboardViewModel {
     private Consumer<Map<String, Integer>> onTypesChanged = m -> { };
 
     private Running current;
+    /** The procdeck this window is attached to, or null; never together with {@link #current}. */
+    private AttachedRunModel attached;
+    /** The attached app's types as last applied (names and commands), to re-make rows only when they change. */
+    private List<dev.procdeck.runtime.AttachedRun.RemoteType> attachedTypes = List.of();
     /** The generation whose folder {@link #projectRoot} shows; a reload belongs to it. */
     private long shownGeneration = -1;
     private boolean settingStartOnOpen;
@@ -164,10 +174,25 @@ public final class DashboardViewModel {
         return readOnly.getReadOnlyProperty();
     }
 
+    /** The socket of the procdeck already running the opened project, while the banner offers to attach. */
+    public ReadOnlyObjectProperty<Path> attachOfferProperty() {
+        return attachOffer.getReadOnlyProperty();
+    }
+
+    /** True while this window drives a procdeck that runs elsewhere: closing it leaves those processes running. */
+    public ReadOnlyBooleanProperty attachedProperty() {
+        return attachedMode.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty projectNameProperty() {
+        return projectName.getReadOnlyProperty();
+    }
+
     /** The banner's words when another procdeck already runs the project. */
     static String otherProcdeckText(long pid) {
-        return "procdeck (pid " + pid + ") already runs this project \u2014 drive it with `procdeck ps`, or stop it"
-                + " first; this window shows it read-only (open the folder again once it stopped)";
+        return "procdeck (pid " + pid + ") already runs this project. Attach to drive it from this window (its"
+                + " processes keep running when the window closes), or stop it first; until then this window shows"
+                + " it read-only.";
     }
 
     /** Instances with a live process. */
@@ -228,6 +253,7 @@ public final class DashboardViewModel {
 
     /** Loads a folder (or the folder of a Procfile); stops the processes of the previous project first. */
     public CompletableFuture<Void> openProject(Path folderOrProcfile) {
+        detach();
         Running previous = current;
         current = null;
         jobs.attach(null);
@@ -287,8 +313,10 @@ public final class DashboardViewModel {
         if (r.fresh()) {
             readOnly.set(r.ok() && r.otherProcdeck() != null);
             otherProcdeckText = readOnly.get() ? otherProcdeckText(r.otherProcdeck().pid()) : "";
+            attachOffer.set(readOnly.get() ? r.otherProcdeck().socket() : null);
             shownGeneration = r.generation();
             projectRoot.set(folder);
+            projectName.set(folder.getFileName() == null ? folder.toString() : folder.getFileName().toString());
             title.set((folder.getFileName() == null ? folder.toString() : folder.getFileName().toString())
                     + " — " + folder + " — Procdeck");
             notifier.forgetHistory();
@@ -405,9 +433,199 @@ public final class DashboardViewModel {
                 + (startNow ? "" : "; press Start to run it"));
     }
 
+    // ---- attached to a procdeck that runs elsewhere ---------------------------------------------------------
+
+    /**
+     * File › Attach…: shows the procdeck answering on {@code socket} (a headless {@code procdeck start}, or one
+     * forwarded over SSH) in this window and drives it through the socket. What this window ran is stopped
+     * first, as when another folder opens, but only once the attachment is made: a socket that does not answer
+     * changes nothing. Completes exceptionally with the reason, for the view to tell.
+     */
+    public CompletableFuture<Void> attach(Path socket) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        java.util.Optional<Path> own = ownSocket();
+        io.execute(() -> {
+            AttachedRunModel m;
+            try {
+                m = AttachedRunModel.open(socket);
+            } catch (java.io.IOException | RuntimeException e) {
+                fx.execute(() -> done.completeExceptionally(e));
+                return;
+            }
+            if (own.filter(o -> sameFile(o, m.run().target().socket())).isPresent()) {
+                m.close();
+                fx.execute(() -> done.completeExceptionally(new java.io.IOException(
+                        "that is this window's own procdeck")));
+                return;
+            }
+            fx.execute(() -> {
+                showAttached(m);
+                done.complete(null);
+            });
+        });
+        return done;
+    }
+
+    private void showAttached(AttachedRunModel m) {
+        Running previous = current;
+        current = null;
+        jobs.attach(null);
+        oneOffs.attach(null);
+        detach();
+        opener.invalidate(); // a load still in flight belongs to nothing now
+        io.execute(() -> {
+            opener.stopWatching();
+            close(previous);
+        });
+        attached = m;
+        dev.procdeck.runtime.ControlClient.Target t = m.run().target();
+        attachedMode.set(true);
+        readOnly.set(false);
+        attachOffer.set(null);
+        otherProcdeckText = "";
+        shownGeneration = -1;
+        projectRoot.set(null); // nothing of the attached project is read or written here: it may be on another machine
+        projectName.set(t.app() + " (attached)");
+        title.set(t.app() + " \u2014 attached to procdeck " + t.pid() + " (" + t.root() + ") \u2014 Procdeck");
+        problems.set("");
+        placeholder.set("No process types");
+        notifier.forgetHistory();
+        notifier.clear();
+        table.clear();
+        attachedTypes = List.of();
+        console.clearInstances();
+        console.setSessionLog(null);
+        savedFormation = null;
+        loaded.set(true);
+        m.start(console.sink(), "attached to procdeck " + t.pid() + " running " + t.root() + " through " + t.socket()
+                + "; this window drives it and owns none of its processes: closing it leaves them running");
+        pulseAttached(clock.instant());
+    }
+
+    /** Hangs up on the attached procdeck, if any (its processes keep running). */
+    private void detach() {
+        AttachedRunModel a = attached;
+        if (a == null) {
+            return;
+        }
+        attached = null;
+        attachedMode.set(false);
+        io.execute(a::close);
+    }
+
+    /** The procdecks this user runs (but this window), found in the state folders; read on the io executor. */
+    public CompletableFuture<List<dev.procdeck.runtime.ControlClient.Target>> runningProcdecks() {
+        java.util.Optional<Path> own = ownSocket();
+        return CompletableFuture.supplyAsync(() -> dev.procdeck.runtime.ControlClient.running(parentEnv).stream()
+                .filter(t -> own.filter(o -> sameFile(o, t.socket())).isEmpty()).toList(), io);
+    }
+
+    /** The control socket this window serves for its own project, if any. */
+    private java.util.Optional<Path> ownSocket() {
+        Running r = current;
+        return r == null || r.session() == null ? java.util.Optional.empty()
+                : r.session().control().map(dev.procdeck.runtime.ControlServer::socket);
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return a.equals(b) || java.nio.file.Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private void pulseAttached(Instant now) {
+        AttachedRunModel.Update u = attached.take();
+        if (u.status() != null) {
+            applyAttached(u.status(), u.formationCurrent());
+        }
+        console.pulse();
+        if (u.status() != null || Duration.between(lastTick, now).toMillis() >= 1000) {
+            lastTick = now;
+            running.set(table.tick(now));
+        }
+        if (u.ended() != null) {
+            // The procdeck attached to is gone (or replaced): its rows say nothing true any more. The console keeps
+            // what it printed, with the reason as its last line.
+            attached.note(u.ended());
+            table.clear();
+            attachedTypes = List.of();
+            console.setLiveInstances(java.util.Set.of());
+            formationText.set("");
+            running.set(0);
+            loaded.set(false);
+            title.set(projectName.get().replace(" (attached)", "") + " \u2014 detached \u2014 Procdeck");
+            projectName.set(projectName.get().replace(" (attached)", " (detached)"));
+            placeholder.set(u.ended() + ".\nAttach again (File \u203a Attach\u2026) or open a folder (Ctrl+O).");
+        }
+    }
+
+    /** One ps of the attached procdeck onto the rows: types, instances, scale, CPU and memory, crash notices. */
+    private void applyAttached(dev.procdeck.runtime.AttachedRun.Status status, boolean formationCurrent) {
+        if (!status.types().equals(attachedTypes)) {
+            attachedTypes = status.types();
+            List<dev.procdeck.procfile.ProcessType> types = new java.util.ArrayList<>();
+            for (dev.procdeck.runtime.AttachedRun.RemoteType t : status.types()) {
+                types.add(new dev.procdeck.procfile.ProcessType(t.name(), t.command(), types.size(), types.size() + 1));
+            }
+            table.setTypes(new dev.procdeck.procfile.Procfile("(attached)", types, List.of()));
+            console.setProject(types.stream().map(dev.procdeck.procfile.ProcessType::name).toList());
+            onTypesChanged.accept(table.colourIndex());
+        }
+        java.util.Set<String> present = new java.util.HashSet<>();
+        Instant now = clock.instant();
+        for (dev.procdeck.supervisor.InstanceSnapshot s : status.instances()) {
+            present.add(s.name());
+            dev.procdeck.supervisor.InstanceSnapshot before = table.snapshotOf(s.id()).orElse(null);
+            if (table.apply(s)) {
+                notifier.onChange(s, transitionBetween(before, s, now));
+            }
+        }
+        for (String name : table.instanceNames()) {
+            if (!present.contains(name)) {
+                table.remove(InstanceId.parse(name));
+                notifier.instanceGone(name);
+            }
+        }
+        if (formationCurrent) {
+            status.formation().forEach(table::applyEngineScale);
+        }
+        table.applyUsage(status.usage());
+        formationText.set(table.formationText());
+        console.setLiveInstances(table.instanceNames());
+    }
+
+    /**
+     * What happened to an instance between two polls, as the crash notices need it: a change of state, or (when
+     * it crashed and came back between two polls) a restart that ended a failed run.
+     */
+    static dev.procdeck.supervisor.InstanceLifecycle.Transition transitionBetween(
+            dev.procdeck.supervisor.InstanceSnapshot before, dev.procdeck.supervisor.InstanceSnapshot now, Instant at) {
+        if (before == null) {
+            return null;
+        }
+        boolean failedRun = now.lastExit() != null && !now.lastExit().success();
+        if (before.state() == dev.procdeck.supervisor.InstanceState.UP && now.restarts() > before.restarts() && failedRun
+                && now.state() != dev.procdeck.supervisor.InstanceState.CRASHED) {
+            return new dev.procdeck.supervisor.InstanceLifecycle.Transition(dev.procdeck.supervisor.InstanceState.UP,
+                    dev.procdeck.supervisor.InstanceState.BACKING_OFF, at, "crashed with " + now.lastExit().describe()
+                    + "; restarted");
+        }
+        if (before.state() != now.state()) {
+            return new dev.procdeck.supervisor.InstanceLifecycle.Transition(before.state(), now.state(), at,
+                    now.message());
+        }
+        return null;
+    }
+
     // ---- commands ------------------------------------------------------------------------------------------
 
     public void scale(String type, int count) {
+        if (attached != null) {
+            attached.scale(type, Math.max(0, Math.min(Formation.MAX_SCALE, count))); // ps moves the row back if refused
+            return;
+        }
         if (current == null) {
             return;
         }
@@ -429,18 +647,26 @@ public final class DashboardViewModel {
     }
 
     public void startAll() {
-        if (!readOnly.get()) {
+        if (attached != null) {
+            attached.act("start", null);
+        } else if (!readOnly.get()) {
             act(Supervisor::startAll);
         }
     }
 
     public void stopAll() {
         notifier.clear(); // what was told about crashes is over once everything is stopped on purpose
-        act(Supervisor::stopAll);
+        if (attached != null) {
+            attached.act("stop", null);
+        } else {
+            act(Supervisor::stopAll);
+        }
     }
 
     public void restartAll() {
-        if (!readOnly.get()) {
+        if (attached != null) {
+            attached.act("restart", null);
+        } else if (!readOnly.get()) {
             act(Supervisor::restartAll);
         }
     }
@@ -452,21 +678,32 @@ public final class DashboardViewModel {
     }
 
     public void start(DeckRow row) {
-        if (readOnly.get()) {
-            return;
+        if (attached != null) {
+            attached.act("start", targetName(row));
+        } else if (!readOnly.get()) {
+            act(row, Supervisor::startType, Supervisor::startInstance);
         }
-        act(row, Supervisor::startType, Supervisor::startInstance);
     }
 
     public void stop(DeckRow row) {
-        act(row, Supervisor::stopType, Supervisor::stopInstance);
+        if (attached != null) {
+            attached.act("stop", targetName(row));
+        } else {
+            act(row, Supervisor::stopType, Supervisor::stopInstance);
+        }
     }
 
     public void restart(DeckRow row) {
-        if (readOnly.get()) {
-            return;
+        if (attached != null) {
+            attached.act("restart", targetName(row));
+        } else if (!readOnly.get()) {
+            act(row, Supervisor::restartType, Supervisor::restartInstance);
         }
-        act(row, Supervisor::restartType, Supervisor::restartInstance);
+    }
+
+    /** The control protocol's target of a row: a type's name, or an instance's. */
+    private static String targetName(DeckRow row) {
+        return row instanceof InstanceRow i ? i.id().name() : ((TypeRow) row).typeName();
     }
 
     /** A row's action: on every instance of a type row, or on the one instance of an instance row. */
@@ -483,6 +720,7 @@ public final class DashboardViewModel {
 
     /** Stops every process gracefully and releases the supervisor; completes when nothing runs. */
     public CompletableFuture<Void> shutdown() {
+        detach(); // an attached procdeck keeps its processes: closing the window only hangs up
         Running r = current;
         closing = r;
         current = null;
@@ -507,6 +745,10 @@ public final class DashboardViewModel {
 
     /** Applies what happened since the last pulse: supervisor events, new log lines, clocks and metrics. */
     public void pulse() {
+        if (attached != null) {
+            pulseAttached(clock.instant());
+            return;
+        }
         List<EventBridge.Event> events = bridge.drain(opener::isCurrent);
         for (EventBridge.Event e : events) {
             if (e instanceof EventBridge.Changed c) {
@@ -619,7 +861,7 @@ public final class DashboardViewModel {
         return r.supervisor().terminal(i.id());
     }
 
-    /** SIGKILL to every process at once (the closing overlay's "Kill now"). */
+    /** SIGKILL to every process at once (the closing overlay's "Kill now"); never to an attached procdeck's. */
     public void killAll() {
         Running r = current != null ? current : closing;
         if (r != null) {

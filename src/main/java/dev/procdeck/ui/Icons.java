@@ -31,6 +31,7 @@ final class Icons {
     static final Ikon DOWN = Feather.ARROW_DOWN;
     static final Ikon WIDER = Feather.MAXIMIZE_2;
     static final Ikon EYE = Feather.EYE;
+    static final Ikon ATTACH = Feather.LINK;
 
     private Icons() {
     }

@@ -108,6 +108,23 @@ final class ProcessTableModel {
         return true;
     }
 
+    /** The snapshot an instance's row shows now, if it has one. */
+    Optional<InstanceSnapshot> snapshotOf(InstanceId id) {
+        return type(id.type()).flatMap(t -> t.instances().stream().filter(r -> r.id().equals(id)).findFirst())
+                .map(InstanceRow::snapshot);
+    }
+
+    /**
+     * CPU and memory measured elsewhere (an attached procdeck's {@code ps}), by instance name: rows without a
+     * figure lose theirs, and each type sums its instances'.
+     */
+    void applyUsage(Map<String, dev.procdeck.os.ProcessMetrics.Usage> usage) {
+        for (TypeRow t : types) {
+            t.instances().forEach(i -> i.usage(usage.get(i.id().name())));
+            t.aggregateUsage();
+        }
+    }
+
     void remove(InstanceId id) {
         type(id.type()).ifPresent(t -> {
             t.instances().removeIf(r -> r.id().equals(id));

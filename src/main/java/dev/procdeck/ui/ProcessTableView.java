@@ -169,7 +169,9 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
             menu.getItems().addAll(copyPid, open, logs, new SeparatorMenuItem(), env);
             menu.setOnShowing(e -> {
                 copyPid.setDisable(i.snapshot().pid() <= 0);
-                open.setDisable(!i.instanceState().hasProcess());
+                // An attached procdeck may run on another machine: its localhost and environment are not here.
+                open.setDisable(!i.instanceState().hasProcess() || model.attachedProperty().get());
+                env.setDisable(model.attachedProperty().get());
             });
         } else if (row instanceof TypeRow t) {
             javafx.scene.control.Menu policy = new javafx.scene.control.Menu("Restart Policy");
@@ -188,6 +190,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                 policy.getItems().add(item);
             }
             menu.getItems().add(policy);
+            policy.disableProperty().bind(model.attachedProperty()); // procdeck.yml's, on the attached side
             if (model.jobs().isScheduled(t.typeName())) {
                 menu.getItems().add(1, Icons.on(menuItem("Run Now", "ctx-runNow", () -> model.jobs().runNow(t.typeName())),
                         Icons.START));

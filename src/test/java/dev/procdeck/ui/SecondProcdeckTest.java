@@ -84,8 +84,8 @@ class SecondProcdeckTest {
         fx.call(() -> model.openProject(p)).get(20, TimeUnit.SECONDS);
         assertThat(fx.call(() -> model.readOnlyProperty().get())).isTrue();
         assertThat(fx.call(() -> model.problemsProperty().get())).startsWith(
-                "procdeck (pid " + ProcessHandle.current().pid() + ") already runs this project \u2014 drive it with"
-                        + " `procdeck ps`, or stop it first");
+                "procdeck (pid " + ProcessHandle.current().pid() + ") already runs this project. Attach to drive it");
+        assertThat(fx.call(() -> model.attachOfferProperty().get())).isEqualTo(server.socket());
         fx.run(model::startAll);
         fx.run(() -> model.scale("web", 3));
         pulseUntil("the web row", () -> webStates().size() == 1);
@@ -99,7 +99,121 @@ class SecondProcdeckTest {
         fx.call(() -> model.openProject(p)).get(20, TimeUnit.SECONDS);
         assertThat(fx.call(() -> model.readOnlyProperty().get())).isFalse();
         assertThat(fx.call(() -> model.problemsProperty().get())).isEmpty();
+        assertThat(fx.call(() -> model.attachOfferProperty().get())).isNull();
         fx.run(model::startAll);
         pulseUntil("web up", () -> webStates().equals(List.of(InstanceState.UP)));
+    }
+
+    private TypeRow row(String type) {
+        return model.types().stream().filter(t -> t.typeName().equals(type)).findFirst().orElseThrow();
+    }
+
+    private InstanceRow instanceRow(String name) {
+        return model.types().stream().flatMap(t -> t.instances().stream()).filter(i -> i.id().name().equals(name))
+                .findFirst().orElseThrow();
+    }
+
+    private dev.procdeck.supervisor.InstanceSnapshot otherSnapshot(String name) {
+        return other.snapshots().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private boolean consoleHas(String text) {
+        return model.console().allLines().stream().anyMatch(l -> l.text().contains(text));
+    }
+
+    @Test
+    void attachingDrivesTheOtherProcdeckThroughItsSocketAndClosingLeavesItsProcessesRunning() throws Exception {
+        Path p = Files.createDirectories(dir.resolve("app"));
+        Files.writeString(p.resolve("Procfile"), "web: echo \"hello from $PS\"; exec sleep 1000\nworker: exec sleep 1000\n");
+        Project project = ProjectLoader.load(p, null, List.of(), Map.of());
+        LogBus bus = new LogBus(Clock.systemUTC());
+        other = new Supervisor(project, SupervisorSettings.defaults(5200), new PosixProcessLauncher(), bus,
+                Clock.systemUTC(), Map.of());
+        StateFolder state = StateFolder.of(p.toRealPath(), System.getenv());
+        state.prepare();
+        server = ControlServer.start(state, null, other, m -> { });
+        other.start(Map.of("web", 1, "worker", 1));
+        Await.until(Duration.ofSeconds(15), () -> otherSnapshot("web.1") != null
+                && otherSnapshot("web.1").state() == InstanceState.UP, "web.1 up in the other procdeck");
+
+        // Opening the folder offers to attach; attaching shows the other procdeck's instances as rows.
+        fx.call(() -> model.openProject(p)).get(20, TimeUnit.SECONDS);
+        Path offered = fx.call(() -> model.attachOfferProperty().get());
+        fx.call(() -> model.attach(offered)).get(20, TimeUnit.SECONDS);
+        assertThat(fx.call(() -> model.attachedProperty().get())).isTrue();
+        assertThat(fx.call(() -> model.readOnlyProperty().get())).isFalse();
+        assertThat(fx.call(() -> model.titleProperty().get())).startsWith("app \u2014 attached to procdeck "
+                + ProcessHandle.current().pid());
+        pulseUntil("web.1 up in the attached window", () -> webStates().equals(List.of(InstanceState.UP)));
+        assertThat(fx.call(() -> instanceRow("web.1").snapshot().pid())).isEqualTo(otherSnapshot("web.1").pid());
+        assertThat(fx.call(() -> model.formationProperty().get())).isEqualTo("web=1,worker=1");
+
+        // Scaling with the row's control scales the other procdeck; its new instance's output reaches the console.
+        fx.run(() -> row("web").scaleProperty().set(2));
+        Await.until(Duration.ofSeconds(15), () -> other.scale().get("web") == 2, "the other procdeck scaled to 2");
+        pulseUntil("web.2 in the window", () -> webStates().size() == 2);
+        pulseUntil("web.2's first line in the console", () -> consoleHas("hello from web.2"));
+        assertThat(fx.call(() -> row("web").scaleProperty().get())).isEqualTo(2);
+
+        // Restart gives web.1 a new process; stop stops web.2; both as the other procdeck tells it.
+        long before = otherSnapshot("web.1").pid();
+        fx.run(() -> model.restart(instanceRow("web.1")));
+        Await.until(Duration.ofSeconds(15), () -> otherSnapshot("web.1").pid() != before
+                && otherSnapshot("web.1").state() == InstanceState.UP, "web.1 restarted");
+        fx.run(() -> model.stop(instanceRow("web.2")));
+        Await.until(Duration.ofSeconds(15), () -> otherSnapshot("web.2").state() == InstanceState.STOPPED,
+                "web.2 stopped");
+        pulseUntil("the rows follow", () -> webStates().equals(List.of(InstanceState.UP, InstanceState.STOPPED))
+                && instanceRow("web.1").snapshot().pid() == otherSnapshot("web.1").pid());
+
+        // A refused command is told in the console, with the other procdeck's reason.
+        fx.run(() -> model.scale("nosuch", 2));
+        pulseUntil("the refusal in the console", () -> consoleHas("scale nosuch=2 failed: "));
+
+        // Closing the window hangs up: the other procdeck's processes keep running, untouched.
+        long web1 = otherSnapshot("web.1").pid();
+        fx.call(model::shutdown).get(20, TimeUnit.SECONDS);
+        assertThat(fx.call(() -> model.attachedProperty().get())).isFalse();
+        assertThat(otherSnapshot("web.1").state()).isEqualTo(InstanceState.UP);
+        assertThat(otherSnapshot("web.1").pid()).isEqualTo(web1);
+        assertThat(ProcessHandle.of(web1).map(ProcessHandle::isAlive)).contains(true);
+    }
+
+    @Test
+    void anAttachedWindowSaysSoWhenTheProcdeckItDrivesStops() throws Exception {
+        Path p = Files.createDirectories(dir.resolve("app"));
+        Files.writeString(p.resolve("Procfile"), "web: exec sleep 1000\n");
+        Project project = ProjectLoader.load(p, null, List.of(), Map.of());
+        other = new Supervisor(project, SupervisorSettings.defaults(5300), new PosixProcessLauncher(),
+                new LogBus(Clock.systemUTC()), Clock.systemUTC(), Map.of());
+        StateFolder state = StateFolder.of(p.toRealPath(), System.getenv());
+        state.prepare();
+        server = ControlServer.start(state, null, other, m -> { });
+        other.start(Map.of("web", 1));
+        fx.call(() -> model.attach(server.socket())).get(20, TimeUnit.SECONDS);
+        pulseUntil("the web row", () -> webStates().size() == 1);
+
+        server.close();
+        server = null;
+        pulseUntil("the window says the attachment ended", () -> !model.loadedProperty().get());
+        assertThat(fx.call(() -> model.placeholderProperty().get())).contains("stopped")
+                .contains("Attach again");
+        assertThat(fx.call(() -> model.types())).isEmpty();
+        assertThat(fx.call(() -> model.titleProperty().get())).contains("detached");
+        // A command now changes nothing and throws nothing.
+        fx.run(model::startAll);
+    }
+
+    @Test
+    void aSocketNobodyAnswersOnLeavesTheWindowAsItWas() throws Exception {
+        Path p = Files.createDirectories(dir.resolve("app"));
+        Files.writeString(p.resolve("Procfile"), "web: exec sleep 1000\n");
+        fx.call(() -> model.openProject(p)).get(20, TimeUnit.SECONDS);
+        var attempt = fx.call(() -> model.attach(dir.resolve("nothing.sock")));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> attempt.get(20, TimeUnit.SECONDS))
+                .hasMessageContaining("nothing.sock");
+        assertThat(fx.call(() -> model.attachedProperty().get())).isFalse();
+        assertThat(fx.call(() -> model.projectRootProperty().get())).isEqualTo(p.toAbsolutePath().normalize());
+        assertThat(fx.call(() -> model.types()).size()).isEqualTo(1);
     }
 }

@@ -1,0 +1,282 @@
+package dev.procdeck.runtime;
+
+import dev.procdeck.logs.LogBatch;
+import dev.procdeck.os.ProcessMetrics;
+import dev.procdeck.supervisor.InstanceSnapshot;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * A running procdeck driven through its control socket by someone who does not own its processes: the
+ * dashboard's File › Attach…. It reads {@code ps} on one kept connection, sends each command on a connection of
+ * its own (a command never waits behind a slow {@code ps}), and follows the log on a thread of its own. Blocking
+ * calls: never on the FX thread.
+ *
+ * <p>The procdeck it attached to is the one that answered first, by pid: when that one stops and another starts
+ * on the same socket, this run is over ({@link EndedException}) rather than silently driving a different one.
+ */
+public final class AttachedRun implements AutoCloseable {
+    /** A process type of the attached app, as its Procfile and procdeck.yml give it. */
+    public record RemoteType(String name, String command, boolean tty, boolean scheduled) {
+    }
+
+    /** One {@code ps}: the formation, the types in Procfile order, the instances and their CPU and memory. */
+    public record Status(Map<String, Integer> formation, List<RemoteType> types, List<InstanceSnapshot> instances,
+                         Map<String, ProcessMetrics.Usage> usage) {
+    }
+
+    /** The procdeck attached to is gone; the message says so for the user. */
+    public static final class EndedException extends IOException {
+        public EndedException(String message) {
+            super(message);
+        }
+    }
+
+    /** Recent lines a new follower asks for: enough to fill the console with context. */
+    public static final int RECENT_LINES = 1000;
+
+    private final ControlClient.Target target;
+    private final Object pollLock = new Object();
+    private ControlClient polling;
+    private final Set<ControlClient> streams = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private AttachedRun(ControlClient.Target target) {
+        this.target = target;
+    }
+
+    /** Attaches to the procdeck answering on {@code socket}: its own, or one forwarded over SSH. */
+    public static AttachedRun open(Path socket) throws IOException {
+        return new AttachedRun(ControlClient.at(socket));
+    }
+
+    public ControlClient.Target target() {
+        return target;
+    }
+
+    /** A {@code ps} now. The kept connection is opened again once if the server closed it (60 s idle). */
+    public Status status() throws IOException {
+        synchronized (pollLock) {
+            for (int attempt = 0; ; attempt++) {
+                if (closed) {
+                    throw new EndedException("detached");
+                }
+                try {
+                    if (polling == null) {
+                        polling = ControlClient.connect(target.socket());
+                    }
+                    Map<String, Object> answer = polling.call(ControlProtocol.request("ps"));
+                    requireSameProcdeck(answer);
+                    return parseStatus(answer);
+                } catch (ControlClient.RefusedException | EndedException e) {
+                    throw e;
+                } catch (IOException e) {
+                    if (polling != null) {
+                        polling.close();
+                        polling = null;
+                    }
+                    if (attempt > 0) {
+                        throw ended(e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Changes the formation (every count checked before any is applied); returns the formation after it. */
+    public Map<String, Integer> scale(Map<String, Integer> counts) throws IOException {
+        Map<String, Object> request = ControlProtocol.request("scale");
+        Map<String, Object> formation = new LinkedHashMap<>();
+        counts.forEach((type, n) -> formation.put(type, (long) n));
+        request.put("formation", formation);
+        return formationOf(once(request));
+    }
+
+    /**
+     * {@code restart}, {@code stop} or {@code start} of a type, an instance, or everything ({@code target}
+     * null); returns the instance names acted on.
+     */
+    public List<String> act(String op, String targetName) throws IOException {
+        if (!List.of("restart", "stop", "start").contains(op)) {
+            throw new IllegalArgumentException("not a lifecycle op: " + op);
+        }
+        Map<String, Object> request = ControlProtocol.request(op);
+        if (targetName != null) {
+            request.put("target", targetName);
+        }
+        Map<String, Object> answer = once(request);
+        List<String> names = new ArrayList<>();
+        if (answer.get("targets") instanceof List<?> l) {
+            l.forEach(n -> names.add(String.valueOf(n)));
+        }
+        return names;
+    }
+
+    private Map<String, Object> once(Map<String, Object> request) throws IOException {
+        if (closed) {
+            throw new EndedException("detached");
+        }
+        try (ControlClient c = ControlClient.connect(target.socket())) {
+            Map<String, Object> hello = c.call(ControlProtocol.request("hello"));
+            requireSameProcdeck(hello);
+            return c.call(request);
+        } catch (ControlClient.RefusedException | EndedException e) {
+            throw e;
+        } catch (IOException e) {
+            throw ended(e);
+        }
+    }
+
+    /**
+     * Follows the log on a daemon thread: the last {@code recent} lines, then every new one, each to
+     * {@code lines} as a batch of one (safe to call from that thread: the sink must not wait). A follower that
+     * fell behind and was dropped by procdeck follows again and says how; {@code ended} is told once when the
+     * stream is over for good (procdeck stopped, or {@link #close()}).
+     */
+    public Thread follow(int recent, Consumer<LogBatch> lines, Consumer<String> ended) {
+        Thread t = new Thread(() -> followLoop(recent, lines, ended), "procdeck-attached-log");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private void followLoop(int recent, Consumer<LogBatch> lines, Consumer<String> ended) {
+        long sequence = 0;
+        int ask = recent;
+        String why;
+        while (true) {
+            ControlClient c = null;
+            try {
+                c = ControlClient.connect(target.socket());
+                streams.add(c);
+                if (closed) {
+                    why = "detached";
+                    break;
+                }
+                requireSameProcdeck(c.call(ControlProtocol.request("hello")));
+                Map<String, Object> request = ControlProtocol.request("logs");
+                request.put("lines", (long) ask);
+                request.put("follow", true);
+                c.call(request);
+                String fellBehind = null;
+                while (fellBehind == null) {
+                    Map<String, Object> m = c.next(null);
+                    if (m == null) {
+                        throw new EndedException(stoppedText());
+                    }
+                    if (m.get("log") instanceof Map<?, ?> l) {
+                        lines.accept(LogWire.read(l, sequence++));
+                    } else if (m.get("error") != null) {
+                        fellBehind = String.valueOf(m.get("error"));
+                    } else if (Boolean.TRUE.equals(m.get("end"))) {
+                        throw new EndedException(m.get("reason") == null ? stoppedText()
+                                : "procdeck (pid " + target.pid() + "): " + m.get("reason"));
+                    }
+                }
+                lines.accept(LogBatch.event("procdeck", java.time.Instant.now(), sequence++, fellBehind
+                        + "; lines were missed, following again"));
+                ask = 0;
+            } catch (IOException e) {
+                why = closed ? "detached" : ended(e).getMessage();
+                break;
+            } finally {
+                if (c != null) {
+                    streams.remove(c);
+                    c.close();
+                }
+            }
+        }
+        ended.accept(why);
+    }
+
+    private void requireSameProcdeck(Map<String, Object> answer) throws EndedException {
+        Object pid = answer.get("pid");
+        if (pid instanceof Long p && target.pid() > 0 && p != target.pid()) {
+            throw new EndedException(stoppedText() + "; procdeck pid " + p + " runs " + target.app()
+                    + " now (attach again to drive it)");
+        }
+    }
+
+    private String stoppedText() {
+        return "the procdeck attached to (pid " + target.pid() + ", " + target.app() + ") stopped";
+    }
+
+    private IOException ended(IOException e) {
+        if (e instanceof EndedException) {
+            return e;
+        }
+        if (e instanceof java.net.ConnectException || e instanceof java.nio.file.NoSuchFileException) {
+            return new EndedException(stoppedText());
+        }
+        return new EndedException(stoppedText() + " or cannot be reached: " + e.getMessage());
+    }
+
+    /** Reads a {@code ps} answer; instances that cannot be read are left out rather than failing the rest. */
+    static Status parseStatus(Map<String, Object> answer) {
+        Map<String, Integer> formation = formationOf(answer);
+        List<RemoteType> types = new ArrayList<>();
+        if (answer.get("types") instanceof List<?> l) {
+            for (Object o : l) {
+                if (o instanceof Map<?, ?> t && t.get("name") instanceof String name) {
+                    types.add(new RemoteType(name, t.get("command") instanceof String c ? c : "",
+                            Boolean.TRUE.equals(t.get("tty")), Boolean.TRUE.equals(t.get("scheduled"))));
+                }
+            }
+        } else {
+            formation.keySet().forEach(name -> types.add(new RemoteType(name, "", false, false))); // an older procdeck
+        }
+        List<InstanceSnapshot> instances = new ArrayList<>();
+        Map<String, ProcessMetrics.Usage> usage = new LinkedHashMap<>();
+        if (answer.get("instances") instanceof List<?> l) {
+            for (Object o : l) {
+                if (o instanceof Map<?, ?> i) {
+                    try {
+                        InstanceSnapshot s = InstanceWire.read(i);
+                        instances.add(s);
+                        ProcessMetrics.Usage u = InstanceWire.usage(i);
+                        if (u != null) {
+                            usage.put(s.name(), u);
+                        }
+                    } catch (IllegalArgumentException e) {
+                        // Not one we can show; the rest still is.
+                    }
+                }
+            }
+        }
+        return new Status(formation, types, instances, usage);
+    }
+
+    private static Map<String, Integer> formationOf(Map<String, Object> answer) {
+        Map<String, Integer> formation = new LinkedHashMap<>();
+        if (answer.get("formation") instanceof Map<?, ?> f) {
+            f.forEach((k, v) -> {
+                if (v instanceof Long n) {
+                    formation.put(String.valueOf(k), n.intValue());
+                }
+            });
+        }
+        return formation;
+    }
+
+    /** Stops following and polling; the attached procdeck and its processes are not touched. */
+    @Override
+    public void close() {
+        closed = true;
+        streams.forEach(ControlClient::close);
+        ControlClient p;
+        synchronized (pollLock) {
+            p = polling;
+            polling = null;
+        }
+        if (p != null) {
+            p.close();
+        }
+    }
+}

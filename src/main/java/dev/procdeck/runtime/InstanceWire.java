@@ -1,0 +1,125 @@
+package dev.procdeck.runtime;
+
+import dev.procdeck.os.ProcessMetrics;
+import dev.procdeck.supervisor.ExitStatus;
+import dev.procdeck.supervisor.InstanceId;
+import dev.procdeck.supervisor.InstanceLifecycle;
+import dev.procdeck.supervisor.InstanceSnapshot;
+import dev.procdeck.supervisor.InstanceState;
+import dev.procdeck.supervisor.StopIntent;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One instance in the control protocol's {@code ps} answer, both ways: {@link ControlServer} writes a snapshot,
+ * {@link AttachedRun} reads it back into the same {@link InstanceSnapshot} the dashboard shows for processes of
+ * its own. The fields are listed in docs/control-protocol.md. Reading is lenient (a missing or unknown field
+ * gives its default) and strict about what matters: a name and a state the engine knows.
+ */
+public final class InstanceWire {
+    private InstanceWire() {
+    }
+
+    /** The JSON object of one instance; {@code usage} may be null (nothing runs, or no /proc). */
+    public static Map<String, Object> write(InstanceSnapshot s, ProcessMetrics.Usage usage, boolean tty, Instant now) {
+        Map<String, Object> i = new LinkedHashMap<>();
+        i.put("name", s.name());
+        i.put("type", s.id().type());
+        i.put("state", s.state().label());
+        boolean process = s.pid() > 0 && s.hasProcess();
+        i.put("pid", process ? s.pid() : null);
+        i.put("port", (long) s.port());
+        i.put("startedAt", millis(s.startedAt()));
+        i.put("uptimeMs", process && s.startedAt() != null ? s.uptime(now).toMillis() : null);
+        i.put("restarts", (long) s.restarts());
+        i.put("lastExit", s.lastExit() == null ? null : s.lastExit().describe());
+        i.put("cpu", usage == null ? null : Math.round(usage.cpuPercent() * 10) / 10.0);
+        i.put("rss", usage == null ? null : usage.residentBytes());
+        i.put("tty", tty);
+        i.put("message", s.message());
+        // What a dashboard attached through the socket needs to show the row as its own would.
+        i.put("exitCode", s.lastExit() == null ? null : (long) s.lastExit().code());
+        i.put("since", millis(s.since()));
+        i.put("nextRestartAt", millis(s.nextRestartAt()));
+        i.put("waitingFor", s.waitingFor());
+        i.put("stopIntent", s.stopIntent() == null ? null : s.stopIntent().name().toLowerCase(Locale.ROOT));
+        i.put("stopPhase", s.stopPhase() == null ? null : s.stopPhase().name().toLowerCase(Locale.ROOT));
+        i.put("restartToApply", s.restartToApply());
+        return i;
+    }
+
+    /**
+     * The snapshot an instance object describes.
+     *
+     * @throws IllegalArgumentException when it has no valid instance name or an unknown state
+     */
+    public static InstanceSnapshot read(Map<?, ?> i) {
+        InstanceId id;
+        try {
+            id = InstanceId.parse(text(i, "name"));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("an instance without a valid name: " + i.get("name"));
+        }
+        InstanceState state = stateOf(text(i, "state"));
+        long pid = number(i, "pid", -1);
+        Long code = i.get("exitCode") instanceof Long c ? c : null;
+        return new InstanceSnapshot(id, (int) number(i, "port", 0), state,
+                java.util.Objects.requireNonNullElseGet(instant(i, "since"), Instant::now), pid,
+                instant(i, "startedAt"), (int) number(i, "restarts", 0),
+                code == null ? null : new ExitStatus(code.intValue()), instant(i, "nextRestartAt"),
+                i.get("message") instanceof String m ? m : "", constant(StopIntent.class, i.get("stopIntent")),
+                state == InstanceState.STOPPING
+                        ? java.util.Objects.requireNonNullElse(constant(InstanceLifecycle.StopPhase.class,
+                                i.get("stopPhase")), InstanceLifecycle.StopPhase.NONE)
+                        : InstanceLifecycle.StopPhase.NONE,
+                Boolean.TRUE.equals(i.get("restartToApply")),
+                i.get("waitingFor") instanceof String w ? w : null);
+    }
+
+    /** The CPU and memory figures of an instance object, or null when it has none. */
+    public static ProcessMetrics.Usage usage(Map<?, ?> i) {
+        if (!(i.get("rss") instanceof Long rss)) {
+            return null;
+        }
+        double cpu = i.get("cpu") instanceof Number n ? n.doubleValue() : 0;
+        return new ProcessMetrics.Usage(cpu, rss);
+    }
+
+    static InstanceState stateOf(String label) {
+        for (InstanceState s : InstanceState.values()) {
+            if (s.label().equals(label)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("an instance in an unknown state: " + label);
+    }
+
+    private static Long millis(Instant t) {
+        return t == null ? null : t.toEpochMilli();
+    }
+
+    private static String text(Map<?, ?> i, String key) {
+        return i.get(key) instanceof String s ? s : "";
+    }
+
+    private static long number(Map<?, ?> i, String key, long otherwise) {
+        return i.get(key) instanceof Long n ? n : otherwise;
+    }
+
+    private static Instant instant(Map<?, ?> i, String key) {
+        return i.get(key) instanceof Long n ? Instant.ofEpochMilli(n) : null;
+    }
+
+    private static <E extends Enum<E>> E constant(Class<E> type, Object value) {
+        if (value instanceof String s) {
+            try {
+                return Enum.valueOf(type, s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                return null; // a newer procdeck's reason: shown as the plain state
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.procdeck.runtime;
+
+import dev.procdeck.logs.LogBatch;
+import dev.procdeck.logs.LogLine;
+import dev.procdeck.logs.LogStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One log line in the control protocol's {@code logs} stream ({@code {"log":{"t":..,"i":..,"s":..,"x":..}}}),
+ * both ways: {@link ControlServer} writes it, {@code procdeck logs} and an attached dashboard read it back.
+ */
+public final class LogWire {
+    private LogWire() {
+    }
+
+    public static Map<String, Object> write(LogLine line) {
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("t", line.time().toEpochMilli());
+        l.put("i", line.instance());
+        l.put("s", switch (line.stream()) {
+            case STDOUT -> "out";
+            case STDERR -> "err";
+            case SYSTEM -> "sys";
+        });
+        l.put("x", line.text());
+        return Map.of("log", l);
+    }
+
+    /**
+     * The line a {@code "log"} object carries, as a batch of one, cleaned again: what comes over a socket is not
+     * trusted, so only colour sequences survive (see {@link LogBatch#of}).
+     */
+    public static LogBatch read(Map<?, ?> l, long sequence) {
+        Instant time = Instant.ofEpochMilli(l.get("t") instanceof Long t ? t : 0);
+        String instance = String.valueOf(l.get("i"));
+        String text = String.valueOf(l.get("x"));
+        if ("sys".equals(l.get("s"))) {
+            return LogBatch.event(instance, time, sequence, text);
+        }
+        LogStream stream = "err".equals(l.get("s")) ? LogStream.STDERR : LogStream.STDOUT;
+        return LogBatch.of(instance.isEmpty() ? LogLine.PROCDECK : instance, stream, time, sequence, List.of(text));
+    }
+}

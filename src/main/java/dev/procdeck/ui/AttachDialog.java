@@ -1,0 +1,113 @@
+package dev.procdeck.ui;
+
+import dev.procdeck.runtime.ControlClient;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import javafx.application.Platform;
+import javafx.event.ActionEvent;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.VBox;
+import javafx.stage.Window;
+
+/**
+ * File › Attach…: the procdecks this user runs (found in the state folders, off the FX thread), or the path of
+ * a control socket typed in, such as one forwarded from another machine with {@code ssh -L}. Attaching is the
+ * caller's ({@link #setOnAttach}); the dialog only picks the socket.
+ */
+final class AttachDialog extends Dialog<Path> {
+    static final ButtonType ATTACH = new ButtonType("Attach", ButtonBar.ButtonData.OK_DONE);
+
+    private final ListView<ControlClient.Target> running = new ListView<>();
+    private final TextField socket = new TextField();
+    private final Label placeholder = new Label("Looking for running procdecks\u2026");
+    private Consumer<Path> onAttach = p -> { };
+
+    AttachDialog(Window owner, CompletableFuture<List<ControlClient.Target>> found) {
+        if (owner != null) {
+            initOwner(owner);
+        }
+        setTitle("Attach to a running procdeck");
+        setHeaderText("Drive a procdeck that runs elsewhere (procdeck start in a terminal, or on another machine)."
+                + "\nClosing the window later leaves its processes running.");
+        running.setId("attachList");
+        running.setPrefSize(560, 180);
+        placeholder.setWrapText(true);
+        running.setPlaceholder(placeholder);
+        running.setCellFactory(v -> new ListCell<>() {
+            @Override
+            protected void updateItem(ControlClient.Target t, boolean empty) {
+                super.updateItem(t, empty);
+                setText(empty || t == null ? null : describe(t));
+            }
+        });
+        running.getSelectionModel().selectedItemProperty().addListener((o, a, t) -> {
+            if (t != null) {
+                socket.setText(t.socket().toString());
+            }
+        });
+        running.setOnMouseClicked(e -> {
+            if (e.getClickCount() == 2 && running.getSelectionModel().getSelectedItem() != null) {
+                ((javafx.scene.control.Button) getDialogPane().lookupButton(ATTACH)).fire();
+            }
+        });
+        socket.setId("attachSocket");
+        socket.setPromptText("or a control socket, e.g. /tmp/app.sock forwarded with ssh -L");
+        Label socketLabel = new Label("Control socket");
+        socketLabel.setLabelFor(socket);
+        Label note = new Label("From another machine: ssh -N -L /tmp/app.sock:REMOTE_SOCKET host, then attach to"
+                + " /tmp/app.sock. REMOTE_SOCKET is the \"socket\" field of procdeck ps --json run there.");
+        note.getStyleClass().add("muted");
+        note.setWrapText(true);
+        note.setMaxWidth(560);
+        VBox box = new VBox(8, running, socketLabel, socket, note);
+        box.setPadding(new Insets(4, 0, 0, 0));
+        getDialogPane().setContent(box);
+        getDialogPane().getButtonTypes().addAll(ATTACH, ButtonType.CANCEL);
+        getDialogPane().setId("attachDialog");
+        Node attach = getDialogPane().lookupButton(ATTACH);
+        attach.setId("attachButton");
+        attach.disableProperty().bind(socket.textProperty().isEmpty());
+        attach.addEventFilter(ActionEvent.ACTION, e -> onAttach.accept(Path.of(socket.getText().trim())));
+        setResultConverter(b -> b == ATTACH ? Path.of(socket.getText().trim()) : null);
+        found.whenComplete((list, error) -> Platform.runLater(() -> {
+            if (error != null) {
+                placeholder.setText("Could not look for running procdecks: " + error.getMessage());
+            } else {
+                placeholder.setText("No other procdeck of yours is running on this machine. Start one with"
+                        + " procdeck start in a project folder, or type a socket below.");
+                running.getItems().setAll(list);
+                if (!list.isEmpty()) {
+                    running.getSelectionModel().selectFirst();
+                }
+            }
+        }));
+        setOnShown(e -> running.requestFocus());
+    }
+
+    /** "demo — /home/me/demo — pid 4242". */
+    static String describe(ControlClient.Target t) {
+        return t.app() + " \u2014 " + t.root() + " \u2014 pid " + t.pid();
+    }
+
+    void setOnAttach(Consumer<Path> onAttach) {
+        this.onAttach = onAttach;
+    }
+
+    ListView<ControlClient.Target> running() {
+        return running;
+    }
+
+    TextField socket() {
+        return socket;
+    }
+}
