@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  */
 public final class ProcfileParser {
     private static final Pattern ENTRY = Pattern.compile("^([A-Za-z0-9_-]+):\\s?(.*)$");
+    private static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern LOOKS_LIKE_ENTRY = Pattern.compile("^\\s*([^\\s:#]+)\\s*:(.*)$");
 
     private ProcfileParser() {
@@ -23,6 +24,11 @@ public final class ProcfileParser {
      * @param source the file name to use in messages
      * @param text   the whole file content
      */
+    /** A name a Procfile can give a process type (what is read from elsewhere, a socket say, is checked with it). */
+    public static boolean isTypeName(String name) {
+        return name != null && TYPE_NAME.matcher(name).matches();
+    }
+
     public static Procfile parse(String source, String text) throws ProjectFileException {
         List<ParseProblem> errors = new ArrayList<>();
         List<ParseProblem> warnings = new ArrayList<>();

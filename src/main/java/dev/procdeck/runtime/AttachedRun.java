@@ -39,6 +39,13 @@ public final class AttachedRun implements AutoCloseable {
         }
     }
 
+    /**
+     * What one status may hold, whatever the other end sends: a Procfile of more types, or a formation of more
+     * instances (100 per type), is not one procdeck makes.
+     */
+    static final int MAX_TYPES = 500;
+    static final int MAX_INSTANCES = 5000;
+
     /** Recent lines a new follower asks for: enough to fill the console with context. */
     public static final int RECENT_LINES = 1000;
 
@@ -224,19 +231,21 @@ public final class AttachedRun implements AutoCloseable {
         List<RemoteType> types = new ArrayList<>();
         if (answer.get("types") instanceof List<?> l) {
             for (Object o : l) {
-                if (o instanceof Map<?, ?> t && t.get("name") instanceof String name) {
+                if (o instanceof Map<?, ?> t && t.get("name") instanceof String name
+                        && dev.procdeck.procfile.ProcfileParser.isTypeName(name) && types.size() < MAX_TYPES) {
                     types.add(new RemoteType(name, t.get("command") instanceof String c ? c : "",
                             Boolean.TRUE.equals(t.get("tty")), Boolean.TRUE.equals(t.get("scheduled"))));
                 }
             }
         } else {
-            formation.keySet().forEach(name -> types.add(new RemoteType(name, "", false, false))); // an older procdeck
+            formation.keySet().stream().filter(dev.procdeck.procfile.ProcfileParser::isTypeName).limit(MAX_TYPES)
+                    .forEach(name -> types.add(new RemoteType(name, "", false, false))); // an older procdeck
         }
         List<InstanceSnapshot> instances = new ArrayList<>();
         Map<String, ProcessMetrics.Usage> usage = new LinkedHashMap<>();
         if (answer.get("instances") instanceof List<?> l) {
             for (Object o : l) {
-                if (o instanceof Map<?, ?> i) {
+                if (o instanceof Map<?, ?> i && instances.size() < MAX_INSTANCES) {
                     try {
                         InstanceSnapshot s = InstanceWire.read(i);
                         instances.add(s);

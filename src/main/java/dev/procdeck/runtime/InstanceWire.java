@@ -60,7 +60,11 @@ public final class InstanceWire {
         try {
             id = InstanceId.parse(text(i, "name"));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("an instance without a valid name: " + i.get("name"));
+            id = null;
+        }
+        if (id == null || !dev.procdeck.procfile.ProcfileParser.isTypeName(id.type())) {
+            throw new IllegalArgumentException("an instance without a valid name: "
+                    + dev.procdeck.procfile.Visible.escape(String.valueOf(i.get("name"))));
         }
         InstanceState state = stateOf(text(i, "state"));
         long pid = number(i, "pid", -1);

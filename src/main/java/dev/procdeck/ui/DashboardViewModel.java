@@ -720,7 +720,13 @@ public final class DashboardViewModel {
 
     /** Stops every process gracefully and releases the supervisor; completes when nothing runs. */
     public CompletableFuture<Void> shutdown() {
-        detach(); // an attached procdeck keeps its processes: closing the window only hangs up
+        // An attached procdeck keeps its processes: closing the window only hangs up. Any thread (the JVM's
+        // shutdown hook calls this): no property changes here.
+        AttachedRunModel a = attached;
+        attached = null;
+        if (a != null) {
+            a.close();
+        }
         Running r = current;
         closing = r;
         current = null;

@@ -294,7 +294,9 @@ class DrivingARunningAppTest {
         procfile("web: exec sleep 1000\n");
         String expected = "procdeck: no procdeck is running in " + dir.toRealPath() + " (start one with: procdeck start)\n";
         // Every verb finds the running procdeck through the same ControlCommand; a few stand for all.
-        for (String[] args : List.of(new String[] {"ps"}, new String[] {"scale", "web=2"}, new String[] {"logs", "-f"})) {
+        // attach says so before any window opens.
+        for (String[] args : List.of(new String[] {"ps"}, new String[] {"scale", "web=2"}, new String[] {"logs", "-f"},
+                new String[] {"attach"})) {
             Result r = run(args);
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(1);
             assertThat(r.err()).as(String.join(" ", args)).isEqualTo(expected);

@@ -74,6 +74,12 @@ class InstanceWireTest {
         Map<String, Object> noName = new LinkedHashMap<>(newer);
         noName.put("name", "../../etc");
         assertThatThrownBy(() -> InstanceWire.read(noName)).hasMessageContaining("valid name");
+        Map<String, Object> pathName = new LinkedHashMap<>(newer);
+        pathName.put("name", "../../etc.1");
+        assertThatThrownBy(() -> InstanceWire.read(pathName)).hasMessageContaining("valid name");
+        Map<String, Object> controlName = new LinkedHashMap<>(newer);
+        controlName.put("name", "web\u001b[2J.1");
+        assertThatThrownBy(() -> InstanceWire.read(controlName)).hasMessageNotContaining("\u001b");
         Map<String, Object> oddState = new LinkedHashMap<>(newer);
         oddState.put("state", "dancing");
         assertThatThrownBy(() -> InstanceWire.read(oddState)).hasMessageContaining("unknown state: dancing");
@@ -84,7 +90,8 @@ class InstanceWireTest {
         Map<String, Object> ps = new LinkedHashMap<>();
         ps.put("formation", new LinkedHashMap<>(Map.of("web", 2L)));
         ps.put("types", List.of(Map.of("name", "web", "command", "rackup -p $PORT", "tty", false, "scheduled", false),
-                Map.of("name", "report", "command", "rake report", "tty", false, "scheduled", true)));
+                Map.of("name", "report", "command", "rake report", "tty", false, "scheduled", true),
+                Map.of("name", "bad name\n", "command", "x")));
         Map<String, Object> good = InstanceWire.write(snapshot(InstanceState.UP, 9, null,
                 InstanceLifecycle.StopPhase.NONE, null), new ProcessMetrics.Usage(1, 2048), false, T);
         ps.put("instances", List.of(good, Map.of("name", "web.3", "state", "dancing"), "junk"));

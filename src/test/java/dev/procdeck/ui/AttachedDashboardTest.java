@@ -1,0 +1,227 @@
+package dev.procdeck.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.procdeck.runtime.ControlClient;
+import dev.procdeck.runtime.ControlProtocol;
+import dev.procdeck.runtime.Workspace;
+import dev.procdeck.supervisor.InstanceState;
+import dev.procdeck.supervisor.PosixProcessLauncher;
+import dev.procdeck.testing.Await;
+import dev.procdeck.testing.ProcdeckProcess;
+import dev.procdeck.testing.ProcessProbe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.prefs.Preferences;
+import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Slider;
+import javafx.stage.Stage;
+import org.fxmisc.richtext.InlineCssTextArea;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The dashboard attached to a real headless {@code procdeck start} in another JVM, driven as a user would:
+ * File › Attach… lists it, the slider scales it, the restart button restarts, its output reaches the console,
+ * and closing the window leaves every process running. What the headless procdeck says is read back through
+ * its socket, as {@code procdeck ps} would.
+ */
+@ExtendWith(ApplicationExtension.class)
+class AttachedDashboardTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final ProcessProbe probe = new ProcessProbe();
+    private Path dir;
+    private Map<String, String> env;
+    private Preferences prefs;
+    private ExecutorService io;
+    private DashboardViewModel model;
+    private DashboardView view;
+    private AutoCloseable pulse;
+    private Process headless;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        dir = Files.createTempDirectory("procdeck-attach");
+        env = new HashMap<>(System.getenv());
+        env.put("XDG_STATE_HOME", dir.resolve("state").toString()); // this test's procdecks only
+        prefs = Preferences.userRoot().node("dev/procdeck-test/" + UUID.randomUUID());
+        io = Executors.newSingleThreadExecutor();
+        model = new DashboardViewModel(new Workspace(prefs), new PosixProcessLauncher(), io, Platform::runLater,
+                Clock.systemUTC(), env, 10_000);
+        view = new DashboardView(model);
+        Theme.apply(false, view);
+        Scene scene = new Scene(view, 1024, 700);
+        scene.getStylesheets().add(DashboardApp.class.getResource("procdeck.css").toExternalForm());
+        stage.setScene(scene);
+        stage.show();
+        pulse = DashboardApp.startPulse(model);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        model.shutdown().get(20, TimeUnit.SECONDS);
+        pulse.close();
+        io.shutdown();
+        prefs.removeNode();
+        if (headless != null && headless.isAlive()) {
+            headless.destroy(); // SIGTERM: the headless procdeck stops its processes gracefully
+            headless.waitFor(30, TimeUnit.SECONDS);
+        }
+        Await.until(WAIT, () -> probe.livePids().isEmpty(), () -> "no process left, but " + probe.livePids());
+    }
+
+    /** {@code procdeck start} in the project folder, as a user runs it in a terminal; returns its socket. */
+    private Path startHeadless(String procfile) throws Exception {
+        Path app = Files.createDirectories(dir.resolve("app"));
+        Files.writeString(app.resolve("Procfile"), procfile);
+        ProcessBuilder pb = ProcdeckProcess.builder(app, probe, "start", "-p", "6300");
+        pb.environment().put("XDG_STATE_HOME", env.get("XDG_STATE_HOME"));
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("headless.log").toFile());
+        headless = pb.start();
+        AtomicReference<ControlClient.Target> found = new AtomicReference<>();
+        Await.until(WAIT, () -> {
+            try {
+                found.set(ControlClient.locate(app, app, null, env));
+                return true;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, () -> "the headless procdeck's socket; its output: " + read(dir.resolve("headless.log")));
+        return found.get().socket();
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return "(none)";
+        }
+    }
+
+    /** The headless procdeck's own view of an instance, through its socket. */
+    private Optional<Map<?, ?>> remote(Path socket, String name) {
+        try (ControlClient c = ControlClient.connect(socket)) {
+            Map<String, Object> ps = c.call(ControlProtocol.request("ps"));
+            return ((List<?>) ps.get("instances")).stream().<Map<?, ?>>map(o -> (Map<?, ?>) o)
+                    .filter(i -> name.equals(i.get("name"))).findFirst();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private boolean remoteUp(Path socket, String name) {
+        return remote(socket, name).map(i -> "up".equals(i.get("state"))).orElse(false);
+    }
+
+    private <T> T onFx(java.util.concurrent.Callable<T> what) {
+        AtomicReference<T> result = new AtomicReference<>();
+        try {
+            WaitForAsyncUtils.asyncFx(() -> {
+                result.set(what.call());
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        return result.get();
+    }
+
+    private List<InstanceRow> instances(String type) {
+        return onFx(() -> model.types().stream().filter(t -> t.typeName().equals(type)).findFirst()
+                .map(t -> List.copyOf(t.instances())).orElse(List.of()));
+    }
+
+    private String consoleText() {
+        return onFx(() -> ((InlineCssTextArea) view.console().area()).getText());
+    }
+
+    private static Node byId(FxRobot robot, String id) {
+        return robot.lookup(n -> id.equals(n.getId())).query();
+    }
+
+    @Test
+    void fileAttachDrivesAHeadlessRunAndClosingTheWindowLeavesItRunning(FxRobot robot) throws Exception {
+        Path socket = startHeadless("web: echo \"hello from $PS\"; exec sleep 1000\nworker: exec sleep 1000\n");
+        Await.until(WAIT, () -> remoteUp(socket, "web.1") && remoteUp(socket, "worker.1"), "the headless run up");
+
+        // File › Attach… lists the running procdeck; Attach shows its instances in this window.
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.A)
+                .release(javafx.scene.input.KeyCode.A, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.CONTROL);
+        Await.until(WAIT, () -> onFx(() -> robot.lookup("#attachList").tryQuery()
+                .map(n -> ((javafx.scene.control.ListView<?>) n).getItems().size() == 1).orElse(false)),
+                "the headless procdeck listed");
+        robot.clickOn("#attachButton");
+        Await.until(WAIT, () -> instances("web").size() == 1 && instances("web").get(0).instanceState() == InstanceState.UP,
+                "web.1 shown up");
+        assertThat(onFx(() -> model.titleProperty().get())).contains("attached to procdeck " + headless.pid());
+        assertThat(onFx(() -> instances("web").get(0).snapshot().pid()))
+                .isEqualTo((Long) remote(socket, "web.1").orElseThrow().get("pid"));
+        Await.until(WAIT, () -> consoleText().contains("hello from web.1"), "web.1's earlier output in the console");
+
+        // The slider scales the headless run; the new instance's output arrives as it is printed.
+        Slider slider = (Slider) byId(robot, "slider-web");
+        robot.interact(() -> slider.setValue(2));
+        Await.until(WAIT, () -> remoteUp(socket, "web.2"), "web.2 up in the headless run");
+        Await.until(WAIT, () -> instances("web").size() == 2, "web.2 in the window");
+        Await.until(WAIT, () -> consoleText().contains("hello from web.2"), "web.2's output in the console");
+
+        // The row's restart button restarts the headless run's web.1: a new pid there, then here.
+        long before = (Long) remote(socket, "web.1").orElseThrow().get("pid");
+        robot.clickOn(byId(robot, "restart-web.1"));
+        Await.until(WAIT, () -> remoteUp(socket, "web.1")
+                && !Long.valueOf(before).equals(remote(socket, "web.1").orElseThrow().get("pid")), "web.1 restarted");
+        Await.until(WAIT, () -> instances("web").get(0).snapshot().pid() != before, "the new pid shown");
+
+        // Closing the window hangs up: every process of the headless run keeps running, the same pids.
+        Map<String, Object> pidsBefore = Map.of("web.1", remote(socket, "web.1").orElseThrow().get("pid"),
+                "web.2", remote(socket, "web.2").orElseThrow().get("pid"),
+                "worker.1", remote(socket, "worker.1").orElseThrow().get("pid"));
+        List<Long> liveBefore = probe.livePids();
+        model.shutdown().get(20, TimeUnit.SECONDS);
+        assertThat(headless.isAlive()).isTrue();
+        for (var e : pidsBefore.entrySet()) {
+            assertThat(remoteUp(socket, e.getKey())).as(e.getKey()).isTrue();
+            assertThat(remote(socket, e.getKey()).orElseThrow().get("pid")).as(e.getKey()).isEqualTo(e.getValue());
+        }
+        assertThat(probe.livePids()).containsExactlyInAnyOrderElementsOf(liveBefore);
+    }
+
+    @Test
+    void openingAProjectAHeadlessRunRunsOffersToAttach(FxRobot robot) throws Exception {
+        Path socket = startHeadless("web: exec sleep 1000\n");
+        Await.until(WAIT, () -> remoteUp(socket, "web.1"), "the headless run up");
+        model.openProject(dir.resolve("app")).get(20, TimeUnit.SECONDS);
+        Await.until(WAIT, () -> onFx(() -> byId(robot, "problemAttach").isVisible()), "the banner's Attach button");
+        assertThat(onFx(() -> model.problemsProperty().get())).contains("procdeck (pid " + headless.pid() + ")");
+        robot.clickOn("#problemAttach");
+        Await.until(WAIT, () -> onFx(() -> model.attachedProperty().get()) && instances("web").size() == 1
+                && instances("web").get(0).instanceState() == InstanceState.UP, "attached, web.1 up");
+        assertThat(onFx(() -> byId(robot, "problemAttach").isVisible())).isFalse();
+
+        // Stop all from the attached window stops the headless run's processes (the run itself goes on).
+        robot.clickOn("#stopAll");
+        Await.until(WAIT, () -> remote(socket, "web.1").map(i -> "stopped".equals(i.get("state"))).orElse(false),
+                "web.1 stopped in the headless run");
+        Await.until(WAIT, () -> instances("web").get(0).instanceState() == InstanceState.STOPPED, "shown stopped");
+        assertThat(headless.isAlive()).isTrue();
+    }
+}
