@@ -215,4 +215,75 @@ class SecondProcdeckTest {
         assertThat(fx.call(() -> model.projectRootProperty().get())).isEqualTo(p.toAbsolutePath().normalize());
         assertThat(fx.call(() -> model.types()).size()).isEqualTo(1);
     }
+
+    /**
+     * What {@code ssh -N -L LOCAL:REMOTE host} does, in-process: a socket elsewhere whose every connection is
+     * piped to the real one. Closed with the test.
+     */
+    private static AutoCloseable forward(Path local, Path remote) throws java.io.IOException {
+        var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+        server.bind(java.net.UnixDomainSocketAddress.of(local));
+        Thread accept = new Thread(() -> {
+            while (server.isOpen()) {
+                try {
+                    var in = server.accept();
+                    var out = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(remote));
+                    pipe(in, out);
+                    pipe(out, in);
+                } catch (java.io.IOException e) {
+                    return;
+                }
+            }
+        }, "test-forward");
+        accept.setDaemon(true);
+        accept.start();
+        return server::close;
+    }
+
+    private static void pipe(java.nio.channels.SocketChannel from, java.nio.channels.SocketChannel to) {
+        Thread t = new Thread(() -> {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8192);
+            try {
+                while (from.read(b) >= 0) {
+                    b.flip();
+                    while (b.hasRemaining()) {
+                        to.write(b);
+                    }
+                    b.clear();
+                }
+            } catch (java.io.IOException e) {
+                // one side closed
+            }
+            try {
+                to.shutdownOutput();
+            } catch (java.io.IOException e) {
+                // closed already
+            }
+        }, "test-pipe");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Test
+    void aProcdeckBehindAForwardedSocketIsDrivenLikeALocalOne() throws Exception {
+        Path p = Files.createDirectories(dir.resolve("remote-app"));
+        Files.writeString(p.resolve("Procfile"), "web: exec sleep 1000\n");
+        Project project = ProjectLoader.load(p, null, List.of(), Map.of());
+        other = new Supervisor(project, SupervisorSettings.defaults(5400), new PosixProcessLauncher(),
+                new LogBus(Clock.systemUTC()), Clock.systemUTC(), Map.of());
+        StateFolder state = StateFolder.of(p.toRealPath(), System.getenv());
+        state.prepare();
+        server = ControlServer.start(state, null, other, m -> { });
+        other.start(Map.of("web", 1));
+        Path local = dir.resolve("pd.sock");
+        try (AutoCloseable tunnel = forward(local, server.socket())) {
+            fx.call(() -> model.attach(local)).get(20, TimeUnit.SECONDS);
+            assertThat(fx.call(() -> model.titleProperty().get())).contains(p.toRealPath().toString());
+            assertThat(fx.call(() -> model.projectRootProperty().get())).isNull(); // nothing of it is read here
+            pulseUntil("web.1 up through the tunnel", () -> webStates().equals(List.of(InstanceState.UP)));
+            fx.run(() -> row("web").scaleProperty().set(2));
+            Await.until(Duration.ofSeconds(15), () -> other.scale().get("web") == 2, "scaled through the tunnel");
+            pulseUntil("web.2 shown", () -> webStates().size() == 2);
+        }
+    }
 }
