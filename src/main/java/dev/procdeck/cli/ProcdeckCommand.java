@@ -3,6 +3,8 @@ package dev.procdeck.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,13 +14,17 @@ import picocli.CommandLine.Spec;
 /** The top-level command: subcommands for headless use; a folder (or nothing) opens the dashboard. */
 @Command(name = "procdeck", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {"Runs the processes of a Procfile: a desktop dashboard, or headless like Foreman.",
-            "", "With no command (or a FOLDER) it opens the dashboard."},
-        subcommands = {StartCommand.class, RunCommand.class, CheckCommand.class, ExportCommand.class,
+            "", "With no command (or a FOLDER) it opens the dashboard."})
+public final class ProcdeckCommand implements Callable<Integer> {
+    /** Every subcommand, in the order help lists them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(StartCommand.class, RunCommand.class, CheckCommand.class,
+            ExportCommand.class,
             // Driving a running procdeck through its control socket (README "Driving a running app").
             PsCommand.class, ScaleCommand.class, InstanceCommand.Restart.class, InstanceCommand.Stop.class,
             InstanceCommand.Start.class, LogsCommand.class, ConnectCommand.class, AttachCommand.class,
-            CommandLine.HelpCommand.class, CompletionCommand.class, CompleteNamesCommand.class, ManPageCommand.class})
-public final class ProcdeckCommand implements Callable<Integer> {
+            CommandLine.HelpCommand.class, CompletionCommand.class, CompleteNamesCommand.class, ManPageCommand.class);
+    /** Commands that read the whole command model (help of any command, completion scripts, the man page). */
+    private static final Set<String> NEED_ALL = Set.of("help", "completion", "man-page");
 
     /** Opens the dashboard; supplied by the launcher so that this package does not depend on the UI. */
     private final java.util.function.Function<String[], Integer> dashboard;
@@ -31,6 +37,23 @@ public final class ProcdeckCommand implements Callable<Integer> {
 
     public ProcdeckCommand(java.util.function.Function<String[], Integer> dashboard) {
         this.dashboard = dashboard;
+    }
+
+    private static List<String> names(Class<?> c) {
+        Command command = c.getAnnotation(Command.class);
+        List<String> names = new java.util.ArrayList<>(List.of(command.aliases()));
+        names.add(command.name());
+        return names;
+    }
+
+    private static Object newInstance(Class<?> c) {
+        try {
+            var constructor = c.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            return constructor.newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create the command " + c.getName(), e);
+        }
     }
 
     /** How this launcher opens the dashboard (for {@code procdeck attach}). */
@@ -65,19 +88,36 @@ public final class ProcdeckCommand implements Callable<Integer> {
 
     /** Runs the command line and returns the exit code. */
     public static int execute(String[] args, java.util.function.Function<String[], Integer> dashboard) {
-        return commandLine(dashboard).execute(args);
+        return commandLine(dashboard, args.length == 0 ? null : args[0]).execute(args);
     }
 
     /** The configured command line, for {@link #execute} and for what is generated from it (completion, man page). */
     static CommandLine commandLine(java.util.function.Function<String[], Integer> dashboard) {
+        return commandLine(dashboard, null);
+    }
+
+    /**
+     * The command line with every subcommand, or with only {@code first} when it names one that needs no other.
+     * Building picocli's model costs ~10 ms of a short-lived JVM per subcommand (picocli's Java 5 classes cannot
+     * be in the class-data-sharing archive), which {@code procdeck ps} should not pay fifteen times over.
+     */
+    static CommandLine commandLine(java.util.function.Function<String[], Integer> dashboard, String first) {
         CommandLine cl = new CommandLine(new ProcdeckCommand(dashboard));
+        List<Class<?>> chosen = SUBCOMMANDS.stream().filter(c -> first != null && !NEED_ALL.contains(first)
+                && names(c).contains(first)).toList();
+        for (Class<?> c : chosen.isEmpty() ? SUBCOMMANDS : chosen) {
+            cl.addSubcommand(c.getAnnotation(Command.class).name(), c == CommandLine.HelpCommand.class
+                    ? new CommandLine.HelpCommand() : newInstance(c));
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // picocli would replace an argument "@name" with the content of the file "name" (and did so inside
         // a one-off's own arguments); Foreman has no such feature and nobody here relies on it.
         cl.setExpandAtFiles(false);
         // `run` is a drop-in for `foreman run`: procdeck's options end at COMMAND, and every later word, options
         // included (`run ls -d /tmp`, `run sh -c 'exit 7'`), is the command's.
-        cl.getSubcommands().get("run").setStopAtPositional(true);
+        if (cl.getSubcommands().containsKey("run")) {
+            cl.getSubcommands().get("run").setStopAtPositional(true);
+        }
         // picocli quotes the offending argument in its message (`'\e[2J' is not a double`); a value that came
         // from a script or a project file must not act on the terminal, as with our own messages.
         cl.setParameterExceptionHandler((ex, badArgs) -> {

@@ -54,6 +54,16 @@ public final class ProcFs {
         return CLOCK_TICKS;
     }
 
+    /** Seconds since boot ({@code /proc/uptime}), or 0 when it cannot be read. */
+    public static double uptimeSeconds() {
+        try {
+            String text = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/uptime"));
+            return Double.parseDouble(text.substring(0, text.indexOf(' ')));
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     public static long pageSize() {
         return PAGE_SIZE;
     }

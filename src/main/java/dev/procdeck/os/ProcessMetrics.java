@@ -6,7 +6,9 @@ import java.util.Set;
 
 /**
  * CPU and resident memory of whole process groups, read from Linux's /proc (no native library needed).
- * CPU percent is measured between two calls of {@link #sample}; 100 % is one full core.
+ * CPU percent is measured between two calls of {@link #sample}; for a group the previous call did not see, it is
+ * the average since the group's oldest process started (as {@code ps} shows it), so that a single sample
+ * already says something and nobody has to wait for a second one. 100 % is one full core.
  */
 public final class ProcessMetrics {
     /** Usage of one process group. */
@@ -26,21 +28,31 @@ public final class ProcessMetrics {
     public Map<Long, Usage> sample(Set<Long> groups) {
         Map<Long, Long> ticks = new HashMap<>();
         Map<Long, Long> pages = new HashMap<>();
+        Map<Long, Long> started = new HashMap<>();
         if (!groups.isEmpty()) {
             for (ProcFs.Stat stat : ProcFs.all()) {
                 if (groups.contains(stat.pgrp())) {
                     ticks.merge(stat.pgrp(), stat.userTicks() + stat.systemTicks(), Long::sum);
                     pages.merge(stat.pgrp(), stat.residentPages(), Long::sum);
+                    started.merge(stat.pgrp(), stat.startTicks(), Math::min);
                 }
             }
         }
+        double uptime = ProcFs.uptimeSeconds();
         long now = System.nanoTime();
         double seconds = lastSampleNanos == 0 ? 0 : (now - lastSampleNanos) / 1e9;
         Map<Long, Usage> usage = new HashMap<>();
         for (Long group : groups) {
             long t = ticks.getOrDefault(group, 0L);
             Long before = lastTicks.get(group);
-            double cpu = before == null || seconds <= 0 ? 0 : Math.max(0, (t - before) / (double) ticksPerSecond / seconds * 100);
+            double cpu;
+            if (before != null && seconds > 0) {
+                cpu = Math.max(0, (t - before) / (double) ticksPerSecond / seconds * 100);
+            } else {
+                Long start = started.get(group);
+                double alive = start == null || uptime <= 0 ? 0 : uptime - start / (double) ticksPerSecond;
+                cpu = alive < 0.05 ? 0 : Math.max(0, t / (double) ticksPerSecond / alive * 100);
+            }
             usage.put(group, new Usage(cpu, pages.getOrDefault(group, 0L) * pageSize));
         }
         lastTicks.clear();

@@ -101,7 +101,6 @@ public final class ControlServer implements LogListener, AutoCloseable {
     // Guarded by metricsLock.
     private final Object metricsLock = new Object();
     private final ProcessMetrics metrics = ProcessMetrics.supported() ? new ProcessMetrics() : null;
-    private long lastSampleNanos;
 
     private ControlServer(StateFolder state, Path socket, ServerSocketChannel server, Object fileKey,
                           Supervisor supervisor, Path sessionDir, Consumer<String> messages) throws IOException {
@@ -438,23 +437,15 @@ public final class ControlServer implements LogListener, AutoCloseable {
     }
 
     /**
-     * CPU over the time since the last sample, if recent; else over a short window measured now (on this
-     * client's thread, never the supervisor's).
+     * CPU since the previous {@code ps} (of any client), or since the group started when that one did not see
+     * it: read at once, so that a request is answered in milliseconds (on this client's thread, never the
+     * supervisor's).
      */
     private Map<Long, ProcessMetrics.Usage> usage(Set<Long> groups) {
         if (metrics == null || groups.isEmpty()) {
             return Map.of();
         }
         synchronized (metricsLock) {
-            if (System.nanoTime() - lastSampleNanos > TimeUnit.SECONDS.toNanos(5)) {
-                metrics.sample(groups);
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            lastSampleNanos = System.nanoTime();
             return metrics.sample(groups);
         }
     }

@@ -34,4 +34,20 @@ class ProcFsTest {
         assertThat(ProcFs.stat(self)).hasValueSatisfying(s -> assertThat(s.state()).isNotEqualTo('Z'));
         assertThat(ProcFs.all()).anyMatch(s -> s.pid() == self);
     }
+
+    @Test
+    void aFirstSampleOfABusyGroupGivesItsAverageSinceItStartedNotZero() throws Exception {
+        Process busy = new ProcessBuilder("setsid", "sh", "-c", "while :; do :; done").start();
+        try {
+            long pgid = busy.pid(); // setsid made it a group leader
+            dev.procdeck.testing.Await.until(java.time.Duration.ofSeconds(10), () -> ProcFs.stat(pgid)
+                    .map(s -> s.pgrp() == pgid && s.userTicks() + s.systemTicks() > 10).orElse(false), "CPU used");
+            ProcessMetrics.Usage first = new ProcessMetrics().sample(java.util.Set.of(pgid)).get(pgid);
+            assertThat(first.cpuPercent()).isGreaterThan(10).isLessThanOrEqualTo(100 * Runtime.getRuntime()
+                    .availableProcessors() + 1);
+            assertThat(first.residentBytes()).isPositive();
+        } finally {
+            busy.destroyForcibly().waitFor();
+        }
+    }
 }
