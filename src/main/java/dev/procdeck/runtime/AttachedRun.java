@@ -29,7 +29,7 @@ public final class AttachedRun implements AutoCloseable {
 
     /** One {@code ps}: the formation, the types in Procfile order, the instances and their CPU and memory. */
     public record Status(Map<String, Integer> formation, List<RemoteType> types, List<InstanceSnapshot> instances,
-                         Map<String, ProcessMetrics.Usage> usage) {
+                         Map<String, ProcessMetrics.Usage> usage, List<JobWire.Job> jobs) {
     }
 
     /** The procdeck attached to is gone; the message says so for the user. */
@@ -104,6 +104,13 @@ public final class AttachedRun implements AutoCloseable {
         counts.forEach((type, n) -> formation.put(type, (long) n));
         request.put("formation", formation);
         return formationOf(once(request));
+    }
+
+    /** Runs a scheduled type now (its overlap applies); returns what happened: started, queued or skipped. */
+    public String runJob(String type) throws IOException {
+        Map<String, Object> request = ControlProtocol.request("run-job");
+        request.put("type", type);
+        return String.valueOf(once(request).get("trigger"));
     }
 
     /**
@@ -183,8 +190,9 @@ public final class AttachedRun implements AutoCloseable {
                     } else if (m.get("error") != null) {
                         fellBehind = String.valueOf(m.get("error"));
                     } else if (Boolean.TRUE.equals(m.get("end"))) {
-                        throw new EndedException(m.get("reason") == null ? stoppedText()
-                                : "procdeck (pid " + target.pid() + "): " + m.get("reason"));
+                        Object reason = m.get("reason");
+                        throw new EndedException(reason == null || "procdeck stopped".equals(reason) ? stoppedText()
+                                : stoppedText() + ": " + dev.procdeck.procfile.Visible.escape(String.valueOf(reason)));
                     }
                 }
                 lines.accept(LogBatch.event("procdeck", java.time.Instant.now(), sequence++, fellBehind
@@ -259,7 +267,19 @@ public final class AttachedRun implements AutoCloseable {
                 }
             }
         }
-        return new Status(formation, types, instances, usage);
+        List<JobWire.Job> jobs = new ArrayList<>();
+        if (answer.get("jobs") instanceof List<?> l) {
+            for (Object o : l) {
+                if (o instanceof Map<?, ?> j && jobs.size() < MAX_TYPES) {
+                    try {
+                        jobs.add(JobWire.read(j));
+                    } catch (IllegalArgumentException e) {
+                        // Not one we can show; the rest still is.
+                    }
+                }
+            }
+        }
+        return new Status(formation, types, instances, usage, jobs);
     }
 
     private static Map<String, Integer> formationOf(Map<String, Object> answer) {

@@ -377,8 +377,9 @@ public final class ControlServer implements LogListener, AutoCloseable {
                 case "connect" -> {
                     return connect(request, ch);
                 }
+                case "run-job" -> reply(ch, runJob(request));
                 default -> reply(ch, ControlProtocol.error("unknown op '" + dev.procdeck.procfile.Visible.escape(op)
-                        + "'; this procdeck knows hello, ps, scale, restart, stop, start, logs, connect"));
+                        + "'; this procdeck knows hello, ps, scale, restart, stop, start, run-job, logs, connect"));
             }
         } catch (IllegalArgumentException e) {
             reply(ch, ControlProtocol.error(e.getMessage()));
@@ -430,9 +431,14 @@ public final class ControlServer implements LogListener, AutoCloseable {
             type.put("scheduled", p.config().type(t.name()).isScheduled());
             types.add(type);
         }
+        List<Object> jobs = new ArrayList<>();
+        for (dev.procdeck.supervisor.JobStatus j : supervisor.jobs().statuses()) {
+            jobs.add(JobWire.write(j, supervisor.jobs().history(j.type())));
+        }
         Map<String, Object> m = hello();
         m.put("types", types);
         m.put("instances", instances);
+        m.put("jobs", jobs);
         return m;
     }
 
@@ -447,6 +453,28 @@ public final class ControlServer implements LogListener, AutoCloseable {
         }
         synchronized (metricsLock) {
             return metrics.sample(groups);
+        }
+    }
+
+    /** A scheduled type's run now, as a tick would start it (its overlap applies). */
+    private Map<String, Object> runJob(Map<String, Object> request) {
+        if (!(request.get("type") instanceof String type)) {
+            throw new IllegalArgumentException("run-job needs \"type\": a scheduled type of procdeck.yml");
+        }
+        CompletableFuture<dev.procdeck.supervisor.ScheduledJobs.Trigger> done = supervisor.jobs().runNow(type);
+        try {
+            dev.procdeck.supervisor.ScheduledJobs.Trigger t = done.get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Map<String, Object> m = ControlProtocol.ok();
+            m.put("trigger", t.name().toLowerCase(java.util.Locale.ROOT));
+            return m;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalArgumentException(dev.procdeck.procfile.Visible.escape(String.valueOf(e.getCause().getMessage())));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalArgumentException("the supervisor did not take the request within "
+                    + COMMAND_TIMEOUT.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalArgumentException("interrupted");
         }
     }
 

@@ -60,6 +60,13 @@ final class AttachDialog extends Dialog<Path> {
                 ((javafx.scene.control.Button) getDialogPane().lookupButton(ATTACH)).fire();
             }
         });
+        // A ListView takes Escape for itself (to cancel an edit it never has): let it close the dialog, as elsewhere.
+        running.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE) {
+                e.consume();
+                ((javafx.scene.control.Button) getDialogPane().lookupButton(ButtonType.CANCEL)).fire();
+            }
+        });
         socket.setId("attachSocket");
         socket.setPromptText("or a control socket, e.g. /tmp/app.sock forwarded with ssh -L");
         Label socketLabel = new Label("Control socket");
@@ -70,7 +77,7 @@ final class AttachDialog extends Dialog<Path> {
         note.setWrapText(true);
         note.setMaxWidth(560);
         VBox box = new VBox(8, running, socketLabel, socket, note);
-        box.setPadding(new Insets(4, 0, 0, 0));
+        box.setPadding(new Insets(8, 12, 4, 12));
         getDialogPane().setContent(box);
         getDialogPane().getButtonTypes().addAll(ATTACH, ButtonType.CANCEL);
         getDialogPane().setId("attachDialog");

@@ -139,6 +139,11 @@ final class AttachedRunModel implements AutoCloseable {
         return command(op + " " + (target == null ? "all" : target), () -> run.act(op, target));
     }
 
+    /** Runs a scheduled type now on the attached procdeck. */
+    CompletableFuture<String> runJob(String type) {
+        return command("run " + type, () -> run.runJob(type));
+    }
+
     private interface Call<T> {
         T call() throws IOException;
     }

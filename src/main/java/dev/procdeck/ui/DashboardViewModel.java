@@ -430,7 +430,8 @@ public final class DashboardViewModel {
             supervisor.setFormation(counts);
         }
         bus.event(LogLine.PROCDECK, "opened " + p.root() + " (" + String.join(", ", p.procfile().typeNames()) + ")"
-                + (startNow ? "" : "; press Start to run it"));
+                + (readOnly.get() ? "; another procdeck runs it: Attach (above) to drive it from here"
+                : startNow ? "" : "; press Start to run it"));
     }
 
     // ---- attached to a procdeck that runs elsewhere ---------------------------------------------------------
@@ -513,9 +514,14 @@ public final class DashboardViewModel {
         io.execute(a::close);
     }
 
-    /** The procdecks this user runs (but this window), found in the state folders; read on the io executor. */
+    /**
+     * The procdecks this user runs, found in the state folders, but the one this window runs or is attached to;
+     * read on the io executor.
+     */
     public CompletableFuture<List<dev.procdeck.runtime.ControlClient.Target>> runningProcdecks() {
-        java.util.Optional<Path> own = ownSocket();
+        AttachedRunModel a = attached;
+        java.util.Optional<Path> own = a != null && !a.isEnded() ? java.util.Optional.of(a.run().target().socket())
+                : ownSocket();
         return CompletableFuture.supplyAsync(() -> dev.procdeck.runtime.ControlClient.running(parentEnv).stream()
                 .filter(t -> own.filter(o -> sameFile(o, t.socket())).isEmpty()).toList(), io);
     }
@@ -541,6 +547,8 @@ public final class DashboardViewModel {
             applyAttached(u.status(), u.formationCurrent());
         }
         console.pulse();
+        jobs.pulse(now);
+        jobs.decorate(table.types(), now);
         if (u.status() != null || Duration.between(lastTick, now).toMillis() >= 1000) {
             lastTick = now;
             running.set(table.tick(now));
@@ -549,12 +557,14 @@ public final class DashboardViewModel {
             // The procdeck attached to is gone (or replaced): its rows say nothing true any more. The console keeps
             // what it printed, with the reason as its last line.
             attached.note(u.ended());
+            jobs.attach(null);
             table.clear();
             attachedTypes = List.of();
             console.setLiveInstances(java.util.Set.of());
             formationText.set("");
             running.set(0);
             loaded.set(false);
+            attachedMode.set(false);
             title.set(projectName.get().replace(" (attached)", "") + " \u2014 detached \u2014 Procdeck");
             projectName.set(projectName.get().replace(" (attached)", " (detached)"));
             placeholder.set(u.ended() + ".\nAttach again (File \u203a Attach\u2026) or open a folder (Ctrl+O).");
@@ -592,6 +602,8 @@ public final class DashboardViewModel {
             status.formation().forEach(table::applyEngineScale);
         }
         table.applyUsage(status.usage());
+        AttachedRunModel a = attached;
+        jobs.showRemote(status.jobs(), type -> a.runJob(type));
         formationText.set(table.formationText());
         console.setLiveInstances(table.instanceNames());
     }

@@ -31,6 +31,9 @@ public final class ScheduledJobsModel {
     private final ZoneId zone;
     private ScheduledJobs jobs;
     private JobListener listener;
+    /** While attached to a procdeck that runs elsewhere: its jobs' latest runs and how to run one now. */
+    private Map<String, List<JobRun>> remoteHistory = Map.of();
+    private java.util.function.Consumer<String> remoteRunNow;
 
     ScheduledJobsModel(ZoneId zone) {
         this.zone = zone;
@@ -48,6 +51,8 @@ public final class ScheduledJobsModel {
             pending.clear();
         }
         statuses.clear();
+        remoteHistory = Map.of();
+        remoteRunNow = null;
         jobs = newJobs;
         listener = null;
         if (newJobs != null) {
@@ -78,6 +83,21 @@ public final class ScheduledJobsModel {
                 pending.add(status);
             }
         }
+    }
+
+    /**
+     * The scheduled types of a procdeck this window is attached to, as its latest {@code ps} gives them (FX
+     * thread); they replace what was shown. {@code runNow} asks that procdeck for a run.
+     */
+    void showRemote(List<dev.procdeck.runtime.JobWire.Job> remote, java.util.function.Consumer<String> runNow) {
+        statuses.clear();
+        Map<String, List<JobRun>> histories = new HashMap<>();
+        for (dev.procdeck.runtime.JobWire.Job j : remote) {
+            statuses.put(j.status().type(), j.status());
+            histories.put(j.status().type(), j.history());
+        }
+        remoteHistory = histories;
+        remoteRunNow = runNow;
     }
 
     /** Applies the news since the last pulse and refreshes the summaries (their "next in" moves with the clock). */
@@ -122,7 +142,7 @@ public final class ScheduledJobsModel {
 
     /** The latest runs of a type, most recent first, as lines for a tooltip. */
     public String historyText(String type, Instant now) {
-        List<JobRun> runs = jobs == null ? List.of() : jobs.history(type);
+        List<JobRun> runs = jobs == null ? remoteHistory.getOrDefault(type, List.of()) : jobs.history(type);
         return historyText(runs, zone, now);
     }
 
@@ -130,6 +150,8 @@ public final class ScheduledJobsModel {
     public void runNow(String type) {
         if (jobs != null) {
             jobs.runNow(type);
+        } else if (remoteRunNow != null) {
+            remoteRunNow.accept(type);
         }
     }
 

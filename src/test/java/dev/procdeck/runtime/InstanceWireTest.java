@@ -102,4 +102,21 @@ class InstanceWireTest {
         assertThat(status.usage()).containsKey("web.2");
         assertThat(status.formation()).containsEntry("web", 2);
     }
+
+    @Test
+    void aScheduledJobAndItsRunsSurviveTheRoundTrip() {
+        dev.procdeck.supervisor.JobRun done = new dev.procdeck.supervisor.JobRun("report.3", "report", "", "", T,
+                T.plusMillis(58), -1, 0, dev.procdeck.supervisor.JobRun.Outcome.EXITED, new ExitStatus(0), "exited 0");
+        dev.procdeck.supervisor.JobRun going = new dev.procdeck.supervisor.JobRun("report.4", "report", "", "",
+                T.plusSeconds(20), null, 77, 0, dev.procdeck.supervisor.JobRun.Outcome.RUNNING, null, "started");
+        dev.procdeck.supervisor.JobStatus status = new dev.procdeck.supervisor.JobStatus("report", "every 20s",
+                dev.procdeck.procfile.Overlap.QUEUE, true, T.plusSeconds(40), List.of("report.4"), true, done, 2);
+        Map<String, Object> wire = Json.parseObject(Json.write(JobWire.write(status, List.of(going, done))));
+        JobWire.Job back = JobWire.read(wire);
+        assertThat(back.status()).isEqualTo(status);
+        assertThat(back.history()).containsExactly(going, done);
+
+        wire.put("type", "report\n.1");
+        assertThatThrownBy(() -> JobWire.read(wire)).hasMessageContaining("valid type");
+    }
 }

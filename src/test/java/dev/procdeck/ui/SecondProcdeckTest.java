@@ -179,6 +179,33 @@ class SecondProcdeckTest {
     }
 
     @Test
+    void anAttachedWindowShowsTheScheduledJobsOfTheOtherProcdeckAndRunsOneNow() throws Exception {
+        Path p = Files.createDirectories(dir.resolve("app"));
+        Files.writeString(p.resolve("Procfile"), "web: exec sleep 1000\nreport: echo report done\n");
+        Files.writeString(p.resolve("procdeck.yml"), "types:\n  report:\n    schedule: every 1h\n");
+        Project project = ProjectLoader.load(p, null, List.of(), Map.of());
+        other = new Supervisor(project, SupervisorSettings.defaults(5500), new PosixProcessLauncher(),
+                new LogBus(Clock.systemUTC()), Clock.systemUTC(), Map.of());
+        StateFolder state = StateFolder.of(p.toRealPath(), System.getenv());
+        state.prepare();
+        server = ControlServer.start(state, null, other, m -> { });
+        other.start(Map.of("web", 1, "report", 1));
+        fx.call(() -> model.attach(server.socket())).get(20, TimeUnit.SECONDS);
+        pulseUntil("report shown as a scheduled type", () -> model.jobs().isScheduled("report")
+                && model.jobs().summaryProperty("report").get().startsWith("every 1h \u00b7 next "));
+        assertThat(fx.call(() -> model.jobs().isScheduled("web"))).isFalse();
+        assertThat(fx.call(() -> row("report").stateProperty().get())).startsWith("next ");
+
+        // Run Now asks the other procdeck; its run shows in the row and the history, its output in the console.
+        fx.run(() -> model.jobs().runNow("report"));
+        pulseUntil("the run's outcome", () -> model.jobs().summaryProperty("report").get().contains("last: exit 0"));
+        assertThat(fx.call(() -> model.jobs().historyText("report", java.time.Instant.now())))
+                .contains("report.1").contains("exit 0");
+        pulseUntil("its output in the console", () -> consoleHas("report done"));
+        assertThat(other.jobs().history("report")).hasSize(1);
+    }
+
+    @Test
     void anAttachedWindowSaysSoWhenTheProcdeckItDrivesStops() throws Exception {
         Path p = Files.createDirectories(dir.resolve("app"));
         Files.writeString(p.resolve("Procfile"), "web: exec sleep 1000\n");

@@ -1,0 +1,119 @@
+package dev.procdeck.runtime;
+
+import dev.procdeck.procfile.Overlap;
+import dev.procdeck.procfile.ProcfileParser;
+import dev.procdeck.supervisor.ExitStatus;
+import dev.procdeck.supervisor.JobRun;
+import dev.procdeck.supervisor.JobStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A scheduled type in the control protocol's {@code ps} answer ({@code "jobs"}), both ways: its schedule, next
+ * tick, runs going on, and its latest runs. {@link ControlServer} writes it; an attached dashboard reads it back
+ * into the {@link JobStatus} and {@link JobRun}s its scheduled-job cells show. Lenient on reading, like
+ * {@link InstanceWire}: a run it cannot read is left out.
+ */
+public final class JobWire {
+    /** Runs sent per type: what a history tooltip shows. */
+    public static final int HISTORY_SENT = 8;
+
+    /** A scheduled type as read back: its status and its latest runs, most recent first. */
+    public record Job(JobStatus status, List<JobRun> history) {
+    }
+
+    private JobWire() {
+    }
+
+    public static Map<String, Object> write(JobStatus s, List<JobRun> history) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("type", s.type());
+        j.put("schedule", s.schedule());
+        j.put("overlap", s.overlap().name().toLowerCase(Locale.ROOT));
+        j.put("enabled", s.enabled());
+        j.put("nextRun", s.nextRun() == null ? null : s.nextRun().toEpochMilli());
+        j.put("running", new ArrayList<Object>(s.running()));
+        j.put("queued", s.queued());
+        j.put("skipped", (long) s.skipped());
+        j.put("lastRun", s.lastRun() == null ? null : run(s.lastRun()));
+        List<Object> runs = new ArrayList<>();
+        history.stream().limit(HISTORY_SENT).forEach(r -> runs.add(run(r)));
+        j.put("history", runs);
+        return j;
+    }
+
+    private static Map<String, Object> run(JobRun r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", r.name());
+        m.put("startedAt", r.startedAt().toEpochMilli());
+        m.put("endedAt", r.endedAt() == null ? null : r.endedAt().toEpochMilli());
+        m.put("pid", r.pid() > 0 ? r.pid() : null);
+        m.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
+        m.put("exitCode", r.exit() == null ? null : (long) r.exit().code());
+        m.put("message", r.message());
+        return m;
+    }
+
+    /**
+     * A {@code jobs} entry read back.
+     *
+     * @throws IllegalArgumentException when it names no valid type or has no schedule
+     */
+    public static Job read(Map<?, ?> j) {
+        if (!(j.get("type") instanceof String type) || !ProcfileParser.isTypeName(type)
+                || !(j.get("schedule") instanceof String schedule)) {
+            throw new IllegalArgumentException("a scheduled job without a valid type or schedule");
+        }
+        Overlap overlap = Overlap.SKIP;
+        if (j.get("overlap") instanceof String o) {
+            try {
+                overlap = Overlap.valueOf(o.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                // a newer procdeck's: shown as the default
+            }
+        }
+        List<String> running = new ArrayList<>();
+        if (j.get("running") instanceof List<?> l) {
+            l.stream().filter(String.class::isInstance).map(String.class::cast).limit(100).forEach(running::add);
+        }
+        List<JobRun> history = new ArrayList<>();
+        if (j.get("history") instanceof List<?> l) {
+            l.stream().limit(HISTORY_SENT).forEach(o -> {
+                JobRun r = o instanceof Map<?, ?> m ? run(m, type) : null;
+                if (r != null) {
+                    history.add(r);
+                }
+            });
+        }
+        JobRun last = j.get("lastRun") instanceof Map<?, ?> m ? run(m, type) : null;
+        JobStatus status = new JobStatus(type, schedule, overlap, Boolean.TRUE.equals(j.get("enabled")),
+                instant(j.get("nextRun")), running, Boolean.TRUE.equals(j.get("queued")),
+                last, j.get("skipped") instanceof Long n ? (int) Math.min(n, Integer.MAX_VALUE) : 0);
+        return new Job(status, history);
+    }
+
+    private static JobRun run(Map<?, ?> m, String type) {
+        Instant started = instant(m.get("startedAt"));
+        if (!(m.get("name") instanceof String name) || started == null) {
+            return null;
+        }
+        JobRun.Outcome outcome;
+        try {
+            outcome = JobRun.Outcome.valueOf(String.valueOf(m.get("outcome")).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return new JobRun(name, type, "", "", started, instant(m.get("endedAt")),
+                m.get("pid") instanceof Long p ? p : -1, 0, outcome,
+                m.get("exitCode") instanceof Long c ? new ExitStatus(c.intValue()) : null,
+                m.get("message") instanceof String s ? s : "");
+    }
+
+    private static Instant instant(Object millis) {
+        return millis instanceof Long n ? Instant.ofEpochMilli(n) : null;
+    }
+}
