@@ -764,7 +764,11 @@ public final class ControlServer implements LogListener, AutoCloseable {
         try (TerminalAccess.Attachment attachment = attached.get()) {
             reply(ch, ControlProtocol.ok());
             streams.add(ch);
-            Thread writer = new Thread(() -> output.pump(ch), "procdeck-control-tty");
+            // Each output chunk says whether the terminal echoes now: an attached dashboard masks input while a
+            // program reads a password, as it does for a terminal of its own.
+            java.util.function.BooleanSupplier echo = () -> supervisor.terminal(id)
+                    .map(dev.procdeck.supervisor.InstanceTerminal::echoEnabled).orElse(true);
+            Thread writer = new Thread(() -> output.pump(ch, echo), "procdeck-control-tty");
             writer.setDaemon(true);
             writer.start();
             while (true) {
@@ -803,6 +807,9 @@ public final class ControlServer implements LogListener, AutoCloseable {
 
     /** What a terminal wrote, queued for one client within a byte budget; never makes the engine wait. */
     private static final class TerminalOutput {
+        /** How often an idle terminal's echo is looked at (a non-blocking ioctl) for an attached client. */
+        private static final long ECHO_POLL_MILLIS = 250;
+
         private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
         private final AtomicLong queued = new AtomicLong();
         private boolean overflowed;
@@ -826,26 +833,45 @@ public final class ControlServer implements LogListener, AutoCloseable {
             notifyAll();
         }
 
-        void pump(LineChannel ch) {
+        /**
+         * Sends what was queued, and the echo state when it changes, until the attachment ends. Writes happen
+         * outside the lock: {@link #offer} (the engine's reader) never waits for a slow client.
+         */
+        void pump(LineChannel ch, java.util.function.BooleanSupplier echo) {
+            boolean echoSent = true;
             try {
                 while (true) {
-                    byte[] next;
+                    byte[] next = null;
+                    boolean fellBehind;
                     synchronized (this) {
-                        while (chunks.isEmpty() && !done && !overflowed) {
-                            wait();
+                        if (chunks.isEmpty() && !done && !overflowed) {
+                            wait(ECHO_POLL_MILLIS);
                         }
-                        if (overflowed) {
-                            reply(ch, Map.of("end", true, "reason", "the client fell behind the terminal's output"));
-                            ch.close();
-                            return;
+                        fellBehind = overflowed;
+                        if (!fellBehind) {
+                            if (done && chunks.isEmpty()) {
+                                return;
+                            }
+                            if (!chunks.isEmpty()) {
+                                next = chunks.removeFirst();
+                                queued.addAndGet(-next.length);
+                            }
                         }
-                        if (done && chunks.isEmpty()) {
-                            return;
-                        }
-                        next = chunks.removeFirst();
-                        queued.addAndGet(-next.length);
                     }
-                    reply(ch, Map.of("out", Base64.getEncoder().encodeToString(next)));
+                    if (fellBehind) {
+                        reply(ch, Map.of("end", true, "reason", "the client fell behind the terminal's output"));
+                        ch.close();
+                        return;
+                    }
+                    boolean now = echo.getAsBoolean();
+                    if (next != null) {
+                        echoSent = now;
+                        reply(ch, Map.of("out", Base64.getEncoder().encodeToString(next), "echo", now));
+                    } else if (now != echoSent) {
+                        // A program switched echo off (or on) without printing: say so at once.
+                        echoSent = now;
+                        reply(ch, Map.of("echo", now));
+                    }
                 }
             } catch (IOException | InterruptedException e) {
                 ch.close();

@@ -172,9 +172,39 @@ final class AttachedRunModel implements AutoCloseable {
         return done;
     }
 
+    /** One terminal per tty instance, for the pid it has now: a restarted instance gets a new one. FX thread. */
+    private record Tty(long pid, dev.procdeck.runtime.RemoteTerminal terminal) {
+    }
+
+    private final Map<String, Tty> terminals = new java.util.HashMap<>();
+
+    /**
+     * The terminal of a {@code tty: true} instance running with {@code pid} (FX thread; connects in the
+     * background). The same object while that process runs, so an input bar stays put.
+     */
+    dev.procdeck.supervisor.InstanceTerminal terminal(String instance, long pid) {
+        synchronized (terminals) { // close() may come from the JVM's shutdown hook
+            Tty t = terminals.get(instance);
+            if (t == null || t.pid() != pid) {
+                if (t != null) {
+                    t.terminal().close();
+                }
+                t = new Tty(pid, new dev.procdeck.runtime.RemoteTerminal(run.target().socket(), run.target().pid(),
+                        instance));
+                terminals.put(instance, t);
+            }
+            return t.terminal();
+        }
+    }
+
     /** Hangs up: polling and following stop; the attached procdeck and its processes are not touched. */
     @Override
     public void close() {
+        java.util.List<Tty> open;
+        synchronized (terminals) {
+            open = java.util.List.copyOf(terminals.values());
+        }
+        open.forEach(t -> t.terminal().close());
         if (ended == null) {
             ended = "detached";
         }

@@ -872,6 +872,14 @@ public final class DashboardViewModel {
      * empty for any other row. Cheap: a map look-up, fine on the FX thread.
      */
     public java.util.Optional<dev.procdeck.supervisor.InstanceTerminal> terminalOf(DeckRow row) {
+        AttachedRunModel a = attached;
+        if (a != null) {
+            if (!(row instanceof InstanceRow i) || a.isEnded() || !i.snapshot().hasProcess() || i.snapshot().pid() <= 0
+                    || attachedTypes.stream().noneMatch(t -> t.tty() && t.name().equals(i.id().type()))) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(a.terminal(i.id().name(), i.snapshot().pid()));
+        }
         Running r = current;
         if (r == null || !(row instanceof InstanceRow i) || !r.project().config().type(i.id().type()).tty()) {
             return java.util.Optional.empty();

@@ -206,6 +206,52 @@ class SecondProcdeckTest {
     }
 
     @Test
+    void anAttachedWindowTypesIntoATtyInstanceOfTheOtherProcdeck() throws Exception {
+        Path p = Files.createDirectories(dir.resolve("app"));
+        Files.writeString(p.resolve("Procfile"), "console: while read line; do echo \"got:$line\";"
+                + " if [ \"$line\" = secret ]; then stty -echo; read pw; stty echo; echo \"pw:${#pw}\"; fi; done\n");
+        Files.writeString(p.resolve("procdeck.yml"), "types:\n  console:\n    tty: true\n");
+        Project project = ProjectLoader.load(p, null, List.of(), Map.of());
+        other = new Supervisor(project, SupervisorSettings.defaults(5600), new PosixProcessLauncher(),
+                new LogBus(Clock.systemUTC()), Clock.systemUTC(), Map.of());
+        StateFolder state = StateFolder.of(p.toRealPath(), System.getenv());
+        state.prepare();
+        server = ControlServer.start(state, null, other, m -> { });
+        other.start(Map.of("console", 1));
+        fx.call(() -> model.attach(server.socket())).get(20, TimeUnit.SECONDS);
+        pulseUntil("console.1 up", () -> instanceRowExists("console.1")
+                && instanceRow("console.1").instanceState() == InstanceState.UP);
+        var terminal = fx.call(() -> model.terminalOf(instanceRow("console.1"))).orElseThrow();
+        assertThat(fx.call(() -> model.terminalOf(instanceRow("console.1")).orElseThrow())).isSameAs(terminal);
+        assertThat(fx.call(() -> model.terminalOf(row("console")))).isEmpty();
+
+        assertThat(terminal.write("hello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isTrue();
+        pulseUntil("the program's answer in the console", () -> consoleHas("got:hello"));
+        // A password prompt switches echo off over there: the input bar here learns it, to mask what is typed.
+        terminal.write("secret\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Await.until(Duration.ofSeconds(15), () -> !terminal.echoEnabled(), "echo off reported");
+        terminal.write("hunter2\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        pulseUntil("the password read", () -> consoleHas("pw:7"));
+        assertThat(fx.call(() -> model.console().allLines().stream().noneMatch(l -> l.text().contains("hunter2"))))
+                .isTrue();
+
+        // A restart gives the instance a new process, and the window a new terminal for it.
+        fx.run(() -> model.restart(instanceRow("console.1")));
+        long before = otherSnapshot("console.1").pid();
+        pulseUntil("console.1 restarted", () -> instanceRow("console.1").snapshot().pid() != before
+                && instanceRow("console.1").instanceState() == InstanceState.UP);
+        var next = fx.call(() -> model.terminalOf(instanceRow("console.1"))).orElseThrow();
+        assertThat(next).isNotSameAs(terminal);
+        assertThat(terminal.isOpen()).isFalse(); // the old process's: hung up
+        next.write("again\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        pulseUntil("the new process answers", () -> consoleHas("got:again"));
+    }
+
+    private boolean instanceRowExists(String name) {
+        return model.types().stream().flatMap(t -> t.instances().stream()).anyMatch(i -> i.id().name().equals(name));
+    }
+
+    @Test
     void anAttachedWindowSaysSoWhenTheProcdeckItDrivesStops() throws Exception {
         Path p = Files.createDirectories(dir.resolve("app"));
         Files.writeString(p.resolve("Procfile"), "web: exec sleep 1000\n");
