@@ -461,21 +461,10 @@ public final class ControlServer implements LogListener, AutoCloseable {
         if (!(request.get("type") instanceof String type)) {
             throw new IllegalArgumentException("run-job needs \"type\": a scheduled type of procdeck.yml");
         }
-        CompletableFuture<dev.procdeck.supervisor.ScheduledJobs.Trigger> done = supervisor.jobs().runNow(type);
-        try {
-            dev.procdeck.supervisor.ScheduledJobs.Trigger t = done.get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            Map<String, Object> m = ControlProtocol.ok();
-            m.put("trigger", t.name().toLowerCase(java.util.Locale.ROOT));
-            return m;
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalArgumentException(dev.procdeck.procfile.Visible.escape(String.valueOf(e.getCause().getMessage())));
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalArgumentException("the supervisor did not take the request within "
-                    + COMMAND_TIMEOUT.toSeconds() + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalArgumentException("interrupted");
-        }
+        dev.procdeck.supervisor.ScheduledJobs.Trigger t = await(supervisor.jobs().runNow(type));
+        Map<String, Object> m = ControlProtocol.ok();
+        m.put("trigger", t.name().toLowerCase(java.util.Locale.ROOT));
+        return m;
     }
 
     private Map<String, Object> scale(Map<String, Object> request) {
@@ -577,9 +566,9 @@ public final class ControlServer implements LogListener, AutoCloseable {
                 : id.type() + " has " + String.join(", ", same)));
     }
 
-    private static void await(CompletableFuture<Void> done) {
+    private static <T> T await(CompletableFuture<T> done) {
         try {
-            done.get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return done.get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable cause = e.getCause();
             throw new IllegalArgumentException(cause.getMessage() == null ? cause.toString() : cause.getMessage());

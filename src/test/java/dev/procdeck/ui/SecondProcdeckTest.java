@@ -44,6 +44,22 @@ class SecondProcdeckTest {
     private Supervisor other;
     private ControlServer server;
 
+    /**
+     * Another procdeck of the project in {@code p}, in this JVM as far as the window can tell: a supervisor and its
+     * control server in the project's state folder, running {@code counts}.
+     */
+    private void startOther(Path p, int basePort, Map<String, Integer> counts) throws Exception {
+        Project project = ProjectLoader.load(p, null, List.of(), Map.of());
+        other = new Supervisor(project, SupervisorSettings.defaults(basePort), new PosixProcessLauncher(),
+                new LogBus(Clock.systemUTC()), Clock.systemUTC(), Map.of());
+        StateFolder state = StateFolder.of(p.toRealPath(), System.getenv());
+        state.prepare();
+        server = ControlServer.start(state, null, other, m -> { });
+        if (!counts.isEmpty()) {
+            other.start(counts);
+        }
+    }
+
     @AfterEach
     void tearDown() throws Exception {
         fx.call(model::shutdown).get(20, TimeUnit.SECONDS);
@@ -74,12 +90,7 @@ class SecondProcdeckTest {
     void aProjectAnotherProcdeckRunsOpensReadOnlyWithABannerAndNormallyOnceItIsGone() throws Exception {
         Path p = Files.createDirectories(dir.resolve("app"));
         Files.writeString(p.resolve("Procfile"), "web: exec sleep 1000\n");
-        Project project = ProjectLoader.load(p, null, List.of(), Map.of());
-        other = new Supervisor(project, SupervisorSettings.defaults(5000), new PosixProcessLauncher(),
-                new LogBus(Clock.systemUTC()), Clock.systemUTC(), Map.of());
-        StateFolder state = StateFolder.of(p.toRealPath(), System.getenv());
-        state.prepare();
-        server = ControlServer.start(state, null, other, m -> { });
+        startOther(p, 5000, Map.of());
 
         fx.call(() -> model.openProject(p)).get(20, TimeUnit.SECONDS);
         assertThat(fx.call(() -> model.readOnlyProperty().get())).isTrue();
@@ -125,14 +136,7 @@ class SecondProcdeckTest {
     void attachingDrivesTheOtherProcdeckThroughItsSocketAndClosingLeavesItsProcessesRunning() throws Exception {
         Path p = Files.createDirectories(dir.resolve("app"));
         Files.writeString(p.resolve("Procfile"), "web: echo \"hello from $PS\"; exec sleep 1000\nworker: exec sleep 1000\n");
-        Project project = ProjectLoader.load(p, null, List.of(), Map.of());
-        LogBus bus = new LogBus(Clock.systemUTC());
-        other = new Supervisor(project, SupervisorSettings.defaults(5200), new PosixProcessLauncher(), bus,
-                Clock.systemUTC(), Map.of());
-        StateFolder state = StateFolder.of(p.toRealPath(), System.getenv());
-        state.prepare();
-        server = ControlServer.start(state, null, other, m -> { });
-        other.start(Map.of("web", 1, "worker", 1));
+        startOther(p, 5200, Map.of("web", 1, "worker", 1));
         Await.until(Duration.ofSeconds(15), () -> otherSnapshot("web.1") != null
                 && otherSnapshot("web.1").state() == InstanceState.UP, "web.1 up in the other procdeck");
 
@@ -183,13 +187,7 @@ class SecondProcdeckTest {
         Path p = Files.createDirectories(dir.resolve("app"));
         Files.writeString(p.resolve("Procfile"), "web: exec sleep 1000\nreport: echo report done\n");
         Files.writeString(p.resolve("procdeck.yml"), "types:\n  report:\n    schedule: every 1h\n");
-        Project project = ProjectLoader.load(p, null, List.of(), Map.of());
-        other = new Supervisor(project, SupervisorSettings.defaults(5500), new PosixProcessLauncher(),
-                new LogBus(Clock.systemUTC()), Clock.systemUTC(), Map.of());
-        StateFolder state = StateFolder.of(p.toRealPath(), System.getenv());
-        state.prepare();
-        server = ControlServer.start(state, null, other, m -> { });
-        other.start(Map.of("web", 1, "report", 1));
+        startOther(p, 5500, Map.of("web", 1, "report", 1));
         fx.call(() -> model.attach(server.socket())).get(20, TimeUnit.SECONDS);
         pulseUntil("report shown as a scheduled type", () -> model.jobs().isScheduled("report")
                 && model.jobs().summaryProperty("report").get().startsWith("every 1h \u00b7 next "));
@@ -211,13 +209,7 @@ class SecondProcdeckTest {
         Files.writeString(p.resolve("Procfile"), "console: while read line; do echo \"got:$line\";"
                 + " if [ \"$line\" = secret ]; then stty -echo; read pw; stty echo; echo \"pw:${#pw}\"; fi; done\n");
         Files.writeString(p.resolve("procdeck.yml"), "types:\n  console:\n    tty: true\n");
-        Project project = ProjectLoader.load(p, null, List.of(), Map.of());
-        other = new Supervisor(project, SupervisorSettings.defaults(5600), new PosixProcessLauncher(),
-                new LogBus(Clock.systemUTC()), Clock.systemUTC(), Map.of());
-        StateFolder state = StateFolder.of(p.toRealPath(), System.getenv());
-        state.prepare();
-        server = ControlServer.start(state, null, other, m -> { });
-        other.start(Map.of("console", 1));
+        startOther(p, 5600, Map.of("console", 1));
         fx.call(() -> model.attach(server.socket())).get(20, TimeUnit.SECONDS);
         pulseUntil("console.1 up", () -> instanceRowExists("console.1")
                 && instanceRow("console.1").instanceState() == InstanceState.UP);
@@ -255,13 +247,7 @@ class SecondProcdeckTest {
     void anAttachedWindowSaysSoWhenTheProcdeckItDrivesStops() throws Exception {
         Path p = Files.createDirectories(dir.resolve("app"));
         Files.writeString(p.resolve("Procfile"), "web: exec sleep 1000\n");
-        Project project = ProjectLoader.load(p, null, List.of(), Map.of());
-        other = new Supervisor(project, SupervisorSettings.defaults(5300), new PosixProcessLauncher(),
-                new LogBus(Clock.systemUTC()), Clock.systemUTC(), Map.of());
-        StateFolder state = StateFolder.of(p.toRealPath(), System.getenv());
-        state.prepare();
-        server = ControlServer.start(state, null, other, m -> { });
-        other.start(Map.of("web", 1));
+        startOther(p, 5300, Map.of("web", 1));
         fx.call(() -> model.attach(server.socket())).get(20, TimeUnit.SECONDS);
         pulseUntil("the web row", () -> webStates().size() == 1);
 
@@ -341,13 +327,7 @@ class SecondProcdeckTest {
     void aProcdeckBehindAForwardedSocketIsDrivenLikeALocalOne() throws Exception {
         Path p = Files.createDirectories(dir.resolve("remote-app"));
         Files.writeString(p.resolve("Procfile"), "web: exec sleep 1000\n");
-        Project project = ProjectLoader.load(p, null, List.of(), Map.of());
-        other = new Supervisor(project, SupervisorSettings.defaults(5400), new PosixProcessLauncher(),
-                new LogBus(Clock.systemUTC()), Clock.systemUTC(), Map.of());
-        StateFolder state = StateFolder.of(p.toRealPath(), System.getenv());
-        state.prepare();
-        server = ControlServer.start(state, null, other, m -> { });
-        other.start(Map.of("web", 1));
+        startOther(p, 5400, Map.of("web", 1));
         Path local = dir.resolve("pd.sock");
         try (AutoCloseable tunnel = forward(local, server.socket())) {
             fx.call(() -> model.attach(local)).get(20, TimeUnit.SECONDS);
