@@ -4,39 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.procdeck.runtime.ControlClient;
 import dev.procdeck.runtime.ControlProtocol;
-import dev.procdeck.runtime.Workspace;
 import dev.procdeck.supervisor.InstanceState;
-import dev.procdeck.supervisor.PosixProcessLauncher;
 import dev.procdeck.testing.Await;
 import dev.procdeck.testing.ProcdeckProcess;
-import dev.procdeck.testing.ProcessProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.prefs.Preferences;
-import javafx.application.Platform;
-import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Slider;
-import javafx.stage.Stage;
-import org.fxmisc.richtext.InlineCssTextArea;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The dashboard attached to a real headless {@code procdeck start} in another JVM, driven as a user would:
@@ -44,49 +27,27 @@ import org.testfx.util.WaitForAsyncUtils;
  * and closing the window leaves every process running. What the headless procdeck says is read back through
  * its socket, as {@code procdeck ps} would.
  */
-@ExtendWith(ApplicationExtension.class)
-class AttachedDashboardTest {
+class AttachedDashboardTest extends DashboardFxFixture {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final ProcessProbe probe = new ProcessProbe();
-    private Path dir;
     private Map<String, String> env;
-    private Preferences prefs;
-    private ExecutorService io;
-    private DashboardViewModel model;
-    private DashboardView view;
-    private AutoCloseable pulse;
     private Process headless;
 
-    @Start
-    void start(Stage stage) throws Exception {
-        dir = Files.createTempDirectory("procdeck-attach");
+    @Override
+    Map<String, String> environment() {
         env = new HashMap<>(System.getenv());
         env.put("XDG_STATE_HOME", dir.resolve("state").toString()); // this test's procdecks only
-        prefs = Preferences.userRoot().node("dev/procdeck-test/" + UUID.randomUUID());
-        io = Executors.newSingleThreadExecutor();
-        model = new DashboardViewModel(new Workspace(prefs), new PosixProcessLauncher(), io, Platform::runLater,
-                Clock.systemUTC(), env, 10_000);
-        view = new DashboardView(model);
-        Theme.apply(false, view);
-        Scene scene = new Scene(view, 1024, 700);
-        scene.getStylesheets().add(DashboardApp.class.getResource("procdeck.css").toExternalForm());
-        stage.setScene(scene);
-        stage.show();
-        pulse = DashboardApp.startPulse(model);
+        return env;
     }
 
+    /** Before the fixture checks that nothing of the probe's is left: the headless run stops its processes. */
     @AfterEach
-    void tearDown() throws Exception {
+    void stopTheHeadlessRun() throws Exception {
         model.shutdown().get(20, TimeUnit.SECONDS);
-        pulse.close();
-        io.shutdown();
-        prefs.removeNode();
         if (headless != null && headless.isAlive()) {
             headless.destroy(); // SIGTERM: the headless procdeck stops its processes gracefully
             headless.waitFor(30, TimeUnit.SECONDS);
         }
-        Await.until(WAIT, () -> probe.livePids().isEmpty(), () -> "no process left, but " + probe.livePids());
     }
 
     /** {@code procdeck start} in the project folder, as a user runs it in a terminal; returns its socket. */
@@ -130,32 +91,6 @@ class AttachedDashboardTest {
 
     private boolean remoteUp(Path socket, String name) {
         return remote(socket, name).map(i -> "up".equals(i.get("state"))).orElse(false);
-    }
-
-    private <T> T onFx(java.util.concurrent.Callable<T> what) {
-        AtomicReference<T> result = new AtomicReference<>();
-        try {
-            WaitForAsyncUtils.asyncFx(() -> {
-                result.set(what.call());
-                return null;
-            }).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        return result.get();
-    }
-
-    private List<InstanceRow> instances(String type) {
-        return onFx(() -> model.types().stream().filter(t -> t.typeName().equals(type)).findFirst()
-                .map(t -> List.copyOf(t.instances())).orElse(List.of()));
-    }
-
-    private String consoleText() {
-        return onFx(() -> ((InlineCssTextArea) view.console().area()).getText());
-    }
-
-    private static Node byId(FxRobot robot, String id) {
-        return robot.lookup(n -> id.equals(n.getId())).query();
     }
 
     @Test

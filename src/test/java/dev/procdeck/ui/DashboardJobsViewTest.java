@@ -2,103 +2,23 @@ package dev.procdeck.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.procdeck.runtime.Workspace;
 import dev.procdeck.supervisor.InstanceState;
-import dev.procdeck.supervisor.PosixProcessLauncher;
 import dev.procdeck.testing.Await;
-import dev.procdeck.testing.ProcessProbe;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.prefs.Preferences;
-import javafx.application.Platform;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TreeItem;
-import javafx.stage.Stage;
-import org.fxmisc.richtext.InlineCssTextArea;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** Scheduled types, Processes › Run… and a tty instance's input bar in the real dashboard (headless, Monocle). */
-@ExtendWith(ApplicationExtension.class)
-class DashboardJobsViewTest {
-    private static final Duration WAIT = Duration.ofSeconds(15);
-
-    private final ProcessProbe probe = new ProcessProbe();
-    private Path dir;
-    private Preferences prefs;
-    private ExecutorService io;
-    private DashboardViewModel model;
-    private DashboardView view;
-    private AutoCloseable pulse;
-
-    @Start
-    void start(Stage stage) throws Exception {
-        dir = Files.createTempDirectory("procdeck-ui");
-        Files.writeString(dir.resolve(".env"), probe.name + "=" + probe.value + "\n");
-        prefs = Preferences.userRoot().node("dev/procdeck-test/" + UUID.randomUUID());
-        io = Executors.newSingleThreadExecutor();
-        model = new DashboardViewModel(new Workspace(prefs), new PosixProcessLauncher(), io, Platform::runLater,
-                Clock.systemUTC(), System.getenv(), 10_000);
-        view = new DashboardView(model);
-        Theme.apply(false, view);
-        Scene scene = new Scene(view, 1200, 700);
-        scene.getStylesheets().add(DashboardApp.class.getResource("procdeck.css").toExternalForm());
-        stage.setScene(scene);
-        stage.show();
-        pulse = DashboardApp.startPulse(model);
+class DashboardJobsViewTest extends DashboardFxFixture {
+    @Override
+    double width() {
+        return 1200;
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        model.shutdown().get(20, TimeUnit.SECONDS);
-        pulse.close();
-        io.shutdown();
-        prefs.removeNode();
-        Await.until(WAIT, () -> probe.livePids().isEmpty(), () -> "no process left, but " + probe.livePids());
-    }
-
-    private void open(String procfile, String yml) throws Exception {
-        Files.writeString(dir.resolve("Procfile"), procfile);
-        Files.writeString(dir.resolve("procdeck.yml"), yml);
-        model.openProject(dir).get(10, TimeUnit.SECONDS);
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    private <T> T onFx(java.util.concurrent.Callable<T> what) {
-        AtomicReference<T> result = new AtomicReference<>();
-        try {
-            WaitForAsyncUtils.asyncFx(() -> {
-                result.set(what.call());
-                return null;
-            }).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        return result.get();
-    }
-
-    private String consoleText() {
-        return onFx(() -> ((InlineCssTextArea) view.console().area()).getText());
-    }
-
-    private static Node byId(FxRobot robot, String id) {
-        return robot.lookup(n -> id.equals(n.getId())).query();
-    }
 
     private String text(FxRobot robot, String id) {
         return onFx(() -> ((Label) byId(robot, id)).getText());

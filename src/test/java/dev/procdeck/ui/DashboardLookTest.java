@@ -5,111 +5,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.procdeck.procfile.RestartMode;
 import dev.procdeck.runtime.Workspace;
 import dev.procdeck.supervisor.InstanceState;
-import dev.procdeck.supervisor.PosixProcessLauncher;
 import dev.procdeck.testing.Await;
-import dev.procdeck.testing.ProcessProbe;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiPredicate;
-import java.util.prefs.Preferences;
-import javafx.application.Platform;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TreeItem;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** Dashboard v2's desktop behaviour, headless (Monocle) over real processes. */
-@ExtendWith(ApplicationExtension.class)
-class DashboardLookTest {
-    private static final Duration WAIT = Duration.ofSeconds(15);
+class DashboardLookTest extends DashboardFxFixture {
+    private final BiPredicate<Integer, Integer> savedConfirmer = ScaleField.confirmer;
 
-    private final ProcessProbe probe = new ProcessProbe();
-    private Path dir;
-    private Preferences prefs;
-    private ExecutorService io;
-    private DashboardViewModel model;
-    private DashboardView view;
-    private AutoCloseable pulse;
-    private BiPredicate<Integer, Integer> savedConfirmer;
-
-    @Start
-    void start(Stage stage) throws Exception {
-        dir = Files.createTempDirectory("procdeck-look");
-        Files.writeString(dir.resolve(".env"), probe.name + "=" + probe.value + "\nAPI_KEY=s3cr3t-value\nGREETING=hello\n");
-        prefs = Preferences.userRoot().node("dev/procdeck-test/" + UUID.randomUUID());
-        io = Executors.newSingleThreadExecutor();
-        model = new DashboardViewModel(new Workspace(prefs), new PosixProcessLauncher(), io, Platform::runLater,
-                Clock.systemUTC(), System.getenv(), 10_000);
-        view = new DashboardView(model);
-        Theme.apply(false, view);
-        Scene scene = new Scene(view, 1024, 700);
-        scene.getStylesheets().add(DashboardApp.class.getResource("procdeck.css").toExternalForm());
-        stage.setScene(scene);
-        stage.show();
-        pulse = DashboardApp.startPulse(model);
-        savedConfirmer = ScaleField.confirmer;
+    @Override
+    String dotEnv() {
+        return "API_KEY=s3cr3t-value\nGREETING=hello\n";
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void restoreTheConfirmer() {
         ScaleField.confirmer = savedConfirmer;
-        model.shutdown().get(20, TimeUnit.SECONDS);
-        pulse.close();
-        io.shutdown();
-        prefs.removeNode();
-        Await.until(WAIT, () -> probe.livePids().isEmpty(), () -> "no process left, but " + probe.livePids());
-    }
-
-    private void open(String procfile) throws Exception {
-        Files.writeString(dir.resolve("Procfile"), procfile);
-        model.openProject(dir).get(10, TimeUnit.SECONDS);
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    private <T> T onFx(java.util.concurrent.Callable<T> what) {
-        AtomicReference<T> result = new AtomicReference<>();
-        try {
-            WaitForAsyncUtils.asyncFx(() -> {
-                result.set(what.call());
-                return null;
-            }).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        return result.get();
-    }
-
-    private TypeRow type(String name) {
-        return onFx(() -> model.types().stream().filter(t -> t.typeName().equals(name)).findFirst().orElseThrow());
-    }
-
-    private List<InstanceRow> instances(String type) {
-        return onFx(() -> List.copyOf(type(type).instances()));
-    }
-
-    private static Node byId(FxRobot robot, String id) {
-        return robot.lookup(n -> id.equals(n.getId())).query();
     }
 
     /**
@@ -226,10 +150,6 @@ class DashboardLookTest {
         openMenu(robot, instanceCell(robot, "web.2"));
         robot.clickOn("Show Only web.2's Logs");
         Await.until(WAIT, () -> !consoleText().contains("I am web.1"), () -> "only web.2, got: " + consoleText());
-    }
-
-    private String consoleText() {
-        return onFx(() -> view.console().area().getText());
     }
 
     // ---- environment ------------------------------------------------------------------------------------------

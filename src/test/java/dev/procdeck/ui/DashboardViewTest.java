@@ -3,107 +3,23 @@ package dev.procdeck.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.procdeck.supervisor.InstanceState;
-import dev.procdeck.supervisor.PosixProcessLauncher;
 import dev.procdeck.testing.Await;
-import dev.procdeck.testing.ProcessProbe;
-import dev.procdeck.runtime.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.prefs.Preferences;
 import java.util.stream.Collectors;
-import javafx.application.Platform;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
-import javafx.stage.Stage;
 import org.fxmisc.richtext.InlineCssTextArea;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The real dashboard (headless, Monocle) driving real processes. */
-@ExtendWith(ApplicationExtension.class)
-class DashboardViewTest {
-    private static final Duration WAIT = Duration.ofSeconds(15);
+class DashboardViewTest extends DashboardFxFixture {
 
-    private final ProcessProbe probe = new ProcessProbe();
-    private Path dir;
-    private Preferences prefs;
-    private ExecutorService io;
-    private DashboardViewModel model;
-    private DashboardView view;
-    private AutoCloseable pulse;
-
-    @Start
-    void start(Stage stage) throws Exception {
-        dir = Files.createTempDirectory("procdeck-ui");
-        Files.writeString(dir.resolve(".env"), probe.name + "=" + probe.value + "\n");
-        prefs = Preferences.userRoot().node("dev/procdeck-test/" + UUID.randomUUID());
-        io = Executors.newSingleThreadExecutor();
-        model = new DashboardViewModel(new Workspace(prefs), new PosixProcessLauncher(), io, Platform::runLater,
-                Clock.systemUTC(), System.getenv(), 10_000);
-        view = new DashboardView(model);
-        Theme.apply(false, view);
-        Scene scene = new Scene(view, 1024, 700);
-        scene.getStylesheets().add(DashboardApp.class.getResource("procdeck.css").toExternalForm());
-        stage.setScene(scene);
-        stage.show();
-        pulse = DashboardApp.startPulse(model);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        model.shutdown().get(20, TimeUnit.SECONDS);
-        pulse.close();
-        io.shutdown();
-        prefs.removeNode();
-        Await.until(WAIT, () -> probe.livePids().isEmpty(), () -> "no process left, but " + probe.livePids());
-    }
-
-    private void open(String procfile) throws Exception {
-        Files.writeString(dir.resolve("Procfile"), procfile);
-        model.openProject(dir).get(10, TimeUnit.SECONDS);
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    private <T> T onFx(java.util.concurrent.Callable<T> what) {
-        AtomicReference<T> result = new AtomicReference<>();
-        try {
-            WaitForAsyncUtils.asyncFx(() -> {
-                result.set(what.call());
-                return null;
-            }).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        return result.get();
-    }
-
-    private List<InstanceRow> instances(String type) {
-        return onFx(() -> model.types().stream().filter(t -> t.typeName().equals(type)).findFirst()
-                .map(t -> List.copyOf(t.instances())).orElse(List.of()));
-    }
-
-    private String consoleText() {
-        return onFx(() -> ((InlineCssTextArea) view.console().area()).getText());
-    }
-
-    private static Node byId(FxRobot robot, String id) {
-        return robot.lookup(n -> id.equals(n.getId())).query();
-    }
 
     @Test
     void openingTheDemoFolderFillsTheTableAndStartsNothing(FxRobot robot) throws Exception {
