@@ -106,11 +106,13 @@ final class AttachedRunModel implements AutoCloseable {
         }
     }
 
+    /** The attachment is over (the procdeck stopped or was replaced): stop polling and hang up the rest. */
     private void end(String why) {
         if (ended == null) {
             ended = why == null ? "the attachment ended" : why;
         }
         worker.shutdown();
+        run.close(); // the log follower and the kept ps connection; take() still reports the end once
     }
 
     /** FX thread, each pulse: what arrived since the last call. */

@@ -464,6 +464,9 @@ public final class DashboardView extends BorderPane {
     void attachTo(Path socket) {
         model.attach(socket).exceptionally(e -> {
             Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof java.util.concurrent.CancellationException) {
+                return null; // overtaken by another open or attach: nothing to tell
+            }
             javafx.application.Platform.runLater(() -> {
                 Alert alert = new Alert(Alert.AlertType.ERROR, "Cannot attach to " + socket + ":\n" + cause.getMessage(),
                         ButtonType.OK);

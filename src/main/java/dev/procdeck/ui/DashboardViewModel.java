@@ -96,6 +96,8 @@ public final class DashboardViewModel {
     private Consumer<Map<String, Integer>> onTypesChanged = m -> { };
 
     private Running current;
+    /** Counts attach requests (and folder opens, which overtake them): only the latest may take the window. */
+    private long attachRequests;
     /** The procdeck this window is attached to, or null; never together with {@link #current}. */
     private AttachedRunModel attached;
     /** The attached app's types as last applied (names and commands), to re-make rows only when they change. */
@@ -253,6 +255,7 @@ public final class DashboardViewModel {
 
     /** Loads a folder (or the folder of a Procfile); stops the processes of the previous project first. */
     public CompletableFuture<Void> openProject(Path folderOrProcfile) {
+        attachRequests++; // an attach still connecting is overtaken by this choice
         detach();
         Running previous = current;
         current = null;
@@ -445,7 +448,10 @@ public final class DashboardViewModel {
     public CompletableFuture<Void> attach(Path socket) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         java.util.Optional<Path> own = ownSocket();
-        io.execute(() -> {
+        long request = ++attachRequests;
+        long openGeneration = opener.current();
+        // Its own thread, not io: a procdeck that accepts and then stalls must not hold up opening a folder.
+        Thread connecting = new Thread(() -> {
             AttachedRunModel m;
             try {
                 m = AttachedRunModel.open(socket);
@@ -460,10 +466,18 @@ public final class DashboardViewModel {
                 return;
             }
             fx.execute(() -> {
+                if (request != attachRequests || opener.current() != openGeneration) {
+                    // A folder was opened, or another attach asked for, while this one connected: that choice stands.
+                    m.close();
+                    done.cancel(false);
+                    return;
+                }
                 showAttached(m);
                 done.complete(null);
             });
-        });
+        }, "procdeck-attach");
+        connecting.setDaemon(true);
+        connecting.start();
         return done;
     }
 
@@ -500,7 +514,7 @@ public final class DashboardViewModel {
         loaded.set(true);
         m.start(console.sink(), "attached to procdeck " + t.pid() + " running " + t.root() + " through " + t.socket()
                 + "; this window drives it and owns none of its processes: closing it leaves them running");
-        pulseAttached(clock.instant());
+        pulseAttached(m, clock.instant());
     }
 
     /** Hangs up on the attached procdeck, if any (its processes keep running). */
@@ -541,10 +555,10 @@ public final class DashboardViewModel {
         }
     }
 
-    private void pulseAttached(Instant now) {
-        AttachedRunModel.Update u = attached.take();
+    private void pulseAttached(AttachedRunModel a, Instant now) {
+        AttachedRunModel.Update u = a.take();
         if (u.status() != null) {
-            applyAttached(u.status(), u.formationCurrent());
+            applyAttached(a, u.status(), u.formationCurrent());
         }
         console.pulse();
         jobs.pulse(now);
@@ -556,7 +570,7 @@ public final class DashboardViewModel {
         if (u.ended() != null) {
             // The procdeck attached to is gone (or replaced): its rows say nothing true any more. The console keeps
             // what it printed, with the reason as its last line.
-            attached.note(u.ended());
+            a.note(u.ended());
             jobs.attach(null);
             table.clear();
             attachedTypes = List.of();
@@ -572,7 +586,8 @@ public final class DashboardViewModel {
     }
 
     /** One ps of the attached procdeck onto the rows: types, instances, scale, CPU and memory, crash notices. */
-    private void applyAttached(dev.procdeck.runtime.AttachedRun.Status status, boolean formationCurrent) {
+    private void applyAttached(AttachedRunModel a, dev.procdeck.runtime.AttachedRun.Status status,
+                               boolean formationCurrent) {
         if (!status.types().equals(attachedTypes)) {
             attachedTypes = status.types();
             List<dev.procdeck.procfile.ProcessType> types = new java.util.ArrayList<>();
@@ -602,7 +617,6 @@ public final class DashboardViewModel {
             status.formation().forEach(table::applyEngineScale);
         }
         table.applyUsage(status.usage());
-        AttachedRunModel a = attached;
         jobs.showRemote(status.jobs(), type -> a.runJob(type));
         formationText.set(table.formationText());
         console.setLiveInstances(table.instanceNames());
@@ -634,8 +648,9 @@ public final class DashboardViewModel {
     // ---- commands ------------------------------------------------------------------------------------------
 
     public void scale(String type, int count) {
-        if (attached != null) {
-            attached.scale(type, Math.max(0, Math.min(Formation.MAX_SCALE, count))); // ps moves the row back if refused
+        AttachedRunModel a = attached;
+        if (a != null) {
+            a.scale(type, Math.max(0, Math.min(Formation.MAX_SCALE, count))); // ps moves the row back if refused
             return;
         }
         if (current == null) {
@@ -659,8 +674,9 @@ public final class DashboardViewModel {
     }
 
     public void startAll() {
-        if (attached != null) {
-            attached.act("start", null);
+        AttachedRunModel a = attached;
+        if (a != null) {
+            a.act("start", null);
         } else if (!readOnly.get()) {
             act(Supervisor::startAll);
         }
@@ -668,16 +684,18 @@ public final class DashboardViewModel {
 
     public void stopAll() {
         notifier.clear(); // what was told about crashes is over once everything is stopped on purpose
-        if (attached != null) {
-            attached.act("stop", null);
+        AttachedRunModel a = attached;
+        if (a != null) {
+            a.act("stop", null);
         } else {
             act(Supervisor::stopAll);
         }
     }
 
     public void restartAll() {
-        if (attached != null) {
-            attached.act("restart", null);
+        AttachedRunModel a = attached;
+        if (a != null) {
+            a.act("restart", null);
         } else if (!readOnly.get()) {
             act(Supervisor::restartAll);
         }
@@ -690,24 +708,27 @@ public final class DashboardViewModel {
     }
 
     public void start(DeckRow row) {
-        if (attached != null) {
-            attached.act("start", targetName(row));
+        AttachedRunModel a = attached;
+        if (a != null) {
+            a.act("start", targetName(row));
         } else if (!readOnly.get()) {
             act(row, Supervisor::startType, Supervisor::startInstance);
         }
     }
 
     public void stop(DeckRow row) {
-        if (attached != null) {
-            attached.act("stop", targetName(row));
+        AttachedRunModel a = attached;
+        if (a != null) {
+            a.act("stop", targetName(row));
         } else {
             act(row, Supervisor::stopType, Supervisor::stopInstance);
         }
     }
 
     public void restart(DeckRow row) {
-        if (attached != null) {
-            attached.act("restart", targetName(row));
+        AttachedRunModel a = attached;
+        if (a != null) {
+            a.act("restart", targetName(row));
         } else if (!readOnly.get()) {
             act(row, Supervisor::restartType, Supervisor::restartInstance);
         }
@@ -763,8 +784,9 @@ public final class DashboardViewModel {
 
     /** Applies what happened since the last pulse: supervisor events, new log lines, clocks and metrics. */
     public void pulse() {
-        if (attached != null) {
-            pulseAttached(clock.instant());
+        AttachedRunModel a = attached; // shutdown() may clear the field from another thread (the JVM's hook)
+        if (a != null) {
+            pulseAttached(a, clock.instant());
             return;
         }
         List<EventBridge.Event> events = bridge.drain(opener::isCurrent);
