@@ -51,7 +51,8 @@ public final class AttachedRun implements AutoCloseable {
 
     private final ControlClient.Target target;
     private final Object pollLock = new Object();
-    private ControlClient polling;
+    /** The kept ps connection; volatile so {@link #close()} hangs it up without waiting for a ps in flight. */
+    private volatile ControlClient polling;
     private final Set<ControlClient> streams = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -76,18 +77,29 @@ public final class AttachedRun implements AutoCloseable {
                     throw new EndedException("detached");
                 }
                 try {
-                    if (polling == null) {
-                        polling = ControlClient.connect(target.socket());
+                    ControlClient c = polling;
+                    if (c == null) {
+                        c = ControlClient.connect(target.socket());
+                        polling = c;
+                        if (closed) { // close() ran while connecting and saw no connection to hang up
+                            c.close();
+                            polling = null;
+                            throw new EndedException("detached");
+                        }
                     }
-                    Map<String, Object> answer = polling.call(ControlProtocol.request("ps"));
+                    Map<String, Object> answer = c.call(ControlProtocol.request("ps"));
                     requireSameProcdeck(answer);
                     return parseStatus(answer);
                 } catch (ControlClient.RefusedException | EndedException e) {
                     throw e;
                 } catch (IOException e) {
-                    if (polling != null) {
-                        polling.close();
+                    ControlClient c = polling;
+                    if (c != null) {
+                        c.close();
                         polling = null;
+                    }
+                    if (closed) {
+                        throw new EndedException("detached");
                     }
                     if (attempt > 0) {
                         throw ended(e);
@@ -299,11 +311,9 @@ public final class AttachedRun implements AutoCloseable {
     public void close() {
         closed = true;
         streams.forEach(ControlClient::close);
-        ControlClient p;
-        synchronized (pollLock) {
-            p = polling;
-            polling = null;
-        }
+        // Not under pollLock: a ps in flight holds it for as long as a stalled server makes it wait (the answer
+        // timeout, twice). Closing the connection ends that wait now; the poller then sees closed and stops.
+        ControlClient p = polling;
         if (p != null) {
             p.close();
         }

@@ -113,7 +113,18 @@ public final class InstanceWire {
     }
 
     private static Instant instant(Map<?, ?> i, String key) {
-        return i.get(key) instanceof Long n ? Instant.ofEpochMilli(n) : null;
+        return instantOf(i.get(key));
+    }
+
+    /** The last millisecond of year 9999: later than any time a procdeck writes, yet far from overflowing. */
+    static final long LATEST_MILLIS = 253_402_300_799_999L;
+
+    /**
+     * A time from the socket, or null when it is not one a procdeck writes (before 1970, after year 9999): an
+     * uptime or countdown from {@code Long.MIN_VALUE} overflows {@code Duration.toMillis()} where rows tick.
+     */
+    static Instant instantOf(Object millis) {
+        return millis instanceof Long n && n >= 0 && n <= LATEST_MILLIS ? Instant.ofEpochMilli(n) : null;
     }
 
     private static <E extends Enum<E>> E constant(Class<E> type, Object value) {

@@ -114,6 +114,6 @@ public final class JobWire {
     }
 
     private static Instant instant(Object millis) {
-        return millis instanceof Long n ? Instant.ofEpochMilli(n) : null;
+        return InstanceWire.instantOf(millis);
     }
 }

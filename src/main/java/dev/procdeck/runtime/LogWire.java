@@ -34,7 +34,7 @@ public final class LogWire {
      * trusted, so only colour sequences survive (see {@link LogBatch#of}).
      */
     public static LogBatch read(Map<?, ?> l, long sequence) {
-        Instant time = Instant.ofEpochMilli(l.get("t") instanceof Long t ? t : 0);
+        Instant time = java.util.Objects.requireNonNullElse(InstanceWire.instantOf(l.get("t")), Instant.EPOCH);
         String instance = String.valueOf(l.get("i"));
         String text = String.valueOf(l.get("x"));
         if ("sys".equals(l.get("s"))) {
