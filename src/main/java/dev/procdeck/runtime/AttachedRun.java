@@ -45,6 +45,8 @@ public final class AttachedRun implements AutoCloseable {
      */
     static final int MAX_TYPES = 500;
     static final int MAX_INSTANCES = 5000;
+    /** Characters kept of a type's command: a long one still shows, a megabyte one does not stall the table. */
+    static final int MAX_COMMAND = 8192;
 
     /** Recent lines a new follower asks for: enough to fill the console with context. */
     public static final int RECENT_LINES = 1000;
@@ -253,7 +255,8 @@ public final class AttachedRun implements AutoCloseable {
             for (Object o : l) {
                 if (o instanceof Map<?, ?> t && t.get("name") instanceof String name
                         && dev.procdeck.procfile.ProcfileParser.isTypeName(name) && types.size() < MAX_TYPES) {
-                    types.add(new RemoteType(name, t.get("command") instanceof String c ? c : "",
+                    types.add(new RemoteType(name, java.util.Objects.requireNonNullElse(
+                            InstanceWire.shown(t.get("command"), MAX_COMMAND), ""),
                             Boolean.TRUE.equals(t.get("tty")), Boolean.TRUE.equals(t.get("scheduled"))));
                 }
             }
@@ -298,7 +301,8 @@ public final class AttachedRun implements AutoCloseable {
         Map<String, Integer> formation = new LinkedHashMap<>();
         if (answer.get("formation") instanceof Map<?, ?> f) {
             f.forEach((k, v) -> {
-                if (v instanceof Long n) {
+                // A count no procdeck allows is left out: (int) of 2^32 + 2 would read as a plausible 2.
+                if (v instanceof Long n && n >= 0 && n <= dev.procdeck.supervisor.Formation.MAX_SCALE) {
                     formation.put(String.valueOf(k), n.intValue());
                 }
             });
