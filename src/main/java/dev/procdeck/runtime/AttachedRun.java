@@ -103,7 +103,10 @@ public final class AttachedRun implements AutoCloseable {
                     if (closed) {
                         throw new EndedException("detached");
                     }
-                    if (attempt > 0) {
+                    // Once more on a new connection only when this one was closed (procdeck hangs up after 60 s
+                    // idle); a procdeck that did not answer within the timeout would not answer the retry either,
+                    // and the caller (the dashboard's attach, on its io thread) would wait twice as long.
+                    if (attempt > 0 || e instanceof java.net.SocketTimeoutException) {
                         throw ended(e);
                     }
                 }

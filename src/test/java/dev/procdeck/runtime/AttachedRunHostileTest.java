@@ -194,6 +194,29 @@ class AttachedRunHostileTest {
         never.countDown();
     }
 
+    /**
+     * A ps that times out is not tried again on a new connection: a procdeck that did not answer within the
+     * timeout would not answer the retry, and the dashboard's attach (on its single io thread) waited 30 s.
+     */
+    @Test
+    void aPsThatTimesOutIsNotRetried() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        server = new HostileServer(dir.resolve("c.sock"), (request, out) -> {
+            if ("ps".equals(request.get("op"))) {
+                never.await();
+            } else {
+                HostileServer.send(out, HostileServer.hello(777));
+            }
+        });
+        try (AttachedRun run = AttachedRun.open(server.socket())) {
+            assertThatThrownBy(run::status).isInstanceOf(AttachedRun.EndedException.class)
+                    .hasMessageContaining("cannot be reached");
+            assertThat(server.connections.get()).as("hello, one ps, no retry").isEqualTo(2);
+        } finally {
+            never.countDown();
+        }
+    }
+
     /** A server that sends a line without end (no newline, ever): the follower ends with a reason, bounded. */
     @Test
     void aLogStreamThatNeverEndsItsLineEndsTheFollowerWithAReason() throws Exception {

@@ -227,6 +227,74 @@ class AttachedDashboardHostileTest {
         assertThat(fx.call(() -> model.projectRootProperty().get())).isEqualTo(p);
     }
 
+    /**
+     * An attachment that ended because ps failed (here refused: "too many clients") while its procdeck lives on:
+     * the window says "detached", yet the log follower keeps its connection and keeps adding that procdeck's
+     * lines to the console, for as long as the window stays open.
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("ui bug, not fixed here (AttachedRunModel.end only shuts the worker down; the"
+            + " AttachedRun and its log follower stay open until detach/shutdown). Fix: end() also closes the run"
+            + " (run.close(), off the FX thread). Enable after fixing.")
+    void anEndedAttachmentStopsFollowingTheLog() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean refuse = new java.util.concurrent.atomic.AtomicBoolean();
+        server = new HostileServer(dir.resolve("c.sock"), (request, out) -> {
+            switch (String.valueOf(request.get("op"))) {
+                case "hello" -> HostileServer.send(out, HostileServer.hello(777));
+                case "ps" -> HostileServer.send(out, refuse.get()
+                        ? Map.of("v", 1L, "ok", false, "error", "too many clients: 16")
+                        : ps(777, List.of(instance("web.1", "up"))));
+                case "logs" -> {
+                    HostileServer.send(out, Map.of("v", 1L, "ok", true));
+                    for (int k = 0; ; k++) {
+                        HostileServer.send(out, Map.of("log", Map.of("t", System.currentTimeMillis(), "i", "web.1",
+                                "s", "out", "x", "tick " + k)));
+                        Thread.sleep(50);
+                    }
+                }
+                default -> HostileServer.send(out, Map.of("v", 1L, "ok", true));
+            }
+        });
+        fx.call(() -> model.attach(server.socket())).get(20, TimeUnit.SECONDS);
+        refuse.set(true);
+        Await.until(Duration.ofSeconds(10), () -> fx.call(() -> {
+            model.pulse();
+            return !model.attachedProperty().get();
+        }), "the attachment ended");
+        Await.until(Duration.ofSeconds(5), () -> server.openClients() == 0, "no connection left to the procdeck");
+    }
+
+    /**
+     * Attaching to a socket that answers hello and then never answers ps holds the dashboard's single io thread
+     * for the ps timeout (15 s; 30 s before the retry on a timeout was dropped in AttachedRun): meanwhile a folder
+     * does not open, the Attach dialog does not list, and closing the window (its processes are stopped on io)
+     * waits; the SIGTERM hook gives up after 10 s, so this window's own processes are then left to the watchdog.
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("ui bug, not fixed here (DashboardViewModel.attach runs AttachedRunModel.open"
+            + " on the shared single-thread io executor). Fix: open the attachment on a thread of its own (and let"
+            + " a later open/attach abandon it). Enable after fixing.")
+    void aStalledAttachDoesNotHoldUpOpeningAFolder() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        server = new HostileServer(dir.resolve("c.sock"), (request, out) -> {
+            if ("ps".equals(request.get("op"))) {
+                never.await();
+            } else {
+                HostileServer.send(out, HostileServer.hello(777));
+            }
+        });
+        Path p = java.nio.file.Files.createDirectories(dir.resolve("mine"));
+        java.nio.file.Files.writeString(p.resolve("Procfile"), "web: exec sleep 1000\n");
+        try {
+            fx.call(() -> model.attach(server.socket()));
+            Await.until(Duration.ofSeconds(10), () -> server.connections.get() >= 2, "attach waiting for ps");
+            java.util.concurrent.CompletableFuture<Void> opening = fx.call(() -> model.openProject(p));
+            opening.get(5, TimeUnit.SECONDS); // a folder opens in well under a second otherwise
+        } finally {
+            never.countDown();
+        }
+    }
+
     private static boolean stalledPollStarted() {
         return Thread.getAllStackTraces().entrySet().stream().anyMatch(e -> e.getKey().getName().equals("procdeck-attached")
                 && java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("readLine")));
