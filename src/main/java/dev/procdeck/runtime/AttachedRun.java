@@ -181,6 +181,7 @@ public final class AttachedRun implements AutoCloseable {
     private void followLoop(int recent, Consumer<LogBatch> lines, Consumer<String> ended) {
         long sequence = 0;
         int ask = recent;
+        LogNames names = new LogNames();
         String why;
         while (true) {
             ControlClient c = null;
@@ -203,7 +204,16 @@ public final class AttachedRun implements AutoCloseable {
                         throw new EndedException(stoppedText());
                     }
                     if (m.get("log") instanceof Map<?, ?> l) {
-                        lines.accept(LogWire.read(l, sequence++));
+                        LogBatch line = LogWire.read(l, sequence);
+                        if (names.admit(line.instance())) {
+                            sequence++;
+                            lines.accept(line);
+                        } else if (!names.told) {
+                            names.told = true;
+                            lines.accept(LogBatch.event("procdeck", java.time.Instant.now(), sequence++,
+                                    "the attached procdeck's log names more than " + MAX_LOG_NAMES
+                                            + " instances or " + MAX_TYPES + " types; lines of further ones are left out"));
+                        }
                     } else if (m.get("error") != null) {
                         fellBehind = String.valueOf(m.get("error"));
                     } else if (Boolean.TRUE.equals(m.get("end"))) {
@@ -226,6 +236,33 @@ public final class AttachedRun implements AutoCloseable {
             }
         }
         ended.accept(why);
+    }
+
+    /** Distinct instance names a follower passes on: a procdeck's instances, plus its job and one-off runs. */
+    static final int MAX_LOG_NAMES = 2 * MAX_INSTANCES;
+
+    /**
+     * The instance names (and their types) a follower has passed on, bounded: the console keeps a slot, a filter
+     * entry and a type for each name and sorts them on the FX thread, so a stream naming a new instance on every
+     * line (no procdeck writes one) would stall the window for seconds a pulse.
+     */
+    private static final class LogNames {
+        private final Set<String> names = new java.util.HashSet<>();
+        private final Set<String> types = new java.util.HashSet<>();
+        boolean told;
+
+        boolean admit(String instance) {
+            if (names.contains(instance)) {
+                return true;
+            }
+            String type = dev.procdeck.logs.LogLine.typeOf(instance);
+            if (names.size() >= MAX_LOG_NAMES || (!types.contains(type) && types.size() >= MAX_TYPES + 2)) {
+                return false;
+            }
+            names.add(instance);
+            types.add(type);
+            return true;
+        }
     }
 
     private void requireSameProcdeck(Map<String, Object> answer) throws EndedException {

@@ -295,6 +295,63 @@ class AttachedDashboardHostileTest {
         }
     }
 
+    /**
+     * A log stream naming a new instance (of a new type) on every line: the console keeps a slot, a filter entry
+     * and a type for each name, and re-sorts them (with a list look-up per name) on every pulse that brings a new
+     * one, on the FX thread. What one procdeck can have is bounded (types, instances); the follower bounds it too.
+     */
+    @Test
+    void aLogStreamOfEndlesslyNewInstanceNamesIsBounded() throws Exception {
+        int flood = 50_000;
+        server = new HostileServer(dir.resolve("c.sock"), (request, out) -> {
+            switch (String.valueOf(request.get("op"))) {
+                case "hello" -> HostileServer.send(out, HostileServer.hello(777));
+                case "ps" -> HostileServer.send(out, ps(777, List.of(instance("web.1", "up"))));
+                case "logs" -> {
+                    HostileServer.send(out, Map.of("v", 1L, "ok", true));
+                    StringBuilder sb = new StringBuilder();
+                    sb.append("{\"log\":{\"t\":1,\"i\":\"web.1\",\"s\":\"out\",\"x\":\"first\"}}\n");
+                    for (int k = 0; k < flood; k++) {
+                        sb.append("{\"log\":{\"t\":1,\"i\":\"t").append(k).append(".1\",\"s\":\"out\",\"x\":\"x\"}}\n");
+                    }
+                    sb.append("{\"log\":{\"t\":1,\"i\":\"web.1\",\"s\":\"out\",\"x\":\"last\"}}\n");
+                    HostileServer.sendRaw(out, sb.toString());
+                    Thread.sleep(60_000);
+                }
+                default -> HostileServer.send(out, Map.of("v", 1L, "ok", true));
+            }
+        });
+        ExecutorService io2 = Executors.newSingleThreadExecutor();
+        ModelThread fx2 = new ModelThread("test-fx-2");
+        Preferences prefs2 = Preferences.userRoot().node("dev/procdeck-test/" + UUID.randomUUID());
+        try {
+            // The dashboard's own console size (DashboardApp): 100 000 lines.
+            DashboardViewModel m = fx2.call(() -> new DashboardViewModel(new Workspace(prefs2),
+                    new PosixProcessLauncher(), io2, fx2, Clock.systemUTC(), System.getenv(),
+                    ConsoleViewModel.DEFAULT_CAPACITY));
+            fx2.call(() -> m.attach(server.socket())).get(20, TimeUnit.SECONDS);
+            long t0 = System.nanoTime();
+            long[] slowest = {0};
+            Await.until(Duration.ofSeconds(120), () -> fx2.call(() -> {
+                long p0 = System.nanoTime();
+                m.preparePulse();
+                m.pulse();
+                slowest[0] = Math.max(slowest[0], System.nanoTime() - p0);
+                return m.console().allLines().stream().anyMatch(l -> l.text().equals("last"));
+            }), "the flood read");
+            System.out.println("flood of " + flood + " instance names: " + (System.nanoTime() - t0) / 1_000_000
+                    + " ms, slowest pulse " + slowest[0] / 1_000_000 + " ms, console types "
+                    + fx2.call(() -> m.console().types().size()));
+            assertThat(fx2.call(() -> m.console().types().size())).isLessThanOrEqualTo(503); // 500 types, run and one-off, the project's
+            assertThat(fx2.call(() -> m.console().instances().size())).isLessThanOrEqualTo(10_001);
+            fx2.call(m::shutdown).get(20, TimeUnit.SECONDS);
+        } finally {
+            fx2.close();
+            io2.shutdownNow();
+            prefs2.removeNode();
+        }
+    }
+
     private static boolean stalledPollStarted() {
         return Thread.getAllStackTraces().entrySet().stream().anyMatch(e -> e.getKey().getName().equals("procdeck-attached")
                 && java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("readLine")));
