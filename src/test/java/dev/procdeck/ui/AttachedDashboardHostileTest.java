@@ -352,6 +352,30 @@ class AttachedDashboardHostileTest {
         }
     }
 
+    /** Attaching again and again (each attach hangs up the one before), then closing: no thread, no connection left. */
+    @Test
+    void repeatedAttachingLeavesNoThreadsNorConnections() throws Exception {
+        server = serverAnswering(ps(777, List.of(instance("web.1", "up"))));
+        long fdsBefore = fds();
+        for (int k = 0; k < 15; k++) {
+            fx.call(() -> model.attach(server.socket())).get(20, TimeUnit.SECONDS);
+            pulses(2);
+        }
+        fx.call(model::shutdown).get(20, TimeUnit.SECONDS);
+        Await.until(Duration.ofSeconds(10), () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("procdeck-attached")), "no attached threads left");
+        Await.until(Duration.ofSeconds(10), () -> server.openClients() == 0, "no connection left open");
+        Await.until(Duration.ofSeconds(10), () -> fds() <= fdsBefore + 2, "file descriptors back");
+    }
+
+    private static long fds() {
+        try (var s = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static boolean stalledPollStarted() {
         return Thread.getAllStackTraces().entrySet().stream().anyMatch(e -> e.getKey().getName().equals("procdeck-attached")
                 && java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("readLine")));
