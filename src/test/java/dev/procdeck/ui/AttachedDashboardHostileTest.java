@@ -124,14 +124,12 @@ class AttachedDashboardHostileTest {
                 HostileServer.send(out, HostileServer.hello(777));
             }
         });
-        int before = server.psAnswered.get();
         // The next poll (within a second) reaches the stalled ps; give it time to be waiting in it.
         Await.until(Duration.ofSeconds(10), () -> server.connections.get() >= 1 && stalledPollStarted(), "a poll in flight");
         long t0 = System.nanoTime();
         fx.call(model::shutdown).get(40, TimeUnit.SECONDS);
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
         stall.countDown();
-        assertThat(server.psAnswered.get()).isEqualTo(before);
         assertThat(tookMs).as("shutdown on the FX thread waited for the stalled ps (ms)").isLessThan(5000);
     }
 
