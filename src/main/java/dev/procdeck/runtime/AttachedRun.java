@@ -45,13 +45,16 @@ public final class AttachedRun implements AutoCloseable {
      */
     static final int MAX_TYPES = 500;
     static final int MAX_INSTANCES = 5000;
+    /** Characters kept of a type's command: a long one still shows, a megabyte one does not stall the table. */
+    static final int MAX_COMMAND = 8192;
 
     /** Recent lines a new follower asks for: enough to fill the console with context. */
     public static final int RECENT_LINES = 1000;
 
     private final ControlClient.Target target;
     private final Object pollLock = new Object();
-    private ControlClient polling;
+    /** The kept ps connection; volatile so {@link #close()} hangs it up without waiting for a ps in flight. */
+    private volatile ControlClient polling;
     private final Set<ControlClient> streams = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -76,20 +79,34 @@ public final class AttachedRun implements AutoCloseable {
                     throw new EndedException("detached");
                 }
                 try {
-                    if (polling == null) {
-                        polling = ControlClient.connect(target.socket());
+                    ControlClient c = polling;
+                    if (c == null) {
+                        c = ControlClient.connect(target.socket());
+                        polling = c;
+                        if (closed) { // close() ran while connecting and saw no connection to hang up
+                            c.close();
+                            polling = null;
+                            throw new EndedException("detached");
+                        }
                     }
-                    Map<String, Object> answer = polling.call(ControlProtocol.request("ps"));
+                    Map<String, Object> answer = c.call(ControlProtocol.request("ps"));
                     requireSameProcdeck(answer);
                     return parseStatus(answer);
                 } catch (ControlClient.RefusedException | EndedException e) {
                     throw e;
                 } catch (IOException e) {
-                    if (polling != null) {
-                        polling.close();
+                    ControlClient c = polling;
+                    if (c != null) {
+                        c.close();
                         polling = null;
                     }
-                    if (attempt > 0) {
+                    if (closed) {
+                        throw new EndedException("detached");
+                    }
+                    // Once more on a new connection only when this one was closed (procdeck hangs up after 60 s
+                    // idle); a procdeck that did not answer within the timeout would not answer the retry either,
+                    // and the caller (the dashboard's attach, on its io thread) would wait twice as long.
+                    if (attempt > 0 || e instanceof java.net.SocketTimeoutException) {
                         throw ended(e);
                     }
                 }
@@ -164,6 +181,7 @@ public final class AttachedRun implements AutoCloseable {
     private void followLoop(int recent, Consumer<LogBatch> lines, Consumer<String> ended) {
         long sequence = 0;
         int ask = recent;
+        LogNames names = new LogNames();
         String why;
         while (true) {
             ControlClient c = null;
@@ -186,7 +204,16 @@ public final class AttachedRun implements AutoCloseable {
                         throw new EndedException(stoppedText());
                     }
                     if (m.get("log") instanceof Map<?, ?> l) {
-                        lines.accept(LogWire.read(l, sequence++));
+                        LogBatch line = LogWire.read(l, sequence);
+                        if (names.admit(line.instance())) {
+                            sequence++;
+                            lines.accept(line);
+                        } else if (!names.told) {
+                            names.told = true;
+                            lines.accept(LogBatch.event("procdeck", java.time.Instant.now(), sequence++,
+                                    "the attached procdeck's log names more than " + MAX_LOG_NAMES
+                                            + " instances or " + MAX_TYPES + " types; lines of further ones are left out"));
+                        }
                     } else if (m.get("error") != null) {
                         fellBehind = String.valueOf(m.get("error"));
                     } else if (Boolean.TRUE.equals(m.get("end"))) {
@@ -209,6 +236,33 @@ public final class AttachedRun implements AutoCloseable {
             }
         }
         ended.accept(why);
+    }
+
+    /** Distinct instance names a follower passes on: a procdeck's instances, plus its job and one-off runs. */
+    static final int MAX_LOG_NAMES = 2 * MAX_INSTANCES;
+
+    /**
+     * The instance names (and their types) a follower has passed on, bounded: the console keeps a slot, a filter
+     * entry and a type for each name and sorts them on the FX thread, so a stream naming a new instance on every
+     * line (no procdeck writes one) would stall the window for seconds a pulse.
+     */
+    private static final class LogNames {
+        private final Set<String> names = new java.util.HashSet<>();
+        private final Set<String> types = new java.util.HashSet<>();
+        boolean told;
+
+        boolean admit(String instance) {
+            if (names.contains(instance)) {
+                return true;
+            }
+            String type = dev.procdeck.logs.LogLine.typeOf(instance);
+            if (names.size() >= MAX_LOG_NAMES || (!types.contains(type) && types.size() >= MAX_TYPES + 2)) {
+                return false;
+            }
+            names.add(instance);
+            types.add(type);
+            return true;
+        }
     }
 
     private void requireSameProcdeck(Map<String, Object> answer) throws EndedException {
@@ -241,7 +295,8 @@ public final class AttachedRun implements AutoCloseable {
             for (Object o : l) {
                 if (o instanceof Map<?, ?> t && t.get("name") instanceof String name
                         && dev.procdeck.procfile.ProcfileParser.isTypeName(name) && types.size() < MAX_TYPES) {
-                    types.add(new RemoteType(name, t.get("command") instanceof String c ? c : "",
+                    types.add(new RemoteType(name, java.util.Objects.requireNonNullElse(
+                            InstanceWire.shown(t.get("command"), MAX_COMMAND), ""),
                             Boolean.TRUE.equals(t.get("tty")), Boolean.TRUE.equals(t.get("scheduled"))));
                 }
             }
@@ -286,7 +341,8 @@ public final class AttachedRun implements AutoCloseable {
         Map<String, Integer> formation = new LinkedHashMap<>();
         if (answer.get("formation") instanceof Map<?, ?> f) {
             f.forEach((k, v) -> {
-                if (v instanceof Long n) {
+                // A count no procdeck allows is left out: (int) of 2^32 + 2 would read as a plausible 2.
+                if (v instanceof Long n && n >= 0 && n <= dev.procdeck.supervisor.Formation.MAX_SCALE) {
                     formation.put(String.valueOf(k), n.intValue());
                 }
             });
@@ -299,11 +355,9 @@ public final class AttachedRun implements AutoCloseable {
     public void close() {
         closed = true;
         streams.forEach(ControlClient::close);
-        ControlClient p;
-        synchronized (pollLock) {
-            p = polling;
-            polling = null;
-        }
+        // Not under pollLock: a ps in flight holds it for as long as a stalled server makes it wait (the answer
+        // timeout, twice). Closing the connection ends that wait now; the poller then sees closed and stops.
+        ControlClient p = polling;
         if (p != null) {
             p.close();
         }

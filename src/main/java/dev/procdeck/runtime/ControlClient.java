@@ -179,12 +179,23 @@ public final class ControlClient implements AutoCloseable {
                 throw new NotRunningException(socket + " closed the connection without answering");
             }
             checked(hello);
-            return new Target(String.valueOf(hello.get("app")), Path.of(String.valueOf(hello.get("root"))),
-                    hello.get("pid") instanceof Long pid ? pid : -1, socket);
+            return target(hello, socket);
         } catch (ConnectException | NoSuchFileException e) {
             throw new NotRunningException("nothing answers on " + socket + " (is the procdeck, or the ssh forward to it,"
                     + " running?)");
         }
+    }
+
+    /**
+     * The procdeck a hello describes. Its texts are shown (a window title, the Attach dialog, the console) and may
+     * come from another machine: control characters and bidi overrides are escaped, lengths bounded, and a root
+     * that is no path (a NUL in it) cannot end the caller with an InvalidPathException.
+     */
+    private static Target target(Map<String, Object> hello, Path socket) {
+        String app = InstanceWire.shown(hello.get("app"), 255);
+        String root = InstanceWire.shown(hello.get("root"), 4096);
+        return new Target(app == null ? "?" : app, Path.of(root == null ? "?" : root),
+                hello.get("pid") instanceof Long pid && pid > 0 ? pid : -1, socket);
     }
 
     private static String notRunning(Path where, List<String> notes) {
@@ -234,8 +245,7 @@ public final class ControlClient implements AutoCloseable {
                 return Optional.empty();
             }
             checked(hello);
-            return Optional.of(new Target(String.valueOf(hello.get("app")), Path.of(String.valueOf(hello.get("root"))),
-                    hello.get("pid") instanceof Long pid ? pid : -1, socket));
+            return Optional.of(target(hello, socket));
         } catch (ConnectException e) {
             // Nobody accepts: the procdeck that made it is gone. The next procdeck start replaces it.
             return Optional.empty();

@@ -67,19 +67,21 @@ public final class InstanceWire {
                     + dev.procdeck.procfile.Visible.escape(String.valueOf(i.get("name"))));
         }
         InstanceState state = stateOf(text(i, "state"));
-        long pid = number(i, "pid", -1);
-        Long code = i.get("exitCode") instanceof Long c ? c : null;
-        return new InstanceSnapshot(id, (int) number(i, "port", 0), state,
+        long pid = Math.max(-1, number(i, "pid", -1));
+        Long code = i.get("exitCode") instanceof Long c && c == c.intValue() ? c : null;
+        long port = number(i, "port", 0);
+        return new InstanceSnapshot(id, port >= 0 && port <= 65535 ? (int) port : 0, state,
                 java.util.Objects.requireNonNullElseGet(instant(i, "since"), Instant::now), pid,
-                instant(i, "startedAt"), (int) number(i, "restarts", 0),
+                instant(i, "startedAt"), (int) Math.max(0, Math.min(Integer.MAX_VALUE, number(i, "restarts", 0))),
                 code == null ? null : new ExitStatus(code.intValue()), instant(i, "nextRestartAt"),
-                i.get("message") instanceof String m ? m : "", constant(StopIntent.class, i.get("stopIntent")),
+                java.util.Objects.requireNonNullElse(shown(i.get("message"), MAX_MESSAGE), ""),
+                constant(StopIntent.class, i.get("stopIntent")),
                 state == InstanceState.STOPPING
                         ? java.util.Objects.requireNonNullElse(constant(InstanceLifecycle.StopPhase.class,
                                 i.get("stopPhase")), InstanceLifecycle.StopPhase.NONE)
                         : InstanceLifecycle.StopPhase.NONE,
                 Boolean.TRUE.equals(i.get("restartToApply")),
-                i.get("waitingFor") instanceof String w ? w : null);
+                shown(i.get("waitingFor"), MAX_MESSAGE));
     }
 
     /** The CPU and memory figures of an instance object, or null when it has none. */
@@ -113,7 +115,38 @@ public final class InstanceWire {
     }
 
     private static Instant instant(Map<?, ?> i, String key) {
-        return i.get(key) instanceof Long n ? Instant.ofEpochMilli(n) : null;
+        return instantOf(i.get(key));
+    }
+
+    /** Characters kept of a message from the socket: more than any procdeck writes, little enough to lay out. */
+    static final int MAX_MESSAGE = 2000;
+
+    /**
+     * A text from the socket as it may be shown (a row, a tooltip, a window title, a desktop notification):
+     * control characters and bidirectional overrides escaped, at most {@code max} characters; null when it is no
+     * text. What another machine's procdeck sends is not trusted to be what a procdeck writes.
+     */
+    static String shown(Object value, int max) {
+        if (!(value instanceof String s)) {
+            return null;
+        }
+        String cut = s.length() > max ? s.substring(0, max) : s;
+        String safe = dev.procdeck.procfile.Visible.escape(cut);
+        if (safe.length() > max) {
+            safe = safe.substring(0, max);
+        }
+        return cut.length() < s.length() ? safe + "\u2026" : safe;
+    }
+
+    /** The last millisecond of year 9999: later than any time a procdeck writes, yet far from overflowing. */
+    static final long LATEST_MILLIS = 253_402_300_799_999L;
+
+    /**
+     * A time from the socket, or null when it is not one a procdeck writes (before 1970, after year 9999): an
+     * uptime or countdown from {@code Long.MIN_VALUE} overflows {@code Duration.toMillis()} where rows tick.
+     */
+    static Instant instantOf(Object millis) {
+        return millis instanceof Long n && n >= 0 && n <= LATEST_MILLIS ? Instant.ofEpochMilli(n) : null;
     }
 
     private static <E extends Enum<E>> E constant(Class<E> type, Object value) {

@@ -26,6 +26,10 @@ public final class JobWire {
     public record Job(JobStatus status, List<JobRun> history) {
     }
 
+    /** Characters kept of a schedule as written and of a run's name (texts from the socket, see InstanceWire). */
+    private static final int MAX_SCHEDULE = 200;
+    private static final int MAX_RUN_NAME = 100;
+
     private JobWire() {
     }
 
@@ -65,9 +69,10 @@ public final class JobWire {
      */
     public static Job read(Map<?, ?> j) {
         if (!(j.get("type") instanceof String type) || !ProcfileParser.isTypeName(type)
-                || !(j.get("schedule") instanceof String schedule)) {
+                || !(j.get("schedule") instanceof String written)) {
             throw new IllegalArgumentException("a scheduled job without a valid type or schedule");
         }
+        String schedule = InstanceWire.shown(written, MAX_SCHEDULE);
         Overlap overlap = Overlap.SKIP;
         if (j.get("overlap") instanceof String o) {
             try {
@@ -78,7 +83,8 @@ public final class JobWire {
         }
         List<String> running = new ArrayList<>();
         if (j.get("running") instanceof List<?> l) {
-            l.stream().filter(String.class::isInstance).map(String.class::cast).limit(100).forEach(running::add);
+            l.stream().filter(String.class::isInstance).limit(100)
+                    .forEach(n -> running.add(InstanceWire.shown(n, MAX_RUN_NAME)));
         }
         List<JobRun> history = new ArrayList<>();
         if (j.get("history") instanceof List<?> l) {
@@ -98,7 +104,8 @@ public final class JobWire {
 
     private static JobRun run(Map<?, ?> m, String type) {
         Instant started = instant(m.get("startedAt"));
-        if (!(m.get("name") instanceof String name) || started == null) {
+        String name = InstanceWire.shown(m.get("name"), MAX_RUN_NAME);
+        if (name == null || started == null) {
             return null;
         }
         JobRun.Outcome outcome;
@@ -110,10 +117,11 @@ public final class JobWire {
         return new JobRun(name, type, "", "", started, instant(m.get("endedAt")),
                 m.get("pid") instanceof Long p ? p : -1, 0, outcome,
                 m.get("exitCode") instanceof Long c ? new ExitStatus(c.intValue()) : null,
-                m.get("message") instanceof String s ? s : "");
+                java.util.Objects.requireNonNullElse(InstanceWire.shown(m.get("message"), InstanceWire.MAX_MESSAGE),
+                        ""));
     }
 
     private static Instant instant(Object millis) {
-        return millis instanceof Long n ? Instant.ofEpochMilli(n) : null;
+        return InstanceWire.instantOf(millis);
     }
 }

@@ -13,6 +13,9 @@ import java.util.Map;
  * both ways: {@link ControlServer} writes it, {@code procdeck logs} and an attached dashboard read it back.
  */
 public final class LogWire {
+    /** Characters kept of an instance name from the socket: a type name is at most 63, its number a few more. */
+    private static final int MAX_INSTANCE = 100;
+
     private LogWire() {
     }
 
@@ -34,11 +37,12 @@ public final class LogWire {
      * trusted, so only colour sequences survive (see {@link LogBatch#of}).
      */
     public static LogBatch read(Map<?, ?> l, long sequence) {
-        Instant time = Instant.ofEpochMilli(l.get("t") instanceof Long t ? t : 0);
-        String instance = String.valueOf(l.get("i"));
+        Instant time = java.util.Objects.requireNonNullElse(InstanceWire.instantOf(l.get("t")), Instant.EPOCH);
+        // Not trusted either: a name with a newline or a megabyte of it would go into every line's prefix.
+        String instance = java.util.Objects.requireNonNullElse(InstanceWire.shown(l.get("i"), MAX_INSTANCE), "");
         String text = String.valueOf(l.get("x"));
         if ("sys".equals(l.get("s"))) {
-            return LogBatch.event(instance, time, sequence, text);
+            return LogBatch.event(instance.isEmpty() ? LogLine.PROCDECK : instance, time, sequence, text);
         }
         LogStream stream = "err".equals(l.get("s")) ? LogStream.STDERR : LogStream.STDOUT;
         return LogBatch.of(instance.isEmpty() ? LogLine.PROCDECK : instance, stream, time, sequence, List.of(text));
