@@ -41,7 +41,8 @@ final class CrashToasts extends VBox {
         DesktopNotifier NOTIFY_SEND = (title, body) -> {
             Thread t = new Thread(() -> notifySend().ifPresent(cmd -> {
                 try {
-                    new ProcessBuilder(cmd.toString(), "--app-name=Procdeck", "--icon=dialog-warning", title, body)
+                    new ProcessBuilder(cmd.toString(), "--app-name=Procdeck", "--icon=dialog-warning",
+                            "--", title, body) // a title or body that starts with - is text, not an option
                             .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 } catch (java.io.IOException e) {
                     // No notification daemon, say: the title badge still tells.

@@ -140,9 +140,6 @@ class AttachedDashboardHostileTest {
      * deterministic with a clock that runs the hook's shutdown exactly there ({@code pulseAttached(clock.instant())}).
      */
     @Test
-    @org.junit.jupiter.api.Disabled("ui bug, not fixed here (DashboardViewModel): pulse()/pulseAttached()/scale()/"
-            + "act read the non-volatile 'attached' field twice; shutdown() from the shutdown hook nulls it in between"
-            + " -> NPE on the FX thread. Fix: read it once into a local (and make it volatile). Enable after fixing.")
     void aShutdownHookDuringAPulseDoesNotThrowOnTheFxThread() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicReference<DashboardViewModel> self = new java.util.concurrent.atomic.AtomicReference<>();
@@ -195,10 +192,6 @@ class AttachedDashboardHostileTest {
      * made meanwhile. Today it does: showAttached() stops the project opened after it.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("ui bug, not fixed here (DashboardViewModel.attach): no generation check, a"
-            + " late attach replaces (and stops) a project opened after it. Fix: take a generation when attach()"
-            + " starts, invalidate it in openProject()/attach(), and close the late model instead of showing it."
-            + " Enable after fixing.")
     void aSlowAttachDoesNotReplaceAFolderOpenedMeanwhile() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Map<String, Object> answer = ps(777, List.of(instance("web.1", "up")));
@@ -231,9 +224,6 @@ class AttachedDashboardHostileTest {
      * lines to the console, for as long as the window stays open.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("ui bug, not fixed here (AttachedRunModel.end only shuts the worker down; the"
-            + " AttachedRun and its log follower stay open until detach/shutdown). Fix: end() also closes the run"
-            + " (run.close(), off the FX thread). Enable after fixing.")
     void anEndedAttachmentStopsFollowingTheLog() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean refuse = new java.util.concurrent.atomic.AtomicBoolean();
         server = new HostileServer(dir.resolve("c.sock"), (request, out) -> {
@@ -269,9 +259,6 @@ class AttachedDashboardHostileTest {
      * waits; the SIGTERM hook gives up after 10 s, so this window's own processes are then left to the watchdog.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("ui bug, not fixed here (DashboardViewModel.attach runs AttachedRunModel.open"
-            + " on the shared single-thread io executor). Fix: open the attachment on a thread of its own (and let"
-            + " a later open/attach abandon it). Enable after fixing.")
     void aStalledAttachDoesNotHoldUpOpeningAFolder() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         server = new HostileServer(dir.resolve("c.sock"), (request, out) -> {
