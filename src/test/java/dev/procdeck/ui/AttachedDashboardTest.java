@@ -118,6 +118,11 @@ class AttachedDashboardTest extends DashboardFxFixture {
         Await.until(WAIT, () -> remoteUp(socket, "web.2"), "web.2 up in the headless run");
         Await.until(WAIT, () -> instances("web").size() == 2, "web.2 in the window");
         Await.until(WAIT, () -> consoleText().contains("hello from web.2"), "web.2's output in the console");
+        robot.interact(() -> slider.setValue(3));
+        Await.until(WAIT, () -> remoteUp(socket, "web.3") && instances("web").size() == 3, "scaled up to 3");
+        robot.interact(() -> slider.setValue(2));
+        Await.until(WAIT, () -> remote(socket, "web.3").isEmpty(), "scaled down: web.3 gone in the headless run");
+        Await.until(WAIT, () -> instances("web").size() == 2, "and from the window");
 
         // The row's restart button restarts the headless run's web.1: a new pid there, then here.
         long before = (Long) remote(socket, "web.1").orElseThrow().get("pid");
