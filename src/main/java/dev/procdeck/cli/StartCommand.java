@@ -105,6 +105,19 @@ public final class StartCommand implements Callable<Integer> {
             return 2;
         }
 
+        // A second formation of the same project would fight the first over its ports (and answer its readiness
+        // checks for it), and take the first's process groups for leftovers. Drive the one that runs instead.
+        try {
+            dev.procdeck.runtime.ControlClient.Target other = dev.procdeck.runtime.ControlClient.locate(p.root(),
+                    p.root(), null, parentEnv);
+            Problems.printError(System.err, "procdeck (pid " + other.pid() + ") already runs " + p.root()
+                    + "; drive it with procdeck ps, scale, ps:start, restart, stop or attach, or stop it first"
+                    + " (kill " + other.pid() + ")");
+            return 1;
+        } catch (java.io.IOException | RuntimeException nobodyAnswers) {
+            // Nobody runs it (a stale socket included): this run is the one.
+        }
+
         boolean useColour = colour != null ? colour : System.console() != null && System.getenv("NO_COLOR") == null;
         Map<String, Integer> typeIndex = new HashMap<>();
         int width = 0;

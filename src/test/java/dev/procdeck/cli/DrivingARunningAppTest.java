@@ -290,6 +290,18 @@ class DrivingARunningAppTest {
     }
 
     @Test
+    void aSecondStartOfTheSameProjectRefusesAndPointsAtTheOneThatRuns() throws Exception {
+        procfile("web: exec sleep 1000\n");
+        Running first = launch(Map.of(), "start", "--no-timestamp", "--no-color");
+        awaitInstances("web.1 up", ps -> state(ps, "web.1").equals("up"));
+        Result second = run("start");
+        assertThat(second.code()).isEqualTo(1);
+        assertThat(second.err()).startsWith("procdeck: procdeck (pid " + first.process().pid() + ") already runs "
+                + dir.toRealPath() + "; drive it with procdeck ps");
+        assertThat(instances()).containsOnlyKeys("web.1"); // nothing of a second formation started
+    }
+
+    @Test
     void everyVerbSaysSoWhenNothingRuns() throws Exception {
         procfile("web: exec sleep 1000\n");
         String expected = "procdeck: no procdeck is running in " + dir.toRealPath() + " (start one with: procdeck start)\n";
