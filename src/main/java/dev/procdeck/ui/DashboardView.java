@@ -337,7 +337,7 @@ public final class DashboardView extends BorderPane {
                 model::restartAll), Icons.RESTART);
         startAll.getStyleClass().addAll("accent", "success");
         for (Button b : List.of(startAll, stopAll, restartAll, reload)) {
-            b.disableProperty().bind(b == startAll || b == restartAll
+            b.disableProperty().bind(b == startAll || b == restartAll || b == stopAll
                     ? model.loadedProperty().not().or(model.readOnlyProperty()) // another procdeck runs it
                     : b == reload ? model.loadedProperty().not().or(model.attachedProperty())
                     : model.loadedProperty().not());

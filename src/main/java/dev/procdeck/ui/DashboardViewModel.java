@@ -368,6 +368,9 @@ public final class DashboardViewModel {
             }
             current.supervisor().reload(p, added);
             current = new Running(current.generation(), p, current.supervisor(), current.session());
+            if (readOnly.get()) {
+                return; // shown read-only: no rows (see startSupervisor)
+            }
             table.setTypes(p.procfile());
             for (String type : added.keySet()) {
                 table.applyEngineScale(type, 1); // what the engine is about to report; the events confirm it
@@ -426,6 +429,11 @@ public final class DashboardViewModel {
         table.setTypes(p.procfile());
         counts.forEach(table::applyEngineScale);
         savedFormation = Formation.format(counts);
+        if (readOnly.get()) {
+            // Rows of this window's idle supervisor would show "stopped" for processes that run: none at all.
+            table.clear();
+            placeholder.set("Another procdeck runs this project: Attach (above) to see and drive its processes here.");
+        }
         typesChanged(p);
         if (startNow) {
             supervisor.start(counts);
