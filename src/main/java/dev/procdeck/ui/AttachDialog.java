@@ -4,7 +4,6 @@ import dev.procdeck.runtime.ControlClient;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.event.ActionEvent;
 import javafx.geometry.Insets;
@@ -30,7 +29,9 @@ final class AttachDialog extends Dialog<Path> {
     private final ListView<ControlClient.Target> running = new ListView<>();
     private final TextField socket = new TextField();
     private final Label placeholder = new Label("Looking for running procdecks\u2026");
-    private Consumer<Path> onAttach = p -> { };
+    private final Label error = new Label();
+    private java.util.function.Function<Path, CompletableFuture<Void>> attach =
+            p -> CompletableFuture.completedFuture(null);
 
     AttachDialog(Window owner, CompletableFuture<List<ControlClient.Target>> found) {
         if (owner != null) {
@@ -76,15 +77,45 @@ final class AttachDialog extends Dialog<Path> {
         note.getStyleClass().add("muted");
         note.setWrapText(true);
         note.setMaxWidth(560);
-        VBox box = new VBox(8, running, socketLabel, socket, note);
+        error.setId("attachError");
+        error.setWrapText(true);
+        error.setMaxWidth(560);
+        error.getStyleClass().add("danger");
+        error.managedProperty().bind(error.visibleProperty());
+        error.setVisible(false);
+        VBox box = new VBox(8, running, socketLabel, socket, error, note);
         box.setPadding(new Insets(8, 12, 4, 12));
         getDialogPane().setContent(box);
         getDialogPane().getButtonTypes().addAll(ATTACH, ButtonType.CANCEL);
         getDialogPane().setId("attachDialog");
         Node attach = getDialogPane().lookupButton(ATTACH);
         attach.setId("attachButton");
-        attach.disableProperty().bind(socket.textProperty().isEmpty());
-        attach.addEventFilter(ActionEvent.ACTION, e -> onAttach.accept(Path.of(socket.getText().trim())));
+        javafx.beans.property.BooleanProperty attaching = new javafx.beans.property.SimpleBooleanProperty();
+        attach.disableProperty().bind(socket.textProperty().isEmpty().or(attaching));
+        // The dialog stays open while it connects, and on a failure, with the reason and the path still there.
+        attach.addEventFilter(ActionEvent.ACTION, e -> {
+            e.consume();
+            Path chosen;
+            try {
+                chosen = Path.of(socket.getText().trim());
+            } catch (java.nio.file.InvalidPathException bad) {
+                showError("not a path: " + bad.getMessage());
+                return;
+            }
+            attaching.set(true);
+            error.setVisible(false);
+            this.attach.apply(chosen).whenComplete((ok, failed) -> Platform.runLater(() -> {
+                attaching.set(false);
+                Throwable cause = failed instanceof java.util.concurrent.CompletionException && failed.getCause() != null
+                        ? failed.getCause() : failed;
+                if (cause == null || cause instanceof java.util.concurrent.CancellationException) {
+                    setResult(chosen);
+                    close();
+                } else {
+                    showError("Cannot attach to " + chosen + ": " + cause.getMessage());
+                }
+            }));
+        });
         setResultConverter(b -> b == ATTACH ? Path.of(socket.getText().trim()) : null);
         found.whenComplete((list, error) -> Platform.runLater(() -> {
             if (error != null) {
@@ -95,6 +126,8 @@ final class AttachDialog extends Dialog<Path> {
                 running.getItems().setAll(list);
                 if (!list.isEmpty()) {
                     running.getSelectionModel().selectFirst();
+                } else {
+                    socket.requestFocus(); // nothing to pick: typing goes to the socket field
                 }
             }
         }));
@@ -106,8 +139,18 @@ final class AttachDialog extends Dialog<Path> {
         return t.app() + " \u2014 " + t.root() + " \u2014 pid " + t.pid();
     }
 
-    void setOnAttach(Consumer<Path> onAttach) {
-        this.onAttach = onAttach;
+    /** What Attach does with the chosen socket; the dialog closes once it completes, and shows why it failed. */
+    void setOnAttach(java.util.function.Function<Path, CompletableFuture<Void>> attach) {
+        this.attach = attach;
+    }
+
+    private void showError(String text) {
+        error.setText(text);
+        error.setVisible(true);
+    }
+
+    Label error() {
+        return error;
     }
 
     ListView<ControlClient.Target> running() {

@@ -455,7 +455,7 @@ public final class DashboardView extends BorderPane {
      */
     AttachDialog showAttachDialog() {
         AttachDialog dialog = new AttachDialog(window(), model.runningProcdecks());
-        dialog.setOnAttach(this::attachTo);
+        dialog.setOnAttach(model::attach);
         dialog.show();
         return dialog;
     }

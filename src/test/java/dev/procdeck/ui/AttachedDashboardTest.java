@@ -164,4 +164,26 @@ class AttachedDashboardTest extends DashboardFxFixture {
         Await.until(WAIT, () -> instances("web").get(0).instanceState() == InstanceState.STOPPED, "shown stopped");
         assertThat(headless.isAlive()).isTrue();
     }
+
+    @Test
+    void aSocketThatDoesNotAnswerKeepsTheDialogOpenWithTheReasonAndThePath(FxRobot robot) throws Exception {
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.A)
+                .release(javafx.scene.input.KeyCode.A, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.CONTROL);
+        Await.until(WAIT, () -> onFx(() -> robot.lookup("#attachSocket").tryQuery().isPresent()), "the dialog");
+        // No procdeck runs: the socket field has the focus, so typing goes there.
+        Await.until(WAIT, () -> onFx(() -> byId(robot, "attachSocket").isFocused()), "the socket field focused");
+        String path = dir.resolve("nobody.sock").toString();
+        robot.clickOn("#attachSocket").write(path); // (Monocle types into the window under the mouse)
+        robot.clickOn("#attachButton");
+        Await.until(WAIT, () -> onFx(() -> byId(robot, "attachError").isVisible()), () -> "the reason shown; field: "
+                + onFx(() -> ((javafx.scene.control.TextField) byId(robot, "attachSocket")).getText()) + ", attached: "
+                + onFx(() -> model.attachedProperty().get()) + ", dialog open: "
+                + onFx(() -> robot.lookup("#attachSocket").tryQuery().isPresent()));
+        assertThat(onFx(() -> ((javafx.scene.control.Label) byId(robot, "attachError")).getText()))
+                .startsWith("Cannot attach to " + path + ": nothing answers on " + path);
+        assertThat(onFx(() -> ((javafx.scene.control.TextField) byId(robot, "attachSocket")).getText())).isEqualTo(path);
+        assertThat(onFx(() -> model.attachedProperty().get())).isFalse();
+        robot.press(javafx.scene.input.KeyCode.ESCAPE).release(javafx.scene.input.KeyCode.ESCAPE);
+        Await.until(WAIT, () -> onFx(() -> robot.lookup("#attachSocket").tryQuery().isEmpty()), "Escape closes it");
+    }
 }
