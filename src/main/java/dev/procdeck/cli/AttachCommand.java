@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
  * it through its control socket and owns none of its processes: closing it leaves them running.
  */
 @Command(name = "attach", mixinStandardHelpOptions = true,
-        description = {"Open the dashboard on a running procdeck, driving it through its control socket.",
+        description = {"Opens the dashboard on a running procdeck and drives it through its control socket.",
             "Closing the window leaves its processes running.",
             "From another machine: ssh -N -L /tmp/app.sock:REMOTE_SOCKET host, then procdeck attach --socket"
                 + " /tmp/app.sock (REMOTE_SOCKET is the \"socket\" field of procdeck ps --json there)."})

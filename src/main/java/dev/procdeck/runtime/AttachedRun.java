@@ -274,7 +274,7 @@ public final class AttachedRun implements AutoCloseable {
     }
 
     private String stoppedText() {
-        return "the procdeck attached to (pid " + target.pid() + ", " + target.app() + ") stopped";
+        return "procdeck " + target.pid() + ", which ran " + target.app() + ", stopped";
     }
 
     private IOException ended(IOException e) {

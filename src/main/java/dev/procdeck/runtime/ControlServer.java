@@ -400,13 +400,24 @@ public final class ControlServer implements LogListener, AutoCloseable {
         return m;
     }
 
+    /** Instances by their type's place in the Procfile, then by number: the order the dashboard shows. */
+    private List<InstanceSnapshot> inProcfileOrder(List<InstanceSnapshot> snapshots) {
+        List<String> order = supervisor.project().procfile().typeNames();
+        List<InstanceSnapshot> sorted = new ArrayList<>(snapshots);
+        sorted.sort(java.util.Comparator.<InstanceSnapshot>comparingInt(s -> {
+            int at = order.indexOf(s.id().type());
+            return at < 0 ? Integer.MAX_VALUE : at; // a type a reload removed, still stopping: last
+        }).thenComparing(InstanceSnapshot::id));
+        return sorted;
+    }
+
     static String appName(Project p) {
         Path name = p.root().getFileName();
         return name == null ? p.root().toString() : name.toString();
     }
 
     private Map<String, Object> ps() {
-        List<InstanceSnapshot> snapshots = supervisor.snapshots();
+        List<InstanceSnapshot> snapshots = inProcfileOrder(supervisor.snapshots());
         Set<Long> groups = new HashSet<>();
         for (InstanceSnapshot s : snapshots) {
             if (s.pid() > 0 && s.state().hasProcess()) {

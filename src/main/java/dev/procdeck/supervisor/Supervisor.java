@@ -303,9 +303,10 @@ public final class Supervisor implements AutoCloseable {
             stopsAfterDependents.addAll(controllers.keySet());
             advanceStops();
             if (!stopsAfterDependents.isEmpty()) {
-                bus.event(LogLine.PROCDECK, Visible.escape("stopping dependents first; "
-                        + String.join(", ", stopsAfterDependents.stream().map(InstanceId::type).distinct().toList())
-                        + " will stop once the types that depend on them (depends_on) are down"));
+                List<String> waiting = stopsAfterDependents.stream().map(InstanceId::type).distinct().toList();
+                bus.event(LogLine.PROCDECK, Visible.escape("stopping dependents first; " + String.join(", ", waiting)
+                        + (waiting.size() == 1 ? " stops once the types that depend on it" 
+                        : " stop once the types that depend on them") + " (depends_on) are down"));
             }
             runs.stopAll();
             quietWaiters.add(done);

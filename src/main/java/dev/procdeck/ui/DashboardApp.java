@@ -29,6 +29,7 @@ public final class DashboardApp extends Application {
     static final Duration PULSE = Duration.millis(100);
 
     private static final java.util.logging.Logger QUIET_JAVAFX_LOGGER = java.util.logging.Logger.getLogger("javafx");
+    private static final java.util.logging.Logger QUIET_PREFS_LOGGER = java.util.logging.Logger.getLogger("java.util.prefs");
 
     /** The window settings, read before the toolkit starts (off the FX thread); null when launched otherwise. */
     private static volatile UiSettings preloaded;
@@ -75,6 +76,8 @@ public final class DashboardApp extends Application {
     public static int open(String[] args) {
         // JavaFX warns that it runs from the class path, which is how the fat jar ships it on purpose.
         QUIET_JAVAFX_LOGGER.setLevel(java.util.logging.Level.SEVERE);
+        // "Created user preferences directory." on the first run is not news to a user.
+        QUIET_PREFS_LOGGER.setLevel(java.util.logging.Level.WARNING);
         preloaded = UiSettings.read(Workspace.user()); // preferences are files: read here, not on the FX thread
         try {
             Application.launch(DashboardApp.class, args);

@@ -497,7 +497,7 @@ public final class DashboardView extends BorderPane {
         Label lines = new Label();
         lines.setId("lineCount");
         var console = model.console();
-        lines.textProperty().bind(Bindings.createStringBinding(() -> String.format("%,d lines", console.receivedProperty().get())
+        lines.textProperty().bind(Bindings.createStringBinding(() -> String.format(console.receivedProperty().get() == 1 ? "%,d line" : "%,d lines", console.receivedProperty().get())
                         + (console.droppedProperty().get() > 0 ? String.format(", %,d oldest dropped from memory"
                         + " (keeps %,d, shows the newest %,d; all are in the session log)", console.droppedProperty().get(),
                         console.capacity(), console.shownCapacity()) : ""),

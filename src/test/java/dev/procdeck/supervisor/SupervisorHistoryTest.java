@@ -673,7 +673,7 @@ class SupervisorHistoryTest {
         clock.advance(Duration.ofSeconds(4));
         assertThat(os.signals).containsExactlyInAnyOrder("TERM web.1", "TERM lone.1");
         assertThat(state("api.1").state()).isEqualTo(InstanceState.UP);
-        assertThat(events).contains("stopping dependents first; api, db will stop once the types that depend on them"
+        assertThat(events).contains("stopping dependents first; api, db stop once the types that depend on them"
                 + " (depends_on) are down");
         clock.advance(Duration.ofSeconds(2)); // web.1 is killed after 5 s; then api, then db
         assertThat(os.signals).containsSubsequence("TERM web.1", "KILL web.1", "TERM api.1", "TERM db.1");
