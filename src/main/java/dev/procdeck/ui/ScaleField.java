@@ -26,7 +26,8 @@ import javafx.scene.layout.Priority;
  * A type's scale: a number field and a slider. A typed value applies on Enter or when the field loses focus;
  * anything that is not a whole number from 0 to {@link Formation#MAX_SCALE} is refused with a message, never
  * clamped. A change of more than {@link #CONFIRM_ABOVE} instances at once asks first. The slider moves one
- * instance per step over 0..20, or 0..100 when its range is widened.
+ * instance per step over 0..20, or 0..100 when its range is widened; it applies when released, and while it is
+ * dragged the field shows the count a release would ask for.
  */
 public final class ScaleField extends HBox {
     /** A bigger jump than this asks for confirmation. */
@@ -87,6 +88,9 @@ public final class ScaleField extends HBox {
         slider.valueProperty().addListener((o, a, b) -> {
             if (!slider.isValueChanging()) {
                 fromSlider();
+            } else if (!updating) {
+                // While dragging, the field shows what a release would ask for: a few pixels are several instances.
+                field.setText(Integer.toString((int) Math.round(b.doubleValue())));
             }
         });
         Icons.only(wider, Icons.WIDER, "Wider range");

@@ -57,6 +57,22 @@ class DashboardLookTest extends DashboardFxFixture {
     // ---- scale ------------------------------------------------------------------------------------------------
 
     @Test
+    void draggingTheSliderShowsTheCountAndAppliesItOnlyWhenReleased(FxRobot robot) throws Exception {
+        open("web: exec sleep 1000\n");
+        TextField field = robot.lookup("#scale-web").queryAs(TextField.class);
+        javafx.scene.control.Slider slider = ((ScaleField) field.getParent()).slider();
+        robot.interact(() -> {
+            slider.setValueChanging(true);
+            slider.setValue(3);
+        });
+        assertThat(onFx(() -> field.getText())).isEqualTo("3");
+        assertThat((int) onFx(() -> type("web").scaleProperty().get())).isEqualTo(1); // nothing asked yet
+        robot.interact(() -> slider.setValueChanging(false));
+        assertThat((int) onFx(() -> type("web").scaleProperty().get())).isEqualTo(3);
+        assertThat(onFx(() -> model.formationProperty().get())).isEqualTo("web=3");
+    }
+
+    @Test
     void aTypedScaleOutOfRangeOrNotANumberIsRefusedWithAMessageNotClamped(FxRobot robot) throws Exception {
         open("web: exec sleep 1000\n");
         TextField field = robot.lookup("#scale-web").queryAs(TextField.class);
