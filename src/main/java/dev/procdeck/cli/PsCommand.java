@@ -36,17 +36,38 @@ final class PsCommand extends ControlCommand {
         List<?> instances = answer.get("instances") instanceof List<?> l ? l : List.of();
         if (instances.isEmpty()) {
             out.println("no instances (scale one up with: procdeck scale TYPE=1)");
-            return 0;
+        } else {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(HEADERS);
+            for (Object o : instances) {
+                if (o instanceof Map<?, ?> i) {
+                    rows.add(row(i));
+                }
+            }
+            printTable(rows);
         }
-        List<String[]> rows = new ArrayList<>();
-        rows.add(HEADERS);
-        for (Object o : instances) {
-            if (o instanceof Map<?, ?> i) {
-                rows.add(row(i));
+        printJobs(answer);
+        return 0;
+    }
+
+    /** Scheduled types have runs, not instances: one line each, as the dashboard's job cells say it. */
+    private void printJobs(Map<String, Object> answer) {
+        if (!(answer.get("jobs") instanceof List<?> jobs) || jobs.isEmpty()) {
+            return;
+        }
+        out.println("=== scheduled (scale TYPE=0 pauses a schedule, TYPE=1 resumes it)");
+        java.time.Instant now = java.time.Instant.now();
+        for (Object o : jobs) {
+            if (o instanceof Map<?, ?> j) {
+                try {
+                    dev.procdeck.runtime.JobWire.Job job = dev.procdeck.runtime.JobWire.read(j);
+                    out.println(job.status().type() + ": " + Visible.escape(dev.procdeck.supervisor.JobTexts.summary(
+                            job.status(), java.time.ZoneId.systemDefault(), now)));
+                } catch (IllegalArgumentException e) {
+                    // Not one we can show.
+                }
             }
         }
-        printTable(rows);
-        return 0;
     }
 
     static String formation(Map<String, Object> answer) {

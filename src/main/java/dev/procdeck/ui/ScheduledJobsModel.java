@@ -2,6 +2,7 @@ package dev.procdeck.ui;
 
 import dev.procdeck.supervisor.JobListener;
 import dev.procdeck.supervisor.JobRun;
+import dev.procdeck.supervisor.JobTexts;
 import dev.procdeck.supervisor.JobStatus;
 import dev.procdeck.supervisor.ScheduledJobs;
 import java.time.Duration;
@@ -21,7 +22,7 @@ import javafx.beans.property.ReadOnlyStringWrapper;
  * the supervision thread and applied on the FX pulse. FX thread only, except the listener.
  */
 public final class ScheduledJobsModel {
-    static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    static final DateTimeFormatter CLOCK = JobTexts.CLOCK;
     /** Runs shown in a type's history tooltip. */
     static final int HISTORY_SHOWN = 8;
 
@@ -156,39 +157,11 @@ public final class ScheduledJobsModel {
     }
 
     static String summary(JobStatus s, ZoneId zone, Instant now) {
-        StringBuilder text = new StringBuilder(s.schedule());
-        if (!s.running().isEmpty()) {
-            text.append(" · running ").append(String.join(", ", s.running()));
-        } else if (s.enabled() && s.nextRun() != null) {
-            text.append(" · next ").append(CLOCK.format(s.nextRun().atZone(zone)));
-        } else if (!s.enabled()) {
-            text.append(" · paused");
-        }
-        if (s.queued()) {
-            text.append(" · 1 queued");
-        }
-        JobRun last = s.lastRun();
-        if (last != null) {
-            text.append(" · last: ").append(outcome(last, now));
-        }
-        if (s.skipped() > 0) {
-            text.append(" · ").append(s.skipped()).append(" skipped");
-        }
-        return text.toString();
+        return JobTexts.summary(s, zone, now);
     }
 
-    /** "exit 0 after 58 ms", "SIGKILL after 3.0 s", "stopped after 1.2 s", "failed to start". */
     static String outcome(JobRun run, Instant now) {
-        String length = dev.procdeck.supervisor.Durations.runLength(run.duration(now));
-        return switch (run.outcome()) {
-            case STARTING -> "starting";
-            case RUNNING -> "running for " + length;
-            case FAILED_TO_START -> "failed to start";
-            case STOPPED -> "stopped after " + length;
-            case EXITED -> (run.exit() == null ? "ended"
-                    : run.exit().signal() > 0 ? run.exit().describe() : "exit " + run.exit().code())
-                    + " after " + length;
-        };
+        return JobTexts.outcome(run, now);
     }
 
     static String historyText(List<JobRun> runs, ZoneId zone, Instant now) {

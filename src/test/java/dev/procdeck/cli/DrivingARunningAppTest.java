@@ -290,6 +290,21 @@ class DrivingARunningAppTest {
     }
 
     @Test
+    void psListsScheduledTypesWithTheirNextAndLastRunAfterTheInstances() throws Exception {
+        procfile("web: exec sleep 1000\nreport: echo reported\n");
+        Files.writeString(dir.resolve("procdeck.yml"), "types:\n  report:\n    schedule: every 1h\n");
+        launch(Map.of(), "start", "--no-timestamp", "--no-color");
+        awaitInstances("web.1 up", ps -> state(ps, "web.1").equals("up"));
+        Result ps = run("ps");
+        assertThat(ps.code()).isZero();
+        List<String> lines = ps.out().lines().toList();
+        assertThat(lines.get(1)).startsWith("NAME");
+        assertThat(lines.get(2)).startsWith("web.1");
+        assertThat(lines.get(3)).isEqualTo("=== scheduled (scale TYPE=0 pauses a schedule, TYPE=1 resumes it)");
+        assertThat(lines.get(4)).startsWith("report: every 1h \u00b7 next ");
+    }
+
+    @Test
     void aSecondStartOfTheSameProjectRefusesAndPointsAtTheOneThatRuns() throws Exception {
         procfile("web: exec sleep 1000\n");
         Running first = launch(Map.of(), "start", "--no-timestamp", "--no-color");
