@@ -509,7 +509,10 @@ public final class DashboardViewModel {
         shownGeneration = -1;
         projectRoot.set(null); // nothing of the attached project is read or written here: it may be on another machine
         projectName.set(t.app() + " (attached)");
-        title.set(t.app() + " \u2014 attached to procdeck " + t.pid() + " (" + t.root() + ") \u2014 Procdeck");
+        // A socket outside this user's state folders is a forwarded one (ssh -L): the title says which.
+        boolean forwarded = !t.socket().toAbsolutePath().startsWith(dev.procdeck.runtime.StateFolder.stateRoot(parentEnv));
+        title.set(t.app() + " \u2014 attached to procdeck " + t.pid() + " (" + t.root() + ")"
+                + (forwarded ? " via " + t.socket() : "") + " \u2014 Procdeck");
         problems.set("");
         placeholder.set("No process types");
         notifier.forgetHistory();

@@ -150,6 +150,7 @@ class SecondProcdeckTest {
         assertThat(fx.call(() -> model.readOnlyProperty().get())).isFalse();
         assertThat(fx.call(() -> model.titleProperty().get())).startsWith("app \u2014 attached to procdeck "
                 + ProcessHandle.current().pid());
+        assertThat(fx.call(() -> model.titleProperty().get())).doesNotContain(" via ");
         pulseUntil("web.1 up in the attached window", () -> webStates().equals(List.of(InstanceState.UP)));
         assertThat(fx.call(() -> instanceRow("web.1").snapshot().pid())).isEqualTo(otherSnapshot("web.1").pid());
         assertThat(fx.call(() -> model.formationProperty().get())).isEqualTo("web=1,worker=1");
@@ -333,7 +334,8 @@ class SecondProcdeckTest {
         Path local = dir.resolve("pd.sock");
         try (AutoCloseable tunnel = forward(local, server.socket())) {
             fx.call(() -> model.attach(local)).get(20, TimeUnit.SECONDS);
-            assertThat(fx.call(() -> model.titleProperty().get())).contains(p.toRealPath().toString());
+            assertThat(fx.call(() -> model.titleProperty().get())).contains(p.toRealPath().toString())
+                    .contains(" via " + local);
             assertThat(fx.call(() -> model.projectRootProperty().get())).isNull(); // nothing of it is read here
             pulseUntil("web.1 up through the tunnel", () -> webStates().equals(List.of(InstanceState.UP)));
             fx.run(() -> row("web").scaleProperty().set(2));
