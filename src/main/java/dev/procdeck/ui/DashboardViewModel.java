@@ -192,9 +192,9 @@ public final class DashboardViewModel {
 
     /** The banner's words when another procdeck already runs the project. */
     static String otherProcdeckText(long pid) {
-        return "procdeck (pid " + pid + ") already runs this project. Attach to drive it from this window (its"
-                + " processes keep running when the window closes), or stop it first; until then this window shows"
-                + " it read-only.";
+        return "procdeck (pid " + pid + ") already runs this project. Attach to see and drive it from this window"
+                + " (its processes keep running when the window closes), or stop that procdeck and open the folder"
+                + " again to run it here.";
     }
 
     /** Instances with a live process. */

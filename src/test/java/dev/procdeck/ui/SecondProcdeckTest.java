@@ -95,7 +95,7 @@ class SecondProcdeckTest {
         fx.call(() -> model.openProject(p)).get(20, TimeUnit.SECONDS);
         assertThat(fx.call(() -> model.readOnlyProperty().get())).isTrue();
         assertThat(fx.call(() -> model.problemsProperty().get())).startsWith(
-                "procdeck (pid " + ProcessHandle.current().pid() + ") already runs this project. Attach to drive it");
+                "procdeck (pid " + ProcessHandle.current().pid() + ") already runs this project. Attach to see and drive it");
         assertThat(fx.call(() -> model.attachOfferProperty().get())).isEqualTo(server.socket());
         fx.run(model::startAll);
         fx.run(() -> model.scale("web", 3));
