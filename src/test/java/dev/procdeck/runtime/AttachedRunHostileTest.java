@@ -44,18 +44,6 @@ class AttachedRunHostileTest {
     private static final String BIDI = "\u202eexe.gnp";
     private static final String CONTROLS = "a\u001b]52;c;aGk=\u0007b\r\nc";
 
-    private static Map<String, Object> instance(String name, String state) {
-        Map<String, Object> i = new LinkedHashMap<>();
-        i.put("name", name);
-        i.put("type", name.substring(0, name.indexOf('.')));
-        i.put("state", state);
-        i.put("pid", 4242L);
-        i.put("port", 5000L);
-        i.put("restarts", 0L);
-        i.put("message", "up");
-        return i;
-    }
-
     private static Map<String, Object> psWith(Map<String, Object> inst) {
         Map<String, Object> m = HostileServer.hello(777);
         m.put("types", new ArrayList<Object>(List.of(new LinkedHashMap<>(Map.of("name", "web", "command",
@@ -71,7 +59,7 @@ class AttachedRunHostileTest {
 
     @Test
     void timesNoProcdeckWritesAreIgnoredRatherThanOverflowingWhereRowsTick() {
-        Map<String, Object> i = instance("web.1", "up");
+        Map<String, Object> i = HostileServer.instance("web.1", "up");
         i.put("startedAt", Long.MIN_VALUE);
         i.put("since", Long.MAX_VALUE);
         i.put("nextRestartAt", Long.MIN_VALUE);
@@ -96,7 +84,7 @@ class AttachedRunHostileTest {
     @Test
     void textsFromTheSocketCarryNoControlCharactersNorBidiOverridesAndHaveABound() {
         String huge = "x".repeat(3_000_000);
-        Map<String, Object> i = instance("web.1", "starting");
+        Map<String, Object> i = HostileServer.instance("web.1", "starting");
         i.put("message", CONTROLS + BIDI);
         i.put("waitingFor", huge);
         Map<String, Object> answer = psWith(i);
@@ -133,13 +121,13 @@ class AttachedRunHostileTest {
 
     @Test
     void absurdNumbersAreNotWrappedIntoPlausibleOnes() {
-        Map<String, Object> i = instance("web.1", "up");
+        Map<String, Object> i = HostileServer.instance("web.1", "up");
         i.put("port", 4_294_972_296L); // 2^32 + 5000: (int) gives 5000
         i.put("restarts", -7L);
         InstanceSnapshot s = InstanceWire.read(Json.parseObject(Json.write(i)));
         assertThat(s.port()).isNotEqualTo(5000);
         assertThat(s.restarts()).isGreaterThanOrEqualTo(0);
-        Map<String, Object> answer = psWith(instance("web.1", "up"));
+        Map<String, Object> answer = psWith(HostileServer.instance("web.1", "up"));
         answer.put("formation", new LinkedHashMap<>(Map.of("web", 4_294_967_298L))); // (int) gives 2
         assertThat(AttachedRun.parseStatus(answer).formation().getOrDefault("web", 0)).isNotEqualTo(2);
     }
@@ -268,7 +256,7 @@ class AttachedRunHostileTest {
         List<Object> instances = new ArrayList<>();
         for (int k = 0; k < 20_000; k++) {
             types.add(new LinkedHashMap<>(Map.of("name", "t" + k, "command", "x")));
-            instances.add(instance("t" + (k % 600) + "." + (k / 600 + 1), "up"));
+            instances.add(HostileServer.instance("t" + (k % 600) + "." + (k / 600 + 1), "up"));
         }
         answer.put("types", types);
         answer.put("instances", instances);

@@ -98,6 +98,19 @@ public final class HostileServer implements AutoCloseable {
     }
 
     /** A hello answer of a procdeck with pid {@code pid}. */
+    /** A plausible instance of a {@code ps} answer, for a test to spoil one field of. */
+    public static Map<String, Object> instance(String name, String state) {
+        Map<String, Object> i = new java.util.LinkedHashMap<>();
+        i.put("name", name);
+        i.put("type", name.substring(0, name.indexOf('.')));
+        i.put("state", state);
+        i.put("pid", 4242L);
+        i.put("port", 5000L);
+        i.put("restarts", 0L);
+        i.put("message", "up");
+        return i;
+    }
+
     public static Map<String, Object> hello(long pid) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("v", 1L);

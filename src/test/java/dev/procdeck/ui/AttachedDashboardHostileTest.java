@@ -50,18 +50,6 @@ class AttachedDashboardHostileTest {
         prefs.removeNode();
     }
 
-    static Map<String, Object> instance(String name, String state) {
-        Map<String, Object> i = new LinkedHashMap<>();
-        i.put("name", name);
-        i.put("type", name.substring(0, name.indexOf('.')));
-        i.put("state", state);
-        i.put("pid", 4242L);
-        i.put("port", 5000L);
-        i.put("restarts", 0L);
-        i.put("message", "up");
-        return i;
-    }
-
     static Map<String, Object> ps(long pid, List<Map<String, Object>> instances) {
         Map<String, Object> m = HostileServer.hello(pid);
         List<Object> types = new ArrayList<>();
@@ -97,9 +85,9 @@ class AttachedDashboardHostileTest {
      */
     @Test
     void absurdTimestampsFromTheSocketDoNotThrowInThePulse() throws Exception {
-        Map<String, Object> up = instance("web.1", "up");
+        Map<String, Object> up = HostileServer.instance("web.1", "up");
         up.put("startedAt", Long.MIN_VALUE);
-        Map<String, Object> backingOff = instance("web.2", "backing off");
+        Map<String, Object> backingOff = HostileServer.instance("web.2", "backing off");
         backingOff.put("pid", null);
         backingOff.put("nextRestartAt", Long.MIN_VALUE);
         server = serverAnswering(ps(777, List.of(up, backingOff)));
@@ -115,7 +103,7 @@ class AttachedDashboardHostileTest {
     @Test
     void closingTheWindowDoesNotWaitForAStalledPs() throws Exception {
         CountDownLatch stall = new CountDownLatch(1);
-        server = serverAnswering(ps(777, List.of(instance("web.1", "up"))));
+        server = serverAnswering(ps(777, List.of(HostileServer.instance("web.1", "up"))));
         fx.call(() -> model.attach(server.socket())).get(20, TimeUnit.SECONDS);
         server.setHandler((request, out) -> {
             if ("ps".equals(request.get("op"))) {
@@ -175,7 +163,7 @@ class AttachedDashboardHostileTest {
             DashboardViewModel m = fx2.call(() -> new DashboardViewModel(new Workspace(prefs2),
                     new PosixProcessLauncher(), io2, fx2, trap, System.getenv(), 1000));
             self.set(m);
-            server = serverAnswering(ps(777, List.of(instance("web.1", "up"))));
+            server = serverAnswering(ps(777, List.of(HostileServer.instance("web.1", "up"))));
             fx2.call(() -> m.attach(server.socket())).get(20, TimeUnit.SECONDS);
             armed.set(true);
             assertThatCode(() -> fx2.run(m::pulse)).doesNotThrowAnyException();
@@ -194,7 +182,7 @@ class AttachedDashboardHostileTest {
     @Test
     void aSlowAttachDoesNotReplaceAFolderOpenedMeanwhile() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Map<String, Object> answer = ps(777, List.of(instance("web.1", "up")));
+        Map<String, Object> answer = ps(777, List.of(HostileServer.instance("web.1", "up")));
         server = new HostileServer(dir.resolve("c.sock"), (request, out) -> {
             switch (String.valueOf(request.get("op"))) {
                 case "hello" -> HostileServer.send(out, HostileServer.hello(777));
@@ -231,7 +219,7 @@ class AttachedDashboardHostileTest {
                 case "hello" -> HostileServer.send(out, HostileServer.hello(777));
                 case "ps" -> HostileServer.send(out, refuse.get()
                         ? Map.of("v", 1L, "ok", false, "error", "too many clients: 16")
-                        : ps(777, List.of(instance("web.1", "up"))));
+                        : ps(777, List.of(HostileServer.instance("web.1", "up"))));
                 case "logs" -> {
                     HostileServer.send(out, Map.of("v", 1L, "ok", true));
                     for (int k = 0; ; k++) {
@@ -291,7 +279,7 @@ class AttachedDashboardHostileTest {
         server = new HostileServer(dir.resolve("c.sock"), (request, out) -> {
             switch (String.valueOf(request.get("op"))) {
                 case "hello" -> HostileServer.send(out, HostileServer.hello(777));
-                case "ps" -> HostileServer.send(out, ps(777, List.of(instance("web.1", "up"))));
+                case "ps" -> HostileServer.send(out, ps(777, List.of(HostileServer.instance("web.1", "up"))));
                 case "logs" -> {
                     HostileServer.send(out, Map.of("v", 1L, "ok", true));
                     StringBuilder sb = new StringBuilder();
@@ -340,7 +328,7 @@ class AttachedDashboardHostileTest {
     /** Attaching again and again (each attach hangs up the one before), then closing: no thread, no connection left. */
     @Test
     void repeatedAttachingLeavesNoThreadsNorConnections() throws Exception {
-        server = serverAnswering(ps(777, List.of(instance("web.1", "up"))));
+        server = serverAnswering(ps(777, List.of(HostileServer.instance("web.1", "up"))));
         long fdsBefore = fds();
         for (int k = 0; k < 15; k++) {
             fx.call(() -> model.attach(server.socket())).get(20, TimeUnit.SECONDS);
