@@ -3,11 +3,22 @@ package dev.procdeck.ui;
 import dev.procdeck.logs.LogBus;
 import dev.procdeck.logs.LogLine;
 import dev.procdeck.procfile.ParseProblem;
+import dev.procdeck.procfile.ProcessType;
+import dev.procdeck.procfile.Procfile;
 import dev.procdeck.procfile.Project;
+import dev.procdeck.procfile.RestartMode;
+import dev.procdeck.runtime.AttachedRun;
+import dev.procdeck.runtime.ControlClient;
+import dev.procdeck.runtime.ControlServer;
 import dev.procdeck.runtime.Session;
+import dev.procdeck.runtime.StateFolder;
 import dev.procdeck.runtime.Workspace;
 import dev.procdeck.supervisor.Formation;
 import dev.procdeck.supervisor.InstanceId;
+import dev.procdeck.supervisor.InstanceLifecycle;
+import dev.procdeck.supervisor.InstanceSnapshot;
+import dev.procdeck.supervisor.InstanceState;
+import dev.procdeck.supervisor.InstanceTerminal;
 import dev.procdeck.supervisor.Ports;
 import dev.procdeck.supervisor.ProcessLauncher;
 import dev.procdeck.supervisor.Supervisor;
@@ -101,7 +112,7 @@ public final class DashboardViewModel {
     /** The procdeck this window is attached to, or null; never together with {@link #current}. */
     private AttachedRunModel attached;
     /** The attached app's types as last applied (names and commands), to re-make rows only when they change. */
-    private List<dev.procdeck.runtime.AttachedRun.RemoteType> attachedTypes = List.of();
+    private List<AttachedRun.RemoteType> attachedTypes = List.of();
     /** The generation whose folder {@link #projectRoot} shows; a reload belongs to it. */
     private long shownGeneration = -1;
     private boolean settingStartOnOpen;
@@ -501,7 +512,7 @@ public final class DashboardViewModel {
             close(previous);
         });
         attached = m;
-        dev.procdeck.runtime.ControlClient.Target t = m.run().target();
+        ControlClient.Target t = m.run().target();
         attachedMode.set(true);
         readOnly.set(false);
         attachOffer.set(null);
@@ -510,7 +521,7 @@ public final class DashboardViewModel {
         projectRoot.set(null); // nothing of the attached project is read or written here: it may be on another machine
         projectName.set(t.app() + " (attached)");
         // A socket outside this user's state folders is a forwarded one (ssh -L): the title says which.
-        boolean forwarded = !t.socket().toAbsolutePath().startsWith(dev.procdeck.runtime.StateFolder.stateRoot(parentEnv));
+        boolean forwarded = !t.socket().toAbsolutePath().startsWith(StateFolder.stateRoot(parentEnv));
         title.set(t.app() + " \u2014 attached to procdeck " + t.pid() + " (" + t.root() + ")"
                 + (forwarded ? " via " + t.socket() : "") + " \u2014 Procdeck");
         problems.set("");
@@ -543,11 +554,11 @@ public final class DashboardViewModel {
      * The procdecks this user runs, found in the state folders, but the one this window runs or is attached to;
      * read on the io executor.
      */
-    public CompletableFuture<List<dev.procdeck.runtime.ControlClient.Target>> runningProcdecks() {
+    public CompletableFuture<List<ControlClient.Target>> runningProcdecks() {
         AttachedRunModel a = attached;
         java.util.Optional<Path> own = a != null && !a.isEnded() ? java.util.Optional.of(a.run().target().socket())
                 : ownSocket();
-        return CompletableFuture.supplyAsync(() -> dev.procdeck.runtime.ControlClient.running(parentEnv).stream()
+        return CompletableFuture.supplyAsync(() -> ControlClient.running(parentEnv).stream()
                 .filter(t -> own.filter(o -> sameFile(o, t.socket())).isEmpty()).toList(), io);
     }
 
@@ -555,7 +566,7 @@ public final class DashboardViewModel {
     private java.util.Optional<Path> ownSocket() {
         Running r = current;
         return r == null || r.session() == null ? java.util.Optional.empty()
-                : r.session().control().map(dev.procdeck.runtime.ControlServer::socket);
+                : r.session().control().map(ControlServer::socket);
     }
 
     private static boolean sameFile(Path a, Path b) {
@@ -597,23 +608,23 @@ public final class DashboardViewModel {
     }
 
     /** One ps of the attached procdeck onto the rows: types, instances, scale, CPU and memory, crash notices. */
-    private void applyAttached(AttachedRunModel a, dev.procdeck.runtime.AttachedRun.Status status,
+    private void applyAttached(AttachedRunModel a, AttachedRun.Status status,
                                boolean formationCurrent) {
         if (!status.types().equals(attachedTypes)) {
             attachedTypes = status.types();
-            List<dev.procdeck.procfile.ProcessType> types = new java.util.ArrayList<>();
-            for (dev.procdeck.runtime.AttachedRun.RemoteType t : status.types()) {
-                types.add(new dev.procdeck.procfile.ProcessType(t.name(), t.command(), types.size(), types.size() + 1));
+            List<ProcessType> types = new java.util.ArrayList<>();
+            for (AttachedRun.RemoteType t : status.types()) {
+                types.add(new ProcessType(t.name(), t.command(), types.size(), types.size() + 1));
             }
-            table.setTypes(new dev.procdeck.procfile.Procfile("(attached)", types, List.of()));
-            console.setProject(types.stream().map(dev.procdeck.procfile.ProcessType::name).toList());
+            table.setTypes(new Procfile("(attached)", types, List.of()));
+            console.setProject(types.stream().map(ProcessType::name).toList());
             onTypesChanged.accept(table.colourIndex());
         }
         java.util.Set<String> present = new java.util.HashSet<>();
         Instant now = clock.instant();
-        for (dev.procdeck.supervisor.InstanceSnapshot s : status.instances()) {
+        for (InstanceSnapshot s : status.instances()) {
             present.add(s.name());
-            dev.procdeck.supervisor.InstanceSnapshot before = table.snapshotOf(s.id()).orElse(null);
+            InstanceSnapshot before = table.snapshotOf(s.id()).orElse(null);
             if (table.apply(s)) {
                 notifier.onChange(s, transitionBetween(before, s, now));
             }
@@ -637,20 +648,20 @@ public final class DashboardViewModel {
      * What happened to an instance between two polls, as the crash notices need it: a change of state, or (when
      * it crashed and came back between two polls) a restart that ended a failed run.
      */
-    static dev.procdeck.supervisor.InstanceLifecycle.Transition transitionBetween(
-            dev.procdeck.supervisor.InstanceSnapshot before, dev.procdeck.supervisor.InstanceSnapshot now, Instant at) {
+    static InstanceLifecycle.Transition transitionBetween(
+            InstanceSnapshot before, InstanceSnapshot now, Instant at) {
         if (before == null) {
             return null;
         }
         boolean failedRun = now.lastExit() != null && !now.lastExit().success();
-        if (before.state() == dev.procdeck.supervisor.InstanceState.UP && now.restarts() > before.restarts() && failedRun
-                && now.state() != dev.procdeck.supervisor.InstanceState.CRASHED) {
-            return new dev.procdeck.supervisor.InstanceLifecycle.Transition(dev.procdeck.supervisor.InstanceState.UP,
-                    dev.procdeck.supervisor.InstanceState.BACKING_OFF, at, "crashed with " + now.lastExit().describe()
+        if (before.state() == InstanceState.UP && now.restarts() > before.restarts() && failedRun
+                && now.state() != InstanceState.CRASHED) {
+            return new InstanceLifecycle.Transition(InstanceState.UP,
+                    InstanceState.BACKING_OFF, at, "crashed with " + now.lastExit().describe()
                     + "; restarted");
         }
         if (before.state() != now.state()) {
-            return new dev.procdeck.supervisor.InstanceLifecycle.Transition(before.state(), now.state(), at,
+            return new InstanceLifecycle.Transition(before.state(), now.state(), at,
                     now.message());
         }
         return null;
@@ -852,13 +863,13 @@ public final class DashboardViewModel {
     // ---- per-type restart policy, environment, kill (small accessors for the views) ---------------------
 
     /** The restart policy a type follows now (procdeck.yml's or always, unless chosen in the dashboard). */
-    public dev.procdeck.procfile.RestartMode restartMode(String type) {
+    public RestartMode restartMode(String type) {
         Running r = current;
-        return r == null ? dev.procdeck.procfile.RestartMode.ALWAYS : r.supervisor().policyFor(type).mode();
+        return r == null ? RestartMode.ALWAYS : r.supervisor().policyFor(type).mode();
     }
 
     /** Changes a type's restart policy now and remembers it for the project. */
-    public void setRestartMode(String type, dev.procdeck.procfile.RestartMode mode) {
+    public void setRestartMode(String type, RestartMode mode) {
         Running r = current;
         if (r == null) {
             return;
@@ -904,7 +915,7 @@ public final class DashboardViewModel {
      * The terminal of an instance whose type runs on one (procdeck.yml {@code tty: true}) while it has one;
      * empty for any other row. Cheap: a map look-up, fine on the FX thread.
      */
-    public java.util.Optional<dev.procdeck.supervisor.InstanceTerminal> terminalOf(DeckRow row) {
+    public java.util.Optional<InstanceTerminal> terminalOf(DeckRow row) {
         AttachedRunModel a = attached;
         if (a != null) {
             if (!(row instanceof InstanceRow i) || a.isEnded() || !i.snapshot().hasProcess() || i.snapshot().pid() <= 0
