@@ -22,12 +22,15 @@ final class ConnectCommand extends ControlCommand {
     /** Ctrl+\ (FS, 0x1c): in raw mode it reaches us instead of sending SIGQUIT. */
     static final byte DETACH = 0x1c;
 
-    @Parameters(paramLabel = "INSTANCE", description = "the instance to attach to, e.g. web.1")
+    @Parameters(paramLabel = "INSTANCE", description = "the instance to attach to, e.g. web.1 (or its type, when"
+            + " one instance of it runs)")
     String instance;
 
     @Override
     void validate() {
-        InstanceId.parse(instance);
+        if (!dev.procdeck.procfile.ProcfileParser.isTypeName(instance)) {
+            InstanceId.parse(instance); // a type with one instance running will do too
+        }
     }
 
     @Override
@@ -35,7 +38,9 @@ final class ConnectCommand extends ControlCommand {
         Map<String, Object> request = ControlProtocol.request("connect");
         request.put("instance", instance);
         try (ControlClient client = ControlClient.connect(target.socket())) {
-            client.call(request);
+            if (client.call(request).get("instance") instanceof String chosen) {
+                instance = dev.procdeck.procfile.Visible.escape(chosen);
+            }
             boolean tty = Terminal.stdinIsTerminal();
             String saved = tty ? stty("-g").trim() : null;
             err.println("procdeck: attached to " + instance + "; Ctrl+\\ detaches");

@@ -751,7 +751,10 @@ public final class ControlServer implements LogListener, AutoCloseable {
         if (!(request.get("instance") instanceof String name)) {
             throw new IllegalArgumentException("connect needs \"instance\", e.g. web.1");
         }
-        InstanceId id = instance(name, supervisor.snapshots());
+        List<InstanceSnapshot> snapshots = supervisor.snapshots();
+        List<InstanceSnapshot> ofType = snapshots.stream().filter(s -> s.id().type().equals(name)).toList();
+        // "connect console" with one console running means console.1, as a person would expect.
+        InstanceId id = ofType.size() == 1 ? ofType.get(0).id() : instance(name, snapshots);
         if (!supervisor.project().config().type(id.type()).tty()) {
             throw new IllegalArgumentException(id.name() + " is not a tty instance; set tty: true for " + id.type()
                     + " in procdeck.yml");
@@ -762,7 +765,9 @@ public final class ControlServer implements LogListener, AutoCloseable {
             throw new IllegalArgumentException(id.name() + " has no terminal to attach to (it is not running in one)");
         }
         try (TerminalAccess.Attachment attachment = attached.get()) {
-            reply(ch, ControlProtocol.ok());
+            Map<String, Object> answer = ControlProtocol.ok();
+            answer.put("instance", id.name()); // the one chosen when a type was named
+            reply(ch, answer);
             streams.add(ch);
             // Each output chunk says whether the terminal echoes now: an attached dashboard masks input while a
             // program reads a password, as it does for a terminal of its own.

@@ -279,8 +279,9 @@ class DrivingARunningAppTest {
         launch(Map.of(), "start", "--no-timestamp", "--no-color");
         awaitInstances("console.1 up", ps -> state(ps, "console.1").equals("up"));
 
-        // printf 'hello\n' | procdeck connect console.1: the input ends at once, the answer comes after.
-        Running connect = launch(Map.of(), "connect", "console.1");
+        // printf 'hello\n' | procdeck connect console: the input ends at once, the answer comes after. The type's
+        // name will do while one instance of it runs; the messages name that instance.
+        Running connect = launch(Map.of(), "connect", "console");
         connect.process().getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
         connect.process().getOutputStream().close();
         assertThat(connect.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
