@@ -80,8 +80,8 @@ public final class ProcdeckCommand implements Callable<Integer> {
             return dashboard.apply(args);
         } catch (IllegalStateException e) {
             System.err.println("procdeck: cannot open the dashboard: " + e.getMessage());
-            System.err.println("On a machine without a display, use the headless commands: procdeck start, run, check"
-                    + " (see procdeck --help).");
+            System.err.println("On a machine without a display, use the headless commands: procdeck start, run, check,"
+                    + " and ps, logs, scale, restart to drive a running one (see procdeck --help).");
             return 1;
         }
     }
