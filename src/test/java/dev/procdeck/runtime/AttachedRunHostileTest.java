@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -154,13 +153,7 @@ class AttachedRunHostileTest {
     @Test
     void closeHangsUpOnAStalledPsWithoutWaitingForIt() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
-        server = new HostileServer(dir.resolve("c.sock"), (request, out) -> {
-            if ("ps".equals(request.get("op"))) {
-                never.await();
-            } else {
-                HostileServer.send(out, HostileServer.hello(777));
-            }
-        });
+        server = HostileServer.stallingPs(dir.resolve("c.sock"), never);
         AttachedRun run = AttachedRun.open(server.socket());
         AtomicReference<Throwable> polled = new AtomicReference<>();
         Thread poller = new Thread(() -> {
@@ -189,13 +182,7 @@ class AttachedRunHostileTest {
     @Test
     void aPsThatTimesOutIsNotRetried() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
-        server = new HostileServer(dir.resolve("c.sock"), (request, out) -> {
-            if ("ps".equals(request.get("op"))) {
-                never.await();
-            } else {
-                HostileServer.send(out, HostileServer.hello(777));
-            }
-        });
+        server = HostileServer.stallingPs(dir.resolve("c.sock"), never);
         try (AttachedRun run = AttachedRun.open(server.socket())) {
             assertThatThrownBy(run::status).isInstanceOf(AttachedRun.EndedException.class)
                     .hasMessageContaining("cannot be reached");

@@ -46,6 +46,18 @@ public final class HostileServer implements AutoCloseable {
         acceptor.start();
     }
 
+    /** A procdeck (pid 777) that answers hello and then no ps at all until {@code released} counts down. */
+    public static HostileServer stallingPs(Path socket, java.util.concurrent.CountDownLatch released)
+            throws IOException {
+        return new HostileServer(socket, (request, out) -> {
+            if ("ps".equals(request.get("op"))) {
+                released.await();
+            } else {
+                send(out, hello(777));
+            }
+        });
+    }
+
     public Path socket() {
         return socket;
     }

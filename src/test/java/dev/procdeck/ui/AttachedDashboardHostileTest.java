@@ -22,32 +22,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.prefs.Preferences;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A dashboard attached to a socket whose other end is hostile or broken (a fake procdeck, {@link HostileServer}):
  * whatever it sends, the pulse must not throw, closing must not wait on it, and nothing leaks.
  */
-class AttachedDashboardHostileTest {
-    @TempDir
-    Path dir;
-
-    private final Preferences prefs = Preferences.userRoot().node("dev/procdeck-test/" + UUID.randomUUID());
-    private final ExecutorService io = Executors.newSingleThreadExecutor();
-    private final ModelThread fx = new ModelThread("test-fx");
-    private final DashboardViewModel model = fx.call(() -> new DashboardViewModel(new Workspace(prefs),
-            new PosixProcessLauncher(), io, fx, Clock.systemUTC(), System.getenv(), 1000));
+class AttachedDashboardHostileTest extends DashboardModelFixture {
     private HostileServer server;
 
     @AfterEach
-    void tearDown() throws Exception {
-        fx.call(model::shutdown).get(40, TimeUnit.SECONDS);
-        fx.close();
-        io.shutdownNow();
+    void closeServer() throws Exception {
         if (server != null) {
             server.close();
         }
-        prefs.removeNode();
     }
 
     static Map<String, Object> ps(long pid, List<Map<String, Object>> instances) {
@@ -249,13 +236,7 @@ class AttachedDashboardHostileTest {
     @Test
     void aStalledAttachDoesNotHoldUpOpeningAFolder() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
-        server = new HostileServer(dir.resolve("c.sock"), (request, out) -> {
-            if ("ps".equals(request.get("op"))) {
-                never.await();
-            } else {
-                HostileServer.send(out, HostileServer.hello(777));
-            }
-        });
+        server = HostileServer.stallingPs(dir.resolve("c.sock"), never);
         Path p = java.nio.file.Files.createDirectories(dir.resolve("mine"));
         java.nio.file.Files.writeString(p.resolve("Procfile"), "web: exec sleep 1000\n");
         try {

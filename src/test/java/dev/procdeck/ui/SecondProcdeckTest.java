@@ -7,7 +7,6 @@ import dev.procdeck.procfile.Project;
 import dev.procdeck.procfile.ProjectLoader;
 import dev.procdeck.runtime.ControlServer;
 import dev.procdeck.runtime.StateFolder;
-import dev.procdeck.runtime.Workspace;
 import dev.procdeck.supervisor.InstanceState;
 import dev.procdeck.supervisor.PosixProcessLauncher;
 import dev.procdeck.supervisor.Supervisor;
@@ -19,28 +18,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Opening a project another procdeck already runs (a real control server answering in its state folder): the
  * dashboard says so and starts and scales nothing; once that procdeck is gone, the folder opens as usual.
  */
-class SecondProcdeckTest {
-    @TempDir
-    Path dir;
-
-    private final Preferences prefs = Preferences.userRoot().node("dev/procdeck-test/" + UUID.randomUUID());
-    private final ExecutorService io = Executors.newSingleThreadExecutor();
-    private final ModelThread fx = new ModelThread("test-fx");
-    private final DashboardViewModel model = fx.call(() -> new DashboardViewModel(new Workspace(prefs),
-            new PosixProcessLauncher(), io, fx, Clock.systemUTC(), System.getenv(), 1000));
+class SecondProcdeckTest extends DashboardModelFixture {
     private Supervisor other;
     private ControlServer server;
 
@@ -60,18 +46,15 @@ class SecondProcdeckTest {
         }
     }
 
+    /** Before the fixture closes the window's model: the other procdeck goes, with its processes. */
     @AfterEach
-    void tearDown() throws Exception {
-        fx.call(model::shutdown).get(20, TimeUnit.SECONDS);
-        fx.close();
-        io.shutdown();
+    void stopTheOtherProcdeck() {
         if (server != null) {
             server.close();
         }
         if (other != null) {
             other.close();
         }
-        prefs.removeNode();
     }
 
     private void pulseUntil(String what, java.util.function.BooleanSupplier condition) {
