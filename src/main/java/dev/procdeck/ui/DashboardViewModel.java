@@ -558,8 +558,20 @@ public final class DashboardViewModel {
         AttachedRunModel a = attached;
         java.util.Optional<Path> own = a != null && !a.isEnded() ? java.util.Optional.of(a.run().target().socket())
                 : ownSocket();
-        return CompletableFuture.supplyAsync(() -> ControlClient.running(parentEnv).stream()
-                .filter(t -> own.filter(o -> sameFile(o, t.socket())).isEmpty()).toList(), io);
+        // Each socket is asked hello, up to 5 s for a stopped procdeck: on a thread of its own, not io, so that
+        // a folder still opens meanwhile.
+        CompletableFuture<List<ControlClient.Target>> found = new CompletableFuture<>();
+        Thread looking = new Thread(() -> {
+            try {
+                found.complete(ControlClient.running(parentEnv).stream()
+                        .filter(t -> own.filter(o -> sameFile(o, t.socket())).isEmpty()).toList());
+            } catch (RuntimeException e) {
+                found.completeExceptionally(e);
+            }
+        }, "procdeck-find-running");
+        looking.setDaemon(true);
+        looking.start();
+        return found;
     }
 
     /** The control socket this window serves for its own project, if any. */
@@ -622,9 +634,10 @@ public final class DashboardViewModel {
         }
         java.util.Set<String> present = new java.util.HashSet<>();
         Instant now = clock.instant();
+        Map<InstanceId, InstanceSnapshot> shown = table.snapshots(); // once: a ps may list thousands
         for (InstanceSnapshot s : status.instances()) {
             present.add(s.name());
-            InstanceSnapshot before = table.snapshotOf(s.id()).orElse(null);
+            InstanceSnapshot before = shown.get(s.id());
             if (table.apply(s)) {
                 notifier.onChange(s, transitionBetween(before, s, now));
             }

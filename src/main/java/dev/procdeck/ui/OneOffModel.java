@@ -111,6 +111,6 @@ public final class OneOffModel {
             return name + " (" + line + ") could not run: " + (cause == null ? "unknown error" : cause.getMessage());
         }
         return name + " (" + line + ") " + (run.outcome() == JobRun.Outcome.FAILED_TO_START ? "failed to start"
-                : ScheduledJobsModel.outcome(run, clock.instant()).replaceFirst("^exit ", "exited "));
+                : dev.procdeck.supervisor.JobTexts.outcome(run, clock.instant()).replaceFirst("^exit ", "exited "));
     }
 }

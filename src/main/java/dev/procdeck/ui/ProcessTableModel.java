@@ -108,10 +108,11 @@ final class ProcessTableModel {
         return true;
     }
 
-    /** The snapshot an instance's row shows now, if it has one. */
-    Optional<InstanceSnapshot> snapshotOf(InstanceId id) {
-        return type(id.type()).flatMap(t -> t.instances().stream().filter(r -> r.id().equals(id)).findFirst())
-                .map(InstanceRow::snapshot);
+    /** What every instance row shows now, by instance. */
+    Map<InstanceId, InstanceSnapshot> snapshots() {
+        Map<InstanceId, InstanceSnapshot> shown = new java.util.HashMap<>();
+        types.forEach(t -> t.instances().forEach(i -> shown.put(i.id(), i.snapshot())));
+        return shown;
     }
 
     /**

@@ -109,7 +109,7 @@ public final class ScheduledJobsModel {
             pending.clear();
         }
         taken.forEach(s -> statuses.put(s.type(), s));
-        statuses.forEach((type, s) -> summary(type).set(summary(s, zone, now)));
+        statuses.forEach((type, s) -> summary(type).set(JobTexts.summary(s, zone, now)));
     }
 
     /** Gives the scheduled types' rows their badge ("next 13:20:00", "running") and their last run's outcome. */
@@ -123,7 +123,7 @@ public final class ScheduledJobsModel {
                         : s.enabled() && s.nextRun() != null ? "next " + CLOCK.format(s.nextRun().atZone(zone))
                         : "paused";
                 String kind = !s.running().isEmpty() ? "up" : failed ? "crashed" : "stopped";
-                row.showJob(badge, kind, last == null ? "" : outcome(last, now));
+                row.showJob(badge, kind, last == null ? "" : JobTexts.outcome(last, now));
             }
         }
     }
@@ -156,21 +156,13 @@ public final class ScheduledJobsModel {
         }
     }
 
-    static String summary(JobStatus s, ZoneId zone, Instant now) {
-        return JobTexts.summary(s, zone, now);
-    }
-
-    static String outcome(JobRun run, Instant now) {
-        return JobTexts.outcome(run, now);
-    }
-
     static String historyText(List<JobRun> runs, ZoneId zone, Instant now) {
         if (runs.isEmpty()) {
             return "no runs yet";
         }
         StringBuilder text = new StringBuilder("latest runs:");
         runs.stream().limit(HISTORY_SHOWN).forEach(r -> text.append('\n').append(CLOCK.format(r.startedAt().atZone(zone)))
-                .append("  ").append(r.name()).append("  ").append(outcome(r, now)));
+                .append("  ").append(r.name()).append("  ").append(JobTexts.outcome(r, now)));
         if (runs.size() > HISTORY_SHOWN) {
             text.append("\n… ").append(runs.size() - HISTORY_SHOWN).append(" more");
         }

@@ -96,13 +96,13 @@ class DashboardJobsTest extends DashboardModelFixture {
                 now.minusSeconds(10).plusMillis(58), -1, 5000, JobRun.Outcome.EXITED, new ExitStatus(0), "exited 0");
         JobStatus status = new JobStatus("report", "every 20s", Overlap.SKIP, true, Instant.parse("2026-01-01T13:20:00Z"),
                 List.of(), false, last, 0);
-        assertThat(ScheduledJobsModel.summary(status, ZoneOffset.UTC, now))
+        assertThat(dev.procdeck.supervisor.JobTexts.summary(status, ZoneOffset.UTC, now))
                 .isEqualTo("every 20s · next 13:20:00 · last: exit 0 after 58 ms");
         JobStatus paused = new JobStatus("report", "daily", Overlap.SKIP, false, null, List.of(), false, null, 2);
-        assertThat(ScheduledJobsModel.summary(paused, ZoneOffset.UTC, now)).isEqualTo("daily · paused · 2 skipped");
+        assertThat(dev.procdeck.supervisor.JobTexts.summary(paused, ZoneOffset.UTC, now)).isEqualTo("daily · paused · 2 skipped");
         JobStatus running = new JobStatus("report", "every 20s", Overlap.QUEUE, true, now, List.of("report.5"), true,
                 last, 0);
-        assertThat(ScheduledJobsModel.summary(running, ZoneOffset.UTC, now))
+        assertThat(dev.procdeck.supervisor.JobTexts.summary(running, ZoneOffset.UTC, now))
                 .startsWith("every 20s · running report.5 · 1 queued");
         assertThat(ScheduledJobsModel.historyText(List.of(last), ZoneOffset.UTC, now))
                 .isEqualTo("latest runs:\n13:18:50  report.4  exit 0 after 58 ms");
