@@ -77,9 +77,11 @@ final class AttachDialog extends Dialog<Path> {
         note.getStyleClass().add("muted");
         note.setWrapText(true);
         note.setMaxWidth(560);
+        note.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE); // wrapped lines get their height, not "…"
         error.setId("attachError");
         error.setWrapText(true);
         error.setMaxWidth(560);
+        error.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         error.getStyleClass().add("danger");
         error.managedProperty().bind(error.visibleProperty());
         error.setVisible(false);
@@ -147,6 +149,9 @@ final class AttachDialog extends Dialog<Path> {
     private void showError(String text) {
         error.setText(text);
         error.setVisible(true);
+        if (getDialogPane().getScene() != null && getDialogPane().getScene().getWindow() != null) {
+            getDialogPane().getScene().getWindow().sizeToScene(); // room for the message's lines
+        }
     }
 
     Label error() {
