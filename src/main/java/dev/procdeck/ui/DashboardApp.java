@@ -147,6 +147,7 @@ public final class DashboardApp extends Application {
         }, "procdeck-shutdown"));
 
         stage.show();
+        SmokeCheck.startIfRequested(scene, io, () -> close(stage, view));
         // Again once mapped: a window manager (openbox, for one) may map a new window at its minimum size and
         // ignore the size asked before; asked after mapping, it is honoured.
         Platform.runLater(() -> {

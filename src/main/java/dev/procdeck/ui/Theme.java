@@ -48,13 +48,14 @@ public enum Theme {
 
     /**
      * The theme's stylesheet, named as a resource rather than through AtlantaFX's PrimerLight/PrimerDark classes:
-     * those are compiled for Java 21, and procdeck runs on 17; the stylesheets are plain CSS.
+     * those are compiled for Java 21, and procdeck runs on 17; the build copies just the stylesheets (see pom.xml).
      */
     static String stylesheet(boolean dark) {
         String name = dark ? "primer-dark.css" : "primer-light.css";
         java.net.URL url = Theme.class.getResource("/atlantafx/base/theme/" + name);
         if (url == null) {
-            throw new IllegalStateException("AtlantaFX stylesheet " + name + " is missing from the class path");
+            throw new IllegalStateException("AtlantaFX stylesheet " + name + " is missing from the class path"
+                    + " (the build copies it into target/classes: run mvn process-resources, or use the jar)");
         }
         return url.toExternalForm();
     }
