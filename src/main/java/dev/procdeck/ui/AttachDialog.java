@@ -61,9 +61,13 @@ final class AttachDialog extends Dialog<Path> {
                 ((javafx.scene.control.Button) getDialogPane().lookupButton(ATTACH)).fire();
             }
         });
-        // A ListView takes Escape for itself (to cancel an edit it never has): let it close the dialog, as elsewhere.
+        // A ListView takes Escape and Enter for itself (to cancel or commit an edit it never has): Escape closes the
+        // dialog and Enter attaches to the selected procdeck, as in any other list that picks something.
         running.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
-            if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE) {
+            if (e.getCode() == javafx.scene.input.KeyCode.ENTER && running.getSelectionModel().getSelectedItem() != null) {
+                e.consume();
+                ((javafx.scene.control.Button) getDialogPane().lookupButton(ATTACH)).fire();
+            } else if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE) {
                 e.consume();
                 ((javafx.scene.control.Button) getDialogPane().lookupButton(ButtonType.CANCEL)).fire();
             }

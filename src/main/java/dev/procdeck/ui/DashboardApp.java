@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +29,8 @@ public final class DashboardApp extends Application {
     private static final System.Logger LOG = System.getLogger("dev.procdeck.ui");
     /** How often queued lines and events reach the screen. */
     static final Duration PULSE = Duration.millis(100);
+    /** The longest the window waits for its first project before it shows (loading reads files on io). */
+    static final Duration FIRST_FRAME_LIMIT = Duration.seconds(3);
 
     private static final java.util.logging.Logger QUIET_JAVAFX_LOGGER = java.util.logging.Logger.getLogger("javafx");
     private static final java.util.logging.Logger QUIET_PREFS_LOGGER = java.util.logging.Logger.getLogger("java.util.prefs");
@@ -36,13 +40,15 @@ public final class DashboardApp extends Application {
 
     /** What the window remembers between runs (Workspace "ui" settings). */
     record UiSettings(Theme theme, Optional<WindowGeometry> geometry, Optional<String> columns, OptionalDouble divider,
-                      java.util.concurrent.CompletableFuture<Boolean> desktopDark) {
+                      java.util.concurrent.CompletableFuture<Boolean> desktopDark, boolean askBeforeStopping) {
         static UiSettings read(Workspace w) {
             Theme theme = Theme.SYSTEM;
             Optional<WindowGeometry> geometry = Optional.empty();
             Optional<String> columns = Optional.empty();
             OptionalDouble divider = OptionalDouble.empty();
+            boolean ask = true;
             try {
+                ask = !"false".equals(w.uiSetting(ASK_BEFORE_STOPPING).orElse("true"));
                 theme = Theme.parse(w.uiSetting("theme").orElse(null));
                 geometry = w.uiSetting("window").flatMap(WindowGeometry::parse);
                 columns = w.uiSetting("columns");
@@ -59,7 +65,7 @@ public final class DashboardApp extends Application {
             java.util.concurrent.CompletableFuture<Boolean> dark = theme == Theme.SYSTEM
                     ? java.util.concurrent.CompletableFuture.supplyAsync(Theme::desktopPrefersDark)
                     : java.util.concurrent.CompletableFuture.completedFuture(false);
-            return new UiSettings(theme, geometry, columns, divider, dark);
+            return new UiSettings(theme, geometry, columns, divider, dark, ask);
         }
     }
 
@@ -67,6 +73,7 @@ public final class DashboardApp extends Application {
     private DashboardViewModel model;
     private AutoCloseable pulse;
     private boolean closing;
+    static final String ASK_BEFORE_STOPPING = "askBeforeStopping";
 
     /**
      * Opens the dashboard and returns when it is closed.
@@ -99,7 +106,10 @@ public final class DashboardApp extends Application {
                 Clock.systemDefaultZone(), System.getenv(), capacity);
         DashboardView view = new DashboardView(model);
         UiSettings ui = preloaded != null ? preloaded : new UiSettings(Theme.LIGHT, Optional.empty(), Optional.empty(),
-                OptionalDouble.empty(), java.util.concurrent.CompletableFuture.completedFuture(false));
+                OptionalDouble.empty(), java.util.concurrent.CompletableFuture.completedFuture(false), true);
+        view.askBeforeStoppingProperty().set(ui.askBeforeStopping());
+        view.askBeforeStoppingProperty().addListener((o, was, ask) ->
+                io.execute(() -> Workspace.user().putUiSetting(ASK_BEFORE_STOPPING, Boolean.toString(ask))));
         applyTheme(view, ui.theme(), ui.desktopDark());
         view.themeProperty().set(ui.theme());
         view.themeProperty().addListener((o, a, chosen) -> {
@@ -146,30 +156,55 @@ public final class DashboardApp extends Application {
             }
         }, "procdeck-shutdown"));
 
-        stage.show();
-        SmokeCheck.startIfRequested(scene, io, () -> close(stage, view));
-        // Again once mapped: a window manager (openbox, for one) may map a new window at its minimum size and
-        // ignore the size asked before; asked after mapping, it is honoured.
-        Platform.runLater(() -> {
-            if (!stage.isMaximized()) {
-                stage.setX(geometry.x());
-                stage.setY(geometry.y());
-                stage.setWidth(geometry.width());
-                stage.setHeight(geometry.height());
-            }
+        CompletableFuture<Void> firstProject = new CompletableFuture<>();
+        showWhenReady(stage, firstProject, FIRST_FRAME_LIMIT, () -> {
+            SmokeCheck.startIfRequested(scene, io, () -> close(stage, view));
+            // Again once mapped: a window manager (openbox, for one) may map a new window at its minimum size and
+            // ignore the size asked before; asked after mapping, it is honoured.
+            Platform.runLater(() -> {
+                if (!stage.isMaximized()) {
+                    stage.setX(geometry.x());
+                    stage.setY(geometry.y());
+                    stage.setWidth(geometry.width());
+                    stage.setHeight(geometry.height());
+                }
+            });
         });
         String attachTo = getParameters().getNamed().get("attach");
         if (attachTo != null) {
             // procdeck attach: the CLI found the procdeck and checked it answers; this window drives it.
             view.attachTo(Path.of(attachTo)); // a failure is told in the window, which stays empty
+            firstProject.complete(null);
             return;
         }
         Optional<Path> requested = getParameters().getUnnamed().stream().findFirst().map(Path::of);
         io.execute(() -> {
             Path initial = requested.or(() -> Workspace.user().lastProject().filter(Files::isDirectory))
                     .orElseGet(() -> Path.of("examples", "demo"));
-            Platform.runLater(() -> model.openProject(initial));
+            Platform.runLater(() -> model.openProject(initial).whenComplete((v, e) -> firstProject.complete(null)));
         });
+    }
+
+    /**
+     * Shows the window once its first project is loaded, or after {@code limit} if loading takes longer, so that
+     * its first frame shows the project instead of an empty "No project" frame under a title that already names
+     * it. {@code afterShown} runs once, on the FX thread, right after the window is shown.
+     */
+    static void showWhenReady(Stage stage, CompletionStage<?> ready, Duration limit, Runnable afterShown) {
+        java.util.concurrent.atomic.AtomicBoolean shown = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable show = () -> {
+            if (shown.compareAndSet(false, true)) {
+                stage.show();
+                afterShown.run();
+            }
+        };
+        javafx.animation.PauseTransition late = new javafx.animation.PauseTransition(limit);
+        late.setOnFinished(e -> show.run());
+        late.play();
+        ready.whenComplete((v, e) -> Platform.runLater(() -> {
+            late.stop();
+            show.run();
+        }));
     }
 
     /**
@@ -213,6 +248,16 @@ public final class DashboardApp extends Application {
     private void close(Stage stage, DashboardView view) {
         if (closing) {
             return;
+        }
+        int running = model.runningProperty().get();
+        if (!model.attachedProperty().get() && running > 0 && view.askBeforeStoppingProperty().get()) {
+            QuitConfirmation.Answer answer = new QuitConfirmation(stage, running, model.stopTimeout()).ask();
+            if (!answer.quit()) {
+                return;
+            }
+            if (answer.dontAskAgain()) {
+                view.askBeforeStoppingProperty().set(false); // remembered by its listener
+            }
         }
         closing = true;
         if (!model.attachedProperty().get()) {

@@ -68,6 +68,8 @@ public final class DashboardView extends BorderPane {
     private final Menu recentMenu = new Menu("Open Recent");
     private final java.util.Map<String, Integer> typeIndex = new java.util.HashMap<>();
     private Runnable onQuit = () -> { };
+    private final javafx.beans.property.BooleanProperty askBeforeStopping =
+            new javafx.beans.property.SimpleBooleanProperty(this, "askBeforeStopping", true);
 
     public DashboardView(DashboardViewModel model) {
         this.model = model;
@@ -201,6 +203,11 @@ public final class DashboardView extends BorderPane {
     }
 
     /** The theme chosen in View › Theme. */
+    /** Whether quitting while processes run asks first (View menu; the app remembers it). */
+    public javafx.beans.property.BooleanProperty askBeforeStoppingProperty() {
+        return askBeforeStopping;
+    }
+
     public javafx.beans.property.ObjectProperty<Theme> themeProperty() {
         return theme;
     }
@@ -278,6 +285,9 @@ public final class DashboardView extends BorderPane {
         timestamps.selectedProperty().bindBidirectional(model.console().timestampsProperty());
         CheckMenuItem notifications = new CheckMenuItem("Crash _Notifications");
         notifications.selectedProperty().bindBidirectional(model.crashNotificationsProperty());
+        CheckMenuItem askOnQuit = new CheckMenuItem("_Ask Before Stopping Processes on Quit");
+        askOnQuit.setId("askBeforeStopping");
+        askOnQuit.selectedProperty().bindBidirectional(askBeforeStopping);
         Menu themeMenu = new Menu("T_heme");
         themeMenu.setId("themeMenu");
         javafx.scene.control.ToggleGroup themes = new javafx.scene.control.ToggleGroup();
@@ -295,7 +305,7 @@ public final class DashboardView extends BorderPane {
                 item("_Find", "Shortcut+F", console::focusSearch),
                 Icons.on(item("_Clear Console", "Shortcut+L", model.console()::clear), Icons.CLEAR),
                 item("_Jump to Latest", "Shortcut+End", console::jumpToLatest),
-                new SeparatorMenuItem(), timestamps, notifications, new SeparatorMenuItem(), themeMenu);
+                new SeparatorMenuItem(), timestamps, notifications, askOnQuit, new SeparatorMenuItem(), themeMenu);
 
         Menu help = new Menu("_Help", null, item("_Keyboard Shortcuts", "F1", this::showShortcuts),
                 item("_About Procdeck", null, this::showAbout));

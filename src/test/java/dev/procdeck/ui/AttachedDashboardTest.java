@@ -104,7 +104,9 @@ class AttachedDashboardTest extends DashboardFxFixture {
         Await.until(WAIT, () -> onFx(() -> robot.lookup("#attachList").tryQuery()
                 .map(n -> ((javafx.scene.control.ListView<?>) n).getItems().size() == 1).orElse(false)),
                 "the headless procdeck listed");
-        robot.clickOn("#attachButton");
+        // Picked from the list with the keyboard: Enter attaches to the selected procdeck.
+        robot.clickOn("#attachList .list-cell");
+        robot.press(javafx.scene.input.KeyCode.ENTER).release(javafx.scene.input.KeyCode.ENTER);
         Await.until(WAIT, () -> instances("web").size() == 1 && instances("web").get(0).instanceState() == InstanceState.UP,
                 "web.1 shown up");
         assertThat(onFx(() -> model.titleProperty().get())).contains("attached to procdeck " + headless.pid());
