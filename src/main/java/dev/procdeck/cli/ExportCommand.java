@@ -66,6 +66,10 @@ public final class ExportCommand implements Callable<Integer> {
             description = "seconds between the stop signal and SIGKILL for types without their own (default: ${DEFAULT-VALUE})")
     double timeout;
 
+    @Option(names = "--not-secret", paramLabel = "NAME", split = ",",
+            description = "a variable whose value looks like a secret but is not (repeatable, or NAME,NAME)")
+    java.util.Set<String> notSecret = new java.util.LinkedHashSet<>();
+
     @Option(names = "--force", description = "write into OUTDIR even if it holds files (same names are replaced)")
     boolean force;
 
@@ -78,7 +82,7 @@ public final class ExportCommand implements Callable<Integer> {
             Problems.print(System.err, p.procfile().warnings());
             Problems.print(System.err, p.config().warnings());
             ExportOptions options = new ExportOptions(app, user, formation, port, image, logDir,
-                    OptionChecks.stopTimeout(timeout), null, System.getenv(), null);
+                    OptionChecks.stopTimeout(timeout), null, System.getenv(), null, notSecret);
             result = Exporter.export(f, p, options);
         } catch (ProjectFileException e) {
             Problems.print(System.err, e.problems());

@@ -38,6 +38,8 @@ final class AppPlan {
     final int basePort;
     final List<TypePlan> types;
     final List<String> warnings = new ArrayList<>();
+    /** Variables found secret by their value, with why, in the order met. */
+    private final Map<String, String> secretsByValue = new TreeMap<>();
 
     private AppPlan(String app, Project project, ExportOptions options, int basePort, List<TypePlan> types) {
         this.app = app;
@@ -151,8 +153,35 @@ final class AppPlan {
     /** {@link #instanceEnv} without secrets. */
     Map<String, String> publicInstanceEnv(TypePlan type, int n) {
         Map<String, String> env = instanceEnv(type, n);
-        env.keySet().removeIf(Secrets::isSecret);
+        env.entrySet().removeIf(e -> isSecret(e.getKey(), e.getValue()));
         return env;
+    }
+
+    /**
+     * Whether a variable is kept out of plain files: by its name, or by its value unless the user said
+     * {@code --not-secret NAME}. Values that make a variable secret are remembered for {@link #warnValueSecrets}.
+     */
+    boolean isSecret(String name, String value) {
+        if (Secrets.isSecretName(name)) {
+            return true;
+        }
+        if (options.notSecret().contains(name)) {
+            return false;
+        }
+        java.util.Optional<String> why = Secrets.whyValueIsSecret(value);
+        why.ifPresent(reason -> secretsByValue.putIfAbsent(name, reason));
+        return why.isPresent();
+    }
+
+    /** Says once which variables were treated as secrets for their values, and how to say otherwise. */
+    void warnValueSecrets() {
+        if (secretsByValue.isEmpty()) {
+            return;
+        }
+        List<String> named = new ArrayList<>();
+        secretsByValue.forEach((name, why) -> named.add(name + " (" + why + ")"));
+        warnings.add("treated as secrets for their values: " + String.join(", ", named) + "; if one is not,"
+                + " export again with --not-secret " + String.join(",", secretsByValue.keySet()));
     }
 
     /**
@@ -161,10 +190,18 @@ final class AppPlan {
      */
     void warnSecretsLeftOut(String howToProvide) {
         TreeSet<String> fromEnv = new TreeSet<>();
-        project.dotEnv().keySet().stream().filter(Secrets::isSecret).forEach(fromEnv::add);
+        project.dotEnv().forEach((k, v) -> {
+            if (isSecret(k, v)) {
+                fromEnv.add(k);
+            }
+        });
         TreeSet<String> fromYml = new TreeSet<>();
         for (TypePlan t : exportedTypes()) {
-            t.config().env().keySet().stream().filter(Secrets::isSecret).forEach(fromYml::add);
+            t.config().env().forEach((k, v) -> {
+                if (isSecret(k, v)) {
+                    fromYml.add(k);
+                }
+            });
         }
         if (fromEnv.isEmpty() && fromYml.isEmpty()) {
             return;
@@ -177,7 +214,8 @@ final class AppPlan {
             parts.add(String.join(", ", fromYml) + " (from " + ProjectConfig.FILE_NAME + ")");
         }
         warnings.add("secrets left out of the exported files: " + String.join("; ", parts)
-                + ". Names containing KEY, SECRET, TOKEN or PASSWORD are never written there; " + howToProvide);
+                + ". Names containing KEY, SECRET, TOKEN or PASSWORD, and values that look like secrets, are never written"
+                + " there; " + howToProvide);
     }
 
     String envFileNames() {

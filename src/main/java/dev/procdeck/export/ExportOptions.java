@@ -19,10 +19,11 @@ import java.util.Map;
  * @param defaultRestart restart policy of types without their own
  * @param parentEnv      the environment procdeck runs with, for PORT as {@code start} reads it
  * @param zone           the local time zone of schedules (a CronJob's timeZone)
+ * @param notSecret      variables whose values look like secrets but are not ({@code --not-secret})
  */
 public record ExportOptions(String app, String user, String formation, Integer basePort, String image, Path logDir,
                             Duration stopTimeout, RestartMode defaultRestart, Map<String, String> parentEnv,
-                            ZoneId zone) {
+                            ZoneId zone, java.util.Set<String> notSecret) {
 
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(5);
 
@@ -31,42 +32,47 @@ public record ExportOptions(String app, String user, String formation, Integer b
         defaultRestart = defaultRestart == null ? RestartMode.ALWAYS : defaultRestart;
         parentEnv = parentEnv == null ? Map.of() : Map.copyOf(parentEnv);
         zone = zone == null ? ZoneId.systemDefault() : zone;
+        notSecret = notSecret == null ? java.util.Set.of() : java.util.Set.copyOf(notSecret);
     }
 
     /** Every default, with an empty parent environment and the system's time zone. */
     public static ExportOptions defaults() {
-        return new ExportOptions(null, null, null, null, null, null, null, null, Map.of(), null);
+        return new ExportOptions(null, null, null, null, null, null, null, null, Map.of(), null, null);
     }
 
     public ExportOptions withApp(String value) {
-        return new ExportOptions(value, user, formation, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, zone);
+        return new ExportOptions(value, user, formation, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, zone, notSecret);
     }
 
     public ExportOptions withUser(String value) {
-        return new ExportOptions(app, value, formation, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, zone);
+        return new ExportOptions(app, value, formation, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, zone, notSecret);
     }
 
     public ExportOptions withFormation(String value) {
-        return new ExportOptions(app, user, value, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, zone);
+        return new ExportOptions(app, user, value, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, zone, notSecret);
     }
 
     public ExportOptions withBasePort(Integer value) {
-        return new ExportOptions(app, user, formation, value, image, logDir, stopTimeout, defaultRestart, parentEnv, zone);
+        return new ExportOptions(app, user, formation, value, image, logDir, stopTimeout, defaultRestart, parentEnv, zone, notSecret);
     }
 
     public ExportOptions withImage(String value) {
-        return new ExportOptions(app, user, formation, basePort, value, logDir, stopTimeout, defaultRestart, parentEnv, zone);
+        return new ExportOptions(app, user, formation, basePort, value, logDir, stopTimeout, defaultRestart, parentEnv, zone, notSecret);
     }
 
     public ExportOptions withLogDir(Path value) {
-        return new ExportOptions(app, user, formation, basePort, image, value, stopTimeout, defaultRestart, parentEnv, zone);
+        return new ExportOptions(app, user, formation, basePort, image, value, stopTimeout, defaultRestart, parentEnv, zone, notSecret);
     }
 
     public ExportOptions withStopTimeout(Duration value) {
-        return new ExportOptions(app, user, formation, basePort, image, logDir, value, defaultRestart, parentEnv, zone);
+        return new ExportOptions(app, user, formation, basePort, image, logDir, value, defaultRestart, parentEnv, zone, notSecret);
     }
 
     public ExportOptions withZone(ZoneId value) {
-        return new ExportOptions(app, user, formation, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, value);
+        return new ExportOptions(app, user, formation, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, value, notSecret);
+    }
+
+    public ExportOptions withNotSecret(java.util.Set<String> value) {
+        return new ExportOptions(app, user, formation, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, zone, value);
     }
 }

@@ -18,11 +18,13 @@ public final class Exporter {
      */
     public static ExportResult export(ExportFormat format, Project project, ExportOptions options) {
         AppPlan plan = AppPlan.of(project, options);
-        return switch (format) {
+        ExportResult result = switch (format) {
             case SYSTEMD -> SystemdExporter.export(plan);
             case LAUNCHD -> LaunchdExporter.export(plan);
             case SUPERVISORD -> SupervisordExporter.export(plan);
             case KUBERNETES -> KubernetesExporter.export(plan);
         };
+        plan.warnValueSecrets();
+        return new ExportResult(result.files(), plan.warnings);
     }
 }

@@ -74,7 +74,7 @@ final class KubernetesExporter {
         Map<String, String> configValues = new TreeMap<>();
         Map<String, String> secretValues = new TreeMap<>();
         plan.project.dotEnv().forEach((k, v) -> {
-            if (Secrets.isSecret(k)) {
+            if (plan.isSecret(k, v)) {
                 secretValues.put(k, v);
             } else if (!k.equals("PORT")) { // procdeck's base port, not the app's; each serving type gets its own
                 configValues.put(k, v);
@@ -103,7 +103,7 @@ final class KubernetesExporter {
             }
             Map<String, String> typeSecrets = new TreeMap<>();
             type.config().env().forEach((k, v) -> {
-                if (Secrets.isSecret(k)) {
+                if (plan.isSecret(k, v)) {
                     typeSecrets.put(k, v);
                 }
             });
@@ -179,7 +179,7 @@ final class KubernetesExporter {
                     .withFieldPath("metadata.name").endFieldRef().endValueFrom().build());
         }
         new TreeMap<>(type.config().env()).forEach((k, v) -> {
-            if (!Secrets.isSecret(k)) {
+            if (!plan.isSecret(k, v)) {
                 env.add(new EnvVarBuilder().withName(k).withValue(v).build());
             }
         });

@@ -33,7 +33,11 @@ final class SystemdExporter {
         List<String> wanted = new ArrayList<>();
         TreeSet<String> ymlSecrets = new TreeSet<>();
         for (TypePlan type : plan.exportedTypes()) {
-            type.config().env().keySet().stream().filter(Secrets::isSecret).forEach(ymlSecrets::add);
+            type.config().env().forEach((k, v) -> {
+                if (plan.isSecret(k, v)) {
+                    ymlSecrets.add(k);
+                }
+            });
             if (type.scheduled()) {
                 String unit = plan.app + "-" + type.name();
                 files.add(new ExportedFile(unit + ".service", service(plan, type, 1, true)));
@@ -125,7 +129,7 @@ final class SystemdExporter {
             if (plan.project.dotEnv().containsKey(name) && !procdeckSets) {
                 continue; // EnvironmentFile= brings it
             }
-            if (Secrets.isSecret(name)) {
+            if (plan.isSecret(name, e.getValue())) {
                 continue; // only from .env, through EnvironmentFile=; see the warning
             }
             if (plan.project.dotEnv().containsKey(name)) {

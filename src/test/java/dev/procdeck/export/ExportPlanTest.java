@@ -74,11 +74,11 @@ class ExportPlanTest {
 
     @Test
     void secretsAreNamesWithKeySecretTokenOrPasswordInAnyCase() {
-        assertThat(Secrets.isSecret("STRIPE_API_KEY")).isTrue();
-        assertThat(Secrets.isSecret("github_token")).isTrue();
-        assertThat(Secrets.isSecret("Db_Password")).isTrue();
-        assertThat(Secrets.isSecret("SECRET_KEY_BASE")).isTrue();
-        assertThat(Secrets.isSecret("DATABASE_URL")).isFalse();
+        assertThat(Secrets.isSecretName("STRIPE_API_KEY")).isTrue();
+        assertThat(Secrets.isSecretName("github_token")).isTrue();
+        assertThat(Secrets.isSecretName("Db_Password")).isTrue();
+        assertThat(Secrets.isSecretName("SECRET_KEY_BASE")).isTrue();
+        assertThat(Secrets.isSecretName("DATABASE_URL")).isFalse();
     }
 
     @Test
