@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -20,11 +23,16 @@ import java.util.stream.Stream;
 /**
  * Writes exported files into a folder. It refuses a folder that is not empty unless forced (a typo must not mix
  * an export into /etc/systemd/system unasked), and never follows a symbolic link: not the folder itself, not a
- * file in it (a link planted where a unit goes would otherwise redirect the write anywhere).
+ * file in it (a link planted where a unit goes would otherwise redirect the write anywhere). It refuses a folder
+ * that another user owns or that others may write to: whoever can write there can swap a unit's ExecStart=
+ * before it is copied into place, or plant a hard link to read a Secret. Each file is written under a fresh name
+ * created exclusively ({@code O_CREAT|O_EXCL}, no link followed) and renamed over the target, so an existing
+ * file, or a hard link someone made to a file of theirs, is replaced rather than written through.
  */
 public final class ExportWriter {
     private static final Set<PosixFilePermission> SECRET_MODE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> PUBLIC_MODE = PosixFilePermissions.fromString("rw-r--r--");
+    private static final Set<PosixFilePermission> FOLDER_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
 
     private ExportWriter() {
     }
@@ -50,12 +58,14 @@ public final class ExportWriter {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new ExportWriteException(dir + " exists and is not a folder; give a folder to export into");
             }
+            requireOnlyOursToWrite(dir);
             if (!force && !isEmpty(dir)) {
                 throw new ExportWriteException(dir + " is not empty; export into an empty or new folder, or add"
                         + " --force to write beside what is there (files of the same names are replaced)");
             }
         } else {
-            Files.createDirectories(dir);
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(FOLDER_MODE)); // the umask may narrow it
+            requireOnlyOursToWrite(dir);
         }
         // A replaced file must be a regular file: a FIFO would block the write, a folder cannot be replaced.
         for (ExportedFile f : files) {
@@ -83,27 +93,55 @@ public final class ExportWriter {
         }
     }
 
+    /**
+     * A folder another user owns, or one that group or others may write to, is refused with the fix: the export's
+     * files would be theirs to change before anyone installs them.
+     */
+    static void requireOnlyOursToWrite(Path dir) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        UserPrincipal me = dir.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName(System.getProperty("user.name"));
+        if (!a.owner().equals(me)) {
+            throw new ExportWriteException(dir + " belongs to " + a.owner().getName() + ", not to "
+                    + me.getName() + "; whoever owns it can change the exported files before they are installed:"
+                    + " export into a folder of your own");
+        }
+        Set<PosixFilePermission> mode = a.permissions();
+        // A group of one's own name is the user's private group (Debian's umask 002 makes folders group-writable).
+        boolean othersInGroup = mode.contains(PosixFilePermission.GROUP_WRITE) && !a.group().getName().equals(me.getName());
+        if (othersInGroup || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new ExportWriteException(dir + " can be written by " + (mode.contains(PosixFilePermission.OTHERS_WRITE)
+                    ? "every user" : "its group") + " (mode " + PosixFilePermissions.toString(mode) + "), who could"
+                    + " change the exported files before they are installed: chmod go-w " + dir
+                    + ", or export into a folder of your own");
+        }
+    }
+
     private static void writeFile(Path target, ExportedFile f) throws IOException {
         Set<PosixFilePermission> mode = f.secret() ? SECRET_MODE : PUBLIC_MODE;
-        // NOFOLLOW_LINKS makes the open itself refuse a link that appeared since the check (O_NOFOLLOW).
-        Set<OpenOption> options = Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        try (SeekableByteChannel ch = Files.newByteChannel(target, options, PosixFilePermissions.asFileAttribute(mode))) {
+        Path temporary = target.resolveSibling("." + target.getFileName() + "." + Long.toUnsignedString(
+                RANDOM.nextLong(), 36) + ".tmp");
+        // CREATE_NEW is O_CREAT|O_EXCL: a name that exists (a planted file, link or hard link) fails the open
+        // instead of being written through; NOFOLLOW_LINKS adds O_NOFOLLOW.
+        Set<OpenOption> options = Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW,
+                LinkOption.NOFOLLOW_LINKS);
+        try (SeekableByteChannel ch = Files.newByteChannel(temporary, options,
+                PosixFilePermissions.asFileAttribute(SECRET_MODE))) {
+            // Created 0600 (narrowed further by the umask at most), widened only once complete: a Secret is never
+            // readable by others, not even while it is being written.
             ByteBuffer bytes = ByteBuffer.wrap(f.content().getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 ch.write(bytes);
             }
+            Files.setPosixFilePermissions(temporary, mode);
+            // A rename replaces the name, never the file behind it: a hard link to someone's file keeps its content.
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (FileAlreadyExistsException e) {
-            throw new ExportWriteException(target + " appeared while writing; try again");
-        } catch (IOException e) {
-            if (Files.isSymbolicLink(target)) {
-                throw new ExportWriteException(target + " is a symbolic link; procdeck does not write through links,"
-                        + " remove it first");
-            }
-            throw e;
+            throw new ExportWriteException(temporary + " appeared while writing; try again");
+        } finally {
+            Files.deleteIfExists(temporary);
         }
-        // The creation mode is filtered by the umask and does not apply to a replaced file: set it explicitly,
-        // so that a Secret replaced with --force does not keep a world-readable mode.
-        Files.setPosixFilePermissions(target, mode);
     }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 }

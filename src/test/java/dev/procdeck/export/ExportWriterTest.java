@@ -59,4 +59,51 @@ class ExportWriterTest {
         assertThatThrownBy(() -> new ExportedFile("../x", "")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ExportedFile("..", "")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aFolderOthersMayWriteToIsRefusedWithTheFix() throws Exception {
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> ExportWriter.write(open, files, false))
+                .isInstanceOf(ExportWriter.ExportWriteException.class)
+                .hasMessage(open + " can be written by every user (mode rwxrwxrwx), who could change the exported"
+                        + " files before they are installed: chmod go-w " + open + ", or export into a folder of your own");
+        assertThat(open.resolve("a.service")).doesNotExist();
+    }
+
+    @Test
+    void aHardLinkPlantedWhereAFileGoesIsReplacedNotWrittenThrough() throws Exception {
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Path hers = Files.writeString(dir.resolve("hers.txt"), "her file\n");
+        Files.createLink(out.resolve("b-secret.yaml"), hers);
+        ExportWriter.write(out, files, true);
+        assertThat(Files.readString(hers)).isEqualTo("her file\n");
+        assertThat(Files.readString(out.resolve("b-secret.yaml"))).isEqualTo("B\n");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("b-secret.yaml"))))
+                .isEqualTo("rw-------");
+        try (var left = Files.list(out)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("a.service", "b-secret.yaml");
+        }
+    }
+
+    @Test
+    void aFolderAnotherUserOwnsIsRefusedEvenForRoot() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "only root can give a folder to another user");
+        Path theirs = Files.createDirectory(dir.resolve("theirs"));
+        var nobody = theirs.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(theirs, nobody);
+        assertThatThrownBy(() -> ExportWriter.write(theirs, files, false))
+                .isInstanceOf(ExportWriter.ExportWriteException.class)
+                .hasMessageStartingWith(theirs + " belongs to nobody, not to root;");
+        assertThat(theirs.resolve("b-secret.yaml")).doesNotExist();
+    }
+
+    @Test
+    void aNewFolderIsCreatedOursAloneToWriteWhateverTheUmask() throws Exception {
+        Path out = dir.resolve("fresh/er");
+        ExportWriter.write(out, files, false);
+        assertThat(Files.getPosixFilePermissions(out)).doesNotContain(
+                java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+    }
 }
