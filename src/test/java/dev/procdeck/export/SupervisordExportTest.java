@@ -99,7 +99,7 @@ class SupervisordExportTest {
         Project p = Fixtures.project(root).type("web", hostile)
                 .type("worker", "./w", Fixtures.restart(RestartMode.ON_FAILURE, "QUIT", Duration.ofSeconds(20)))
                 .env("QUOTED", "say \"hi\", then bye!").env("SINGLE", "it's").env("COMMA", "a,b=c").env("PERCENT", "100%(x)s")
-                .env("API_KEY", "secret").build();
+                .env("HERE", "%(here)s").env("API_KEY", "secret").build();
         ExportResult r = export(p, Fixtures.options().withApp("shop").withFormation("web=2,worker=1")
                 .withUser("root").withLogDir(logs));
         Path conf = ExportWriter.write(root.resolve("out"), r.files(), false).get(0);
@@ -114,7 +114,7 @@ class SupervisordExportTest {
         assertThat(web2.get("directory")).isEqualTo(root.toString());
         assertThat((Map<String, Object>) web2.get("environment")).containsEntry("PORT", "5001")
                 .containsEntry("PS", "web.2").containsEntry("QUOTED", "say \"hi\", then bye!").containsEntry("SINGLE", "it's")
-                .containsEntry("COMMA", "a,b=c").containsEntry("PERCENT", "100%(x)s").doesNotContainKey("API_KEY");
+                .containsEntry("COMMA", "a,b=c").containsEntry("PERCENT", "100%(x)s").containsEntry("HERE", "%(here)s").doesNotContainKey("API_KEY");
         assertThat(web2).containsEntry("stopsignal", 15).containsEntry("stopwaitsecs", 5)
                 .containsEntry("stopasgroup", true).containsEntry("killasgroup", true).containsEntry("uid", 0);
         Map<String, Object> worker = programs.get(2);
