@@ -70,6 +70,15 @@ final class SupervisordExporter {
         out.append("redirect_stderr=true\n");
         List<String> pairs = new ArrayList<>();
         for (Map.Entry<String, String> e : plan.publicInstanceEnv(type, n).entrySet()) {
+            if (e.getValue().contains(HERE)) {
+                String warning = "supervisord: " + e.getKey() + " is left out: its value holds " + HERE + ", which"
+                        + " supervisord replaces with the configuration's folder before anything else, so no escaping"
+                        + " can keep it; give it to supervisord yourself";
+                if (!plan.warnings.contains(warning)) {
+                    plan.warnings.add(warning);
+                }
+                continue;
+            }
             pairs.add(e.getKey() + "=" + envValue(e.getKey(), e.getValue()));
         }
         out.append("environment=").append(value("the environment", String.join(",", pairs))).append('\n');
@@ -135,8 +144,19 @@ final class SupervisordExporter {
                         + "', which supervisord would read as the start of a comment: '" + Visible.escape(text) + "'");
             }
         }
+        if (text.contains(HERE)) {
+            throw new IllegalArgumentException("supervisord: " + what + " holds " + HERE + ", which supervisord replaces"
+                    + " with the configuration's folder before anything else (%% does not escape it): '"
+                    + Visible.escape(text) + "'");
+        }
         return text.replace("%", "%%");
     }
+
+    /**
+     * supervisord replaces this text in every value with the configuration file's folder, textually and before
+     * its %-expansion, so even {@code %%(here)s} becomes {@code %/etc/...}: it cannot be written literally.
+     */
+    private static final String HERE = "%(here)s";
 
     private static boolean isQuote(char c) {
         return c == '"' || c == '\'';

@@ -114,7 +114,10 @@ class SupervisordExportTest {
         assertThat(web2.get("directory")).isEqualTo(root.toString());
         assertThat((Map<String, Object>) web2.get("environment")).containsEntry("PORT", "5001")
                 .containsEntry("PS", "web.2").containsEntry("QUOTED", "say \"hi\", then bye!").containsEntry("SINGLE", "it's")
-                .containsEntry("COMMA", "a,b=c").containsEntry("PERCENT", "100%(x)s").containsEntry("HERE", "%(here)s").doesNotContainKey("API_KEY");
+                .containsEntry("COMMA", "a,b=c").containsEntry("PERCENT", "100%(x)s").doesNotContainKey("HERE").doesNotContainKey("API_KEY");
+        assertThat(r.warnings()).contains("supervisord: HERE is left out: its value holds %(here)s, which supervisord"
+                + " replaces with the configuration's folder before anything else, so no escaping can keep it; give it"
+                + " to supervisord yourself");
         assertThat(web2).containsEntry("stopsignal", 15).containsEntry("stopwaitsecs", 5)
                 .containsEntry("stopasgroup", true).containsEntry("killasgroup", true).containsEntry("uid", 0);
         Map<String, Object> worker = programs.get(2);
