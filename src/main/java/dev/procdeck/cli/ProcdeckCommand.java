@@ -88,7 +88,18 @@ public final class ProcdeckCommand implements Callable<Integer> {
 
     /** Runs the command line and returns the exit code. */
     public static int execute(String[] args, java.util.function.Function<String[], Integer> dashboard) {
-        return commandLine(dashboard, args.length == 0 ? null : args[0]).execute(args);
+        CommandLine cl = commandLine(dashboard, args.length == 0 ? null : args[0]);
+        // One writer for help and version texts of every subcommand, checked at the end: picocli's writers, like
+        // System.out, swallow a failed write, and `procdeck --help > /dev/full` must not report success.
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), true);
+        cl.setOut(out);
+        int code = cl.execute(args);
+        out.flush();
+        if (out.checkError() | System.out.checkError()) {
+            System.err.println("procdeck: cannot write to standard output");
+            return code == 0 ? 1 : code;
+        }
+        return code;
     }
 
     /** The configured command line, for {@link #execute} and for what is generated from it (completion, man page). */

@@ -306,6 +306,37 @@ class CliTest {
     }
 
     @Test
+    void aFileFullOfErrorsShowsTheFirstTwentyAndACount() throws Exception {
+        procfile("web: echo ok\n");
+        StringBuilder env = new StringBuilder();
+        for (int i = 0; i < 83; i++) {
+            env.append("bad line ").append(i).append('\n');
+        }
+        Files.writeString(dir.resolve(".env"), env);
+        Result r = run("check");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().lines().filter(l -> l.contains("invalid variable name"))).hasSize(20);
+        assertThat(r.err()).contains("procdeck: 63 more problems not shown (63 in " + dir.resolve(".env")
+                + "; 63 errors): fix the ones above first");
+        assertThat(r.err().length()).isLessThan(5000);
+    }
+
+    @Test
+    void helpAndVersionFailWhenTheyCannotBeWritten() throws Exception {
+        for (List<String> args : List.of(List.of("--help"), List.of("--version"), List.of("check", "--help"),
+                List.of("help", "start"))) {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "dev.procdeck.Main"));
+            cmd.addAll(args);
+            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(new File("/dev/full")).start();
+            String err = read(p.getErrorStream());
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(args.toString()).isEqualTo(1);
+            assertThat(err).as(args.toString()).contains("procdeck: cannot write to standard output");
+        }
+    }
+
+    @Test
     void exportWritesTheFormationForAnotherManagerAndExplainsWhatItCannotDo() throws Exception {
         procfile("web: ./web --port $PORT\nworker: ./work\n");
         Files.writeString(dir.resolve(".env"), "API_KEY=k3y\nMODE=prod\n");
