@@ -22,11 +22,26 @@ public final class AnsiText {
     public static boolean isPlain(String text) {
         for (int i = 0, n = text.length(); i < n; i++) {
             char c = text.charAt(i);
-            if (c < 0x20 ? c != '\t' : (c >= 0x7f && c <= 0x9f)) {
+            if (c < 0x20 ? c != '\t' : (c >= 0x7f && c <= 0x9f) || isBidiControl(c)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * The invisible bidirectional controls (embeddings, overrides, isolates, marks): a child's
+     * {@code deploy to <RLO>dorp-ton<PDF> staging} would read "deploy to not-prod staging". They are shown as
+     * {@code \u202e}, as procfile.Visible shows them in procdeck's own messages (the same set; the layers keep
+     * the two packages apart).
+     */
+    public static boolean isBidiControl(char c) {
+        return (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069') || c == '\u200e' || c == '\u200f'
+                || c == '\u061c';
+    }
+
+    private static void appendVisible(StringBuilder out, char c) {
+        out.append(String.format("\\u%04x", (int) c));
     }
 
     /** Keeps SGR sequences, removes every other control sequence. */
@@ -81,7 +96,11 @@ public final class AnsiText {
                 i++;
                 continue;
             }
-            current.append(c);
+            if (isBidiControl(c)) {
+                appendVisible(current, c);
+            } else {
+                current.append(c);
+            }
             i++;
         }
         if (current.length() > 0 || runs.isEmpty()) {
@@ -110,7 +129,9 @@ public final class AnsiText {
                 i = seq.end;
                 continue;
             }
-            if (!isDroppedControl(c)) {
+            if (isBidiControl(c)) {
+                appendVisible(out, c);
+            } else if (!isDroppedControl(c)) {
                 out.append(c);
             }
             i++;

@@ -246,6 +246,12 @@ public final class LineSplitter {
      * True if the bytes are valid UTF-8 without any control character but TAB (C0, DEL, C1) and so need no
      * cleaning: accented text and emoji then cost no String round trip.
      */
+    /** E2 80 8E/8F (LRM, RLM), E2 80 AA..AE (embeddings, overrides), E2 81 A6..A9 (isolates). */
+    private static boolean isBidiControl(int second, int third) {
+        return second == 0x80 && (third == 0x8E || third == 0x8F || (third >= 0xAA && third <= 0xAE))
+                || second == 0x81 && third >= 0xA6 && third <= 0xA9;
+    }
+
     static boolean isSafe(byte[] b, int from, int to) {
         int i = from;
         while (i < to) {
@@ -262,11 +268,17 @@ public final class LineSplitter {
             int hi = 0xBF;
             if (c >= 0xC2 && c <= 0xDF) {
                 need = 1;
+                if (c == 0xD8 && i + 1 < to && (b[i + 1] & 0xFF) == 0x9C) {
+                    return false; // U+061C ARABIC LETTER MARK, a bidi control
+                }
                 if (c == 0xC2) {
                     lo = 0xA0; // C2 80..9F encodes the C1 controls
                 }
             } else if (c >= 0xE0 && c <= 0xEF) {
                 need = 2;
+                if (c == 0xE2 && i + 2 < to && isBidiControl(b[i + 1] & 0xFF, b[i + 2] & 0xFF)) {
+                    return false; // shown visibly by AnsiText
+                }
                 if (c == 0xE0) {
                     lo = 0xA0;
                 } else if (c == 0xED) {

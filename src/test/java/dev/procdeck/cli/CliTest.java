@@ -204,6 +204,26 @@ class CliTest {
     }
 
     @Test
+    void bidiControlsFromAChildReachNeitherTheTerminalNorTheSessionLogRaw() throws Exception {
+        procfile("c: printf 'deploy to \\342\\200\\256dorp-ton\\342\\200\\254 staging\\n'\n");
+        Result r = run("start", "--restart", "never", "--no-timestamp", "--no-color");
+        assertThat(r.out()).contains("c.1    | deploy to \\u202edorp-ton\\u202c staging\n")
+                .doesNotContain("\u202e");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("every line is also written to (\\S+)").matcher(r.out());
+        assertThat(m.find()).as(r.out()).isTrue();
+        try (var logs = Files.list(Path.of(m.group(1)))) {
+            String log = logs.filter(f -> f.getFileName().toString().startsWith("output-")).map(f -> {
+                try {
+                    return Files.readString(f);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).reduce("", String::concat);
+            assertThat(log).contains("deploy to \\u202edorp-ton\\u202c staging").doesNotContain("\u202e");
+        }
+    }
+
+    @Test
     void colourCodesArePassedOrStrippedButHijackingSequencesNever() throws Exception {
         procfile("c: printf '\\033[31mred\\033[0m \\033]0;title\\007\\033[2Jdone\\n'\n");
         Result plain = run("start", "--restart", "never", "--no-timestamp", "--no-color");

@@ -41,6 +41,14 @@ class LineSplitterTest {
     }
 
     @Test
+    void bidiControlsFromAChildAreShownNotObeyed() throws Exception {
+        pump(1024, "deploy to \u202edorp-ton\u202c staging\nisolate \u2066x\u2069 mark \u200f\u061c caf\u00e9\n"
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(lines).containsExactly("deploy to \\u202edorp-ton\\u202c staging",
+                "isolate \\u2066x\\u2069 mark \\u200f\\u061c caf\u00e9");
+    }
+
+    @Test
     void linesSpanningReadsAreJoined() {
         LineSplitter s = new LineSplitter(1024, collect());
         byte[] a = "hel".getBytes(StandardCharsets.UTF_8);
