@@ -91,6 +91,13 @@ public final class RunCommand implements Callable<Integer> {
                 .inheritIO();
         builder.environment().clear();
         builder.environment().putAll(InstanceEnvironment.build(System.getenv(), p.dotEnv(), "run.1", port));
+        // An argv is exec'd by setpriv, whose "setpriv: failed to execute x" hides what went wrong: say it as a
+        // shell would, with the shell's exit codes (127 not found, 126 not executable).
+        Optional<NotRunnable> notRunnable = notRunnable(argv, p.root(), builder.environment().get("PATH"));
+        if (notRunnable.isPresent()) {
+            Problems.printError(System.err, notRunnable.get().message());
+            return notRunnable.get().code();
+        }
         // Ctrl-C reaches the child through the terminal; procdeck must outlive it to pass on its exit code.
         Signals.ignore("INT");
         Signals.ignore("QUIT");
@@ -127,6 +134,39 @@ public final class RunCommand implements Callable<Integer> {
             return List.of("/bin/sh", "-c", words.get(0));
         }
         return List.copyOf(words);
+    }
+
+    /** Why an argv cannot be executed, with the shell's exit code for it. */
+    record NotRunnable(String message, int code) {
+    }
+
+    /**
+     * For an argv run without a shell: whether its program exists and may be executed, found as exec would find
+     * it (a name with a slash from the project folder, else through PATH). Empty when it can run, or when a shell
+     * runs the command (the shell then says what is wrong itself).
+     */
+    static Optional<NotRunnable> notRunnable(List<String> argv, Path dir, String path) {
+        String program = argv.get(0);
+        if (program.equals("/bin/sh") && argv.size() > 1 && argv.get(1).equals("-c")) {
+            return Optional.empty();
+        }
+        if (program.contains("/")) {
+            Path file = dir.resolve(program);
+            if (!Files.exists(file)) {
+                return Optional.of(new NotRunnable("no such file: " + program, 127));
+            }
+            if (Files.isDirectory(file) || !Files.isExecutable(file)) {
+                return Optional.of(new NotRunnable("permission denied: " + program + " is not an executable file", 126));
+            }
+            return Optional.empty();
+        }
+        for (String entry : (path == null ? "/usr/local/bin:/usr/bin:/bin" : path).split(":", -1)) {
+            Path file = (entry.isEmpty() ? dir : dir.resolve(entry)).resolve(program);
+            if (Files.isRegularFile(file) && Files.isExecutable(file)) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new NotRunnable("command not found: " + program, 127));
     }
 
     /** The word as one shell word: unchanged if plainly safe, else in single quotes. */

@@ -416,6 +416,14 @@ class CliTest {
         assertThat(run("run", "echo", "@name", "--help").out()).isEqualTo("@name --help\n");
         Result missing = run("run", "no-such-program-here");
         assertThat(missing.code()).isEqualTo(127);
+        assertThat(missing.err()).isEqualTo("procdeck: command not found: no-such-program-here\n");
+        Result missingFile = run("run", "./nothing-here", "x");
+        assertThat(missingFile.code()).isEqualTo(127);
+        assertThat(missingFile.err()).isEqualTo("procdeck: no such file: ./nothing-here\n");
+        Files.writeString(dir.resolve("not-executable"), "echo hi\n");
+        Result notExecutable = run("run", "./not-executable");
+        assertThat(notExecutable.code()).isEqualTo(126);
+        assertThat(notExecutable.err()).contains("permission denied: ./not-executable is not an executable file");
     }
 
     @Test
