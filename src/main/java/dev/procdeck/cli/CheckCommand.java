@@ -33,6 +33,21 @@ public final class CheckCommand implements Callable<Integer> {
                 Problems.print(System.err, List.of(ParseProblem.error(p.procfilePath().toString(), 0, e.getMessage())));
                 return 1;
             }
+            // What `start` would meet only at exec: "Argument list too long" (a 300 KB env: value passed check).
+            List<ParseProblem> tooLarge = new ArrayList<>();
+            for (ProcessType t : p.procfile().types()) {
+                java.util.Map<String, String> typeEnv = p.config().type(t.name()).env();
+                java.util.Map<String, String> env = dev.procdeck.supervisor.InstanceEnvironment.build(System.getenv(),
+                        p.dotEnv(), typeEnv, t.name() + ".1", 65535);
+                dev.procdeck.supervisor.InstanceEnvironment.tooLargeToExec(env, t.command()).ifPresent(why ->
+                        tooLarge.add(ParseProblem.error(!typeEnv.isEmpty() && p.config().file() != null
+                                ? p.config().file().toString() : p.procfilePath().toString(), 0,
+                                "type " + t.name() + " cannot start: " + why)));
+            }
+            if (!tooLarge.isEmpty()) {
+                Problems.print(System.err, tooLarge);
+                return 1;
+            }
             System.out.println("valid procfile detected (" + String.join(", ", p.procfile().typeNames()) + ")");
             if (p.config().file() != null) {
                 System.out.println("valid " + ProjectConfig.FILE_NAME + " detected (" + summary(p) + ")");

@@ -342,6 +342,21 @@ class CliTest {
     }
 
     @Test
+    void checkSaysWhenAnEnvironmentIsTooLargeForLinuxToStartTheType() throws Exception {
+        procfile("web: echo ok\nworker: echo ok\n");
+        Files.writeString(dir.resolve("procdeck.yml"), "types:\n  worker:\n    env:\n      BLOB: " + "x".repeat(300_000) + "\n");
+        Result r = run("check");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("procdeck.yml: error: type worker cannot start: BLOB is 293 KiB with its name;"
+                + " Linux passes at most 128 KiB per variable (MAX_ARG_STRLEN): put the value in a file and pass the"
+                + " file's path");
+        assertThat(r.err()).doesNotContain("type web");
+        // Under the limit, check passes.
+        Files.writeString(dir.resolve("procdeck.yml"), "types:\n  worker:\n    env:\n      BLOB: " + "x".repeat(100_000) + "\n");
+        assertThat(run("check").code()).isZero();
+    }
+
+    @Test
     void helpAndVersionFailWhenTheyCannotBeWritten() throws Exception {
         for (List<String> args : List.of(List.of("--help"), List.of("--version"), List.of("check", "--help"),
                 List.of("help", "start"))) {
