@@ -19,8 +19,8 @@ import java.util.TreeSet;
  * either of them.
  *
  * <p>Local wall-clock times, with daylight saving handled so that nothing runs twice or is lost: a time that
- * does not exist (spring forward) runs at the same offset after the gap, e.g. 02:30 at 03:30; a time that exists
- * twice (fall back) runs the first time only.
+ * does not exist (spring forward) runs just after the gap, as Vixie cron runs it, e.g. 02:30 at 03:00 (every
+ * time in the gap at that one instant, once); a time that exists twice (fall back) runs the first time only.
  *
  * <p>Each field's allowed values ({@link #values}) and the day rule ({@link #daysEither}) are public so that other
  * notations (systemd OnCalendar=, launchd StartCalendarInterval) can be written from them without parsing again.
@@ -249,7 +249,7 @@ public final class CronSchedule implements Schedule {
 
     /**
      * The earliest instant after {@code after} among this day's times from {@code from} on. Times are tried in
-     * local order; a time in a DST gap moves past the gap, so a later local time can still be the earlier
+     * local order; a time in a DST gap moves to the gap's end, so a later local time can still be the earlier
      * instant, and the scan goes on until local times pass the best found.
      */
     private ZonedDateTime firstTimeOn(LocalDate day, LocalTime from, ZonedDateTime after) {
@@ -266,7 +266,11 @@ public final class CronSchedule implements Schedule {
                 if (best != null && local.isAfter(best.toLocalDateTime())) {
                     return best;
                 }
-                ZonedDateTime candidate = ZonedDateTime.ofLocal(local, after.getZone(), null);
+                var rules = after.getZone().getRules();
+                ZonedDateTime candidate = rules.getValidOffsets(local).isEmpty()
+                        // In a spring-forward gap: just after it (the transition), not shifted by its length.
+                        ? rules.getTransition(local).getInstant().atZone(after.getZone())
+                        : ZonedDateTime.ofLocal(local, after.getZone(), null);
                 if (!candidate.isAfter(after)) {
                     // In a fall-back overlap, after may be in the second pass: the same wall time, later offset.
                     candidate = candidate.withLaterOffsetAtOverlap();

@@ -23,6 +23,11 @@ public record IntervalSchedule(String text, Duration interval) implements Schedu
     }
 
     @Override
+    public boolean measuresElapsedTime() {
+        return true;
+    }
+
+    @Override
     public String toString() {
         return text;
     }

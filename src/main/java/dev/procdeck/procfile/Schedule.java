@@ -20,6 +20,14 @@ public interface Schedule {
     ZonedDateTime next(ZonedDateTime after);
 
     /**
+     * Whether ticks are elapsed time ({@code every 10s}) rather than wall-clock times: the timer's own (monotonic)
+     * delay then decides, so setting the wall clock back does not hold a tick until the clock catches up.
+     */
+    default boolean measuresElapsedTime() {
+        return false;
+    }
+
+    /**
      * Parses an expression.
      *
      * @throws IllegalArgumentException with a message naming what is wrong and the valid forms

@@ -45,6 +45,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class ScheduledJobs {
     /** Runs kept per type. */
     public static final int HISTORY_LIMIT = 50;
+    /** Runs of one type at once with {@code overlap: allow}: a job that never ends must not pile up without end. */
+    public static final int ALLOWED_AT_ONCE = 5;
     /** A tick fired later than this is missed, not run. */
     public static final Duration MISSED_AFTER = Duration.ofMinutes(1);
     /** After a run, the next tick is announced only when it is at least this far: every 2 s needs no line. */
@@ -330,15 +332,17 @@ public final class ScheduledJobs {
                 return; // disarmed or re-armed meanwhile
             }
             Instant now = scheduler.now();
-            if (now.isBefore(planned)) {
+            boolean clockSetBack = now.isBefore(planned);
+            if (clockSetBack && !schedule.measuresElapsedTime()) {
                 // Early (the wall clock was set back): wait for the tick itself rather than run before it.
                 timer = scheduler.schedule(planned.toEpochMilli() - now.toEpochMilli(), () -> fired(planned));
                 return;
             }
             timer = null;
-            Duration late = Duration.between(planned, now);
+            // An elapsed-time schedule is due when its timer's delay has passed, whatever the wall clock says.
+            Duration late = clockSetBack ? Duration.ZERO : Duration.between(planned, now);
             // From now (or the tick, should the clock stand still): ticks missed meanwhile are not replayed.
-            armAfter(now.isAfter(planned) ? now : planned, false);
+            armAfter(now.isAfter(planned) || clockSetBack ? now : planned, false);
             if (late.compareTo(MISSED_AFTER) > 0) {
                 skipped++;
                 event(type, type + ": missed the run due at " + at(planned) + " (" + Durations.humanize(late)
@@ -352,6 +356,13 @@ public final class ScheduledJobs {
 
         /** A tick or "run now": starts a run, or queues or skips it by the overlap. */
         Trigger trigger(String why) {
+            if (overlap == Overlap.ALLOW && running.size() >= ALLOWED_AT_ONCE) {
+                skipped++;
+                event(type, type + ": skipped " + kind(why) + ", " + running.size() + " runs still going ("
+                        + String.join(", ", running) + "); overlap: allow runs at most " + ALLOWED_AT_ONCE + " at once");
+                publish();
+                return Trigger.SKIPPED;
+            }
             if (!running.isEmpty() && overlap != Overlap.ALLOW) {
                 String current = String.join(", ", running);
                 if (overlap == Overlap.QUEUE && queued == null) {

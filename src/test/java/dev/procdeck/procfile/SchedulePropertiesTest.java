@@ -67,21 +67,24 @@ class SchedulePropertiesTest {
         assertThat(next).isAfter(after);
         assertThat(next.getZone()).isEqualTo(after.getZone());
         assertThat(next.getSecond()).isZero();
-        // Only a wall time that does not exist is moved; then the moved-from time matches.
-        Duration gap = gapAt(next);
-        assertThat(schedule.matches(next.toLocalDateTime())
-                || !gap.isZero() && schedule.matches(next.toLocalDateTime().minus(gap)))
+        // Only a wall time that does not exist is moved, to the gap's end; then a time in the gap matches.
+        assertThat(schedule.matches(next.toLocalDateTime()) || matchesInGapEndingAt(schedule, next))
                 .as("%s after %s gave %s", expression, after, next).isTrue();
     }
 
-    /** The length of the DST gap just before {@code t}, or zero. */
-    private static Duration gapAt(ZonedDateTime t) {
+    /** Whether {@code t} is the end of a DST gap and some minute inside the gap matches. */
+    private static boolean matchesInGapEndingAt(CronSchedule schedule, ZonedDateTime t) {
         var transition = t.getZone().getRules().previousTransition(t.toInstant().plusNanos(1));
-        if (transition == null || !transition.isGap()
-                || Duration.between(transition.getInstant(), t.toInstant()).compareTo(Duration.ofHours(3)) > 0) {
-            return Duration.ZERO;
+        if (transition == null || !transition.isGap() || !transition.getInstant().equals(t.toInstant())) {
+            return false;
         }
-        return transition.getDuration();
+        for (var local = transition.getDateTimeBefore(); local.isBefore(transition.getDateTimeAfter());
+             local = local.plusMinutes(1)) {
+            if (schedule.matches(local)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Property(tries = 200)

@@ -118,13 +118,19 @@ class ScheduleTest {
         // 2026-03-08 02:00 EST becomes 03:00 EDT in New York.
         Schedule at230 = Schedule.parse("30 2 * * *");
         ZonedDateTime first = at230.next(ZonedDateTime.of(2026, 3, 8, 1, 0, 0, 0, NEW_YORK));
-        assertThat(first).isEqualTo(ZonedDateTime.of(LocalDateTime.parse("2026-03-08T03:30"), ZoneOffset.ofHours(-4)));
+        assertThat(first).isEqualTo(ZonedDateTime.of(LocalDateTime.parse("2026-03-08T03:00"), ZoneOffset.ofHours(-4)));
         assertThat(at230.next(first).toLocalDateTime()).isEqualTo(LocalDateTime.parse("2026-03-09T02:30"));
 
         Schedule quarterly = Schedule.parse("*/15 * * * *");
         ZonedDateTime afterGap = quarterly.next(ZonedDateTime.of(2026, 3, 8, 1, 45, 0, 0, NEW_YORK));
         assertThat(afterGap.toLocalDateTime()).isEqualTo(LocalDateTime.parse("2026-03-08T03:00"));
         assertThat(quarterly.next(afterGap).toLocalDateTime()).isEqualTo(LocalDateTime.parse("2026-03-08T03:15"));
+
+        // Several times in the gap run once, just after it, and then the times after the gap as usual.
+        Schedule inGap = Schedule.parse("10,40 2 * * *");
+        ZonedDateTime once = inGap.next(ZonedDateTime.of(2026, 3, 8, 1, 0, 0, 0, NEW_YORK));
+        assertThat(once.toLocalDateTime()).isEqualTo(LocalDateTime.parse("2026-03-08T03:00"));
+        assertThat(inGap.next(once).toLocalDateTime()).isEqualTo(LocalDateTime.parse("2026-03-09T02:10"));
     }
 
     @Test

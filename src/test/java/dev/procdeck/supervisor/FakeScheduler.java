@@ -18,9 +18,17 @@ final class FakeScheduler implements Scheduler {
         this.now = start.toEpochMilli();
     }
 
+    /** What the wall clock has been set by (negative: set back); timers, like real ones, ignore it. */
+    private long wallOffset;
+
     @Override
     public Instant now() {
-        return Instant.ofEpochMilli(now);
+        return Instant.ofEpochMilli(now + wallOffset);
+    }
+
+    /** Sets the wall clock back, as an administrator or NTP would: timers still fire after their delays. */
+    void setWallClockBack(Duration by) {
+        wallOffset -= by.toMillis();
     }
 
     @Override

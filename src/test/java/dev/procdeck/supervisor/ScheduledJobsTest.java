@@ -212,6 +212,32 @@ class ScheduledJobsTest {
     }
 
     @Test
+    void allowOverlapRunsAtMostFiveAtOnce() {
+        supervisor(Overlap.ALLOW);
+        done(supervisor.start(Map.of("report", 1)));
+        clock.advance(Duration.ofSeconds(14)); // ticks at 2, 4, ... 14 s; none of the runs ends
+        assertThat(launchedNames()).containsExactly("report.1", "report.2", "report.3", "report.4", "report.5");
+        assertThat(events).contains("report: skipped tick, 5 runs still going (report.1, report.2, report.3, report.4,"
+                + " report.5); overlap: allow runs at most 5 at once");
+        exits("report.1", Duration.ZERO, 0);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(launchedNames()).hasSize(6);
+    }
+
+    @Test
+    void settingTheWallClockBackDoesNotStallAnEverySchedule() {
+        supervisor(project("report: make-report\n", Map.of("report",
+                scheduled(dev.procdeck.procfile.Schedule.parse("every 10s"), Overlap.SKIP))));
+        done(supervisor.start(Map.of("report", 1)));
+        clock.setWallClockBack(Duration.ofHours(1));
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(launchedNames()).containsExactly("report.1");
+        exits("report.1", Duration.ZERO, 0);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(launchedNames()).containsExactly("report.1", "report.2");
+    }
+
+    @Test
     void aTickThatFiresLateRunsOnceAndOneMissedByMoreThanAMinuteIsNotRunAtAll() {
         supervisor(project("report: make-report\n", Map.of("report", scheduled(new Every(10), Overlap.SKIP))));
         done(supervisor.start(Map.of("report", 1)));
