@@ -21,7 +21,8 @@ import java.util.Optional;
  *   UP --leader exited, group empty--> BACKING_OFF | EXITED | CRASHED (restart policy)
  *   UP --leader exited, group not empty--> STOPPING(LINGER)
  *   STOPPING --run ended--> STOPPED (STOP) | STARTING (RESTART) | REMOVED (RETIRE) | policy (LINGER, NOT_READY)
- *   policy: BACKING_OFF | EXITED | CRASHED, or FAILED once max_restarts consecutive restarts are used up
+ *   policy: BACKING_OFF | EXITED | CRASHED, or FAILED once max_restarts consecutive restarts are used up, or at
+ *   once for exit code 127 (command not found), which no restart mends
  *   BACKING_OFF --stop--> STOPPED      BACKING_OFF --retire--> REMOVED     BACKING_OFF --elapsed--> STARTING
  * </pre>
  * A run ends only when its main process has been reaped <em>and</em> its process group is empty; until then
@@ -355,6 +356,12 @@ public final class InstanceLifecycle {
                 default:
                     break;
             }
+        }
+        if (status.code() == 127) {
+            // sh -c could not find the command: waiting does not make it appear, and a restart loop of
+            // "command not found" for ever only buries the one line that says what to fix.
+            upAt = null;
+            return move(InstanceState.FAILED, ended(status) + "; not retried: fix the command, then start it again");
         }
         return byPolicy(status, ended(status), !status.success());
     }

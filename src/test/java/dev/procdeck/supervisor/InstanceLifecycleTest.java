@@ -313,10 +313,10 @@ class InstanceLifecycleTest {
         web.requestStart(5000);
         web.launched(1, "exec bundle exec puma -p $PORT", null);
         assertThat(web.leaderExited(new ExitStatus(127), true).orElseThrow().description())
-                .isEqualTo("exited 127: command not found: bundle (restart policy: never)");
+                .isEqualTo("exited 127: command not found: bundle; not retried: fix the command, then start it again");
         web.requestStart(5000);
         web.launched(2, "cd web && npm start", null);
         assertThat(web.leaderExited(new ExitStatus(127), true).orElseThrow().description())
-                .isEqualTo("exited 127: command not found (restart policy: never)");
+                .isEqualTo("exited 127: command not found; not retried: fix the command, then start it again");
     }
 }

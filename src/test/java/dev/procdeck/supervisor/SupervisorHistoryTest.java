@@ -233,7 +233,7 @@ class SupervisorHistoryTest {
         done(supervisor.start(Map.of("web", 1)));
         done(supervisor.setPolicy("web", RestartPolicy.of(RestartMode.NEVER)));
         assertThat(supervisor.policyFor("web").mode()).isEqualTo(RestartMode.NEVER);
-        os.last("web.1").exit(127, 0);
+        os.last("web.1").exit(3, 0);
         clock.advance(Duration.ofMinutes(1));
         assertThat(state("web.1").state()).isEqualTo(InstanceState.CRASHED);
         assertThat(os.launches("web.1")).isEqualTo(1);
@@ -437,16 +437,19 @@ class SupervisorHistoryTest {
     }
 
     @Test
-    void exitCode127NamesTheMissingCommandAndStillBacksOff() {
+    void exitCode127NamesTheMissingCommandAndFailsWithoutRetrying() {
         supervisor("web: FOO=1 exec no-such-server --port $PORT\n", RestartPolicy.HEROKU);
         done(supervisor.start(Map.of("web", 1)));
         os.last("web.1").exit(127, 0);
         clock.runDue();
-        os.last("web.1").exit(127, 0);
-        clock.runDue();
-        assertThat(events).containsSubsequence("web.1 exited 127: command not found: no-such-server, restarting now",
-                "web.1 exited 127: command not found: no-such-server, restarting in 1 s");
-        assertThat(state("web.1").state()).isEqualTo(InstanceState.BACKING_OFF);
+        assertThat(events).contains("web.1 exited 127: command not found: no-such-server; not retried: fix the"
+                + " command, then start it again");
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.FAILED);
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(os.launched).hasSize(1);
+        // Started again by hand (after fixing the command), it runs.
+        done(supervisor.startInstance(new InstanceId("web", 1)));
+        assertThat(os.launched).hasSize(2);
     }
 
     @Test

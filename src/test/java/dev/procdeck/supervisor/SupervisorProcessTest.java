@@ -297,9 +297,9 @@ class SupervisorProcessTest {
             }
         });
         supervisor.start(Map.of("nope", 1)).get();
-        awaitState("nope.1", InstanceState.CRASHED);
-        assertThat(texts("nope.1", LogStream.SYSTEM)).contains(
-                "nope.1 exited 127: command not found: no-such-command-procdeck (restart policy: never)");
+        awaitState("nope.1", InstanceState.FAILED);
+        assertThat(texts("nope.1", LogStream.SYSTEM)).contains("nope.1 exited 127: command not found:"
+                + " no-such-command-procdeck; not retried: fix the command, then start it again");
         assertThat(texts("nope.1", LogStream.STDERR)).anyMatch(l -> l.contains("not found"));
         Await.until(WAIT, () -> !settled.isEmpty(), "settled");
     }

@@ -195,9 +195,9 @@ class DashboardLookTest extends DashboardFxFixture {
     // ---- restart policy -----------------------------------------------------------------------------------
 
     @Test
-    void restartPolicyNeverFromTheTypeMenuStopsAMissingCommandFromBackingOffAndIsRemembered(FxRobot robot)
+    void restartPolicyNeverFromTheTypeMenuStopsACrashingCommandFromBackingOffAndIsRemembered(FxRobot robot)
             throws Exception {
-        open("ghost: FOO=1 exec no-such-command-procdeck\n");
+        open("ghost: FOO=1 sh -c 'exit 3'\n");
         Node typeCell = robot.lookup(".type-name").queryAll().stream()
                 .filter(n -> n instanceof javafx.scene.control.TreeTableCell<?, ?> c && "ghost".equals(c.getText()))
                 .findFirst().orElseThrow();
@@ -212,7 +212,7 @@ class DashboardLookTest extends DashboardFxFixture {
             TreeItem<DeckRow> item = view.table().getRoot().getChildren().get(0).getChildren().get(0);
             return view.table().stateTooltip(item.getValue(), item);
         });
-        assertThat(tip).contains("command not found: no-such-command-procdeck").contains("restart policy: never");
+        assertThat(tip).contains("crashed with exit code 3").contains("restart policy: never");
         Await.until(WAIT, () -> new Workspace(prefs).projectSetting(dir, "restart.ghost").orElse("").equals("never"),
                 "the policy remembered for the project");
     }
