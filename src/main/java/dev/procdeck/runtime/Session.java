@@ -37,6 +37,12 @@ public final class Session implements GroupListener, AutoCloseable {
     static final int KEEP_SESSIONS = 10;
     static final long MAX_LOG_FILE_BYTES = Long.getLong("procdeck.log.fileBytes", 64L * 1024 * 1024);
     static final int MAX_LOG_FILES = Integer.getInteger("procdeck.log.files", 16);
+    /**
+     * All session logs of a project together, the running one included: older sessions go first, oldest first,
+     * and a new session's log gets what is left (but at least {@link #MIN_SESSION_LOG_BYTES}).
+     */
+    static final long MAX_PROJECT_LOG_BYTES = Long.getLong("procdeck.log.projectBytes", 1024L * 1024 * 1024);
+    static final long MIN_SESSION_LOG_BYTES = 8L * 1024 * 1024;
     static final int MAX_OWNER_BYTES = 64;
     private static final LogListener NO_LOG = lines -> { };
 
@@ -123,13 +129,15 @@ public final class Session implements GroupListener, AutoCloseable {
         try {
             state = StateFolder.of(projectRoot, env);
             state.prepare();
-            prune(state);
+            long older = prune(state, MAX_PROJECT_LOG_BYTES);
             dir = createSessionDir(state.sessions());
             long self = ProcessHandle.current().pid();
             try (OutputStream out = StateFolder.createPrivateFile(dir.resolve("owner"))) {
                 out.write((self + " " + ProcStat.startTime(self).orElse(-1) + "\n").getBytes(StandardCharsets.US_ASCII));
             }
-            log = new SessionLog(dir, MAX_LOG_FILE_BYTES, MAX_LOG_FILES);
+            long budget = Math.max(MIN_SESSION_LOG_BYTES, MAX_PROJECT_LOG_BYTES - older);
+            long fileBytes = Math.min(MAX_LOG_FILE_BYTES, budget);
+            log = new SessionLog(dir, fileBytes, (int) Math.max(1, Math.min(MAX_LOG_FILES, budget / fileBytes)));
             notes.add("every line is also written to " + dir + "/");
         } catch (IOException | RuntimeException e) {
             dir = null;
@@ -379,13 +387,18 @@ public final class Session implements GroupListener, AutoCloseable {
     }
 
     /**
-     * Keeps the newest sessions. A session whose owner is gone forgets its groups file once none of its groups
+     * Keeps the newest sessions, and their logs within half of {@code maxBytes} so that the new session's log has
+     * the other half at least. A session whose owner is gone forgets its groups file once none of its groups
      * is still running (so a pid reused later is never even looked at); one whose owner runs, or with a live
      * group to report, is never deleted. Only real folders are considered, and deletion never follows a link.
+     *
+     * @return the bytes of the session folders kept
      */
-    static void prune(StateFolder state) {
+    static long prune(StateFolder state, long maxBytes) {
         List<Path> dirs = StateFolder.subfolders(state.sessions());
         Map<Path, Boolean> keep = new LinkedHashMap<>();
+        Map<Path, Long> sizes = new LinkedHashMap<>();
+        long total = 0;
         for (Path d : dirs) {
             boolean live = ownerAlive(d);
             if (!live) {
@@ -401,19 +414,43 @@ public final class Session implements GroupListener, AutoCloseable {
                 }
             }
             keep.put(d, live);
+            long size = bytesIn(d);
+            sizes.put(d, size);
+            total += size;
         }
         int excess = dirs.size() - (KEEP_SESSIONS - 1);
-        for (int i = 0; i < dirs.size() && excess > 0; i++) {
+        for (int i = 0; i < dirs.size() && (excess > 0 || total > maxBytes / 2); i++) {
             Path d = dirs.get(i);
             if (keep.get(d)) {
                 continue; // running, or still holding leftovers to report
             }
             try {
                 state.deleteTree(d);
+                total -= sizes.get(d);
             } catch (IOException e) {
                 // Left for the next prune.
             }
             excess--;
         }
+        return total;
+    }
+
+    /** The bytes of the regular files in a session folder (its logs), links not followed. */
+    private static long bytesIn(Path dir) {
+        long bytes = 0;
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                try {
+                    var a = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS);
+                    bytes += a.isRegularFile() ? a.size() : 0;
+                } catch (IOException e) {
+                    // Gone meanwhile.
+                }
+            }
+        } catch (IOException e) {
+            // An unreadable folder counts as empty; deleting it is tried like any other.
+        }
+        return bytes;
     }
 }

@@ -243,4 +243,36 @@ class SessionTest {
         assertThat(outside.resolve("20000101-000000-1")).isDirectory();
         assertThat(project).isEmptyDirectory();
     }
+
+    @Test
+    void sessionLogsOfAProjectStayWithinOneTotalOldestSessionsFirst() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("big"));
+        StateFolder state = StateFolder.of(project, env());
+        long mib = 1024L * 1024;
+        for (int i = 0; i < 5; i++) {
+            Path d = deadSession(state, String.format("20200101-0000%02d-1", i), null);
+            try (var f = new java.io.RandomAccessFile(d.resolve("output-0001.log").toFile(), "rw")) {
+                f.setLength(300 * mib); // sparse: the size counts, the disk is not filled
+            }
+        }
+        // 1,500 MiB in five sessions under a 1 GiB cap: the oldest go until at most half is left to them.
+        long kept = Session.prune(state, 1024 * mib);
+        assertThat(kept).isEqualTo(300 * mib + "1 1\n".length()); // the log and the owner file
+        assertThat(StateFolder.subfolders(state.sessions())).extracting(d -> d.getFileName().toString())
+                .containsExactly("20200101-000004-1");
+    }
+
+    @Test
+    void aSessionWhoseOwnerRunsIsNeverDeletedForSpace() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("live"));
+        StateFolder state = StateFolder.of(project, env());
+        Path live = deadSession(state, "20200101-000000-1", null);
+        long self = ProcessHandle.current().pid();
+        Files.writeString(live.resolve("owner"), self + " " + dev.procdeck.os.ProcStat.startTime(self).orElse(-1) + "\n");
+        try (var f = new java.io.RandomAccessFile(live.resolve("output-0001.log").toFile(), "rw")) {
+            f.setLength(900L * 1024 * 1024);
+        }
+        assertThat(Session.prune(state, 1024L * 1024 * 1024)).isEqualTo(900L * 1024 * 1024 + Files.size(live.resolve("owner")));
+        assertThat(live).isDirectory();
+    }
 }
