@@ -82,7 +82,7 @@ public final class ExportCommand implements Callable<Integer> {
             Problems.print(System.err, p.procfile().warnings());
             Problems.print(System.err, p.config().warnings());
             ExportOptions options = new ExportOptions(app, user, formation, port, image, logDir,
-                    OptionChecks.stopTimeout(timeout), null, System.getenv(), null, notSecret);
+                    OptionChecks.stopTimeout(timeout), null, System.getenv(), null, notSecret, null);
             result = Exporter.export(f, p, options);
         } catch (ProjectFileException e) {
             Problems.print(System.err, e.problems());

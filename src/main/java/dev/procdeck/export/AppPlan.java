@@ -7,6 +7,7 @@ import dev.procdeck.procfile.Project;
 import dev.procdeck.procfile.ProjectConfig;
 import dev.procdeck.procfile.Schedule;
 import dev.procdeck.procfile.TypeConfig;
+import dev.procdeck.procfile.Visible;
 import dev.procdeck.supervisor.Formation;
 import dev.procdeck.supervisor.InstanceEnvironment;
 import dev.procdeck.supervisor.Ports;
@@ -116,6 +117,58 @@ final class AppPlan {
     /** Types that have instances (long-running with a scale above 0, or scheduled). */
     List<TypePlan> exportedTypes() {
         return types.stream().filter(t -> t.scale() > 0).toList();
+    }
+
+    /**
+     * The exported types a service manager can run, which gives no process a terminal: a {@code tty: true} type
+     * would read end-of-file at once and restart for ever, so it is left out, with a warning saying so. Settings
+     * the manager cannot express get a warning each: readiness checks (none of systemd, launchd and supervisord
+     * has them) and, unless {@code canOrder}, depends_on.
+     */
+    List<TypePlan> typesWithoutTerminal(String manager, boolean canOrder) {
+        List<TypePlan> out = new ArrayList<>();
+        for (TypePlan t : exportedTypes()) {
+            if (t.config().tty()) {
+                warnings.add(manager + ": " + t.name() + " is left out: it runs in a terminal (tty: true), which "
+                        + manager + " does not give a service (it would read end-of-file and restart for ever); run it"
+                        + " with procdeck start and procdeck connect " + t.name());
+                continue;
+            }
+            out.add(t);
+            if (!canOrder && !t.config().dependsOn().isEmpty()) {
+                warnings.add(manager + ": " + t.name() + " depends_on " + String.join(", ", t.config().dependsOn())
+                        + ", but " + manager + " starts every program at once: the start order is not exported");
+            }
+            var ready = t.config().ready();
+            if (ready != null) {
+                warnings.add(manager + ": " + t.name() + "'s readiness check (ready: " + ready.kind().name()
+                        .toLowerCase(Locale.ROOT) + (ready.target().isEmpty() ? "" : " " + Visible.escape(ready.target()))
+                        + ") is not exported: " + manager + " counts a program as started once it runs");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whom the processes run as: {@code -u}, else the user who exports (under sudo, the user who ran sudo), so that
+     * units do not silently run as root. A warning says so when that is root.
+     */
+    String user(String manager) {
+        if (options.user() != null) {
+            return options.user();
+        }
+        String me = options.exportingUser();
+        String sudoUser = options.parentEnv().get("SUDO_USER");
+        String user = "root".equals(me) && sudoUser != null && USER_NAME.matcher(sudoUser).matches()
+                && !sudoUser.equals("root") ? sudoUser : me;
+        if ("root".equals(user)) {
+            String warning = manager + ": the processes run as root, the user who exported them; -u USER runs them"
+                    + " as another user";
+            if (!warnings.contains(warning)) {
+                warnings.add(warning);
+            }
+        }
+        return user;
     }
 
     /** The type of that name, or null when the Procfile has none. */

@@ -20,10 +20,12 @@ import java.util.Map;
  * @param parentEnv      the environment procdeck runs with, for PORT as {@code start} reads it
  * @param zone           the local time zone of schedules (a CronJob's timeZone)
  * @param notSecret      variables whose values look like secrets but are not ({@code --not-secret})
+ * @param exportingUser  who exports (the default user the processes run as); null for the user procdeck runs as
  */
 public record ExportOptions(String app, String user, String formation, Integer basePort, String image, Path logDir,
                             Duration stopTimeout, RestartMode defaultRestart, Map<String, String> parentEnv,
-                            ZoneId zone, java.util.Set<String> notSecret) {
+                            ZoneId zone, java.util.Set<String> notSecret,
+                            String exportingUser) {
 
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(5);
 
@@ -33,46 +35,51 @@ public record ExportOptions(String app, String user, String formation, Integer b
         parentEnv = parentEnv == null ? Map.of() : Map.copyOf(parentEnv);
         zone = zone == null ? ZoneId.systemDefault() : zone;
         notSecret = notSecret == null ? java.util.Set.of() : java.util.Set.copyOf(notSecret);
+        exportingUser = exportingUser == null ? System.getProperty("user.name") : exportingUser;
     }
 
     /** Every default, with an empty parent environment and the system's time zone. */
     public static ExportOptions defaults() {
-        return new ExportOptions(null, null, null, null, null, null, null, null, Map.of(), null, null);
+        return new ExportOptions(null, null, null, null, null, null, null, null, Map.of(), null, null, null);
     }
 
     public ExportOptions withApp(String value) {
-        return new ExportOptions(value, user, formation, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, zone, notSecret);
+        return new ExportOptions(value, user, formation, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, zone, notSecret, exportingUser);
     }
 
     public ExportOptions withUser(String value) {
-        return new ExportOptions(app, value, formation, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, zone, notSecret);
+        return new ExportOptions(app, value, formation, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, zone, notSecret, exportingUser);
     }
 
     public ExportOptions withFormation(String value) {
-        return new ExportOptions(app, user, value, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, zone, notSecret);
+        return new ExportOptions(app, user, value, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, zone, notSecret, exportingUser);
     }
 
     public ExportOptions withBasePort(Integer value) {
-        return new ExportOptions(app, user, formation, value, image, logDir, stopTimeout, defaultRestart, parentEnv, zone, notSecret);
+        return new ExportOptions(app, user, formation, value, image, logDir, stopTimeout, defaultRestart, parentEnv, zone, notSecret, exportingUser);
     }
 
     public ExportOptions withImage(String value) {
-        return new ExportOptions(app, user, formation, basePort, value, logDir, stopTimeout, defaultRestart, parentEnv, zone, notSecret);
+        return new ExportOptions(app, user, formation, basePort, value, logDir, stopTimeout, defaultRestart, parentEnv, zone, notSecret, exportingUser);
     }
 
     public ExportOptions withLogDir(Path value) {
-        return new ExportOptions(app, user, formation, basePort, image, value, stopTimeout, defaultRestart, parentEnv, zone, notSecret);
+        return new ExportOptions(app, user, formation, basePort, image, value, stopTimeout, defaultRestart, parentEnv, zone, notSecret, exportingUser);
     }
 
     public ExportOptions withStopTimeout(Duration value) {
-        return new ExportOptions(app, user, formation, basePort, image, logDir, value, defaultRestart, parentEnv, zone, notSecret);
+        return new ExportOptions(app, user, formation, basePort, image, logDir, value, defaultRestart, parentEnv, zone, notSecret, exportingUser);
     }
 
     public ExportOptions withZone(ZoneId value) {
-        return new ExportOptions(app, user, formation, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, value, notSecret);
+        return new ExportOptions(app, user, formation, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, value, notSecret, exportingUser);
     }
 
     public ExportOptions withNotSecret(java.util.Set<String> value) {
-        return new ExportOptions(app, user, formation, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, zone, value);
+        return new ExportOptions(app, user, formation, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, zone, value, exportingUser);
+    }
+
+    public ExportOptions withExportingUser(String value) {
+        return new ExportOptions(app, user, formation, basePort, image, logDir, stopTimeout, defaultRestart, parentEnv, zone, notSecret, value);
     }
 }

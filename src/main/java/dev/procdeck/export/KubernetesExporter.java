@@ -92,6 +92,20 @@ final class KubernetesExporter {
         }
         Map<String, String> seen = new HashMap<>();
         for (TypePlan type : plan.types) {
+            if (type.scheduled()) {
+                try {
+                    cronLine(type.schedule());
+                } catch (IllegalArgumentException e) {
+                    // One schedule a CronJob cannot express must not cost the whole export.
+                    plan.warnings.add("kubernetes: " + type.name() + " is left out: " + e.getMessage());
+                    continue;
+                }
+            }
+            Readiness ready = type.config().ready();
+            if (ready != null && ready.kind() == Readiness.Kind.LOG && type.scale() > 0) {
+                plan.warnings.add("kubernetes: " + type.name() + "'s readiness check (ready: log) is not exported:"
+                        + " probes check ports, HTTP and commands, not a container's output");
+            }
             String component = component(plan, type, seen);
             String name = plan.app + "-" + component;
             List<EnvFromSource> envFrom = new ArrayList<>();
@@ -188,6 +202,9 @@ final class KubernetesExporter {
         if (type.servesPort() && !type.scheduled()) {
             c.addNewPort().withName(portName(type)).withContainerPort(type.port(1)).withProtocol("TCP").endPort();
             c.withReadinessProbe(readiness(type));
+        }
+        if (type.config().tty()) {
+            c.withStdin(true).withTty(true); // tty: true, as procdeck gives it: kubectl attach -it reaches it
         }
         return c.build();
     }

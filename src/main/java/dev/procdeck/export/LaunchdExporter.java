@@ -23,7 +23,7 @@ final class LaunchdExporter {
 
     static ExportResult export(AppPlan plan) {
         List<ExportedFile> files = new ArrayList<>();
-        for (TypePlan type : plan.exportedTypes()) {
+        for (TypePlan type : plan.typesWithoutTerminal("launchd", false)) {
             if (type.scheduled()) {
                 String label = plan.app + "-" + type.name();
                 files.add(new ExportedFile(label + ".plist", plist(plan, type, 1, label)));
@@ -48,9 +48,7 @@ final class LaunchdExporter {
         p.key("Label").string(label);
         p.key("ProgramArguments").beginArray().string("/bin/sh").string("-c").string(type.command()).endArray();
         p.key("WorkingDirectory").string(plan.root().toString());
-        if (plan.options.user() != null) {
-            p.key("UserName").string(plan.options.user());
-        }
+        p.key("UserName").string(plan.user("launchd"));
         p.key("EnvironmentVariables").beginDict();
         for (Map.Entry<String, String> e : plan.publicInstanceEnv(type, n).entrySet()) {
             p.key(e.getKey()).string(e.getValue());

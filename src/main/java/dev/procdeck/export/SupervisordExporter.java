@@ -24,7 +24,7 @@ final class SupervisordExporter {
         out.append("; ").append(plan.app).append(", exported by procdeck. Include it from supervisord.conf:\n");
         out.append(";   [include]\n;   files = /path/to/").append(plan.app).append(".conf\n");
         List<String> programs = new ArrayList<>();
-        for (TypePlan type : plan.exportedTypes()) {
+        for (TypePlan type : plan.typesWithoutTerminal("supervisord", false)) {
             if (type.scheduled()) {
                 plan.warnings.add("supervisord: " + type.name() + " runs on a schedule (" + type.schedule().text()
                         + "), which supervisord cannot do; it is not exported (run it from cron, or export systemd)");
@@ -40,6 +40,10 @@ final class SupervisordExporter {
             out.append("\n[group:").append(plan.app).append("]\n");
             out.append("programs=").append(String.join(",", programs)).append('\n');
         }
+        if (plan.options.logDir() != null && !programs.isEmpty()) {
+            plan.warnings.add("supervisord: create the log folder before starting the programs (supervisord refuses"
+                    + " to start them without it): mkdir -p " + plan.logDir());
+        }
         plan.warnSecretsLeftOut("give them to supervisord in an environment= line of a file readable only by root"
                 + " (for example a second [program:...] section in a root-only included file), or have the"
                 + " process read them from a file");
@@ -52,9 +56,7 @@ final class SupervisordExporter {
         out.append("command=").append(value("the command of " + type.name(), "/bin/sh -c " + shellWord(type.command())))
                 .append('\n');
         out.append("directory=").append(value("the project folder", plan.root().toString())).append('\n');
-        if (plan.options.user() != null) {
-            out.append("user=").append(plan.options.user()).append('\n');
-        }
+        out.append("user=").append(plan.user("supervisord")).append('\n');
         out.append("autostart=true\n");
         switch (type.restart()) {
             case ALWAYS -> out.append("autorestart=true\n");
@@ -65,8 +67,10 @@ final class SupervisordExporter {
         out.append("stopwaitsecs=").append(type.stopTimeoutSeconds()).append('\n');
         out.append("stopasgroup=true\n");
         out.append("killasgroup=true\n");
-        out.append("stdout_logfile=").append(value("the log folder", plan.logDir().resolve(program + ".log").toString()))
-                .append('\n');
+        // Without -l, supervisord's own log folder (AUTO, in its childlogdir): it refuses to start a program whose
+        // log folder is missing, and /var/log/APP is missing until someone makes it.
+        out.append("stdout_logfile=").append(plan.options.logDir() == null ? "AUTO"
+                : value("the log folder", plan.logDir().resolve(program + ".log").toString())).append('\n');
         out.append("redirect_stderr=true\n");
         List<String> pairs = new ArrayList<>();
         for (Map.Entry<String, String> e : plan.publicInstanceEnv(type, n).entrySet()) {

@@ -32,7 +32,7 @@ final class SystemdExporter {
         List<ExportedFile> files = new ArrayList<>();
         List<String> wanted = new ArrayList<>();
         TreeSet<String> ymlSecrets = new TreeSet<>();
-        for (TypePlan type : plan.exportedTypes()) {
+        for (TypePlan type : plan.typesWithoutTerminal("systemd", true)) {
             type.config().env().forEach((k, v) -> {
                 if (plan.isSecret(k, v)) {
                     ymlSecrets.add(k);
@@ -114,9 +114,7 @@ final class SystemdExporter {
         }
         out.append("\n[Service]\n");
         out.append("Type=simple\n");
-        if (plan.options.user() != null) {
-            out.append("User=").append(plan.options.user()).append('\n');
-        }
+        out.append("User=").append(plan.user("systemd")).append('\n');
         out.append("WorkingDirectory=").append(path(plan.root())).append('\n');
         for (Path envFile : plan.project.envFiles()) {
             out.append("EnvironmentFile=").append(path(envFile.toAbsolutePath().normalize())).append('\n');

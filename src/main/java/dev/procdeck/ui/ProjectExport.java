@@ -71,7 +71,7 @@ final class ProjectExport {
         return CompletableFuture.supplyAsync(() -> {
             String image = request.image() == null || request.image().isBlank() ? null : request.image().strip();
             ExportOptions options = new ExportOptions(null, null, formation, null, image, null, null, null,
-                    parentEnv, null, null);
+                    parentEnv, null, null, null);
             ExportResult result;
             try {
                 result = Exporter.export(request.format(), project, options);

@@ -48,6 +48,10 @@ final class Fixtures {
         return new TypeConfig(null, null, null, null, null, List.of(), env, false, null, Overlap.SKIP, 1);
     }
 
+    static TypeConfig tty() {
+        return new TypeConfig(null, null, null, null, null, List.of(), Map.of(), true, null, Overlap.SKIP, 1);
+    }
+
     static TypeConfig dependsOn(String... types) {
         return new TypeConfig(null, null, null, null, null, List.of(types), Map.of(), false, null, Overlap.SKIP, 1);
     }
@@ -103,6 +107,6 @@ final class Fixtures {
     }
 
     static ExportOptions options() {
-        return ExportOptions.defaults().withZone(ZoneId.of("Europe/Paris"));
+        return ExportOptions.defaults().withZone(ZoneId.of("Europe/Paris")).withExportingUser("alice");
     }
 }

@@ -39,7 +39,7 @@ class SupervisordExportTest {
         String web2 = section(conf, "shop-web-2");
         assertThat(web2).contains("command=/bin/sh -c './web'\n", "directory=" + root + "\n", "user=deploy\n",
                 "autorestart=true\n", "stopsignal=TERM\n", "stopwaitsecs=5\n", "stopasgroup=true\n",
-                "killasgroup=true\n", "stdout_logfile=/var/log/shop/shop-web-2.log\n",
+                "killasgroup=true\n", "stdout_logfile=AUTO\n",
                 "environment=PORT=\"5001\",PS=\"web.2\",DYNO=\"web.2\",DATABASE_URL=\"postgres://db/x\","
                         + "PYTHONUNBUFFERED=\"1\"\n");
         assertThat(section(conf, "shop-worker-1")).contains("autorestart=unexpected\nexitcodes=0\n", "stopsignal=INT\n",

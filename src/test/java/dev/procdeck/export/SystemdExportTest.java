@@ -34,8 +34,9 @@ class SystemdExportTest {
         assertThat(web2).contains("Environment=\"PORT=5001\"\n", "Environment=\"PS=web.2\"\n",
                 "Environment=\"DYNO=web.2\"\n", "WorkingDirectory=" + root + "\n",
                 "ExecStart=/bin/sh -c \"./web\"\n", "Restart=always\n", "KillMode=mixed\n", "KillSignal=SIGTERM\n",
-                "TimeoutStopSec=5\n", "PartOf=shop.target\n", "WantedBy=shop.target\n")
-                .doesNotContain("User=", "EnvironmentFile=");
+                "TimeoutStopSec=5\n", "PartOf=shop.target\n", "WantedBy=shop.target\n",
+                "User=alice\n") // without -u, the user who exported: never root without a word
+                .doesNotContain("EnvironmentFile=");
         assertThat(r.file("shop-worker-1.service").content()).contains("Environment=\"PORT=5100\"\n");
         assertThat(r.file("shop.target").content()).contains(
                 "Wants=shop-web-1.service shop-web-2.service shop-worker-1.service\n", "WantedBy=multi-user.target\n");
