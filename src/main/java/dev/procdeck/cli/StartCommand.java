@@ -114,6 +114,11 @@ public final class StartCommand implements Callable<Integer> {
                     + "; drive it with procdeck ps, scale, ps:start, restart, stop or attach, or stop it first"
                     + " (kill " + other.pid() + ")");
             return 1;
+        } catch (dev.procdeck.runtime.ControlClient.BusyException busy) {
+            // It runs, and every client slot is taken: that is no reason to start a second formation.
+            Problems.printError(System.err, "a procdeck already runs " + p.root() + " (" + busy.getMessage()
+                    + "); drive it with procdeck ps, scale, ps:start, restart, stop or attach, or stop it first");
+            return 1;
         } catch (java.io.IOException | RuntimeException nobodyAnswers) {
             // Nobody runs it (a stale socket included): this run is the one.
         }

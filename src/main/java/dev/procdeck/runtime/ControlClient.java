@@ -29,13 +29,20 @@ public final class ControlClient implements AutoCloseable {
     private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(5);
 
     /** An answer with {@code "ok": false}: the message is the server's, for the user. */
-    public static final class RefusedException extends IOException {
+    public static class RefusedException extends IOException {
         public RefusedException(String message) {
             super(message);
         }
     }
 
     /** No procdeck answers for the project; the message says where we looked and what to do. */
+    /** The procdeck runs but has no room for another client now: never to be taken for "not running". */
+    public static final class BusyException extends RefusedException {
+        public BusyException(String message) {
+            super(message);
+        }
+    }
+
     public static final class NotRunningException extends IOException {
         public NotRunningException(String message) {
             super(message);
@@ -95,6 +102,9 @@ public final class ControlClient implements AutoCloseable {
     private static Map<String, Object> checked(Map<String, Object> answer) throws RefusedException {
         if (!Boolean.TRUE.equals(answer.get("ok"))) {
             Object error = answer.get("error");
+            if (Boolean.TRUE.equals(answer.get("busy"))) {
+                throw new BusyException(error == null ? "procdeck is busy" : InstanceWire.shown(error, 1000));
+            }
             throw new RefusedException(error == null ? "procdeck refused the request" : error.toString());
         }
         return answer;
@@ -207,7 +217,8 @@ public final class ControlClient implements AutoCloseable {
     }
 
     /** The procdeck whose project is exactly {@code dir}, if one answers there. */
-    private static Optional<Target> probe(Path dir, Map<String, String> env, List<String> notes) {
+    private static Optional<Target> probe(Path dir, Map<String, String> env, List<String> notes)
+            throws BusyException {
         StateFolder state;
         try {
             state = StateFolder.of(dir, env);
@@ -226,7 +237,8 @@ public final class ControlClient implements AutoCloseable {
         return probeSocket(state, socket, notes);
     }
 
-    private static Optional<Target> probeSocket(StateFolder state, Path socket, List<String> notes) {
+    private static Optional<Target> probeSocket(StateFolder state, Path socket, List<String> notes)
+            throws BusyException {
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
@@ -246,6 +258,8 @@ public final class ControlClient implements AutoCloseable {
             }
             checked(hello);
             return Optional.of(target(hello, socket));
+        } catch (BusyException e) {
+            throw e; // it runs: the caller must say busy, not "no procdeck is running"
         } catch (ConnectException e) {
             // Nobody accepts: the procdeck that made it is gone. The next procdeck start replaces it.
             return Optional.empty();
@@ -274,14 +288,19 @@ public final class ControlClient implements AutoCloseable {
             Path socket = ControlProtocol.socketPath(state);
             if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
                     <= ControlProtocol.MAX_SOCKET_PATH_BYTES) {
-                probeSocket(state, socket, ignored).ifPresent(found::add);
+                try {
+                    probeSocket(state, socket, ignored).ifPresent(found::add);
+                } catch (BusyException e) {
+                    // It runs but cannot answer now: the list shows whom it can reach.
+                }
             }
         }
         return found;
     }
 
     /** Running procdecks anywhere whose project folder is named {@code app}. */
-    private static List<Target> byName(String app, Map<String, String> env, List<String> notes) {
+    private static List<Target> byName(String app, Map<String, String> env, List<String> notes)
+            throws BusyException {
         List<Target> found = new ArrayList<>();
         Path root = StateFolder.stateRoot(env);
         String prefix = StateFolder.folderName(Path.of("/", app)).replaceAll("-[0-9a-f]{8}$", "") + "-";

@@ -62,6 +62,13 @@ public final class ControlProtocol {
         return m;
     }
 
+    /** A refusal because every client slot is taken: the procdeck runs, so a client must not say it does not. */
+    static Map<String, Object> busy(String message) {
+        Map<String, Object> m = error(message);
+        m.put("busy", true);
+        return m;
+    }
+
     static Map<String, Object> error(String message) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("v", (long) VERSION);

@@ -74,6 +74,8 @@ public final class ControlServer implements LogListener, AutoCloseable {
     static final int MAX_LOG_LINES = 10_000;
     private static final Duration FIRST_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** A client waiting this long for its own next request gives its slot up when all are taken. */
+    static final Duration EVICT_AFTER_IDLE = Duration.ofSeconds(5);
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_TERMINAL_BACKLOG = 1024 * 1024;
@@ -87,6 +89,8 @@ public final class ControlServer implements LogListener, AutoCloseable {
     private final Consumer<String> messages;
     private final UserPrincipal self;
     private final Semaphore clients = new Semaphore(MAX_CLIENTS);
+    /** The connections waiting for their client's next request, since when (System.nanoTime). */
+    private final Map<LineChannel, Long> waitingSince = new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<LineChannel> open = ConcurrentHashMap.newKeySet();
     private final Set<LineChannel> streams = ConcurrentHashMap.newKeySet();
     private final ZoneId zone = ZoneId.systemDefault();
@@ -251,8 +255,10 @@ public final class ControlServer implements LogListener, AutoCloseable {
                     peer == null ? "?" : peer.getName()) + ": only " + self.getName() + " may drive this procdeck");
             return;
         }
-        if (!clients.tryAcquire()) {
-            refuse(c, "too many clients: " + MAX_CLIENTS + " are connected already; try again later");
+        if (!clients.tryAcquire() && !(evictIdleClient() && tryAcquireBriefly())) {
+            refuse(c, ControlProtocol.busy("busy: " + MAX_CLIENTS + " clients are connected to this procdeck (pid "
+                    + ProcessHandle.current().pid() + ") and none has been idle for "
+                    + EVICT_AFTER_IDLE.toSeconds() + " s; try again in a moment"));
             return;
         }
         LineChannel ch;
@@ -274,11 +280,48 @@ public final class ControlServer implements LogListener, AutoCloseable {
         t.start();
     }
 
+    /**
+     * When every slot is taken, closes the connection that has waited longest for its next request, if that is
+     * at least {@link #EVICT_AFTER_IDLE}: a client that merely keeps a connection open (a script saying hello now
+     * and then) must not lock out {@code procdeck ps}. Streams (logs -f, connect) are never evicted: they are
+     * served, not idle.
+     */
+    private boolean evictIdleClient() {
+        long now = System.nanoTime();
+        LineChannel idlest = null;
+        for (LineChannel ch : open) {
+            Long since = waitingSince.get(ch);
+            if (since != null && now - since >= EVICT_AFTER_IDLE.toNanos()
+                    && (idlest == null || since < waitingSince.getOrDefault(idlest, Long.MAX_VALUE))) {
+                idlest = ch;
+            }
+        }
+        if (idlest == null) {
+            return false;
+        }
+        waitingSince.remove(idlest);
+        idlest.close(); // its thread's read fails; it releases its slot as it ends
+        return true;
+    }
+
+    private boolean tryAcquireBriefly() {
+        try {
+            return clients.tryAcquire(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** One short answer into an empty socket buffer (never waits), then the door closes. */
     private static void refuse(SocketChannel c, String why) {
+        refuse(c, ControlProtocol.error(why));
+    }
+
+    private static void refuse(SocketChannel c, Map<String, Object> answer) {
         try {
             c.configureBlocking(false);
-            c.write(ByteBuffer.wrap((Json.write(ControlProtocol.error(why)) + "\n").getBytes(StandardCharsets.UTF_8)));
+            c.write(ByteBuffer.wrap((Json.write(answer) + "\n").getBytes(StandardCharsets.UTF_8)));
             c.shutdownOutput();
             // What the client sent already is read and dropped, so that closing does not reset the connection
             // (a reset makes the client's read fail instead of ending after our answer).
@@ -306,7 +349,9 @@ public final class ControlServer implements LogListener, AutoCloseable {
             while (!closed) {
                 String line;
                 try {
+                    waitingSince.put(ch, System.nanoTime());
                     line = ch.readLine(ControlProtocol.MAX_REQUEST_BYTES, wait);
+                    waitingSince.remove(ch);
                 } catch (LineChannel.LineTooLongException e) {
                     reply(ch, ControlProtocol.error("request larger than " + ControlProtocol.MAX_REQUEST_BYTES
                             + " bytes; refused"));
@@ -337,6 +382,7 @@ public final class ControlServer implements LogListener, AutoCloseable {
                 // Closing anyway.
             }
         } finally {
+            waitingSince.remove(ch);
             open.remove(ch);
             ch.close();
             clients.release();

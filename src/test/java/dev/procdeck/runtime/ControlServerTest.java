@@ -229,8 +229,12 @@ class ControlServerTest {
                 held.add(c);
             }
             try (SocketChannel extra = open(server.socket())) {
-                assertThat(readAll(extra, 4096)).contains("too many clients: " + ControlServer.MAX_CLIENTS);
+                assertThat(readAll(extra, 4096)).contains("\"busy\":true", "busy: " + ControlServer.MAX_CLIENTS
+                        + " clients are connected to this procdeck (pid " + ProcessHandle.current().pid() + ")");
             }
+            // A client must say it is busy, never that nothing runs.
+            assertThatThrownBy(() -> ControlClient.at(server.socket())).isInstanceOf(ControlClient.BusyException.class)
+                    .hasMessageContaining("busy: ");
         } finally {
             held.forEach(ControlClient::close);
         }
@@ -241,6 +245,29 @@ class ControlServerTest {
                 return false;
             }
         }, "a slot to free up once the clients left");
+    }
+
+    @Test
+    void clientsThatOnlyHoldAConnectionGiveTheirSlotToANewOne() throws Exception {
+        ControlServer server = start();
+        List<ControlClient> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < ControlServer.MAX_CLIENTS; i++) {
+                ControlClient c = ControlClient.connect(server.socket());
+                c.call(ControlProtocol.request("hello"));
+                held.add(c); // and then says nothing, as a script saying hello every few seconds does between
+            }
+            // Once they have waited EVICT_AFTER_IDLE, the longest-waiting one gives way: ps gets its answer.
+            dev.procdeck.testing.Await.until(Duration.ofSeconds(30), () -> {
+                try (ControlClient c = ControlClient.connect(server.socket())) {
+                    return Boolean.TRUE.equals(c.call(ControlProtocol.request("ps")).get("ok"));
+                } catch (IOException e) {
+                    return false;
+                }
+            }, "a new client admitted in place of an idle one");
+        } finally {
+            held.forEach(ControlClient::close);
+        }
     }
 
     @Test
