@@ -84,6 +84,28 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a request and reads the next message. A procdeck that turns a client away (busy) answers and closes
+     * at once, so sending can fail with a broken pipe while its answer waits to be read: it is read then.
+     */
+    private Map<String, Object> sendThenRead(Map<String, Object> request, Duration timeout) throws IOException {
+        try {
+            send(request);
+        } catch (IOException sendFailed) {
+            Map<String, Object> answer;
+            try {
+                answer = next(timeout);
+            } catch (IOException readFailed) {
+                throw sendFailed;
+            }
+            if (answer == null) {
+                throw sendFailed;
+            }
+            return answer;
+        }
+        return next(timeout);
+    }
+
     /** Sends one message without waiting for an answer. */
     public void send(Map<String, Object> message) throws IOException {
         channel.writeLine(Json.write(message), ANSWER_TIMEOUT);
@@ -91,8 +113,7 @@ public final class ControlClient implements AutoCloseable {
 
     /** Sends a request and returns its answer; an answer that is not ok becomes a {@link RefusedException}. */
     public Map<String, Object> call(Map<String, Object> request) throws IOException {
-        send(request);
-        Map<String, Object> answer = next(ANSWER_TIMEOUT);
+        Map<String, Object> answer = sendThenRead(request, ANSWER_TIMEOUT);
         if (answer == null) {
             throw new IOException("procdeck closed the connection without answering");
         }
@@ -183,8 +204,7 @@ public final class ControlClient implements AutoCloseable {
     /** The procdeck answering on {@code socket} itself (an SSH-forwarded one, say), found by no project folder. */
     public static Target at(Path socket) throws IOException {
         try (ControlClient c = connect(socket)) {
-            c.send(ControlProtocol.request("hello"));
-            Map<String, Object> hello = c.next(HELLO_TIMEOUT);
+            Map<String, Object> hello = c.sendThenRead(ControlProtocol.request("hello"), HELLO_TIMEOUT);
             if (hello == null) {
                 throw new NotRunningException(socket + " closed the connection without answering");
             }
@@ -251,8 +271,7 @@ public final class ControlClient implements AutoCloseable {
             return Optional.empty();
         }
         try (ControlClient c = connect(socket)) {
-            c.send(ControlProtocol.request("hello"));
-            Map<String, Object> hello = c.next(HELLO_TIMEOUT);
+            Map<String, Object> hello = c.sendThenRead(ControlProtocol.request("hello"), HELLO_TIMEOUT);
             if (hello == null) {
                 return Optional.empty();
             }

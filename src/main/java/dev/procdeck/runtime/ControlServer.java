@@ -89,6 +89,9 @@ public final class ControlServer implements LogListener, AutoCloseable {
     private final Consumer<String> messages;
     private final UserPrincipal self;
     private final Semaphore clients = new Semaphore(MAX_CLIENTS);
+    /** Requests reading older lines from the session log at once, each within SessionLogTail.MAX_PICKED_BYTES. */
+    static final int TAIL_READERS = 3;
+    private final Semaphore tailReaders = new Semaphore(TAIL_READERS);
     /** The connections waiting for their client's next request, since when (System.nanoTime). */
     private final Map<LineChannel, Long> waitingSince = new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<LineChannel> open = ConcurrentHashMap.newKeySet();
@@ -408,6 +411,15 @@ public final class ControlServer implements LogListener, AutoCloseable {
         ch.writeLine(Json.write(message), WRITE_TIMEOUT);
     }
 
+    private boolean acquireTailReader() {
+        try {
+            return tailReaders.tryAcquire(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Answers one request; false when the connection is done (a stream ended). */
     private boolean dispatch(Map<String, Object> request, LineChannel ch) throws IOException {
         String op = (String) request.get("op");
@@ -711,7 +723,15 @@ public final class ControlServer implements LogListener, AutoCloseable {
         }
         try {
             List<LogLine> history = lastLines(window, query);
+            boolean reading = false;
             if (evicted && history.size() < query.lines() && sessionDir != null) {
+                // Lines from disk are held until sent, so all readers together stay within TAIL_READERS budgets.
+                if (!acquireTailReader()) {
+                    reply(ch, ControlProtocol.busy("busy: " + TAIL_READERS + " clients are reading older lines from"
+                            + " the session log; try again in a moment, or ask for fewer lines (-n)"));
+                    return false;
+                }
+                reading = true;
                 Instant before = window.isEmpty() ? Instant.now() : window.get(0).time();
                 List<LogLine> older = SessionLogTail.read(sessionDir, query, query.lines() - history.size(), before, zone);
                 List<LogLine> all = new ArrayList<>(older);
@@ -723,9 +743,16 @@ public final class ControlServer implements LogListener, AutoCloseable {
             header.put("types", supervisor.project().procfile().typeNames());
             // For the client to pad names as start does: to the widest instance now.
             header.put("instances", supervisor.snapshots().stream().map(InstanceSnapshot::name).toList());
-            reply(ch, header);
-            for (LogLine line : history) {
-                reply(ch, LogWire.write(line));
+            try {
+                reply(ch, header);
+                for (LogLine line : history) {
+                    reply(ch, LogWire.write(line));
+                }
+            } finally {
+                history = null;
+                if (reading) {
+                    tailReaders.release();
+                }
             }
             if (follower == null) {
                 reply(ch, Map.of("end", true));

@@ -28,6 +28,11 @@ import java.util.Set;
  */
 final class SessionLogTail {
     static final long MAX_SCAN_BYTES = 64L * 1024 * 1024;
+    /**
+     * The text one request may pick, however many lines it asks for: 10,000 lines of 64 KiB would be 640 MiB in
+     * a 96 MiB heap. The oldest of the asked lines are the ones left out.
+     */
+    static final long MAX_PICKED_BYTES = Long.getLong("procdeck.control.tailBytes", 4L * 1024 * 1024);
     private static final int CHUNK = 64 * 1024;
     private static final int MAX_LINE = 1024 * 1024;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
@@ -39,6 +44,7 @@ final class SessionLogTail {
     private final ZoneId zone;
     private final ArrayDeque<LogLine> picked = new ArrayDeque<>();
     private long scanned;
+    private long pickedBytes;
     private boolean done;
 
     private SessionLogTail(ControlServer.LogQuery query, int max, Instant before, ZoneId zone) {
@@ -111,6 +117,12 @@ final class SessionLogTail {
             return;
         }
         if (query.matches(line)) {
+            long bytes = 2L * line.text().length() + 64; // UTF-16 and the line's own fields
+            if (pickedBytes + bytes > MAX_PICKED_BYTES) {
+                done = true;
+                return;
+            }
+            pickedBytes += bytes;
             picked.addFirst(line);
             if (picked.size() >= max) {
                 done = true;
