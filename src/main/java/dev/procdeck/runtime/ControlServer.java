@@ -835,7 +835,10 @@ public final class ControlServer implements LogListener, AutoCloseable {
         TerminalOutput output = new TerminalOutput();
         Optional<TerminalAccess.Attachment> attached = terminals.attach(id, output::offer);
         if (attached.isEmpty()) {
-            throw new IllegalArgumentException(id.name() + " has no terminal to attach to (it is not running in one)");
+            String state = snapshots.stream().filter(s -> s.id().equals(id)).findFirst()
+                    .map(s -> s.state().label()).orElse("not running");
+            throw new IllegalArgumentException(id.name() + " has no terminal to attach to: it is " + state
+                    + " now; connect again once it is up");
         }
         try (TerminalAccess.Attachment attachment = attached.get()) {
             Map<String, Object> answer = ControlProtocol.ok();
@@ -846,7 +849,8 @@ public final class ControlServer implements LogListener, AutoCloseable {
             // program reads a password, as it does for a terminal of its own.
             java.util.function.BooleanSupplier echo = () -> supervisor.terminal(id)
                     .map(dev.procdeck.supervisor.InstanceTerminal::echoEnabled).orElse(true);
-            Thread writer = new Thread(() -> output.pump(ch, echo), "procdeck-control-tty");
+            java.util.function.Supplier<String> ended = () -> attachment.ended() ? endReason(id) : null;
+            Thread writer = new Thread(() -> output.pump(ch, echo, ended), "procdeck-control-tty");
             writer.setDaemon(true);
             writer.start();
             while (true) {
@@ -861,7 +865,11 @@ public final class ControlServer implements LogListener, AutoCloseable {
                 }
                 Map<String, Object> m = Json.parseObject(line);
                 switch (String.valueOf(m.get("op"))) {
-                    case "input" -> attachment.input(Base64.getDecoder().decode(String.valueOf(m.get("data"))));
+                    case "input" -> {
+                        if (m.get("data") instanceof String data) { // no data, no bytes ("null" decodes to three)
+                            attachment.input(Base64.getDecoder().decode(data));
+                        }
+                    }
                     case "resize" -> {
                         if (m.get("cols") instanceof Long c && m.get("rows") instanceof Long r) {
                             attachment.resize(c.intValue(), r.intValue());
@@ -881,6 +889,13 @@ public final class ControlServer implements LogListener, AutoCloseable {
             output.close();
             streams.remove(ch);
         }
+    }
+
+    /** Why an attached run is over, for the client's last message. */
+    private String endReason(InstanceId id) {
+        String state = supervisor.snapshots().stream().filter(s -> s.id().equals(id)).findFirst()
+                .map(s -> s.state().label()).orElse("gone");
+        return id.name() + " ended (" + state + " now): its terminal is gone; connect again to attach to its next run";
     }
 
     /** What a terminal wrote, queued for one client within a byte budget; never makes the engine wait. */
@@ -915,7 +930,7 @@ public final class ControlServer implements LogListener, AutoCloseable {
          * Sends what was queued, and the echo state when it changes, until the attachment ends. Writes happen
          * outside the lock: {@link #offer} (the engine's reader) never waits for a slow client.
          */
-        void pump(LineChannel ch, java.util.function.BooleanSupplier echo) {
+        void pump(LineChannel ch, java.util.function.BooleanSupplier echo, java.util.function.Supplier<String> ended) {
             boolean echoSent = true;
             try {
                 while (true) {
@@ -940,6 +955,14 @@ public final class ControlServer implements LogListener, AutoCloseable {
                         reply(ch, Map.of("end", true, "reason", "the client fell behind the terminal's output"));
                         ch.close();
                         return;
+                    }
+                    if (next == null) {
+                        String why = ended.get();
+                        if (why != null) { // everything the run printed is sent: now say it is over
+                            reply(ch, Map.of("end", true, "reason", why));
+                            ch.close();
+                            return;
+                        }
                     }
                     boolean now = echo.getAsBoolean();
                     if (next != null) {

@@ -27,6 +27,14 @@ public interface TerminalAccess {
         /** The client's window size changed. */
         void resize(int columns, int rows);
 
+        /**
+         * Whether the run attached to is over: its terminal is gone (the instance stopped, or runs again with a new
+         * one). Input then goes nowhere; the client is to be told and detached, and attaches again when it asks.
+         */
+        default boolean ended() {
+            return false;
+        }
+
         /** Detaches; the instance keeps running. */
         @Override
         void close();

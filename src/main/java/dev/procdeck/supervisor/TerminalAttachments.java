@@ -47,7 +47,14 @@ final class TerminalAttachments implements TerminalAccess {
         return Optional.of(new Attachment() {
             @Override
             public void input(byte[] bytes) {
-                terminal.write(bytes);
+                if (!ended()) {
+                    terminal.write(bytes); // never into the pty of a run that is over
+                }
+            }
+
+            @Override
+            public boolean ended() {
+                return terminals.apply(id).map(now -> now != terminal).orElse(true);
             }
 
             @Override

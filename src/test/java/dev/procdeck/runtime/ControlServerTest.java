@@ -332,7 +332,8 @@ class ControlServerTest {
             assertThatThrownBy(() -> c.call(connect))
                     .hasMessage("web.1 is not a tty instance; set tty: true for web in procdeck.yml");
             connect.put("instance", "worker.1");
-            assertThatThrownBy(() -> c.call(connect)).hasMessageContaining("worker.1 has no terminal to attach to");
+            assertThatThrownBy(() -> c.call(connect)).hasMessageContaining("worker.1 has no terminal to attach to: it is")
+                    .hasMessageEndingWith("now; connect again once it is up");
         }
         ByteArrayOutputStream typed = new ByteArrayOutputStream();
         List<java.util.function.Consumer<byte[]>> screens = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -370,6 +371,60 @@ class ControlServerTest {
         }
         synchronized (typed) {
             assertThat(typed.toString(StandardCharsets.UTF_8)).isEqualTo("ls\r");
+        }
+    }
+
+    @Test
+    void aConnectedClientIsToldWhenItsRunEndsAndNothingTypedReachesADeadTerminal() throws Exception {
+        ControlServer server = start();
+        ByteArrayOutputStream typed = new ByteArrayOutputStream();
+        java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+        server.setTerminalAccess((id, output) -> Optional.of(new TerminalAccess.Attachment() {
+            @Override
+            public void input(byte[] bytes) {
+                synchronized (typed) {
+                    typed.writeBytes(bytes);
+                }
+            }
+
+            @Override
+            public void resize(int columns, int rows) {
+            }
+
+            @Override
+            public boolean ended() {
+                return over.get();
+            }
+
+            @Override
+            public void close() {
+            }
+        }));
+        try (ControlClient c = ControlClient.connect(server.socket())) {
+            Map<String, Object> connect = ControlProtocol.request("connect");
+            connect.put("instance", "worker.1");
+            c.call(connect);
+            Map<String, Object> noData = new java.util.HashMap<>();
+            noData.put("op", "input");
+            c.send(noData); // no "data": nothing is typed (it used to send the three bytes of "null" decoded)
+            c.send(Map.of("op", "input", "data", Base64.getEncoder().encodeToString("x".getBytes(StandardCharsets.UTF_8))));
+            dev.procdeck.testing.Await.until(Duration.ofSeconds(10), () -> {
+                synchronized (typed) {
+                    return typed.size() > 0;
+                }
+            }, "the typed x");
+            over.set(true); // the instance stopped: its terminal is gone
+            Map<String, Object> last = c.next(Duration.ofSeconds(10));
+            while (last != null && last.get("end") == null) {
+                last = c.next(Duration.ofSeconds(10));
+            }
+            assertThat(last).as("an end message").isNotNull();
+            assertThat((String) last.get("reason")).startsWith("worker.1 ended (")
+                    .endsWith("its terminal is gone; connect again to attach to its next run");
+            assertThat(c.next(Duration.ofSeconds(10))).as("the session closed").isNull();
+        }
+        synchronized (typed) {
+            assertThat(typed.toString(StandardCharsets.UTF_8)).isEqualTo("x");
         }
     }
 

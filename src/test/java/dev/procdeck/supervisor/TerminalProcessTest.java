@@ -169,6 +169,24 @@ class TerminalProcessTest {
     }
 
     @Test
+    void anAttachmentEndsWithItsRunAndNeverTypesIntoTheNextOne() throws Exception {
+        supervisor("echo ready; read x; echo got:$x; exec sleep 1000", null);
+        supervisor.start(Map.of("tty", 1)).get();
+        awaitLine("tty.1", "ready");
+        TerminalAccess.Attachment attachment = supervisor.terminalAccess().attach(TTY_1, bytes -> { })
+                .orElseThrow();
+        assertThat(attachment.ended()).isFalse();
+        supervisor.restartInstance(TTY_1).get();
+        Await.until(WAIT, attachment::ended, "the attachment to end with the run it was attached to");
+        Await.until(WAIT, () -> Collections.frequency(texts("tty.1", LogStream.STDOUT), "ready") == 2, "the new run");
+        attachment.input("stale\n".getBytes(StandardCharsets.UTF_8)); // typed into the old session: goes nowhere
+        terminal().write("fresh\n".getBytes(StandardCharsets.UTF_8));
+        awaitLine("tty.1", "got:fresh");
+        assertThat(texts("tty.1", LogStream.STDOUT)).noneMatch(l -> l.contains("stale"));
+        attachment.close();
+    }
+
+    @Test
     void resizeIsSeenByTheProgram() throws Exception {
         supervisor("echo ready; read x; stty size; exec sleep 1000", null);
         supervisor.start(Map.of("tty", 1)).get();
