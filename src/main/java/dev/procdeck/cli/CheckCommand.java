@@ -48,6 +48,7 @@ public final class CheckCommand implements Callable<Integer> {
                 Problems.print(System.err, tooLarge);
                 return 1;
             }
+            portsInUse(p).forEach(w -> Problems.printError(System.err, "warning: " + w));
             System.out.println("valid procfile detected (" + String.join(", ", p.procfile().typeNames()) + ")");
             if (p.config().file() != null) {
                 System.out.println("valid " + ProjectConfig.FILE_NAME + " detected (" + summary(p) + ")");
@@ -62,6 +63,30 @@ public final class CheckCommand implements Callable<Integer> {
             Problems.print(System.err, e.problems());
             return 1;
         }
+    }
+
+    /**
+     * The ports of the default formation that another program listens on now, with who: start would warn of
+     * each, and a web type there would fail to listen (or another program would answer for it).
+     */
+    private static List<String> portsInUse(Project p) {
+        List<String> found = new ArrayList<>();
+        int base = Ports.base(null, p.dotEnv(), System.getenv());
+        java.util.Map<String, Integer> counts = ProjectOptions.defaultFormation(p).resolve(p.procfile());
+        for (ProcessType t : p.procfile().types()) {
+            if (p.config().isScheduled(t.name())) {
+                continue;
+            }
+            for (int n = 1; n <= counts.getOrDefault(t.name(), 0); n++) {
+                int port = Ports.port(base, t.index(), n);
+                if (dev.procdeck.os.PortCheck.inUse(port)) {
+                    String who = dev.procdeck.os.PortOwners.of(port).filter(l -> l.any())
+                            .map(l -> " by " + l.describe()).orElse(" by another program");
+                    found.add("port " + port + " (" + t.name() + "." + n + "'s $PORT) is in use" + who);
+                }
+            }
+        }
+        return found;
     }
 
     /** What procdeck.yml changes, in Procfile order: {@code formation web=2; report every 2s; settings for web}. */

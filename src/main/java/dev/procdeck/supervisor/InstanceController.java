@@ -432,7 +432,7 @@ final class InstanceController {
             host.prober().execute(() -> {
                 ReadinessProbe.Answer answer;
                 try {
-                    answer = host.probe().check(readiness, port);
+                    answer = host.probe().check(readiness, port, r.process.pid()); // its pid is its pgid
                 } catch (RuntimeException e) {
                     answer = new ReadinessProbe.Answer(false, readiness.describe() + " check failed: " + e);
                 }

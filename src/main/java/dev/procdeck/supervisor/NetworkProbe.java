@@ -21,12 +21,32 @@ final class NetworkProbe {
     private NetworkProbe() {
     }
 
-    static ReadinessProbe.Answer check(Readiness readiness, int port) {
-        return switch (readiness.kind()) {
+    static ReadinessProbe.Answer check(Readiness readiness, int port, long pgid) {
+        ReadinessProbe.Answer answer = switch (readiness.kind()) {
             case HTTP -> http(readiness.target(), port);
             case PORT -> tcp(port);
             case LOG -> new ReadinessProbe.Answer(false, "log readiness is matched on the output, not probed");
         };
+        return answer.ready() ? ownAnswer(answer, port, pgid) : answer;
+    }
+
+    /**
+     * An answer counts only if it is the instance's: when a program that was there before the instance holds the
+     * port and no process of the instance's group does, it answered (python3 -m http.server on 7950 made a
+     * {@code web: sleep 999} ready, and its dependents start).
+     */
+    static ReadinessProbe.Answer ownAnswer(ReadinessProbe.Answer answer, int port, long pgid) {
+        var listeners = dev.procdeck.os.PortOwners.of(port);
+        if (listeners.isEmpty() || listeners.get().heldByGroup(pgid)) {
+            return answer;
+        }
+        var older = listeners.get().olderThanGroup(pgid);
+        if (older.isEmpty()) {
+            return answer; // nothing here before the instance: what answers may be its doing (a container's proxy)
+        }
+        return new ReadinessProbe.Answer(false, "port " + port + " is held by another program, not this instance: "
+                + older.stream().map(dev.procdeck.os.PortOwners.Holder::describe)
+                        .collect(java.util.stream.Collectors.joining(", ")));
     }
 
     static ReadinessProbe.Answer tcp(int port) {

@@ -19,8 +19,11 @@ public interface ReadinessProbe {
     record Answer(boolean ready, String detail) {
     }
 
-    /** Checks once; may block for a few seconds at most (short connect and read timeouts). */
-    Answer check(Readiness readiness, int port);
+    /**
+     * Checks once; may block for a few seconds at most (short connect and read timeouts). {@code pgid}: the
+     * instance's process group, which must hold the port for an answer on it to count.
+     */
+    Answer check(Readiness readiness, int port, long pgid);
 
     /** The real checks, over the loopback interface. */
     ReadinessProbe NETWORK = NetworkProbe::check;

@@ -802,8 +802,11 @@ public final class Supervisor implements AutoCloseable {
             Project p = project;
             return p.procfile().type(id.type()).map(type -> {
                 if (PortCheck.inUse(port)) {
+                    String who = dev.procdeck.os.PortOwners.of(port).filter(l -> l.any())
+                            .map(l -> " (" + l.describe() + ")").orElse("");
                     event(id, id.name() + ": port " + port + " (its $PORT, from the " + type.name()
-                            + " type's port block) is already in use by another program; it may fail to listen");
+                            + " type's port block) is already in use by another program" + who
+                            + "; it may fail to listen");
                 }
                 Map<String, String> env = new java.util.HashMap<>(InstanceEnvironment.build(parentEnv, p.dotEnv(),
                         p.config().type(id.type()).env(), id.name(), port));

@@ -357,6 +357,18 @@ class CliTest {
     }
 
     @Test
+    void checkNamesWhoHoldsAPortTheFormationWouldUse() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            procfile("web: echo ok\n");
+            Files.writeString(dir.resolve(".env"), "PORT=" + taken.getLocalPort() + "\n");
+            Result r = run("check");
+            assertThat(r.code()).as(r.err()).isZero(); // a warning: the program may be gone by the time it starts
+            assertThat(r.err()).contains("procdeck: warning: port " + taken.getLocalPort() + " (web.1's $PORT) is in use"
+                    + " by pid " + ProcessHandle.current().pid() + " (");
+        }
+    }
+
+    @Test
     void helpAndVersionFailWhenTheyCannotBeWritten() throws Exception {
         for (List<String> args : List.of(List.of("--help"), List.of("--version"), List.of("check", "--help"),
                 List.of("help", "start"))) {

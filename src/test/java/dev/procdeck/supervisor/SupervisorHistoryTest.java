@@ -83,7 +83,7 @@ class SupervisorHistoryTest {
         SupervisorSettings settings = SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofSeconds(5))
                 .withDefaultPolicy(policy);
         supervisor = new Supervisor(project(procfile), settings, os, os, clock, bus, Map.of("SHARED", "parent"));
-        supervisor.setReadinessProbe((readiness, port) -> {
+        supervisor.setReadinessProbe((readiness, port, pgid) -> {
             probes.add(readiness.describe() + " on " + port + " at " + clock.now().toEpochMilli() % 100_000);
             ReadinessProbe.Answer next = answers.poll();
             return next != null ? next : new ReadinessProbe.Answer(false, readiness.describe() + " refused the connection");
