@@ -132,7 +132,7 @@ class AttachedDashboardHostileTest extends DashboardModelFixture {
             @Override
             public java.time.Instant instant() {
                 if (armed.compareAndSet(true, false)) {
-                    Thread hook = new Thread(() -> self.get().shutdown(), "procdeck-shutdown");
+                    Thread hook = new Thread(() -> self.get().stopForExit(), "procdeck-shutdown");
                     hook.start();
                     try {
                         hook.join(10_000);
