@@ -23,11 +23,13 @@ public final class ElsewhereApp implements RunningApp {
     private final dev.procdeck.logs.LogBus notes;
     private volatile Project project;
 
-    /** {@code notes}: where this window's own lines about the project go (its console). */
-    public ElsewhereApp(Project project, ControlClient.Target runner, dev.procdeck.logs.LogBus notes) {
+    /** {@code listeners} hear this window's own lines about the project ({@link #note}): its console. */
+    public ElsewhereApp(Project project, ControlClient.Target runner, java.time.Clock clock,
+                        List<dev.procdeck.logs.LogListener> listeners) {
         this.project = project;
         this.runner = runner;
-        this.notes = notes;
+        this.notes = new dev.procdeck.logs.LogBus(clock);
+        listeners.forEach(notes::addListener);
     }
 
     /** The procdeck that runs the project. */

@@ -1,6 +1,5 @@
 package dev.procdeck.ui;
 
-import dev.procdeck.logs.LogBus;
 import dev.procdeck.procfile.ParseProblem;
 import dev.procdeck.procfile.Project;
 import dev.procdeck.procfile.RestartMode;
@@ -299,9 +298,14 @@ public final class DashboardViewModel {
     }
 
     private void closeLater(RunningApp previous) {
+        closingNow(previous);
+        io.execute(() -> previous.close().join());
+    }
+
+    /** Keeps {@code previous} within reach of "Kill now" and the JVM's shutdown hook while it closes. */
+    private void closingNow(RunningApp previous) {
         if (previous != NoApp.INSTANCE) {
             closing = previous;
-            io.execute(() -> previous.close().join());
         }
     }
 
@@ -311,7 +315,7 @@ public final class DashboardViewModel {
     public CompletableFuture<Void> openProject(Path folderOrProcfile) {
         attachRequests++; // an attach still connecting is overtaken by this choice
         RunningApp previous = show(NoApp.INSTANCE);
-        closing = previous;
+        closingNow(previous);
         CompletableFuture<Void> done = new CompletableFuture<>();
         // The previous project's processes are stopped before the new one's files (and leftovers) are looked at.
         opener.open(folderOrProcfile, () -> previous.close().join(), g -> fx.execute(() -> reload(g)))
@@ -470,9 +474,7 @@ public final class DashboardViewModel {
     /** Another procdeck runs the project: its files are read, nothing runs here, the banner offers to attach. */
     private void showElsewhere(ProjectOpener.Loaded r) {
         Project p = r.project();
-        LogBus notes = new LogBus(clock);
-        notes.addListener(console.sink());
-        ElsewhereApp elsewhere = new ElsewhereApp(p, r.otherProcdeck(), notes);
+        ElsewhereApp elsewhere = new ElsewhereApp(p, r.otherProcdeck(), clock, List.of(console.sink()));
         closeLater(show(elsewhere));
         console.setSessionLog(null);
         savedFormation = null;
@@ -518,7 +520,7 @@ public final class DashboardViewModel {
     private void showAttached(AttachedApp m) {
         RunningApp previous = show(m);
         opener.invalidate(); // a load still in flight belongs to nothing now
-        closing = previous;
+        closingNow(previous);
         io.execute(() -> {
             opener.stopWatching();
             previous.close().join();
@@ -624,7 +626,7 @@ public final class DashboardViewModel {
         return CompletableFuture.supplyAsync(() -> {
             attachRequests++;
             RunningApp a = show(NoApp.INSTANCE);
-            closing = a;
+            closingNow(a);
             opener.invalidate();
             return a;
         }, fx).thenCompose(a -> CompletableFuture.runAsync(opener::stopWatching, io).thenCompose(v -> a.close()))
