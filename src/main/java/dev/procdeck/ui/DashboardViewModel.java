@@ -50,6 +50,7 @@ import javafx.collections.ObservableList;
  * {@link AttachedApp}, an {@link ElsewhereApp} another procdeck runs, or {@link NoApp}) and never asks which:
  * commands go to the app, what the app can do is its {@link Capability capabilities}. Each job has a part of its
  * own: {@link ProjectOpener} (files, sessions, generations), {@link ProcdeckFinder} (attaching),
+ * {@link WindowHeading} (what the title, banner and empty table say),
  * {@link ProcessTableModel} (rows) and {@link RowUpdates} (the app's news onto them on each pulse),
  * {@link MetricsSampler}, {@link CrashNotifier}, {@link ProjectPreferences} and the {@link ConsoleViewModel}.
  * FX thread only, except where a method says otherwise.
@@ -61,7 +62,6 @@ public final class DashboardViewModel {
 
     /** Output readers yield the CPU to the window under a flood (see SupervisorSettings#readerNice). */
     static final int READER_NICE = 10;
-    static final String NOTHING_OPEN = "Open a folder with a Procfile (Ctrl+O), or drop one here.";
 
     /** How long the JVM's shutdown hook gives the processes to end before the watchdog takes over. */
     static final Duration EXIT_BUDGET = Duration.ofMillis(1500);
@@ -81,19 +81,11 @@ public final class DashboardViewModel {
     private final OneOffModel oneOffs;
     private final RowUpdates updates;
 
-    private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "Procdeck");
-    private final ReadOnlyObjectWrapper<Path> projectRoot = new ReadOnlyObjectWrapper<>(this, "projectRoot");
-    private final ReadOnlyStringWrapper problems = new ReadOnlyStringWrapper(this, "problems", "");
-    private final ReadOnlyStringWrapper placeholder = new ReadOnlyStringWrapper(this, "placeholder", NOTHING_OPEN);
+    private final WindowHeading heading = new WindowHeading();
     private final ReadOnlyBooleanWrapper loaded = new ReadOnlyBooleanWrapper(this, "loaded", false);
     /** What the app shown can do; the views enable their controls by it ({@link #can}). */
     private final ReadOnlyObjectWrapper<Set<Capability>> capabilities =
             new ReadOnlyObjectWrapper<>(this, "capabilities", Set.of());
-    private String otherProcdeckText = "";
-    /** The socket of the procdeck that already runs the opened project: the banner offers to attach to it. */
-    private final ReadOnlyObjectWrapper<Path> attachOffer = new ReadOnlyObjectWrapper<>(this, "attachOffer");
-    /** The toolbar's heading: the project folder's name, or the attached app's. */
-    private final ReadOnlyStringWrapper projectName = new ReadOnlyStringWrapper(this, "projectName", "No project");
     private final ReadOnlyIntegerWrapper running = new ReadOnlyIntegerWrapper(this, "running", 0);
     private final ReadOnlyStringWrapper formationText = new ReadOnlyStringWrapper(this, "formation", "");
     private final BooleanProperty startOnOpen = new SimpleBooleanProperty(this, "startOnOpen", false);
@@ -137,7 +129,7 @@ public final class DashboardViewModel {
             }
         });
         startOnOpen.addListener((o, a, on) -> {
-            Path root = projectRoot.get();
+            Path root = heading.projectRootProperty().get();
             if (root != null && !settingStartOnOpen) {
                 preferences.setStartOnOpen(root, on);
             }
@@ -157,21 +149,21 @@ public final class DashboardViewModel {
     // ---- properties -------------------------------------------------------------------------------------
 
     public ReadOnlyStringProperty titleProperty() {
-        return title.getReadOnlyProperty();
+        return heading.titleProperty();
     }
 
     public ReadOnlyObjectProperty<Path> projectRootProperty() {
-        return projectRoot.getReadOnlyProperty();
+        return heading.projectRootProperty();
     }
 
     /** The parser's errors (file:line: reason), empty when the project loaded. */
     public ReadOnlyStringProperty problemsProperty() {
-        return problems.getReadOnlyProperty();
+        return heading.problemsProperty();
     }
 
     /** What the empty table says: how to open a project, or why this one did not open and how to fix it. */
     public ReadOnlyStringProperty placeholderProperty() {
-        return placeholder.getReadOnlyProperty();
+        return heading.placeholderProperty();
     }
 
     public ReadOnlyBooleanProperty loadedProperty() {
@@ -199,7 +191,7 @@ public final class DashboardViewModel {
 
     /** The socket of the procdeck already running the opened project, while the banner offers to attach. */
     public ReadOnlyObjectProperty<Path> attachOfferProperty() {
-        return attachOffer.getReadOnlyProperty();
+        return heading.attachOfferProperty();
     }
 
     /**
@@ -212,14 +204,7 @@ public final class DashboardViewModel {
     }
 
     public ReadOnlyStringProperty projectNameProperty() {
-        return projectName.getReadOnlyProperty();
-    }
-
-    /** The banner's words when another procdeck already runs the project. */
-    static String otherProcdeckText(long pid) {
-        return "procdeck (pid " + pid + ") already runs this project. Attach to see and drive it from this window"
-                + " (its processes keep running when the window closes), or stop that procdeck and open the folder"
-                + " again to run it here.";
+        return heading.projectNameProperty();
     }
 
     /** Instances with a live process. */
@@ -329,7 +314,7 @@ public final class DashboardViewModel {
     }
 
     private CompletableFuture<Void> reload(long generation) {
-        Path folder = projectRoot.get();
+        Path folder = heading.projectRootProperty().get();
         if (folder == null || !opener.isCurrent(generation)) {
             return CompletableFuture.completedFuture(null);
         }
@@ -361,13 +346,8 @@ public final class DashboardViewModel {
         String problemText = r.problems().stream().map(ParseProblem::toString).collect(Collectors.joining("\n"));
         boolean elsewhere = r.ok() && r.otherProcdeck() != null;
         if (r.fresh()) {
-            otherProcdeckText = elsewhere ? otherProcdeckText(r.otherProcdeck().pid()) : "";
-            attachOffer.set(elsewhere ? r.otherProcdeck().socket() : null);
+            heading.folder(folder, elsewhere ? r.otherProcdeck() : null);
             shownGeneration = r.generation();
-            projectRoot.set(folder);
-            projectName.set(folder.getFileName() == null ? folder.toString() : folder.getFileName().toString());
-            title.set((folder.getFileName() == null ? folder.toString() : folder.getFileName().toString())
-                    + " — " + folder + " — Procdeck");
             notifier.forgetHistory();
             settingStartOnOpen = true;
             try {
@@ -376,8 +356,7 @@ public final class DashboardViewModel {
                 settingStartOnOpen = false;
             }
         }
-        problems.set(otherProcdeckText.isEmpty() ? problemText
-                : problemText.isEmpty() ? otherProcdeckText : otherProcdeckText + "\n" + problemText);
+        heading.problems(problemText);
         RunningApp shown = app;
         if (!r.ok()) {
             if (shown.can(Capability.PROJECT_FILES)) {
@@ -396,11 +375,10 @@ public final class DashboardViewModel {
             savedFormation = null;
             loaded.set(false);
             running.set(0);
-            placeholder.set(folder + " cannot be opened:\n" + problemText
-                    + "\nFix the file, then Reload (Ctrl+R), or open another folder.");
+            heading.cannotOpen(folder, problemText);
             return;
         }
-        placeholder.set("No process types");
+        heading.noTypes();
         Project p = r.project();
         if (!shown.can(Capability.PROJECT_FILES)) {
             recentProjects.remove(folder);
@@ -439,7 +417,7 @@ public final class DashboardViewModel {
         try {
             base = Ports.base(null, p.dotEnv(), parentEnv);
         } catch (IllegalArgumentException e) {
-            problems.set(e.getMessage() + "; using port 5000");
+            heading.problem(e.getMessage() + "; using port 5000");
             base = Ports.DEFAULT_BASE;
         }
         LocalApp local = LocalApp.start(p, SupervisorSettings.defaults(base).withReaderNice(READER_NICE), launcher,
@@ -481,7 +459,7 @@ public final class DashboardViewModel {
         // Rows of an idle engine would show "stopped" for processes that run there: none at all.
         table.clear();
         console.clearInstances();
-        placeholder.set("Another procdeck runs this project: Attach (above) to see and drive its processes here.");
+        heading.runsElsewhere();
         typesChanged(p);
         elsewhere.note("opened " + p.root() + " (" + String.join(", ", p.procfile().typeNames()) + ")"
                 + "; another procdeck runs it: Attach (above) to drive it from here");
@@ -526,17 +504,9 @@ public final class DashboardViewModel {
             previous.close().join();
         });
         ControlClient.Target t = m.target();
-        attachOffer.set(null);
-        otherProcdeckText = "";
         shownGeneration = -1;
-        projectRoot.set(null); // nothing of the attached project is read or written here: it may be on another machine
-        projectName.set(t.app() + " (attached)");
-        // A socket outside this user's state folders is a forwarded one (ssh -L): the title says which.
-        boolean forwarded = !t.socket().toAbsolutePath().startsWith(StateFolder.stateRoot(parentEnv));
-        title.set(t.app() + " \u2014 attached to procdeck " + t.pid() + " (" + t.root() + ")"
-                + (forwarded ? " via " + t.socket() : "") + " \u2014 Procdeck");
-        problems.set("");
-        placeholder.set("No process types");
+        // A socket outside this user's state folders is a forwarded one (ssh -L).
+        heading.attached(t, !t.socket().toAbsolutePath().startsWith(StateFolder.stateRoot(parentEnv)));
         notifier.forgetHistory();
         notifier.clear();
         table.clear();
@@ -557,9 +527,7 @@ public final class DashboardViewModel {
         formationText.set("");
         running.set(0);
         loaded.set(false);
-        title.set(projectName.get().replace(" (attached)", "") + " \u2014 detached \u2014 Procdeck");
-        projectName.set(projectName.get().replace(" (attached)", " (detached)"));
-        placeholder.set(why + ".\nAttach again (File \u203a Attach\u2026) or open a folder (Ctrl+O).");
+        heading.detached(why);
     }
 
     /**
@@ -581,7 +549,7 @@ public final class DashboardViewModel {
             a.scale(type, count);
         } catch (IllegalArgumentException e) {
             // Ports past 65535, say: refused before anything starts; the row goes back to the app's count.
-            problems.set(e.getMessage());
+            heading.problem(e.getMessage());
             table.applyEngineScale(type, a.scaleOf(type));
             return;
         }
@@ -683,7 +651,7 @@ public final class DashboardViewModel {
     private void refreshFormation() {
         String f = table.formationText();
         formationText.set(f);
-        Path root = projectRoot.get();
+        Path root = heading.projectRootProperty().get();
         if (app.can(Capability.PROJECT_SETTINGS) && root != null && !f.isEmpty() && !f.equals(savedFormation)) {
             savedFormation = f;
             preferences.saveFormation(root, f);
@@ -711,7 +679,7 @@ public final class DashboardViewModel {
     /** Changes a type's restart policy now and remembers it for the project. */
     public void setRestartMode(String type, RestartMode mode) {
         RunningApp a = app;
-        Path root = projectRoot.get();
+        Path root = heading.projectRootProperty().get();
         if (!a.can(Capability.PROJECT_SETTINGS) || root == null) {
             return;
         }
