@@ -263,10 +263,7 @@ public final class DashboardViewModel {
 
     // ---- the app shown ------------------------------------------------------------------------------------
 
-    /**
-     * Shows {@code next} from now on; the app shown before is closed (its processes stopped, or hung up) on the
-     * io executor. Returns the previous app, for a caller that closes it itself.
-     */
+    /** Shows {@code next} from now on: its capabilities, jobs and one-offs. Returns the previous app, to close. */
     private RunningApp show(RunningApp next) {
         RunningApp previous = app;
         app = next;
@@ -276,12 +273,7 @@ public final class DashboardViewModel {
         return previous;
     }
 
-    /** Shows nothing and closes what was shown, on the io executor (it may take the stop timeout). */
-    private void showNothingAndClose() {
-        RunningApp previous = show(NoApp.INSTANCE);
-        closeLater(previous);
-    }
-
+    /** Closes an app no longer shown on the io executor (stopping its processes may take the stop timeout). */
     private void closeLater(RunningApp previous) {
         closingNow(previous);
         io.execute(() -> previous.close().join());
