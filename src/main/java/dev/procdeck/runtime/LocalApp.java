@@ -48,6 +48,8 @@ public final class LocalApp implements RunningApp {
     private List<Object> pending;
     private final Object pendingLock = new Object();
     private volatile CompletableFuture<Void> closed;
+    /** Set by {@link #stopForExit}: a command the window still sends (a key pressed as the JVM goes) starts nothing. */
+    private volatile boolean exiting;
 
     private LocalApp(Project project, Supervisor supervisor, Session session, LogBus bus) {
         this.project = project;
@@ -236,6 +238,9 @@ public final class LocalApp implements RunningApp {
 
     @Override
     public void scale(String type, int count) {
+        if (exiting) {
+            return;
+        }
         supervisor.scale(type, Math.max(0, Math.min(dev.procdeck.supervisor.Formation.MAX_SCALE, count)));
     }
 
@@ -246,6 +251,9 @@ public final class LocalApp implements RunningApp {
 
     @Override
     public void act(Action action, String target) {
+        if (exiting) {
+            return;
+        }
         if (target == null) {
             switch (action) {
                 case START -> supervisor.startAll();
@@ -270,6 +278,9 @@ public final class LocalApp implements RunningApp {
 
     @Override
     public void runJob(String type) {
+        if (exiting) {
+            return;
+        }
         supervisor.jobs().runNow(type);
     }
 
@@ -340,6 +351,7 @@ public final class LocalApp implements RunningApp {
 
     @Override
     public void stopForExit(Duration budget) {
+        exiting = true;
         CompletableFuture<Void> stopped = supervisor.stopAll(); // SIGTERM to every group now
         try {
             stopped.get(budget.toMillis(), TimeUnit.MILLISECONDS);

@@ -106,4 +106,18 @@ class LocalAppTest {
         assertThat(app.project()).contains(next);
         assertThat(app.capabilities()).containsAll(List.of(RunningApp.Capability.values()));
     }
+
+    /** A command the window still sends as the JVM goes (F5 pressed just then) starts nothing nobody would stop. */
+    @Test
+    void afterStopForExitCommandsStartNothing() throws Exception {
+        open("web: exec sleep 1000\n", null);
+        app.supervisor().setFormation(Map.of("web", 1)).get(10, TimeUnit.SECONDS);
+        app.stopForExit(java.time.Duration.ofSeconds(1));
+        app.act(RunningApp.Action.START, null);
+        app.act(RunningApp.Action.RESTART, "web");
+        app.scale("web", 3);
+        // Queued behind whatever the commands asked of the supervisor's thread: once done, they have run.
+        app.supervisor().setFormation(Map.of("web", 1)).get(10, TimeUnit.SECONDS);
+        assertThat(app.supervisor().snapshots()).noneMatch(InstanceSnapshot::hasProcess);
+    }
 }
