@@ -6,6 +6,7 @@ import dev.procdeck.logs.LogLine;
 import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Project;
 import dev.procdeck.procfile.ProjectFileException;
+import dev.procdeck.runtime.LocalApp;
 import dev.procdeck.runtime.Session;
 import dev.procdeck.supervisor.ExitStatus;
 import dev.procdeck.supervisor.Formation;
@@ -133,17 +134,16 @@ public final class StartCommand implements Callable<Integer> {
                 width = Math.max(width, (t.name() + "." + n).length());
             }
         }
-        LogBus bus = new LogBus(Clock.systemDefaultZone());
-        bus.setOnListenerFailure(e -> System.err.println("procdeck: log listener failed: " + e));
         ConsolePrinter printer = new ConsolePrinter(new FileOutputStream(FileDescriptor.out), useColour, !noTimestamp,
                 ZoneId.systemDefault(), typeIndex, width);
-        bus.addListener(printer);
-        Supervisor supervisor = new Supervisor(p, settings, new PosixProcessLauncher(), bus,
-                Clock.systemDefaultZone(), parentEnv);
-        Session session = openSession(p, settings, bus);
-        if (session != null) {
-            session.attach(supervisor);
-        }
+        // Leftovers of an earlier procdeck are stopped before anything of this run starts.
+        List<String> notes = new ArrayList<>();
+        Session session = LocalApp.openSession(p.root(), settings.stopTimeout(), notes::add);
+        LocalApp app = LocalApp.start(p, settings, new PosixProcessLauncher(), Clock.systemDefaultZone(), parentEnv,
+                session, notes, List.of(printer));
+        app.bus().setOnListenerFailure(e -> System.err.println("procdeck: log listener failed: " + e));
+        Supervisor supervisor = app.supervisor();
+        LogBus bus = app.bus();
 
         CompletableFuture<Integer> result = new CompletableFuture<>();
         AtomicBoolean stopping = new AtomicBoolean();
@@ -179,12 +179,7 @@ public final class StartCommand implements Callable<Integer> {
             stopAll.run();
         });
         // Any other way out of the JVM (an uncaught error, System.exit elsewhere) still stops the children.
-        Thread hook = new Thread(() -> {
-            supervisor.close();
-            if (session != null) {
-                session.close();
-            }
-        }, "procdeck-shutdown");
+        Thread hook = new Thread(app::closeNow, "procdeck-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         // A scheduled type counts too: its count turns its schedule on (see ScheduledJobs).
@@ -194,10 +189,7 @@ public final class StartCommand implements Callable<Integer> {
         supervisor.start(counts).get();
         result.join();
         int code = tracker.code;
-        supervisor.close();
-        if (session != null) {
-            session.close();
-        }
+        app.closeNow();
         closeTerminal(printer, session, p);
         if (stdoutFailed.get() && code == 0) {
             code = 1;
@@ -230,32 +222,6 @@ public final class StartCommand implements Callable<Integer> {
 
     /** How long a slow terminal may take to receive the end of the output once everything has stopped. */
     private static final Duration TERMINAL_CLOSE_TIMEOUT = Duration.ofSeconds(2);
-
-    /**
-     * Stops what an earlier procdeck left running in this project, then records this run: full log on disk
-     * and a watchdog for the case where procdeck itself is killed. A project folder we cannot write to only
-     * costs those two features.
-     */
-    private static Session openSession(Project p, SupervisorSettings settings, LogBus bus) {
-        try {
-            List<Session.Leftover> leftovers = Session.leftovers(p.root(), m -> bus.event(LogLine.PROCDECK, m));
-            if (!leftovers.isEmpty()) {
-                bus.event(LogLine.PROCDECK, "found " + leftovers.size() + " process group(s) left running by an"
-                        + " earlier procdeck (" + Session.describe(leftovers) + "); stopping them");
-                Session.stop(leftovers, settings.stopTimeout());
-            }
-            Session session = Session.open(p.root(), settings.stopTimeout());
-            bus.addListener(session.log());
-            session.publishTo(m -> bus.event(LogLine.PROCDECK, m)); // where the log is, or why there is none
-            return session;
-        } catch (java.io.IOException | RuntimeException e) {
-            bus.event(LogLine.PROCDECK, "no session log or watchdog (" + e.getMessage() + ")");
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
 
     /** Decides when headless start ends and with which exit code. Runs on the supervisor thread. */
     private static final class ExitTracker implements SupervisorListener {

@@ -317,6 +317,34 @@ public final class Session implements GroupListener, AutoCloseable {
         }
     }
 
+    /**
+     * The JVM is going away with process groups still stopping: the watchdog sees end-of-file now, without the
+     * clean end's "nothing left", and stops (TERM, wait, KILL) what has not ended. The log and socket close.
+     */
+    public void handOverToWatchdog() {
+        ControlServer server;
+        synchronized (pipeLock) {
+            server = control;
+            control = null;
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                watchdogPipe.close();
+            } catch (IOException e) {
+                // It sees end-of-file either way once we exit.
+            }
+        }
+        if (server != null) {
+            server.close();
+        }
+        groups.close();
+        if (log != null) {
+            log.close();
+        }
+    }
+
     /** Leftovers of earlier sessions of this project, in the user's state folder; problems go to {@code problems}. */
     public static List<Leftover> leftovers(Path projectRoot, Consumer<String> problems) {
         try {

@@ -147,14 +147,10 @@ public final class DashboardApp extends Application {
         pulse = startPulse(model);
         FxStats.startIfRequested(model.console());
 
-        // SIGTERM/SIGINT to the dashboard still stop the children gracefully.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                model.shutdown().get(10, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // The JVM is going away; nothing else to try.
-            }
-        }, "procdeck-shutdown"));
+        // SIGTERM/SIGINT to the dashboard still stop the children: SIGTERM to each at once, and the JVM leaves
+        // within seconds whatever they do (the session's watchdog sends SIGKILL to what has not ended). The hook
+        // waits for nothing unbounded: not the FX thread (it may be gone), not the io executor (it may be busy).
+        Runtime.getRuntime().addShutdownHook(new Thread(model::stopForExit, "procdeck-shutdown"));
 
         CompletableFuture<Void> firstProject = new CompletableFuture<>();
         showWhenReady(stage, firstProject, FIRST_FRAME_LIMIT, () -> {
@@ -250,7 +246,8 @@ public final class DashboardApp extends Application {
             return;
         }
         int running = model.runningProperty().get();
-        if (!model.attachedProperty().get() && running > 0 && view.askBeforeStoppingProperty().get()) {
+        if (model.can(dev.procdeck.runtime.RunningApp.Capability.OWNS_PROCESSES).get() && running > 0
+                && view.askBeforeStoppingProperty().get()) {
             QuitConfirmation.Answer answer = new QuitConfirmation(stage, running, model.stopTimeout()).ask();
             if (!answer.quit()) {
                 return;
@@ -260,8 +257,8 @@ public final class DashboardApp extends Application {
             }
         }
         closing = true;
-        if (!model.attachedProperty().get()) {
-            view.showClosing(); // an attached window stops nothing: it only hangs up
+        if (model.can(dev.procdeck.runtime.RunningApp.Capability.OWNS_PROCESSES).get()) {
+            view.showClosing(); // a window that owns no process stops nothing: it only hangs up
         }
         saveWindow(stage, view);
         model.shutdown().whenComplete((v, e) -> Platform.runLater(() -> {

@@ -1,5 +1,6 @@
 package dev.procdeck.ui;
 
+import dev.procdeck.runtime.RunningApp.Capability;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
@@ -265,8 +266,8 @@ public final class DashboardView extends BorderPane {
         MenuItem export = item("_Export…", null, () -> model.projectExport()
                 .ifPresent(e -> ExportDialog.show(getScene().getWindow(), e)));
         export.setId("exportMenuItem");
-        export.disableProperty().bind(model.loadedProperty().not().or(model.attachedProperty()));
-        reload.disableProperty().bind(model.attachedProperty());
+        export.disableProperty().bind(model.loadedProperty().not().or(model.can(Capability.PROJECT_FILES).not()));
+        reload.disableProperty().bind(model.projectRootProperty().isNull()); // a folder that failed can be fixed
         MenuItem attach = Icons.on(item("_Attach…", "Shortcut+Shift+A", this::showAttachDialog), Icons.ATTACH);
         attach.setId("attachMenuItem");
         Menu file = new Menu("_File", null, open, recentMenu, attach, reload, new SeparatorMenuItem(), save, export,
@@ -274,7 +275,7 @@ public final class DashboardView extends BorderPane {
 
         CheckMenuItem startOnOpen = new CheckMenuItem("Start _When Opened");
         startOnOpen.selectedProperty().bindBidirectional(model.startOnOpenProperty());
-        startOnOpen.disableProperty().bind(model.attachedProperty());
+        startOnOpen.disableProperty().bind(model.projectRootProperty().isNull());
         Menu processes = new Menu("_Processes", null,
                 Icons.on(item("_Start All", "F5", model::startAll), Icons.START),
                 Icons.on(item("S_top All", "Shift+F5", model::stopAll), Icons.STOP),
@@ -348,13 +349,13 @@ public final class DashboardView extends BorderPane {
         startAll.getStyleClass().addAll("accent", "success");
         for (Button b : List.of(startAll, stopAll, restartAll, reload)) {
             b.disableProperty().bind(b == startAll || b == restartAll || b == stopAll
-                    ? model.loadedProperty().not().or(model.readOnlyProperty()) // another procdeck runs it
-                    : b == reload ? model.loadedProperty().not().or(model.attachedProperty())
+                    ? model.loadedProperty().not().or(model.can(Capability.DRIVE).not()) // another procdeck runs it
+                    : b == reload ? model.loadedProperty().not().or(model.can(Capability.PROJECT_FILES).not())
                     : model.loadedProperty().not());
         }
         CheckBox startOnOpen = new CheckBox("Start when opened");
         startOnOpen.selectedProperty().bindBidirectional(model.startOnOpenProperty());
-        startOnOpen.disableProperty().bind(model.attachedProperty());
+        startOnOpen.disableProperty().bind(model.projectRootProperty().isNull());
         startOnOpen.setTooltip(new Tooltip("Remembered per project; off by default, since a folder can come from anywhere"));
         Label projectTitle = new Label("No project");
         projectTitle.setId("projectTitle");
@@ -455,7 +456,7 @@ public final class DashboardView extends BorderPane {
     private MenuItem runItem() {
         MenuItem run = Icons.on(item("Ru_n…", "Shortcut+Shift+X", this::showRunDialog), Icons.START);
         run.setId("menu-run");
-        run.disableProperty().bind(model.loadedProperty().not().or(model.attachedProperty()));
+        run.disableProperty().bind(model.can(Capability.RUN_ONE_OFF).not());
         return run;
     }
 

@@ -1,40 +1,36 @@
 package dev.procdeck.ui;
 
-import dev.procdeck.logs.LogBus;
-import dev.procdeck.logs.LogLine;
 import dev.procdeck.procfile.ParseProblem;
-import dev.procdeck.procfile.ProcessType;
-import dev.procdeck.procfile.Procfile;
 import dev.procdeck.procfile.Project;
 import dev.procdeck.procfile.RestartMode;
-import dev.procdeck.runtime.AttachedRun;
+import dev.procdeck.runtime.AttachedApp;
 import dev.procdeck.runtime.ControlClient;
-import dev.procdeck.runtime.ControlServer;
-import dev.procdeck.runtime.Session;
+import dev.procdeck.runtime.ElsewhereApp;
+import dev.procdeck.runtime.LocalApp;
+import dev.procdeck.runtime.NoApp;
+import dev.procdeck.runtime.RunningApp;
+import dev.procdeck.runtime.RunningApp.Capability;
 import dev.procdeck.runtime.StateFolder;
 import dev.procdeck.runtime.Workspace;
 import dev.procdeck.supervisor.Formation;
-import dev.procdeck.supervisor.InstanceId;
-import dev.procdeck.supervisor.InstanceLifecycle;
-import dev.procdeck.supervisor.InstanceSnapshot;
-import dev.procdeck.supervisor.InstanceState;
 import dev.procdeck.supervisor.InstanceTerminal;
 import dev.procdeck.supervisor.Ports;
 import dev.procdeck.supervisor.ProcessLauncher;
-import dev.procdeck.supervisor.Supervisor;
 import dev.procdeck.supervisor.SupervisorSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -50,11 +46,14 @@ import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 
 /**
- * The dashboard's coordinator and the only UI class that talks to the engine. Each job has a part of its own:
- * {@link ProjectOpener} (files, sessions, generations), {@link ProcessTableModel} (rows), {@link EventBridge}
- * (supervisor events to the FX thread, on each pulse), {@link MetricsSampler}, {@link CrashNotifier},
- * {@link ProjectPreferences} and the {@link ConsoleViewModel}. This class wires them to the project that is open
- * now. FX thread only, except where a method says otherwise.
+ * The dashboard's coordinator: it shows one {@link RunningApp} (its own project's {@link LocalApp}, an
+ * {@link AttachedApp}, an {@link ElsewhereApp} another procdeck runs, or {@link NoApp}) and never asks which:
+ * commands go to the app, what the app can do is its {@link Capability capabilities}. Each job has a part of its
+ * own: {@link ProjectOpener} (files, sessions, generations), {@link ProcdeckFinder} (attaching),
+ * {@link WindowHeading} (what the title, banner and empty table say),
+ * {@link ProcessTableModel} (rows) and {@link RowUpdates} (the app's news onto them on each pulse),
+ * {@link MetricsSampler}, {@link CrashNotifier}, {@link ProjectPreferences} and the {@link ConsoleViewModel}.
+ * FX thread only, except where a method says otherwise.
  */
 public final class DashboardViewModel {
     /** A crash worth telling the user about. */
@@ -63,11 +62,9 @@ public final class DashboardViewModel {
 
     /** Output readers yield the CPU to the window under a flood (see SupervisorSettings#readerNice). */
     static final int READER_NICE = 10;
-    static final String NOTHING_OPEN = "Open a folder with a Procfile (Ctrl+O), or drop one here.";
 
-    /** The project that runs now: its generation, supervisor and session. */
-    private record Running(long generation, Project project, Supervisor supervisor, Session session) {
-    }
+    /** How long the JVM's shutdown hook gives the processes to end before the watchdog takes over. */
+    static final Duration EXIT_BUDGET = Duration.ofMillis(1500);
 
     private final ProcessLauncher launcher;
     private final Executor io;
@@ -77,27 +74,18 @@ public final class DashboardViewModel {
     private final ProjectPreferences preferences;
     private final ProjectOpener opener;
     private final ProcessTableModel table;
-    private final EventBridge bridge = new EventBridge();
     private final MetricsSampler metrics;
     private final CrashNotifier notifier;
     private final ConsoleViewModel console;
     private final ScheduledJobsModel jobs = new ScheduledJobsModel(java.time.ZoneId.systemDefault());
     private final OneOffModel oneOffs;
+    private final RowUpdates updates;
 
-    private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "Procdeck");
-    private final ReadOnlyObjectWrapper<Path> projectRoot = new ReadOnlyObjectWrapper<>(this, "projectRoot");
-    private final ReadOnlyStringWrapper problems = new ReadOnlyStringWrapper(this, "problems", "");
-    private final ReadOnlyStringWrapper placeholder = new ReadOnlyStringWrapper(this, "placeholder", NOTHING_OPEN);
+    private final WindowHeading heading = new WindowHeading();
     private final ReadOnlyBooleanWrapper loaded = new ReadOnlyBooleanWrapper(this, "loaded", false);
-    /** Another procdeck runs the open project: this one shows it but starts and scales nothing. */
-    private final ReadOnlyBooleanWrapper readOnly = new ReadOnlyBooleanWrapper(this, "readOnly", false);
-    private String otherProcdeckText = "";
-    /** The socket of the procdeck that already runs the opened project: the banner offers to attach to it. */
-    private final ReadOnlyObjectWrapper<Path> attachOffer = new ReadOnlyObjectWrapper<>(this, "attachOffer");
-    /** This window shows a procdeck that runs elsewhere (File › Attach…), driven through its socket. */
-    private final ReadOnlyBooleanWrapper attachedMode = new ReadOnlyBooleanWrapper(this, "attached", false);
-    /** The toolbar's heading: the project folder's name, or the attached app's. */
-    private final ReadOnlyStringWrapper projectName = new ReadOnlyStringWrapper(this, "projectName", "No project");
+    /** What the app shown can do; the views enable their controls by it ({@link #can}). */
+    private final ReadOnlyObjectWrapper<Set<Capability>> capabilities =
+            new ReadOnlyObjectWrapper<>(this, "capabilities", Set.of());
     private final ReadOnlyIntegerWrapper running = new ReadOnlyIntegerWrapper(this, "running", 0);
     private final ReadOnlyStringWrapper formationText = new ReadOnlyStringWrapper(this, "formation", "");
     private final BooleanProperty startOnOpen = new SimpleBooleanProperty(this, "startOnOpen", false);
@@ -106,13 +94,12 @@ public final class DashboardViewModel {
     private Consumer<CrashNotice> onCrash = n -> { };
     private Consumer<Map<String, Integer>> onTypesChanged = m -> { };
 
-    private Running current;
+    /** The app shown. The FX thread sets it; the JVM's shutdown hook reads it. */
+    private volatile RunningApp app = NoApp.INSTANCE;
+    /** The app being closed (another folder opening, the window closing): "Kill now" and the hook still reach it. */
+    private volatile RunningApp closing = NoApp.INSTANCE;
     /** Counts attach requests (and folder opens, which overtake them): only the latest may take the window. */
     private long attachRequests;
-    /** The procdeck this window is attached to, or null; never together with {@link #current}. */
-    private AttachedRunModel attached;
-    /** The attached app's types as last applied (names and commands), to re-make rows only when they change. */
-    private List<AttachedRun.RemoteType> attachedTypes = List.of();
     /** The generation whose folder {@link #projectRoot} shows; a reload belongs to it. */
     private long shownGeneration = -1;
     private boolean settingStartOnOpen;
@@ -135,13 +122,14 @@ public final class DashboardViewModel {
         long consoleBytes = Long.getLong("procdeck.console.maxBytes", dev.procdeck.logs.LogRingBuffer.DEFAULT_MAX_BYTES);
         this.console = new ConsoleViewModel(consoleCapacity, consoleBytes,
                 Long.getLong("procdeck.console.instanceBytes", consoleBytes / 2), io, fx);
+        this.updates = new RowUpdates(table, notifier, jobs, console, () -> onTypesChanged.accept(table.colourIndex()));
         notifier.current().addListener((ListChangeListener<CrashNotice>) c -> {
             while (c.next()) {
                 c.getAddedSubList().forEach(n -> onCrash.accept(n));
             }
         });
         startOnOpen.addListener((o, a, on) -> {
-            Path root = projectRoot.get();
+            Path root = heading.projectRootProperty().get();
             if (root != null && !settingStartOnOpen) {
                 preferences.setStartOnOpen(root, on);
             }
@@ -161,51 +149,62 @@ public final class DashboardViewModel {
     // ---- properties -------------------------------------------------------------------------------------
 
     public ReadOnlyStringProperty titleProperty() {
-        return title.getReadOnlyProperty();
+        return heading.titleProperty();
     }
 
     public ReadOnlyObjectProperty<Path> projectRootProperty() {
-        return projectRoot.getReadOnlyProperty();
+        return heading.projectRootProperty();
     }
 
     /** The parser's errors (file:line: reason), empty when the project loaded. */
     public ReadOnlyStringProperty problemsProperty() {
-        return problems.getReadOnlyProperty();
+        return heading.problemsProperty();
     }
 
     /** What the empty table says: how to open a project, or why this one did not open and how to fix it. */
     public ReadOnlyStringProperty placeholderProperty() {
-        return placeholder.getReadOnlyProperty();
+        return heading.placeholderProperty();
     }
 
     public ReadOnlyBooleanProperty loadedProperty() {
         return loaded.getReadOnlyProperty();
     }
 
-    /** True while another procdeck runs the open project: Start all, Restart all and scaling do nothing. */
-    public ReadOnlyBooleanProperty readOnlyProperty() {
-        return readOnly.getReadOnlyProperty();
+    /** What the app shown can do. */
+    public ReadOnlyObjectProperty<Set<Capability>> capabilitiesProperty() {
+        return capabilities.getReadOnlyProperty();
+    }
+
+    /** True while the app shown can do {@code c}: what a control that needs it binds its enabling to. */
+    public BooleanBinding can(Capability c) {
+        return Bindings.createBooleanBinding(() -> capabilities.get().contains(c), capabilities);
+    }
+
+    /**
+     * True while the open project's files are read here but another procdeck runs it: Start all, Restart all and
+     * scaling do nothing (the app can not {@link Capability#DRIVE drive} it).
+     */
+    public BooleanBinding readOnlyProperty() {
+        return Bindings.createBooleanBinding(() -> capabilities.get().contains(Capability.PROJECT_FILES)
+                && !capabilities.get().contains(Capability.DRIVE), capabilities);
     }
 
     /** The socket of the procdeck already running the opened project, while the banner offers to attach. */
     public ReadOnlyObjectProperty<Path> attachOfferProperty() {
-        return attachOffer.getReadOnlyProperty();
+        return heading.attachOfferProperty();
     }
 
-    /** True while this window drives a procdeck that runs elsewhere: closing it leaves those processes running. */
-    public ReadOnlyBooleanProperty attachedProperty() {
-        return attachedMode.getReadOnlyProperty();
+    /**
+     * True while this window drives processes it does not own (a procdeck that runs elsewhere, attached to):
+     * closing it leaves them running, and what needs the project's files is not offered.
+     */
+    public BooleanBinding attachedProperty() {
+        return Bindings.createBooleanBinding(() -> capabilities.get().contains(Capability.DRIVE)
+                && !capabilities.get().contains(Capability.OWNS_PROCESSES), capabilities);
     }
 
     public ReadOnlyStringProperty projectNameProperty() {
-        return projectName.getReadOnlyProperty();
-    }
-
-    /** The banner's words when another procdeck already runs the project. */
-    static String otherProcdeckText(long pid) {
-        return "procdeck (pid " + pid + ") already runs this project. Attach to see and drive it from this window"
-                + " (its processes keep running when the window closes), or stop that procdeck and open the folder"
-                + " again to run it here.";
+        return heading.projectNameProperty();
     }
 
     /** Instances with a live process. */
@@ -262,18 +261,41 @@ public final class DashboardViewModel {
         handler.accept(table.colourIndex());
     }
 
+    // ---- the app shown ------------------------------------------------------------------------------------
+
+    /** Shows {@code next} from now on: its capabilities, jobs and one-offs. Returns the previous app, to close. */
+    private RunningApp show(RunningApp next) {
+        RunningApp previous = app;
+        app = next;
+        capabilities.set(next.capabilities());
+        jobs.follow(next);
+        oneOffs.attach(next.oneOffs().orElse(null));
+        return previous;
+    }
+
+    /** Closes an app no longer shown on the io executor (stopping its processes may take the stop timeout). */
+    private void closeLater(RunningApp previous) {
+        closingNow(previous);
+        io.execute(() -> previous.close().join());
+    }
+
+    /** Keeps {@code previous} within reach of "Kill now" and the JVM's shutdown hook while it closes. */
+    private void closingNow(RunningApp previous) {
+        if (previous != NoApp.INSTANCE) {
+            closing = previous;
+        }
+    }
+
     // ---- project ------------------------------------------------------------------------------------------
 
     /** Loads a folder (or the folder of a Procfile); stops the processes of the previous project first. */
     public CompletableFuture<Void> openProject(Path folderOrProcfile) {
         attachRequests++; // an attach still connecting is overtaken by this choice
-        detach();
-        Running previous = current;
-        current = null;
-        jobs.attach(null);
-        oneOffs.attach(null);
+        RunningApp previous = show(NoApp.INSTANCE);
+        closingNow(previous);
         CompletableFuture<Void> done = new CompletableFuture<>();
-        opener.open(folderOrProcfile, () -> close(previous), g -> fx.execute(() -> reload(g)))
+        // The previous project's processes are stopped before the new one's files (and leftovers) are looked at.
+        opener.open(folderOrProcfile, () -> previous.close().join(), g -> fx.execute(() -> reload(g)))
                 .whenComplete((result, error) -> fx.execute(() -> finish(done, result, error)));
         return done;
     }
@@ -284,12 +306,12 @@ public final class DashboardViewModel {
     }
 
     private CompletableFuture<Void> reload(long generation) {
-        Path folder = projectRoot.get();
+        Path folder = heading.projectRootProperty().get();
         if (folder == null || !opener.isCurrent(generation)) {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        opener.reload(generation, folder, current == null)
+        opener.reload(generation, folder, !app.can(Capability.PROJECT_FILES))
                 .whenComplete((result, error) -> fx.execute(() -> finish(done, result, error)));
         return done;
     }
@@ -307,16 +329,6 @@ public final class DashboardViewModel {
         }
     }
 
-    /** On the io executor: stops a project's processes and closes its session. */
-    private static void close(Running r) {
-        if (r != null) {
-            r.supervisor().close();
-            if (r.session() != null) {
-                r.session().close();
-            }
-        }
-    }
-
     private void apply(ProjectOpener.Loaded r) {
         if (!opener.isCurrent(r.generation())) {
             opener.discard(r); // a load overtaken by another open: it must not touch this project
@@ -324,15 +336,10 @@ public final class DashboardViewModel {
         }
         Path folder = r.folder();
         String problemText = r.problems().stream().map(ParseProblem::toString).collect(Collectors.joining("\n"));
+        boolean elsewhere = r.ok() && r.otherProcdeck() != null;
         if (r.fresh()) {
-            readOnly.set(r.ok() && r.otherProcdeck() != null);
-            otherProcdeckText = readOnly.get() ? otherProcdeckText(r.otherProcdeck().pid()) : "";
-            attachOffer.set(readOnly.get() ? r.otherProcdeck().socket() : null);
+            heading.folder(folder, elsewhere ? r.otherProcdeck() : null);
             shownGeneration = r.generation();
-            projectRoot.set(folder);
-            projectName.set(folder.getFileName() == null ? folder.toString() : folder.getFileName().toString());
-            title.set((folder.getFileName() == null ? folder.toString() : folder.getFileName().toString())
-                    + " — " + folder + " — Procdeck");
             notifier.forgetHistory();
             settingStartOnOpen = true;
             try {
@@ -341,13 +348,13 @@ public final class DashboardViewModel {
                 settingStartOnOpen = false;
             }
         }
-        problems.set(otherProcdeckText.isEmpty() ? problemText
-                : problemText.isEmpty() ? otherProcdeckText : otherProcdeckText + "\n" + problemText);
+        heading.problems(problemText);
+        RunningApp shown = app;
         if (!r.ok()) {
-            if (current != null) {
+            if (shown.can(Capability.PROJECT_FILES)) {
                 // A broken file on reload keeps what runs: the user is probably mid-edit. The banner says it, and
                 // the console (and the session log) keep the history of reloads.
-                current.supervisor().bus().event(LogLine.PROCDECK, "reload failed, what runs keeps running: "
+                shown.note("reload failed, what runs keeps running: "
                         + r.errors().stream().map(ParseProblem::toString).collect(Collectors.joining("; ")));
                 return;
             }
@@ -360,33 +367,28 @@ public final class DashboardViewModel {
             savedFormation = null;
             loaded.set(false);
             running.set(0);
-            placeholder.set(folder + " cannot be opened:\n" + problemText
-                    + "\nFix the file, then Reload (Ctrl+R), or open another folder.");
+            heading.cannotOpen(folder, problemText);
             return;
         }
-        placeholder.set("No process types");
+        heading.noTypes();
         Project p = r.project();
-        if (current == null) {
+        if (!shown.can(Capability.PROJECT_FILES)) {
             recentProjects.remove(folder);
             recentProjects.add(0, folder);
-            startSupervisor(r);
+            if (elsewhere) {
+                showElsewhere(r);
+            } else {
+                showLocal(r);
+            }
         } else {
-            Map<String, Integer> added = new HashMap<>();
-            for (String type : p.procfile().typeNames()) {
-                if (current.project().procfile().type(type).isEmpty()) {
-                    added.put(type, 1); // Foreman's all=1, running or not: Start all starts it
+            Set<String> added = shown.reload(p);
+            if (shown.can(Capability.DRIVE)) {
+                table.setTypes(p.procfile());
+                for (String type : added) {
+                    table.applyEngineScale(type, 1); // what the engine is about to report; the events confirm it
                 }
+                typesChanged(p);
             }
-            current.supervisor().reload(p, added);
-            current = new Running(current.generation(), p, current.supervisor(), current.session());
-            if (readOnly.get()) {
-                return; // shown read-only: no rows (see startSupervisor)
-            }
-            table.setTypes(p.procfile());
-            for (String type : added.keySet()) {
-                table.applyEngineScale(type, 1); // what the engine is about to report; the events confirm it
-            }
-            typesChanged(p);
         }
         loaded.set(true);
     }
@@ -398,35 +400,23 @@ public final class DashboardViewModel {
         onTypesChanged.accept(table.colourIndex());
     }
 
-    private void startSupervisor(ProjectOpener.Loaded r) {
+    /** The project runs here: its own supervisor and session, rows for its types, started if remembered so. */
+    private void showLocal(ProjectOpener.Loaded r) {
         Project p = r.project();
-        boolean startNow = r.remembered().startOnOpen() && r.fresh() && !readOnly.get();
-        LogBus bus = new LogBus(clock);
-        bus.addListener(console.sink());
-        Session session = r.session();
-        if (session != null) {
-            bus.addListener(session.log());
-            session.publishTo(m -> bus.event(LogLine.PROCDECK, m)); // where the log is, or why there is none
-        }
-        console.setSessionLog(session == null ? null : session.dir());
-        r.notes().forEach(line -> bus.event(LogLine.PROCDECK, line));
+        boolean startNow = r.remembered().startOnOpen() && r.fresh();
+        console.setSessionLog(r.session() == null ? null : r.session().dir());
         int base;
         try {
             base = Ports.base(null, p.dotEnv(), parentEnv);
         } catch (IllegalArgumentException e) {
-            problems.set(e.getMessage() + "; using port 5000");
+            heading.problem(e.getMessage() + "; using port 5000");
             base = Ports.DEFAULT_BASE;
         }
-        Supervisor supervisor = new Supervisor(p, SupervisorSettings.defaults(base).withReaderNice(READER_NICE),
-                launcher, bus, clock, parentEnv);
-        supervisor.addListener(bridge.listenerFor(r.generation()));
-        jobs.attach(supervisor.jobs());
-        oneOffs.attach(supervisor.oneOffs());
-        restoreRestartPolicies(supervisor, p.root());
-        if (session != null) {
-            session.attach(supervisor);
-        }
-        current = new Running(r.generation(), p, supervisor, session);
+        LocalApp local = LocalApp.start(p, SupervisorSettings.defaults(base).withReaderNice(READER_NICE), launcher,
+                clock, parentEnv, r.session(), r.notes(), List.of(console.sink()));
+        local.queueUpdates();
+        closeLater(show(local));
+        restoreRestartPolicies(local, p.root());
         Map<String, Integer> counts;
         try {
             counts = r.remembered().formation().isPresent()
@@ -440,20 +430,31 @@ public final class DashboardViewModel {
         table.setTypes(p.procfile());
         counts.forEach(table::applyEngineScale);
         savedFormation = Formation.format(counts);
-        if (readOnly.get()) {
-            // Rows of this window's idle supervisor would show "stopped" for processes that run: none at all.
-            table.clear();
-            placeholder.set("Another procdeck runs this project: Attach (above) to see and drive its processes here.");
-        }
         typesChanged(p);
         if (startNow) {
-            supervisor.start(counts);
+            local.supervisor().start(counts);
         } else {
-            supervisor.setFormation(counts);
+            local.supervisor().setFormation(counts);
         }
-        bus.event(LogLine.PROCDECK, "opened " + p.root() + " (" + String.join(", ", p.procfile().typeNames()) + ")"
-                + (readOnly.get() ? "; another procdeck runs it: Attach (above) to drive it from here"
-                : startNow ? "" : "; press Start to run it"));
+        local.note("opened " + p.root() + " (" + String.join(", ", p.procfile().typeNames()) + ")"
+                + (startNow ? "" : "; press Start to run it"));
+        pulse(); // the scheduled types are known at once
+    }
+
+    /** Another procdeck runs the project: its files are read, nothing runs here, the banner offers to attach. */
+    private void showElsewhere(ProjectOpener.Loaded r) {
+        Project p = r.project();
+        ElsewhereApp elsewhere = new ElsewhereApp(p, r.otherProcdeck(), clock, List.of(console.sink()));
+        closeLater(show(elsewhere));
+        console.setSessionLog(null);
+        savedFormation = null;
+        // Rows of an idle engine would show "stopped" for processes that run there: none at all.
+        table.clear();
+        console.clearInstances();
+        heading.runsElsewhere();
+        typesChanged(p);
+        elsewhere.note("opened " + p.root() + " (" + String.join(", ", p.procfile().typeNames()) + ")"
+                + "; another procdeck runs it: Attach (above) to drive it from here");
     }
 
     // ---- attached to a procdeck that runs elsewhere ---------------------------------------------------------
@@ -466,349 +467,145 @@ public final class DashboardViewModel {
      */
     public CompletableFuture<Void> attach(Path socket) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        java.util.Optional<Path> own = ownSocket();
         long request = ++attachRequests;
         long openGeneration = opener.current();
-        // Its own thread, not io: a procdeck that accepts and then stalls must not hold up opening a folder.
-        Thread connecting = new Thread(() -> {
-            AttachedRunModel m;
-            try {
-                m = AttachedRunModel.open(socket);
-            } catch (java.io.IOException | RuntimeException e) {
-                fx.execute(() -> done.completeExceptionally(e));
-                return;
-            }
-            if (own.filter(o -> sameFile(o, m.run().target().socket())).isPresent()) {
+        // Attaching to the procdeck this window is itself would drive it twice; attaching again to the one shown is fine.
+        RunningApp a = app;
+        Optional<Path> own = a.can(Capability.OWNS_PROCESSES) ? a.controlSocket() : Optional.empty();
+        ProcdeckFinder.connect(socket, own, clock).whenComplete((m, error) -> fx.execute(() -> {
+            if (error != null) {
+                done.completeExceptionally(error);
+            } else if (request != attachRequests || opener.current() != openGeneration) {
+                // A folder was opened, or another attach asked for, while this one connected: that choice stands.
                 m.close();
-                fx.execute(() -> done.completeExceptionally(new java.io.IOException(
-                        "that is this window's own procdeck")));
-                return;
-            }
-            fx.execute(() -> {
-                if (request != attachRequests || opener.current() != openGeneration) {
-                    // A folder was opened, or another attach asked for, while this one connected: that choice stands.
-                    m.close();
-                    done.cancel(false);
-                    return;
-                }
+                done.cancel(false);
+            } else {
                 showAttached(m);
                 done.complete(null);
-            });
-        }, "procdeck-attach");
-        connecting.setDaemon(true);
-        connecting.start();
+            }
+        }));
         return done;
     }
 
-    private void showAttached(AttachedRunModel m) {
-        Running previous = current;
-        current = null;
-        jobs.attach(null);
-        oneOffs.attach(null);
-        detach();
+    private void showAttached(AttachedApp m) {
+        RunningApp previous = show(m);
         opener.invalidate(); // a load still in flight belongs to nothing now
+        closingNow(previous);
         io.execute(() -> {
             opener.stopWatching();
-            close(previous);
+            previous.close().join();
         });
-        attached = m;
-        ControlClient.Target t = m.run().target();
-        attachedMode.set(true);
-        readOnly.set(false);
-        attachOffer.set(null);
-        otherProcdeckText = "";
+        ControlClient.Target t = m.target();
         shownGeneration = -1;
-        projectRoot.set(null); // nothing of the attached project is read or written here: it may be on another machine
-        projectName.set(t.app() + " (attached)");
-        // A socket outside this user's state folders is a forwarded one (ssh -L): the title says which.
-        boolean forwarded = !t.socket().toAbsolutePath().startsWith(StateFolder.stateRoot(parentEnv));
-        title.set(t.app() + " \u2014 attached to procdeck " + t.pid() + " (" + t.root() + ")"
-                + (forwarded ? " via " + t.socket() : "") + " \u2014 Procdeck");
-        problems.set("");
-        placeholder.set("No process types");
+        // A socket outside this user's state folders is a forwarded one (ssh -L).
+        heading.attached(t, !t.socket().toAbsolutePath().startsWith(StateFolder.stateRoot(parentEnv)));
         notifier.forgetHistory();
         notifier.clear();
         table.clear();
-        attachedTypes = List.of();
         console.clearInstances();
         console.setSessionLog(null);
         savedFormation = null;
         loaded.set(true);
         m.start(console.sink(), "attached to procdeck " + t.pid() + " running " + t.root() + " through " + t.socket()
                 + "; this window drives it and owns none of its processes: closing it leaves them running");
-        pulseAttached(m, clock.instant());
+        pulse();
     }
 
-    /** Hangs up on the attached procdeck, if any (its processes keep running). */
-    private void detach() {
-        AttachedRunModel a = attached;
-        if (a == null) {
-            return;
-        }
-        attached = null;
-        attachedMode.set(false);
-        io.execute(a::close);
+    /** The procdeck attached to is gone (or replaced): its rows say nothing true any more; the console stays. */
+    private void showEnded(String why) {
+        closeLater(show(NoApp.INSTANCE));
+        table.clear();
+        console.setLiveInstances(Set.of());
+        formationText.set("");
+        running.set(0);
+        loaded.set(false);
+        heading.detached(why);
     }
 
     /**
      * The procdecks this user runs, found in the state folders, but the one this window runs or is attached to;
-     * read on the io executor.
+     * read off the FX thread.
      */
     public CompletableFuture<List<ControlClient.Target>> runningProcdecks() {
-        AttachedRunModel a = attached;
-        java.util.Optional<Path> own = a != null && !a.isEnded() ? java.util.Optional.of(a.run().target().socket())
-                : ownSocket();
-        // Each socket is asked hello, up to 5 s for a stopped procdeck: on a thread of its own, not io, so that
-        // a folder still opens meanwhile.
-        CompletableFuture<List<ControlClient.Target>> found = new CompletableFuture<>();
-        Thread looking = new Thread(() -> {
-            try {
-                found.complete(ControlClient.running(parentEnv).stream()
-                        .filter(t -> own.filter(o -> sameFile(o, t.socket())).isEmpty()).toList());
-            } catch (RuntimeException e) {
-                found.completeExceptionally(e);
-            }
-        }, "procdeck-find-running");
-        looking.setDaemon(true);
-        looking.start();
-        return found;
-    }
-
-    /** The control socket this window serves for its own project, if any. */
-    private java.util.Optional<Path> ownSocket() {
-        Running r = current;
-        return r == null || r.session() == null ? java.util.Optional.empty()
-                : r.session().control().map(ControlServer::socket);
-    }
-
-    private static boolean sameFile(Path a, Path b) {
-        try {
-            return a.equals(b) || java.nio.file.Files.isSameFile(a, b);
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
-
-    private void pulseAttached(AttachedRunModel a, Instant now) {
-        AttachedRunModel.Update u = a.take();
-        if (u.status() != null) {
-            applyAttached(a, u.status(), u.formationCurrent());
-        }
-        console.pulse();
-        jobs.pulse(now);
-        jobs.decorate(table.types(), now);
-        if (u.status() != null || Duration.between(lastTick, now).toMillis() >= 1000) {
-            lastTick = now;
-            running.set(table.tick(now));
-        }
-        if (u.ended() != null) {
-            // The procdeck attached to is gone (or replaced): its rows say nothing true any more. The console keeps
-            // what it printed, with the reason as its last line.
-            a.note(u.ended());
-            jobs.attach(null);
-            table.clear();
-            attachedTypes = List.of();
-            console.setLiveInstances(java.util.Set.of());
-            formationText.set("");
-            running.set(0);
-            loaded.set(false);
-            attachedMode.set(false);
-            title.set(projectName.get().replace(" (attached)", "") + " \u2014 detached \u2014 Procdeck");
-            projectName.set(projectName.get().replace(" (attached)", " (detached)"));
-            placeholder.set(u.ended() + ".\nAttach again (File \u203a Attach\u2026) or open a folder (Ctrl+O).");
-        }
-    }
-
-    /** One ps of the attached procdeck onto the rows: types, instances, scale, CPU and memory, crash notices. */
-    private void applyAttached(AttachedRunModel a, AttachedRun.Status status,
-                               boolean formationCurrent) {
-        if (!status.types().equals(attachedTypes)) {
-            attachedTypes = status.types();
-            List<ProcessType> types = new java.util.ArrayList<>();
-            for (AttachedRun.RemoteType t : status.types()) {
-                types.add(new ProcessType(t.name(), t.command(), types.size(), types.size() + 1));
-            }
-            table.setTypes(new Procfile("(attached)", types, List.of()));
-            console.setProject(types.stream().map(ProcessType::name).toList());
-            onTypesChanged.accept(table.colourIndex());
-        }
-        java.util.Set<String> present = new java.util.HashSet<>();
-        Instant now = clock.instant();
-        Map<InstanceId, InstanceSnapshot> shown = table.snapshots(); // once: a ps may list thousands
-        for (InstanceSnapshot s : status.instances()) {
-            present.add(s.name());
-            InstanceSnapshot before = shown.get(s.id());
-            if (table.apply(s)) {
-                notifier.onChange(s, transitionBetween(before, s, now));
-            }
-        }
-        for (String name : table.instanceNames()) {
-            if (!present.contains(name)) {
-                table.remove(InstanceId.parse(name));
-                notifier.instanceGone(name);
-            }
-        }
-        if (formationCurrent) {
-            status.formation().forEach(table::applyEngineScale);
-        }
-        table.applyUsage(status.usage());
-        jobs.showRemote(status.jobs(), type -> a.runJob(type));
-        formationText.set(table.formationText());
-        console.setLiveInstances(table.instanceNames());
-    }
-
-    /**
-     * What happened to an instance between two polls, as the crash notices need it: a change of state, or (when
-     * it crashed and came back between two polls) a restart that ended a failed run.
-     */
-    static InstanceLifecycle.Transition transitionBetween(
-            InstanceSnapshot before, InstanceSnapshot now, Instant at) {
-        if (before == null) {
-            return null;
-        }
-        boolean failedRun = now.lastExit() != null && !now.lastExit().success();
-        if (before.state() == InstanceState.UP && now.restarts() > before.restarts() && failedRun
-                && now.state() != InstanceState.CRASHED) {
-            return new InstanceLifecycle.Transition(InstanceState.UP,
-                    InstanceState.BACKING_OFF, at, "crashed with " + now.lastExit().describe()
-                    + "; restarted");
-        }
-        if (before.state() != now.state()) {
-            return new InstanceLifecycle.Transition(before.state(), now.state(), at,
-                    now.message());
-        }
-        return null;
+        return ProcdeckFinder.running(parentEnv, app.controlSocket());
     }
 
     // ---- commands ------------------------------------------------------------------------------------------
 
     public void scale(String type, int count) {
-        AttachedRunModel a = attached;
-        if (a != null) {
-            a.scale(type, Math.max(0, Math.min(Formation.MAX_SCALE, count))); // ps moves the row back if refused
+        RunningApp a = app;
+        if (!a.can(Capability.DRIVE)) {
             return;
         }
-        if (current == null) {
-            return;
-        }
-        if (readOnly.get()) {
-            table.applyEngineScale(type, current.supervisor().scale().getOrDefault(type, 0)); // the row goes back
-            return;
-        }
-        Supervisor supervisor = current.supervisor();
-        int clamped = Math.max(0, Math.min(Formation.MAX_SCALE, count));
         try {
-            supervisor.scale(type, clamped);
+            a.scale(type, count);
         } catch (IllegalArgumentException e) {
-            // Ports past 65535, say: refused before anything starts; the row goes back to the engine's count.
-            problems.set(e.getMessage());
-            table.applyEngineScale(type, supervisor.scale().getOrDefault(type, 0));
+            // Ports past 65535, say: refused before anything starts; the row goes back to the app's count.
+            heading.problem(e.getMessage());
+            table.applyEngineScale(type, a.scaleOf(type));
             return;
         }
         refreshFormation();
     }
 
     public void startAll() {
-        AttachedRunModel a = attached;
-        if (a != null) {
-            a.act("start", null);
-        } else if (!readOnly.get()) {
-            act(Supervisor::startAll);
-        }
+        app.act(RunningApp.Action.START, null);
     }
 
     public void stopAll() {
         notifier.clear(); // what was told about crashes is over once everything is stopped on purpose
-        AttachedRunModel a = attached;
-        if (a != null) {
-            a.act("stop", null);
-        } else {
-            act(Supervisor::stopAll);
-        }
+        app.act(RunningApp.Action.STOP, null);
     }
 
     public void restartAll() {
-        AttachedRunModel a = attached;
-        if (a != null) {
-            a.act("restart", null);
-        } else if (!readOnly.get()) {
-            act(Supervisor::restartAll);
-        }
-    }
-
-    private void act(Consumer<Supervisor> action) {
-        if (current != null) {
-            action.accept(current.supervisor());
-        }
+        app.act(RunningApp.Action.RESTART, null);
     }
 
     public void start(DeckRow row) {
-        AttachedRunModel a = attached;
-        if (a != null) {
-            a.act("start", targetName(row));
-        } else if (!readOnly.get()) {
-            act(row, Supervisor::startType, Supervisor::startInstance);
-        }
+        app.act(RunningApp.Action.START, targetName(row));
     }
 
     public void stop(DeckRow row) {
-        AttachedRunModel a = attached;
-        if (a != null) {
-            a.act("stop", targetName(row));
-        } else {
-            act(row, Supervisor::stopType, Supervisor::stopInstance);
-        }
+        app.act(RunningApp.Action.STOP, targetName(row));
     }
 
     public void restart(DeckRow row) {
-        AttachedRunModel a = attached;
-        if (a != null) {
-            a.act("restart", targetName(row));
-        } else if (!readOnly.get()) {
-            act(row, Supervisor::restartType, Supervisor::restartInstance);
-        }
+        app.act(RunningApp.Action.RESTART, targetName(row));
     }
 
-    /** The control protocol's target of a row: a type's name, or an instance's. */
+    /** A row's target: a type's name, or an instance's. */
     private static String targetName(DeckRow row) {
         return row instanceof InstanceRow i ? i.id().name() : ((TypeRow) row).typeName();
     }
 
-    /** A row's action: on every instance of a type row, or on the one instance of an instance row. */
-    private void act(DeckRow row, BiConsumer<Supervisor, String> onType, BiConsumer<Supervisor, InstanceId> onInstance) {
-        if (current == null) {
-            return;
-        }
-        if (row instanceof TypeRow t) {
-            onType.accept(current.supervisor(), t.typeName());
-        } else if (row instanceof InstanceRow i) {
-            onInstance.accept(current.supervisor(), i.id());
-        }
-    }
-
-    /** Stops every process gracefully and releases the supervisor; completes when nothing runs. */
+    /**
+     * The window closes: stops every process this window owns gracefully (an attached app only hangs up) and
+     * completes when nothing runs. Any thread: what the window shows changes on the FX thread.
+     */
     public CompletableFuture<Void> shutdown() {
-        // An attached procdeck keeps its processes: closing the window only hangs up. Any thread (the JVM's
-        // shutdown hook calls this): no property changes here.
-        AttachedRunModel a = attached;
-        attached = null;
-        if (a != null) {
-            a.close();
-        }
-        Running r = current;
-        closing = r;
-        current = null;
-        jobs.attach(null);
-        oneOffs.attach(null);
-        opener.invalidate();
-        return CompletableFuture.runAsync(() -> {
-            opener.stopWatching();
-            close(r);
-        }, io).whenCompleteAsync((done, failed) -> running.set(0), fx); // events of a closed project are dropped
+        return CompletableFuture.supplyAsync(() -> {
+            attachRequests++;
+            RunningApp a = show(NoApp.INSTANCE);
+            closingNow(a);
+            opener.invalidate();
+            return a;
+        }, fx).thenCompose(a -> CompletableFuture.runAsync(opener::stopWatching, io).thenCompose(v -> a.close()))
+                .whenCompleteAsync((done, failed) -> running.set(0), fx); // events of a closed project are dropped
     }
 
-    /** The project being closed by {@link #shutdown()}: "Kill now" still reaches its processes. */
-    private volatile Running closing;
+    /**
+     * The JVM is going away (SIGTERM or SIGINT to the dashboard; its shutdown hook): every process is asked to
+     * stop at once, and this returns within about {@link #EXIT_BUDGET} whatever they do; what has not ended by
+     * then is the session watchdog's, which sends SIGKILL after the stop timeout. Any thread: touches only the
+     * apps (thread-safe) and the opener's generation counter, nothing the FX thread reads.
+     */
+    public void stopForExit() {
+        opener.invalidate(); // a load still in flight opens nothing any more
+        long deadline = System.nanoTime() + EXIT_BUDGET.toNanos();
+        for (RunningApp a : List.of(app, closing)) {
+            a.stopForExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+    }
 
     // ---- pulse ----------------------------------------------------------------------------------------------
 
@@ -817,46 +614,37 @@ public final class DashboardViewModel {
         console.prepare();
     }
 
-    /** Applies what happened since the last pulse: supervisor events, new log lines, clocks and metrics. */
+    /** Applies what happened since the last pulse: the app's news, new log lines, clocks and metrics. */
     public void pulse() {
-        AttachedRunModel a = attached; // shutdown() may clear the field from another thread (the JVM's hook)
-        if (a != null) {
-            pulseAttached(a, clock.instant());
-            return;
-        }
-        List<EventBridge.Event> events = bridge.drain(opener::isCurrent);
-        for (EventBridge.Event e : events) {
-            if (e instanceof EventBridge.Changed c) {
-                table.apply(c.snapshot());
-                notifier.onChange(c.snapshot(), c.transition());
-            } else if (e instanceof EventBridge.Removed r) {
-                table.remove(r.id());
-                notifier.instanceGone(r.id().name());
-            } else if (e instanceof EventBridge.Scaled s) {
-                table.applyEngineScale(s.type(), s.count());
-            }
-        }
-        if (!events.isEmpty()) {
+        RunningApp a = app; // once: the JVM's shutdown hook may close it meanwhile, never replace it
+        Instant now = clock.instant();
+        boolean told = a.drainTo(updates);
+        if (told) {
             refreshFormation();
             console.setLiveInstances(table.instanceNames());
         }
         console.pulse();
-        Instant now = clock.instant();
         jobs.pulse(now);
         jobs.decorate(table.types(), now);
-        if (!events.isEmpty() || Duration.between(lastTick, now).toMillis() >= 1000) {
+        if (told || Duration.between(lastTick, now).toMillis() >= 1000) {
             lastTick = now;
             running.set(table.tick(now));
         }
-        metrics.maybeSample(now, table.types());
+        if (a.can(Capability.OWNS_PROCESSES)) {
+            metrics.maybeSample(now, table.types()); // else the app's updates bring the figures
+        }
+        String ended = updates.takeEnded();
+        if (ended != null && a == app) {
+            showEnded(ended);
+        }
     }
 
     /** The formation label from the rows (which follow the engine), saved for the project when it changed. */
     private void refreshFormation() {
         String f = table.formationText();
         formationText.set(f);
-        Path root = projectRoot.get();
-        if (current != null && root != null && !f.isEmpty() && !f.equals(savedFormation)) {
+        Path root = heading.projectRootProperty().get();
+        if (app.can(Capability.PROJECT_SETTINGS) && root != null && !f.isEmpty() && !f.equals(savedFormation)) {
             savedFormation = f;
             preferences.saveFormation(root, f);
         }
@@ -877,27 +665,26 @@ public final class DashboardViewModel {
 
     /** The restart policy a type follows now (procdeck.yml's or always, unless chosen in the dashboard). */
     public RestartMode restartMode(String type) {
-        Running r = current;
-        return r == null ? RestartMode.ALWAYS : r.supervisor().policyFor(type).mode();
+        return app.restartMode(type);
     }
 
     /** Changes a type's restart policy now and remembers it for the project. */
     public void setRestartMode(String type, RestartMode mode) {
-        Running r = current;
-        if (r == null) {
+        RunningApp a = app;
+        Path root = heading.projectRootProperty().get();
+        if (!a.can(Capability.PROJECT_SETTINGS) || root == null) {
             return;
         }
-        Supervisor s = r.supervisor();
-        s.setPolicy(type, RestartPolicyChoice.policy(s, type, mode));
-        s.bus().event(LogLine.PROCDECK, "restart policy of " + type + ": " + mode.spelling());
-        preferences.saveRestartMode(r.project().root(), type, mode);
+        a.setRestartMode(type, mode);
+        a.note("restart policy of " + type + ": " + mode.spelling());
+        preferences.saveRestartMode(root, type, mode);
     }
 
-    /** On the FX thread, once a supervisor exists: reads the remembered policies on io and applies them. */
-    private void restoreRestartPolicies(Supervisor s, Path root) {
-        List<String> typeNames = s.project().procfile().typeNames();
+    /** Once the app exists: reads the remembered policies on io and applies them. */
+    private void restoreRestartPolicies(RunningApp a, Path root) {
+        List<String> typeNames = a.project().map(p -> p.procfile().typeNames()).orElse(List.of());
         io.execute(() -> typeNames.forEach(type -> preferences.restartMode(root, type).ifPresent(mode ->
-                s.setPolicy(type, RestartPolicyChoice.policy(s, type, mode)))));
+                a.setRestartMode(type, mode))));
     }
 
     /**
@@ -906,55 +693,40 @@ public final class DashboardViewModel {
      */
     public Map<String, String> environmentOf(InstanceRow row) {
         Map<String, String> env = new java.util.TreeMap<>();
-        Running r = current;
-        if (r != null) {
-            env.putAll(r.project().dotEnv());
-            env.putAll(r.project().config().type(row.id().type()).env());
-        }
+        app.project().filter(p -> app.can(Capability.ENVIRONMENT)).ifPresent(p -> {
+            env.putAll(p.dotEnv());
+            env.putAll(p.config().type(row.id().type()).env());
+        });
         env.put("PORT", Integer.toString(row.snapshot().port()));
         env.put("PS", row.id().name());
         env.put("DYNO", row.id().name());
         return env;
     }
 
-    /** File › Export… for the open project with the formation shown now, or empty when nothing is open. */
-    java.util.Optional<ProjectExport> projectExport() {
-        Running r = current;
-        return r == null ? java.util.Optional.empty()
-                : java.util.Optional.of(new ProjectExport(io, r.project(), formationText.get(), parentEnv));
+    /** File › Export… for the open project with the formation shown now, or empty when its files are not here. */
+    Optional<ProjectExport> projectExport() {
+        RunningApp a = app;
+        return a.can(Capability.PROJECT_FILES)
+                ? a.project().map(p -> new ProjectExport(io, p, formationText.get(), parentEnv)) : Optional.empty();
     }
 
     /**
      * The terminal of an instance whose type runs on one (procdeck.yml {@code tty: true}) while it has one;
      * empty for any other row. Cheap: a map look-up, fine on the FX thread.
      */
-    public java.util.Optional<InstanceTerminal> terminalOf(DeckRow row) {
-        AttachedRunModel a = attached;
-        if (a != null) {
-            if (!(row instanceof InstanceRow i) || a.isEnded() || !i.snapshot().hasProcess() || i.snapshot().pid() <= 0
-                    || attachedTypes.stream().noneMatch(t -> t.tty() && t.name().equals(i.id().type()))) {
-                return java.util.Optional.empty();
-            }
-            return java.util.Optional.of(a.terminal(i.id().name(), i.snapshot().pid()));
-        }
-        Running r = current;
-        if (r == null || !(row instanceof InstanceRow i) || !r.project().config().type(i.id().type()).tty()) {
-            return java.util.Optional.empty();
-        }
-        return r.supervisor().terminal(i.id());
+    public Optional<InstanceTerminal> terminalOf(DeckRow row) {
+        return row instanceof InstanceRow i ? app.terminal(i.id(), i.snapshot().pid()) : Optional.empty();
     }
 
     /** SIGKILL to every process at once (the closing overlay's "Kill now"); never to an attached procdeck's. */
     public void killAll() {
-        Running r = current != null ? current : closing;
-        if (r != null) {
-            r.supervisor().killAll();
-        }
+        app.killAll();
+        closing.killAll();
     }
 
     /** How long a stop waits after SIGTERM before SIGKILL. */
     public Duration stopTimeout() {
-        Running r = current;
-        return r == null ? SupervisorSettings.defaults(0).stopTimeout() : r.supervisor().settings().stopTimeout();
+        RunningApp a = app;
+        return a != NoApp.INSTANCE ? a.stopTimeout() : closing.stopTimeout();
     }
 }

@@ -30,10 +30,10 @@ public final class OneOffModel {
         this.clock = clock;
     }
 
-    /** Runs through this supervisor's one-offs from now on (null: nothing open, nothing to run). */
+    /** Runs through these one-offs from now on (null: the app shown runs none). FX thread, like all of this. */
     void attach(OneOffRuns newRuns) {
         runs = newRuns;
-        if (newRuns != null) { // detaching (null) may happen on any thread as the window closes
+        if (newRuns != null) {
             interactiveAvailable.set(newRuns.interactiveAvailable());
         }
     }

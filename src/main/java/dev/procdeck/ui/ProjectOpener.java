@@ -5,6 +5,7 @@ import dev.procdeck.procfile.Project;
 import dev.procdeck.procfile.ProjectFileException;
 import dev.procdeck.procfile.ProjectLoader;
 import dev.procdeck.runtime.ControlClient;
+import dev.procdeck.runtime.LocalApp;
 import dev.procdeck.runtime.ProjectWatcher;
 import dev.procdeck.runtime.Session;
 import dev.procdeck.supervisor.SupervisorSettings;
@@ -123,19 +124,7 @@ final class ProjectOpener {
         Session opened = null;
         ControlClient.Target other = openSession ? otherProcdeck(p.root()) : null;
         if (openSession && other == null) {
-            try {
-                List<Session.Leftover> leftovers = Session.leftovers(p.root(), notes::add);
-                if (!leftovers.isEmpty()) {
-                    notes.add("found " + leftovers.size() + " process group(s) left running by an earlier procdeck ("
-                            + Session.describe(leftovers) + "); stopped them");
-                    Session.stop(leftovers, SupervisorSettings.defaults(0).stopTimeout());
-                }
-                opened = Session.open(p.root(), SupervisorSettings.defaults(0).stopTimeout());
-            } catch (java.io.IOException | RuntimeException e) {
-                notes.add("no session log or watchdog (" + e.getMessage() + ")");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            opened = LocalApp.openSession(p.root(), SupervisorSettings.defaults(0).stopTimeout(), notes::add);
         }
         return new Loaded(g, folder, fresh, p, warningsOf(p), remembered, opened, List.copyOf(notes), other);
     }

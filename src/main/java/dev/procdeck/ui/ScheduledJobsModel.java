@@ -1,15 +1,14 @@
 package dev.procdeck.ui;
 
-import dev.procdeck.supervisor.JobListener;
+import dev.procdeck.runtime.NoApp;
+import dev.procdeck.runtime.RunningApp;
 import dev.procdeck.supervisor.JobRun;
 import dev.procdeck.supervisor.JobTexts;
 import dev.procdeck.supervisor.JobStatus;
-import dev.procdeck.supervisor.ScheduledJobs;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,98 +16,42 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 
 /**
- * The scheduled types of the open project as the table shows them: one summary line per type ("every 20s ·
- * next 13:20:00 · last: exit 0 after 58 ms"), kept up to date from {@link JobListener} events that are queued on
- * the supervision thread and applied on the FX pulse. FX thread only, except the listener.
+ * The scheduled types of the app the window shows as the table shows them: one summary line per type ("every 20s
+ * · next 13:20:00 · last: exit 0 after 58 ms"), from the statuses the app tells on each pulse
+ * ({@link RunningApp.Updates#jobs}); history and Run Now are asked of the app. FX thread only: nothing here is
+ * touched by another thread (the app queues its news until the pulse takes them).
  */
 public final class ScheduledJobsModel {
     static final DateTimeFormatter CLOCK = JobTexts.CLOCK;
     /** Runs shown in a type's history tooltip. */
     static final int HISTORY_SHOWN = 8;
 
-    private final List<JobStatus> pending = new ArrayList<>();
     private final Map<String, JobStatus> statuses = new HashMap<>();
     private final Map<String, ReadOnlyStringWrapper> summaries = new HashMap<>();
     private final ZoneId zone;
-    private ScheduledJobs jobs;
-    private JobListener listener;
-    /** While attached to a procdeck that runs elsewhere: its jobs' latest runs and how to run one now. */
-    private Map<String, List<JobRun>> remoteHistory = Map.of();
-    private java.util.function.Consumer<String> remoteRunNow;
+    private RunningApp app = NoApp.INSTANCE;
 
     ScheduledJobsModel(ZoneId zone) {
         this.zone = zone;
     }
 
-    /**
-     * Follows the jobs of a newly started supervisor (FX thread), or none (any thread); the previous one's news is
-     * dropped.
-     */
-    void attach(ScheduledJobs newJobs) {
-        if (jobs != null && listener != null) {
-            jobs.removeListener(listener);
-        }
-        synchronized (pending) {
-            pending.clear();
-        }
+    /** Shows the jobs of {@code next} from now on; nothing of the previous app's stays. */
+    void follow(RunningApp next) {
+        app = next;
         statuses.clear();
-        remoteHistory = Map.of();
-        remoteRunNow = null;
-        jobs = newJobs;
-        listener = null;
-        if (newJobs != null) {
-            JobListener mine = new JobListener() {
-                @Override
-                public void jobChanged(JobStatus status) {
-                    queue(this, status);
-                }
-
-                @Override
-                public void runChanged(JobRun run) {
-                    if (run.type() != null) {
-                        newJobs.status(run.type()).ifPresent(s -> queue(this, s));
-                    }
-                }
-            };
-            listener = mine;
-            newJobs.addListener(mine);
-            newJobs.statuses().forEach(s -> statuses.put(s.type(), s));
-            // Only here, on the FX thread: detaching (null) may happen on any thread as the window closes.
-            summaries.forEach((type, text) -> text.set(""));
-        }
+        summaries.forEach((type, text) -> text.set(""));
     }
 
-    private void queue(JobListener from, JobStatus status) {
-        synchronized (pending) {
-            if (from == listener) {
-                pending.add(status);
-            }
+    /** The app's news: these statuses replace those of their types ({@code complete}: and no other type stays). */
+    void apply(List<JobStatus> news, boolean complete) {
+        if (complete) {
+            statuses.clear();
         }
-    }
-
-    /**
-     * The scheduled types of a procdeck this window is attached to, as its latest {@code ps} gives them (FX
-     * thread); they replace what was shown. {@code runNow} asks that procdeck for a run.
-     */
-    void showRemote(List<dev.procdeck.runtime.JobWire.Job> remote, java.util.function.Consumer<String> runNow) {
-        statuses.clear();
-        Map<String, List<JobRun>> histories = new HashMap<>();
-        for (dev.procdeck.runtime.JobWire.Job j : remote) {
-            statuses.put(j.status().type(), j.status());
-            histories.put(j.status().type(), j.history());
-        }
-        remoteHistory = histories;
-        remoteRunNow = runNow;
+        news.forEach(s -> statuses.put(s.type(), s));
     }
 
     /** Applies the news since the last pulse and refreshes the summaries (their "next in" moves with the clock). */
     void pulse(Instant now) {
-        List<JobStatus> taken;
-        synchronized (pending) {
-            taken = new ArrayList<>(pending);
-            pending.clear();
-        }
-        taken.forEach(s -> statuses.put(s.type(), s));
         statuses.forEach((type, s) -> summary(type).set(JobTexts.summary(s, zone, now)));
     }
 
@@ -143,17 +86,12 @@ public final class ScheduledJobsModel {
 
     /** The latest runs of a type, most recent first, as lines for a tooltip. */
     public String historyText(String type, Instant now) {
-        List<JobRun> runs = jobs == null ? remoteHistory.getOrDefault(type, List.of()) : jobs.history(type);
-        return historyText(runs, zone, now);
+        return historyText(app.jobHistory(type), zone, now);
     }
 
     /** Asks for a run now; the outcome arrives as events (and in the console). */
     public void runNow(String type) {
-        if (jobs != null) {
-            jobs.runNow(type);
-        } else if (remoteRunNow != null) {
-            remoteRunNow.accept(type);
-        }
+        app.runJob(type);
     }
 
     static String historyText(List<JobRun> runs, ZoneId zone, Instant now) {

@@ -109,10 +109,10 @@ class AttachedDashboardHostileTest extends DashboardModelFixture {
     }
 
     /**
-     * SIGTERM to an attached dashboard: the JVM's shutdown hook calls {@code shutdown()} on its own thread while
-     * the FX thread pulses. {@code pulse()} reads the {@code attached} field, then {@code pulseAttached} reads it
-     * again: when the hook nulls it in between, the pulse throws a NullPointerException on the FX thread. Made
-     * deterministic with a clock that runs the hook's shutdown exactly there ({@code pulseAttached(clock.instant())}).
+     * SIGTERM to an attached dashboard: the JVM's shutdown hook ({@code stopForExit()}) hangs up on its own thread
+     * while the FX thread pulses. The pulse must read the app it shows once: a hook that changed it between two
+     * reads made the pulse throw a NullPointerException on the FX thread. Made deterministic with a clock that
+     * runs the hook exactly there (the pulse's {@code clock.instant()}).
      */
     @Test
     void aShutdownHookDuringAPulseDoesNotThrowOnTheFxThread() throws Exception {
@@ -132,7 +132,7 @@ class AttachedDashboardHostileTest extends DashboardModelFixture {
             @Override
             public java.time.Instant instant() {
                 if (armed.compareAndSet(true, false)) {
-                    Thread hook = new Thread(() -> self.get().shutdown(), "procdeck-shutdown");
+                    Thread hook = new Thread(() -> self.get().stopForExit(), "procdeck-shutdown");
                     hook.start();
                     try {
                         hook.join(10_000);

@@ -10,7 +10,6 @@ import dev.procdeck.supervisor.InstanceId;
 import dev.procdeck.supervisor.InstanceLifecycle;
 import dev.procdeck.supervisor.InstanceSnapshot;
 import dev.procdeck.supervisor.InstanceState;
-import dev.procdeck.supervisor.SupervisorListener;
 import dev.procdeck.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,31 +56,6 @@ class DashboardPartsTest {
         } catch (dev.procdeck.procfile.ProjectFileException e) {
             throw new AssertionError(e);
         }
-    }
-
-    // ---- event bridge ---------------------------------------------------------------------------------
-
-    @Test
-    void theBridgeCarriesEventsInOrderFromAnotherThreadAndDropsThoseOfAStaleGeneration() throws Exception {
-        EventBridge bridge = new EventBridge();
-        SupervisorListener old = bridge.listenerFor(1);
-        SupervisorListener now = bridge.listenerFor(2);
-        Thread supervisor = new Thread(() -> {
-            for (int i = 1; i <= 100; i++) {
-                now.scaleChanged("web", i);
-                old.scaleChanged("web", -i);
-            }
-            now.instanceRemoved(new InstanceId("web", 1));
-        });
-        supervisor.start();
-        supervisor.join(10_000);
-        List<EventBridge.Event> got = fx.call(() -> bridge.drain(g -> g == 2));
-        assertThat(got).hasSize(101);
-        for (int i = 0; i < 100; i++) {
-            assertThat(got.get(i)).isEqualTo(new EventBridge.Scaled("web", i + 1));
-        }
-        assertThat(got.get(100)).isEqualTo(new EventBridge.Removed(new InstanceId("web", 1)));
-        assertThat(fx.call(() -> bridge.drain(g -> true))).isEmpty();
     }
 
     // ---- metrics sampler ------------------------------------------------------------------------------

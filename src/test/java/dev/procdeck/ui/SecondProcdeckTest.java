@@ -77,6 +77,9 @@ class SecondProcdeckTest extends DashboardModelFixture {
 
         fx.call(() -> model.openProject(p)).get(20, TimeUnit.SECONDS);
         assertThat(fx.call(() -> model.readOnlyProperty().get())).isTrue();
+        // Its files are read here (Reload, Export…), nothing else: no rows, no Run…, no policies, no environment.
+        assertThat(fx.call(() -> model.capabilitiesProperty().get()))
+                .containsExactly(dev.procdeck.runtime.RunningApp.Capability.PROJECT_FILES);
         assertThat(fx.call(() -> model.problemsProperty().get())).startsWith(
                 "procdeck (pid " + ProcessHandle.current().pid() + ") already runs this project. Attach to see and drive it");
         assertThat(fx.call(() -> model.attachOfferProperty().get())).isEqualTo(server.socket());
@@ -131,6 +134,9 @@ class SecondProcdeckTest extends DashboardModelFixture {
         fx.call(() -> model.attach(offered)).get(20, TimeUnit.SECONDS);
         assertThat(fx.call(() -> model.attachedProperty().get())).isTrue();
         assertThat(fx.call(() -> model.readOnlyProperty().get())).isFalse();
+        // Driven from here; what needs the project's files or owns the processes stays with that procdeck.
+        assertThat(fx.call(() -> model.capabilitiesProperty().get()))
+                .containsExactly(dev.procdeck.runtime.RunningApp.Capability.DRIVE);
         assertThat(fx.call(() -> model.titleProperty().get())).startsWith("app \u2014 attached to procdeck "
                 + ProcessHandle.current().pid());
         assertThat(fx.call(() -> model.titleProperty().get())).doesNotContain(" via ");
