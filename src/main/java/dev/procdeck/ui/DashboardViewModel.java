@@ -382,6 +382,8 @@ public final class DashboardViewModel {
             if (readOnly.get()) {
                 return; // shown read-only: no rows (see startSupervisor)
             }
+            // Before the rows are rebuilt: a type that became (or stopped being) scheduled changes its row's kind.
+            jobs.scheduleTypes(p.procfile().typeNames().stream().filter(p.config()::isScheduled).toList());
             table.setTypes(p.procfile());
             for (String type : added.keySet()) {
                 table.applyEngineScale(type, 1); // what the engine is about to report; the events confirm it
@@ -622,7 +624,9 @@ public final class DashboardViewModel {
     /** One ps of the attached procdeck onto the rows: types, instances, scale, CPU and memory, crash notices. */
     private void applyAttached(AttachedRunModel a, AttachedRun.Status status,
                                boolean formationCurrent) {
-        if (!status.types().equals(attachedTypes)) {
+        java.util.Set<String> scheduledBefore = jobs.scheduledTypes();
+        jobs.showRemote(status.jobs(), type -> a.runJob(type)); // before the rows: a row's kind follows it
+        if (!status.types().equals(attachedTypes) || !scheduledBefore.equals(jobs.scheduledTypes())) {
             attachedTypes = status.types();
             List<ProcessType> types = new java.util.ArrayList<>();
             for (AttachedRun.RemoteType t : status.types()) {
@@ -652,8 +656,7 @@ public final class DashboardViewModel {
             status.formation().forEach(table::applyEngineScale);
         }
         table.applyUsage(status.usage());
-        jobs.showRemote(status.jobs(), type -> a.runJob(type));
-        formationText.set(table.formationText());
+        formationText.set(table.formationSummary(jobs.scheduledTypes()));
         console.setLiveInstances(table.instanceNames());
     }
 
@@ -854,7 +857,7 @@ public final class DashboardViewModel {
     /** The formation label from the rows (which follow the engine), saved for the project when it changed. */
     private void refreshFormation() {
         String f = table.formationText();
-        formationText.set(f);
+        formationText.set(table.formationSummary(jobs.scheduledTypes()));
         Path root = projectRoot.get();
         if (current != null && root != null && !f.isEmpty() && !f.equals(savedFormation)) {
             savedFormation = f;

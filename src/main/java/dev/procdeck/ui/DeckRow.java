@@ -22,7 +22,8 @@ public abstract sealed class DeckRow permits TypeRow, InstanceRow {
     final ReadOnlyStringWrapper lastExit = new ReadOnlyStringWrapper(this, "lastExit", "");
     final ReadOnlyStringWrapper cpu = new ReadOnlyStringWrapper(this, "cpu", "");
     final ReadOnlyStringWrapper memory = new ReadOnlyStringWrapper(this, "memory", "");
-    private final int colourIndex;
+    /** The type's colour ({@link TypeColours}); it moves with the type's Procfile position on a reload. */
+    private int colourIndex;
 
     DeckRow(int colourIndex) {
         this.colourIndex = colourIndex;
@@ -30,6 +31,10 @@ public abstract sealed class DeckRow permits TypeRow, InstanceRow {
 
     public int colourIndex() {
         return colourIndex;
+    }
+
+    void setColourIndex(int index) {
+        this.colourIndex = index;
     }
 
     public ReadOnlyStringProperty nameProperty() {

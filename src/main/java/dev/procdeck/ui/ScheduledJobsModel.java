@@ -29,6 +29,13 @@ public final class ScheduledJobsModel {
     private final List<JobStatus> pending = new ArrayList<>();
     private final Map<String, JobStatus> statuses = new HashMap<>();
     private final Map<String, ReadOnlyStringWrapper> summaries = new HashMap<>();
+    /**
+     * The types the open project schedules, known as soon as its files are read (not only once the engine's news
+     * arrives): a row's kind, schedule or scale, follows it the moment the table is rebuilt for a reload.
+     */
+    private java.util.Set<String> scheduled = java.util.Set.of();
+    /** Rows given a schedule's badge: one whose type is no longer scheduled loses it. */
+    private final java.util.Set<String> decorated = new java.util.HashSet<>();
     private final ZoneId zone;
     private ScheduledJobs jobs;
     private JobListener listener;
@@ -52,6 +59,7 @@ public final class ScheduledJobsModel {
             pending.clear();
         }
         statuses.clear();
+        scheduled = java.util.Set.of();
         remoteHistory = Map.of();
         remoteRunNow = null;
         jobs = newJobs;
@@ -73,6 +81,7 @@ public final class ScheduledJobsModel {
             listener = mine;
             newJobs.addListener(mine);
             newJobs.statuses().forEach(s -> statuses.put(s.type(), s));
+            scheduled = java.util.Set.copyOf(statuses.keySet());
             // Only here, on the FX thread: detaching (null) may happen on any thread as the window closes.
             summaries.forEach((type, text) -> text.set(""));
         }
@@ -92,6 +101,7 @@ public final class ScheduledJobsModel {
      */
     void showRemote(List<dev.procdeck.runtime.JobWire.Job> remote, java.util.function.Consumer<String> runNow) {
         statuses.clear();
+        scheduled = remote.stream().map(j -> j.status().type()).collect(java.util.stream.Collectors.toUnmodifiableSet());
         Map<String, List<JobRun>> histories = new HashMap<>();
         for (dev.procdeck.runtime.JobWire.Job j : remote) {
             statuses.put(j.status().type(), j.status());
@@ -101,6 +111,21 @@ public final class ScheduledJobsModel {
         remoteRunNow = runNow;
     }
 
+    /**
+     * The types the open project schedules now (FX thread), from its files as just read: called on open and on each
+     * reload, before the rows are rebuilt. A type no longer scheduled loses its status; a newly scheduled one shows
+     * its schedule at once and its status when the engine's news comes.
+     */
+    void scheduleTypes(java.util.Collection<String> types) {
+        scheduled = java.util.Set.copyOf(types);
+        statuses.keySet().retainAll(scheduled);
+    }
+
+    /** The types that are scheduled, not part of the formation (FX thread). */
+    java.util.Set<String> scheduledTypes() {
+        return scheduled;
+    }
+
     /** Applies the news since the last pulse and refreshes the summaries (their "next in" moves with the clock). */
     void pulse(Instant now) {
         List<JobStatus> taken;
@@ -108,7 +133,7 @@ public final class ScheduledJobsModel {
             taken = new ArrayList<>(pending);
             pending.clear();
         }
-        taken.forEach(s -> statuses.put(s.type(), s));
+        taken.stream().filter(s -> scheduled.contains(s.type())).forEach(s -> statuses.put(s.type(), s));
         statuses.forEach((type, s) -> summary(type).set(JobTexts.summary(s, zone, now)));
     }
 
@@ -116,7 +141,11 @@ public final class ScheduledJobsModel {
     void decorate(List<TypeRow> rows, Instant now) {
         for (TypeRow row : rows) {
             JobStatus s = statuses.get(row.typeName());
+            if (s == null && decorated.remove(row.typeName())) {
+                row.showJob(null, null, ""); // no longer scheduled: its instances' summary and exits again
+            }
             if (s != null) {
+                decorated.add(row.typeName());
                 JobRun last = s.lastRun();
                 boolean failed = last != null && !last.succeeded() && last.outcome() != JobRun.Outcome.STOPPED;
                 String badge = !s.running().isEmpty() ? "running"
@@ -130,7 +159,7 @@ public final class ScheduledJobsModel {
 
     /** True when the open project schedules this type. */
     public boolean isScheduled(String type) {
-        return statuses.containsKey(type);
+        return scheduled.contains(type);
     }
 
     public ReadOnlyStringProperty summaryProperty(String type) {

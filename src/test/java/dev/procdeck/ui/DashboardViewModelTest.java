@@ -152,25 +152,27 @@ class DashboardViewModelTest extends DashboardModelFixture {
     }
 
     @Test
-    void aReorderedTypeKeepsItsColourOnItsSwatchItsInstancesAndTheConsole() throws Exception {
+    void aReorderedTypeTakesTheColourOfItsNewPositionOnItsSwatchItsInstancesAndTheConsole() throws Exception {
         Path p = project("c", "web: exec sleep 1000\nworker: exec sleep 1000\n");
         open(p);
         fx.run(model::startAll);
         pulseUntil("both up", () -> allUp("web", 1) && allUp("worker", 1));
-        int web = typeRow("web").colourIndex();
-        int worker = typeRow("worker").colourIndex();
-        assertThat(web).isNotEqualTo(worker);
+        assertThat(typeRow("web").colourIndex()).isZero();
+        assertThat(typeRow("worker").colourIndex()).isEqualTo(1);
         Map<String, Integer>[] told = new Map[1];
         fx.run(() -> model.setOnTypesChanged(m -> told[0] = m));
-        Files.writeString(p.resolve("Procfile"), "new: exec sleep 1000\nworker: exec sleep 1000\nweb: exec sleep 1000\n");
+        Files.writeString(p.resolve("Procfile"), "worker: exec sleep 1000\nweb: exec sleep 1000\nnew: exec sleep 1000\n");
         reload();
         pulseUntil("new up", () -> allUp("new", 1));
-        assertThat(typeRow("web").colourIndex()).isEqualTo(web);
-        assertThat(typeRow("worker").colourIndex()).isEqualTo(worker);
-        assertThat(rows("web")).allSatisfy(r -> assertThat(r.colourIndex()).isEqualTo(web));
-        assertThat(rows("worker")).allSatisfy(r -> assertThat(r.colourIndex()).isEqualTo(worker));
-        assertThat(typeRow("new").colourIndex()).isNotIn(web, worker);
-        assertThat(onFx(() -> told[0])).containsEntry("web", web).containsEntry("worker", worker);
+        assertThat(typeRow("worker").colourIndex()).isZero();
+        assertThat(typeRow("web").colourIndex()).isEqualTo(1);
+        assertThat(typeRow("new").colourIndex()).isEqualTo(2);
+        assertThat(rows("web")).allSatisfy(r -> assertThat(r.colourIndex()).isEqualTo(1));
+        assertThat(rows("worker")).allSatisfy(r -> assertThat(r.colourIndex()).isZero());
+        assertThat(onFx(() -> told[0])).isEqualTo(Map.of("worker", 0, "web", 1, "new", 2));
+        // Their ports moved too (the Procfile position is their port block): each is told to restart to apply.
+        pulseUntil("both marked", () -> rows("web").get(0).stateProperty().get().equals("up \u00b7 restart to apply")
+                && rows("worker").get(0).stateProperty().get().equals("up \u00b7 restart to apply"));
     }
 
     @Test
