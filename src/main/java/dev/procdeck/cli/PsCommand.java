@@ -78,7 +78,7 @@ final class PsCommand extends ControlCommand {
                 .collect(Collectors.joining(" "));
     }
 
-    private static String[] row(Map<?, ?> i) {
+    static String[] row(Map<?, ?> i) {
         Object cpu = i.get("cpu");
         Object rss = i.get("rss");
         Object exit = i.get("lastExit");
@@ -91,7 +91,7 @@ final class PsCommand extends ControlCommand {
             String.valueOf(i.get("restarts")),
             exit == null ? "-" : String.valueOf(exit),
             cpu instanceof Number n ? String.format("%.1f%%", n.doubleValue()) : "-",
-            rss instanceof Number n ? bytes(n.longValue()) : "-"};
+            rss instanceof Number n ? dev.procdeck.os.ByteSize.format(n.longValue()) : "-"};
     }
 
     /** {@code 45s}, {@code 5m03s}, {@code 3h02m}, {@code 2d04h}: short and sortable by eye. */
@@ -107,16 +107,6 @@ final class PsCommand extends ControlCommand {
             return String.format("%dh%02dm", s / 3600, s % 3600 / 60);
         }
         return String.format("%dd%02dh", s / 86400, s % 86400 / 3600);
-    }
-
-    static String bytes(long b) {
-        if (b < 1024 * 1024) {
-            return String.format("%.0f KB", b / 1024.0);
-        }
-        if (b < 1024L * 1024 * 1024) {
-            return String.format("%.1f MB", b / (1024.0 * 1024));
-        }
-        return String.format("%.2f GB", b / (1024.0 * 1024 * 1024));
     }
 
     private void printTable(List<String[]> rows) {

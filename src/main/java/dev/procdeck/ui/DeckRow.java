@@ -95,13 +95,8 @@ public abstract sealed class DeckRow permits TypeRow, InstanceRow {
         };
     }
 
+    /** Resident memory as {@code procdeck ps} prints it ({@link dev.procdeck.os.ByteSize}); nothing for none. */
     static String bytes(long b) {
-        if (b <= 0) {
-            return "";
-        }
-        if (b < 1024 * 1024) {
-            return (b / 1024) + " KiB";
-        }
-        return String.format("%.1f MiB", b / (1024.0 * 1024));
+        return b <= 0 ? "" : dev.procdeck.os.ByteSize.format(b);
     }
 }

@@ -275,4 +275,13 @@ class DashboardPartsTest {
         assertThat(table.type("web").orElseThrow().instances().get(0).colourIndex()).isEqualTo(1);
         assertThat(TypeColours.of(new dev.procdeck.procfile.ProcessType("clock", "c", 5, 6))).isEqualTo(5);
     }
+
+    @Test
+    void memoryReadsAsProcdeckPsPrintsIt() {
+        // The same figure as PsFormatTest gives ps: one formatter, binary units.
+        assertThat(DeckRow.bytes(22_440_000L)).isEqualTo("21.4 MiB").isEqualTo(dev.procdeck.os.ByteSize.format(22_440_000L));
+        assertThat(DeckRow.bytes(900_000L)).isEqualTo("878 KiB");
+        assertThat(DeckRow.bytes(3L << 30)).isEqualTo("3.00 GiB");
+        assertThat(DeckRow.bytes(0)).isEmpty();
+    }
 }
