@@ -5,6 +5,7 @@ import dev.procdeck.logs.LogBus;
 import dev.procdeck.logs.LogLine;
 import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Project;
+import dev.procdeck.procfile.Plural;
 import dev.procdeck.procfile.ProjectFileException;
 import dev.procdeck.runtime.Session;
 import dev.procdeck.supervisor.ExitStatus;
@@ -217,8 +218,8 @@ public final class StartCommand implements Callable<Integer> {
         if ((missed > 0 || missedEvents > 0) && !printer.brokenPipe()) {
             String where = session != null ? "; they are in " + session.dir().toAbsolutePath() + "/"
                     : "";
-            System.err.println("procdeck: the terminal missed " + missed + " line(s)"
-                    + (missedEvents > 0 ? " and " + missedEvents + " procdeck message(s)" : "")
+            System.err.println("procdeck: the terminal missed " + Plural.count(missed, "line")
+                    + (missedEvents > 0 ? " and " + Plural.count(missedEvents, "procdeck message") : "")
                     + " (it was not reading or could not be written)" + where);
         }
     }
@@ -235,7 +236,7 @@ public final class StartCommand implements Callable<Integer> {
         try {
             List<Session.Leftover> leftovers = Session.leftovers(p.root(), m -> bus.event(LogLine.PROCDECK, m));
             if (!leftovers.isEmpty()) {
-                bus.event(LogLine.PROCDECK, "found " + leftovers.size() + " process group(s) left running by an"
+                bus.event(LogLine.PROCDECK, "found " + Plural.count(leftovers.size(), "process group") + " left running by an"
                         + " earlier procdeck (" + Session.describe(leftovers) + "); stopping them");
                 Session.stop(leftovers, settings.stopTimeout());
             }

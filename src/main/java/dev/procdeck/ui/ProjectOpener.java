@@ -126,7 +126,7 @@ final class ProjectOpener {
             try {
                 List<Session.Leftover> leftovers = Session.leftovers(p.root(), notes::add);
                 if (!leftovers.isEmpty()) {
-                    notes.add("found " + leftovers.size() + " process group(s) left running by an earlier procdeck ("
+                    notes.add("found " + dev.procdeck.procfile.Plural.count(leftovers.size(), "process group") + " left running by an earlier procdeck ("
                             + Session.describe(leftovers) + "); stopped them");
                     Session.stop(leftovers, SupervisorSettings.defaults(0).stopTimeout());
                 }
