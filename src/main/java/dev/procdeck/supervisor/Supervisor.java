@@ -726,7 +726,8 @@ public final class Supervisor implements AutoCloseable {
         // ("waiting for worker", "started (…), waiting for http /health").
         if (transition != null && !(transition.to() == InstanceState.STARTING
                 && transition.from() != InstanceState.STOPPING && transition.from() != InstanceState.STARTING)) {
-            bus.event(c.id.name(), Visible.escape(c.id.name() + " " + transition.description()));
+            // Stamped with the transition's moment: a crash notice quoting it shows the same time as this line.
+            bus.event(c.id.name(), Visible.escape(c.id.name() + " " + transition.description()), transition.at());
         }
         // After the event line: whoever sees the new state finds the line that explains it already logged.
         snapshots.put(c.id, snapshot);

@@ -670,14 +670,15 @@ public final class DashboardViewModel {
             return null;
         }
         boolean failedRun = now.lastExit() != null && !now.lastExit().success();
+        // At the attached procdeck's moments (not this poll's), as its console lines are stamped.
         if (before.state() == InstanceState.UP && now.restarts() > before.restarts() && failedRun
                 && now.state() != InstanceState.CRASHED) {
             return new InstanceLifecycle.Transition(InstanceState.UP,
-                    InstanceState.BACKING_OFF, at, "crashed with " + now.lastExit().describe()
-                    + "; restarted");
+                    InstanceState.BACKING_OFF, now.startedAt() != null ? now.startedAt() : at,
+                    "crashed with " + now.lastExit().describe() + "; restarted");
         }
         if (before.state() != now.state()) {
-            return new InstanceLifecycle.Transition(before.state(), now.state(), at,
+            return new InstanceLifecycle.Transition(before.state(), now.state(), now.since() != null ? now.since() : at,
                     now.message());
         }
         return null;

@@ -215,6 +215,25 @@ class DashboardViewModelTest extends DashboardModelFixture {
     }
 
     @Test
+    void aCrashNoticeQuotesTheConsolesLineForTheCrashWithItsTime() throws Exception {
+        // Found: the toast said "restarting in 1 s" with no time while the console's line (with its own time) went on;
+        // read later, the two told different restart times. Now both come from the one transition.
+        open(project("t", "crash: sleep 1; exit 3\n"));
+        fx.run(model::startAll);
+        pulseUntil("a crash notice", () -> !model.crashNotices().isEmpty());
+        String notice = onFx(() -> model.crashNotices().get(0).message());
+        pulseUntil("the crash in the console", () -> model.console().allLines().stream()
+                .anyMatch(l -> l.instance().equals("crash.1") && l.text().startsWith("crash.1 crashed")));
+        dev.procdeck.logs.LogLine line = onFx(() -> model.console().allLines().stream()
+                .filter(l -> l.instance().equals("crash.1") && l.text().startsWith("crash.1 crashed")).findFirst()
+                .orElseThrow());
+        String time = CrashNotifier.CLOCK.format(line.time().atZone(java.time.ZoneId.systemDefault()));
+        assertThat(notice).isEqualTo(time + " " + line.text().substring("crash.1 ".length()));
+        assertThat(notice).contains("restarting");
+        fx.run(model::stopAll);
+    }
+
+    @Test
     void aCrashNoticeGoesOnStopAll() throws Exception {
         open(project("k", "crash: sleep 1; exit 3\n"));
         fx.run(model::startAll);
