@@ -4,7 +4,6 @@ import java.util.Locale;
 import java.util.Map;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
-import javafx.geometry.Insets;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Dialog;
@@ -56,7 +55,7 @@ final class EnvironmentDialog extends Dialog<Void> {
         note.setWrapText(true);
         note.getStyleClass().add("muted");
         VBox box = new VBox(10, table, reveal, note);
-        box.setPadding(new Insets(4, 0, 0, 0));
+        box.setPadding(Theme.DIALOG_PADDING);
         getDialogPane().setContent(box);
         getDialogPane().getButtonTypes().add(ButtonType.CLOSE);
         getDialogPane().setId("environmentDialog");
