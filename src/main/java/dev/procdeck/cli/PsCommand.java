@@ -70,12 +70,21 @@ final class PsCommand extends ControlCommand {
         }
     }
 
+    /** The formation, as the dashboard's header says it: scheduled types run on their schedule, not in it. */
     static String formation(Map<String, Object> answer) {
+        java.util.Set<Object> scheduled = new java.util.HashSet<>();
+        if (answer.get("jobs") instanceof List<?> jobs) {
+            for (Object o : jobs) {
+                if (o instanceof Map<?, ?> j && j.get("type") != null) {
+                    scheduled.add(j.get("type"));
+                }
+            }
+        }
         if (!(answer.get("formation") instanceof Map<?, ?> f) || f.isEmpty()) {
             return "(no process types)";
         }
-        return f.entrySet().stream().map(e -> Visible.escape(e.getKey() + "=" + e.getValue()))
-                .collect(Collectors.joining(" "));
+        return f.entrySet().stream().filter(e -> !scheduled.contains(e.getKey()))
+                .map(e -> Visible.escape(e.getKey() + "=" + e.getValue())).collect(Collectors.joining(" "));
     }
 
     static String[] row(Map<?, ?> i) {

@@ -19,4 +19,17 @@ class PsFormatTest {
         instance.put("rss", 900_000L);
         assertThat(PsCommand.row(instance)[8]).isEqualTo("878 KiB");
     }
+
+    @Test
+    void theFormationLeavesScheduledTypesOut() {
+        Map<String, Object> answer = Map.of("formation", new java.util.LinkedHashMap<>(Map.of("web", 2)),
+                "jobs", java.util.List.of(Map.of("type", "report")));
+        assertThat(PsCommand.formation(answer)).isEqualTo("web=2");
+        java.util.LinkedHashMap<String, Object> both = new java.util.LinkedHashMap<>();
+        both.put("web", 2);
+        both.put("report", 1);
+        assertThat(PsCommand.formation(Map.of("formation", both, "jobs", java.util.List.of(Map.of("type", "report")))))
+                .isEqualTo("web=2");
+        assertThat(PsCommand.formation(Map.of("formation", both))).isEqualTo("web=2 report=1");
+    }
 }
