@@ -19,7 +19,8 @@ import java.util.function.Function;
  * What a reload changes, worked out from the project before and after and nothing else: types added and removed,
  * commands changed, port blocks moved (a type's block is its Procfile position, {@link Ports}), .env variables
  * added, changed or removed and the types that see them, and procdeck.yml's settings per type. The supervisor
- * applies it and {@link #lines} says it on the console. Values never appear: a .env or {@code env:} change is
+ * applies it and {@link #lines} says it on the console; which instances need a restart it finds itself, by comparing
+ * what each runs with what a start would launch now (so changing a value back unmarks them). Values never appear: a .env or {@code env:} change is
  * named by its variable only, so a secret's value (or its length, or whether it is now empty) is not hinted at.
  */
 public record ReloadPlan(List<String> added, List<String> removed, List<String> commandChanged,
@@ -174,19 +175,6 @@ public record ReloadPlan(List<String> added, List<String> removed, List<String> 
         return !added.isEmpty() || !removed.isEmpty() || !commandChanged.isEmpty() || !portsMoved.isEmpty()
                 || !envChanges.isEmpty() || !settingsChanged.isEmpty() || !nowScheduled.isEmpty()
                 || !noLongerScheduled.isEmpty() || formationChanged;
-    }
-
-    /**
-     * The types whose running instances no longer run what a start would launch now: another command, port,
-     * environment or terminal. Scheduled types are not among them (each run starts afresh).
-     */
-    public Set<String> typesToRestart(Project after) {
-        Set<String> types = new LinkedHashSet<>(commandChanged);
-        portsMoved.forEach(m -> types.add(m.type()));
-        envChanges.forEach(v -> types.addAll(v.types()));
-        settingsChanged.stream().filter(TypeSettings::takesARestart).forEach(s -> types.add(s.type()));
-        types.removeIf(t -> after.config().isScheduled(t) || after.procfile().type(t).isEmpty());
-        return types;
     }
 
     /**

@@ -65,7 +65,7 @@ class ReloadPlanTest {
     }
 
     @Test
-    void typesToRestartAreThoseWhoseLaunchChangedButNotScheduledOnes() {
+    void commandsAndPositionsChangedAreNamedAndEachLineAsksToRestartOnlyTheStaleTypes() {
         Project before = project(PROCFILE, Map.of("A", "1"), Map.of("report", scheduled()));
         Project after = project("worker: work\nweb: serve --new\nreport: report\n", Map.of("A", "2"),
                 Map.of("report", scheduled()));
@@ -73,7 +73,6 @@ class ReloadPlanTest {
         assertThat(plan.commandChanged()).containsExactly("web");
         assertThat(plan.portsMoved()).containsExactly(new ReloadPlan.PortMove("worker", 1, 0),
                 new ReloadPlan.PortMove("web", 0, 1));
-        assertThat(plan.typesToRestart(after)).containsExactly("web", "worker");
         assertThat(plan.lines(5000, Set.of("web"))).containsExactly(
                 "reloaded Procfile: web command changed, worker moved to ports from 5000 (was 5100), web moved to ports"
                         + " from 5100 (was 5000) \u2014 restart web to apply",
