@@ -114,8 +114,9 @@ public record ReloadPlan(List<String> added, List<String> removed, List<String> 
                 continue;
             }
             Change change = was == null ? Change.ADDED : now == null ? Change.REMOVED : Change.CHANGED;
-            List<String> seeing = after.procfile().types().stream().map(ProcessType::name)
-                    .filter(t -> !after.config().type(t).env().containsKey(name)).toList();
+            // No instance sees .env's PORT (procdeck gives each its own); it is the base of the port blocks.
+            List<String> seeing = name.equals("PORT") ? List.of() : after.procfile().types().stream()
+                    .map(ProcessType::name).filter(t -> !after.config().type(t).env().containsKey(name)).toList();
             changes.add(new VariableChange(name, change, seeing));
         }
         return changes;
@@ -214,8 +215,9 @@ public record ReloadPlan(List<String> added, List<String> removed, List<String> 
         List<String> parts = new ArrayList<>();
         Set<String> concerned = new LinkedHashSet<>();
         for (VariableChange v : envChanges) {
-            parts.add(v.name() + " " + v.change().words + " (" + (v.types().isEmpty()
-                    ? "no type sees it: each sets its own in " + ProjectConfig.FILE_NAME
+            parts.add(v.name() + " " + v.change().words + " (" + (v.name().equals("PORT")
+                    ? "the base port: it applies when the project is opened or started again"
+                    : v.types().isEmpty() ? "no type sees it: each sets its own in " + ProjectConfig.FILE_NAME
                     : String.join(", ", v.types())) + ")");
             concerned.addAll(v.types());
         }

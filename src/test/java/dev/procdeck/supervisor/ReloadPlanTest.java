@@ -104,5 +104,9 @@ class ReloadPlanTest {
         // Nothing runs: the change applies at the next start by itself.
         assertThat(ReloadPlan.between(before, after).lines(5000, Set.of()))
                 .containsExactly("reloaded .env: A changed (web, worker, report)");
+        // .env's PORT reaches no instance: it is the base port, taken when the project opens.
+        Project port = project(PROCFILE, Map.of("A", "1", "PORT", "6000"), Map.of());
+        assertThat(ReloadPlan.between(before, port).lines(5000, Set.of("web"))).containsExactly("reloaded .env: PORT"
+                + " added (the base port: it applies when the project is opened or started again)");
     }
 }
