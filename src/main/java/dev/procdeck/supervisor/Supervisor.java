@@ -68,6 +68,8 @@ public final class Supervisor implements AutoCloseable {
     private final String marker;
     private final List<SupervisorListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<InstanceId, InstanceSnapshot> snapshots = new ConcurrentHashMap<>();
+    /** What each instance's current or last run was launched with (its Environment view), by instance. */
+    private final Map<InstanceId, LaunchSpec> launches = new ConcurrentHashMap<>();
     private final Map<String, Integer> scale = new ConcurrentHashMap<>();
     /** Restart policies chosen while running (the dashboard's per-type menu), over the settings' ones. */
     private final Map<String, RestartPolicy> chosenPolicies = new ConcurrentHashMap<>();
@@ -217,6 +219,25 @@ public final class Supervisor implements AutoCloseable {
         List<InstanceSnapshot> list = new ArrayList<>(snapshots.values());
         list.sort(Comparator.comparing(InstanceSnapshot::id));
         return list;
+    }
+
+    /**
+     * The variables procdeck set for the current (or last) run of {@code id}: those of its environment that are not
+     * procdeck's own as they are (.env, procdeck.yml's env, PORT, PS, DYNO...), as that run was started with them,
+     * a reload since notwithstanding. Empty when it never ran. Safe from any thread.
+     */
+    public Optional<Map<String, String>> launchEnvironment(InstanceId id) {
+        LaunchSpec launch = launches.get(id);
+        if (launch == null) {
+            return Optional.empty();
+        }
+        Map<String, String> set = new TreeMap<>();
+        launch.environment().forEach((name, value) -> {
+            if (!name.equals(MARK_VARIABLE) && !value.equals(parentEnv.get(name))) {
+                set.put(name, value);
+            }
+        });
+        return Optional.of(set);
     }
 
     /** The formation: instances per type, in Procfile order. */
@@ -730,6 +751,10 @@ public final class Supervisor implements AutoCloseable {
             bus.event(c.id.name(), Visible.escape(c.id.name() + " " + transition.description()), transition.at());
         }
         // After the event line: whoever sees the new state finds the line that explains it already logged.
+        LaunchSpec launch = c.runningLaunch();
+        if (launch != null) {
+            launches.put(c.id, launch);
+        }
         snapshots.put(c.id, snapshot);
         for (SupervisorListener l : listeners) {
             try {
@@ -888,6 +913,7 @@ public final class Supervisor implements AutoCloseable {
         public void removed(InstanceController controller) {
             if (controllers.remove(controller.id, controller)) {
                 snapshots.remove(controller.id);
+                launches.remove(controller.id);
                 listeners.forEach(l -> l.instanceRemoved(controller.id));
                 releaseWaiting(); // the last instance of a dependency scaled to 0 holds nothing back
             }

@@ -911,6 +911,11 @@ public final class DashboardViewModel {
     public Map<String, String> environmentOf(InstanceRow row) {
         Map<String, String> env = new java.util.TreeMap<>();
         Running r = current;
+        java.util.Optional<Map<String, String>> launched = r == null ? java.util.Optional.empty()
+                : r.supervisor().launchEnvironment(row.id());
+        if (launched.isPresent()) {
+            return launched.get(); // as its run was started: what a "restart to apply" would change is not in it yet
+        }
         if (r != null) {
             env.putAll(r.project().dotEnv());
             env.putAll(r.project().config().type(row.id().type()).env());

@@ -255,10 +255,16 @@ class SupervisorHistoryTest {
         assertThat(state("web.1").restartToApply()).isTrue();
         assertThat(state("web.2").restartToApply()).isTrue();
         assertThat(state("worker.1").restartToApply()).isTrue();
+        // The Environment view shows what the run was started with, not the edited file.
+        assertThat(supervisor.launchEnvironment(new InstanceId("web", 1)).orElseThrow()).doesNotContainKey("SECRET_KEY")
+                .containsEntry("SHARED", "dotenv").containsEntry("PORT", "5000").doesNotContainKey(Supervisor.MARK_VARIABLE);
         done(supervisor.restartInstance(new InstanceId("web", 1)));
         clock.advance(Duration.ofSeconds(6));
         assertThat(os.last("web.1").spec.environment()).containsEntry("SECRET_KEY", "s3cr3t-value")
                 .containsEntry("API_TOKEN", "t0ken-value");
+        assertThat(supervisor.launchEnvironment(new InstanceId("web", 1)).orElseThrow())
+                .containsEntry("SECRET_KEY", "s3cr3t-value");
+        assertThat(supervisor.launchEnvironment(new InstanceId("web", 2)).orElseThrow()).doesNotContainKey("SECRET_KEY");
         assertThat(state("web.1").restartToApply()).isFalse();
         assertThat(state("web.2").restartToApply()).isTrue();
         // Changing it back: what web.2 and worker.1 run is what a start gives again, so they are no longer marked.
