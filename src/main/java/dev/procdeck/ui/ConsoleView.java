@@ -87,7 +87,8 @@ public final class ConsoleView extends BorderPane {
         jump.visibleProperty().bind(model.followingProperty().not());
         jump.managedProperty().bind(jump.visibleProperty());
         jump.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> "Jump to latest ("
-                + dev.procdeck.procfile.Plural.count(model.unseenProperty().get(), "new line") + ") ⤓", model.unseenProperty()));
+                + dev.procdeck.procfile.Plural.count(model.unseenProperty().get(), "new line") + ") ⤓",
+                model.unseenProperty()));
         jump.setOnAction(e -> jumpToLatest());
         StackPane stack = new StackPane(scroll, jump);
         StackPane.setAlignment(jump, Pos.BOTTOM_RIGHT);
@@ -389,8 +390,9 @@ public final class ConsoleView extends BorderPane {
         }
         if (batch.skipped() > 0) {
             paragraphLines.add(null);
-            doc.addParagraph(List.of(new StyledSegment<>("⋯ " + dev.procdeck.procfile.Plural.count(batch.skipped(), "line") + " not drawn: more arrived in"
-                    + " 100 ms than anyone can read; they are in the buffer (filter to find them) and the session log ⋯", LineRenderer.SYSTEM_STYLE)));
+            doc.addParagraph(List.of(new StyledSegment<>("⋯ " + dev.procdeck.procfile.Plural.count(batch.skipped(), "line")
+                    + " not drawn: more arrived in 100 ms than anyone can read; they are in the buffer (filter to find"
+                    + " them) and the session log ⋯", LineRenderer.SYSTEM_STYLE)));
         }
         // Lines beyond the cap would be trimmed at once: skip rendering them.
         int from = Math.max(0, lines.size() - model.shownCapacity());

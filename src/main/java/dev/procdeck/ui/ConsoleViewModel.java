@@ -587,7 +587,8 @@ public final class ConsoleViewModel {
             @SuppressWarnings("unchecked")
             Set<String> behind = (Set<String>) result[2];
             history = lines;
-            historyNote = (count == 0 ? "" : dev.procdeck.procfile.Plural.count(count, "older matching line") + " read from the session log"
+            historyNote = (count == 0 ? ""
+                    : dev.procdeck.procfile.Plural.count(count, "older matching line") + " read from the session log"
                     + (count > lines.size() ? String.format(" (the newest %,d shown)", lines.size()) : ""))
                     + (behind.isEmpty() ? "" : (count == 0 ? "" : "; ") + "the session log had not caught up with "
                     + String.join(", ", behind) + ": lines between may be missing until the filter is applied again");
