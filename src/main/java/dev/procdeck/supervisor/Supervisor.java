@@ -725,8 +725,14 @@ public final class Supervisor implements AutoCloseable {
 
     /** The instance of ours that still runs on {@code port} although the rule gives it another one, if any. */
     private Optional<InstanceController> displacedHolder(InstanceId wanting, int port) {
-        displaced.removeIf(c -> !c.hasRun() || controllers.get(c.id) != c);
+        pruneDisplaced();
         return displaced.stream().filter(c -> !c.id.equals(wanting) && c.life.port() == port).findFirst();
+    }
+
+    /** Forgets those that no longer run, or run on their own port now (restarted onto it). */
+    private void pruneDisplaced() {
+        displaced.removeIf(c -> !c.hasRun() || controllers.get(c.id) != c
+                || project.procfile().type(c.id.type()).isPresent() && c.life.port() == portFor(c.id));
     }
 
     /** What a start of {@code id} on {@code port} launches with the project as it is now; empty if its type is gone. */
@@ -923,6 +929,7 @@ public final class Supervisor implements AutoCloseable {
         public void runEnded(InstanceController controller) {
             if (!displaced.isEmpty()) {
                 releaseWaiting(); // an old port may be free now: an instance the rule gives it to may start
+                pruneDisplaced();
             }
             advanceStops();
             checkQuiet();
