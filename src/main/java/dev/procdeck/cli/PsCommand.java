@@ -70,15 +70,24 @@ final class PsCommand extends ControlCommand {
         }
     }
 
+    /** The formation, as the dashboard's header says it: scheduled types run on their schedule, not in it. */
     static String formation(Map<String, Object> answer) {
+        java.util.Set<Object> scheduled = new java.util.HashSet<>();
+        if (answer.get("jobs") instanceof List<?> jobs) {
+            for (Object o : jobs) {
+                if (o instanceof Map<?, ?> j && j.get("type") != null) {
+                    scheduled.add(j.get("type"));
+                }
+            }
+        }
         if (!(answer.get("formation") instanceof Map<?, ?> f) || f.isEmpty()) {
             return "(no process types)";
         }
-        return f.entrySet().stream().map(e -> Visible.escape(e.getKey() + "=" + e.getValue()))
-                .collect(Collectors.joining(" "));
+        return f.entrySet().stream().filter(e -> !scheduled.contains(e.getKey()))
+                .map(e -> Visible.escape(e.getKey() + "=" + e.getValue())).collect(Collectors.joining(" "));
     }
 
-    private static String[] row(Map<?, ?> i) {
+    static String[] row(Map<?, ?> i) {
         Object cpu = i.get("cpu");
         Object rss = i.get("rss");
         Object exit = i.get("lastExit");
@@ -91,7 +100,7 @@ final class PsCommand extends ControlCommand {
             String.valueOf(i.get("restarts")),
             exit == null ? "-" : String.valueOf(exit),
             cpu instanceof Number n ? String.format("%.1f%%", n.doubleValue()) : "-",
-            rss instanceof Number n ? bytes(n.longValue()) : "-"};
+            rss instanceof Number n ? dev.procdeck.os.ByteSize.format(n.longValue()) : "-"};
     }
 
     /** {@code 45s}, {@code 5m03s}, {@code 3h02m}, {@code 2d04h}: short and sortable by eye. */
@@ -107,16 +116,6 @@ final class PsCommand extends ControlCommand {
             return String.format("%dh%02dm", s / 3600, s % 3600 / 60);
         }
         return String.format("%dd%02dh", s / 86400, s % 86400 / 3600);
-    }
-
-    static String bytes(long b) {
-        if (b < 1024 * 1024) {
-            return String.format("%.0f KB", b / 1024.0);
-        }
-        if (b < 1024L * 1024 * 1024) {
-            return String.format("%.1f MB", b / (1024.0 * 1024));
-        }
-        return String.format("%.2f GB", b / (1024.0 * 1024 * 1024));
     }
 
     private void printTable(List<String[]> rows) {

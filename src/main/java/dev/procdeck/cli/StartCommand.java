@@ -5,6 +5,7 @@ import dev.procdeck.logs.LogBus;
 import dev.procdeck.logs.LogLine;
 import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Project;
+import dev.procdeck.procfile.Plural;
 import dev.procdeck.procfile.ProjectFileException;
 import dev.procdeck.runtime.LocalApp;
 import dev.procdeck.runtime.Session;
@@ -214,8 +215,8 @@ public final class StartCommand implements Callable<Integer> {
         if ((missed > 0 || missedEvents > 0) && !printer.brokenPipe()) {
             String where = session != null ? "; they are in " + session.dir().toAbsolutePath() + "/"
                     : "";
-            System.err.println("procdeck: the terminal missed " + missed + " line(s)"
-                    + (missedEvents > 0 ? " and " + missedEvents + " procdeck message(s)" : "")
+            System.err.println("procdeck: the terminal missed " + Plural.count(missed, "line")
+                    + (missedEvents > 0 ? " and " + Plural.count(missedEvents, "procdeck message") : "")
                     + " (it was not reading or could not be written)" + where);
         }
     }

@@ -68,7 +68,12 @@ public final class LogBus {
      * output accepts events without waiting for room (see {@link BatchQueue}).
      */
     public void event(String instance, String text) {
-        deliver(LogBatch.event(instance, clock.instant(), nextSequence.getAndIncrement(), text));
+        event(instance, text, clock.instant());
+    }
+
+    /** An event that happened at {@code at}: the line bears that time, so whoever else tells of it agrees. */
+    public void event(String instance, String text, java.time.Instant at) {
+        deliver(LogBatch.event(instance, at, nextSequence.getAndIncrement(), text));
     }
 
     private void deliver(LogBatch batch) {

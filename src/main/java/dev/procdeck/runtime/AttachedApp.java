@@ -66,6 +66,8 @@ public final class AttachedApp implements RunningApp {
 
     // The caller's thread (drainTo): what the last status showed.
     private List<AttachedRun.RemoteType> types = List.of();
+    /** The scheduled types as last applied: a change re-makes the rows, whose kind follows it. */
+    private java.util.Set<String> scheduled = java.util.Set.of();
     private Map<String, InstanceSnapshot> shown = Map.of();
     private volatile Map<String, List<JobRun>> histories = Map.of();
 
@@ -176,8 +178,19 @@ public final class AttachedApp implements RunningApp {
 
     /** One ps as updates: types when they changed, each instance with what happened to it since the last. */
     private void apply(AttachedRun.Status status, boolean formationCurrent, Updates updates) {
-        if (!status.types().equals(types)) {
+        // The jobs first: a row's kind (schedule or scale) follows which types are scheduled when rows are made.
+        Map<String, List<JobRun>> h = new HashMap<>();
+        List<JobStatus> jobs = new ArrayList<>();
+        for (JobWire.Job j : status.jobs()) {
+            jobs.add(j.status());
+            h.put(j.status().type(), j.history());
+        }
+        histories = h;
+        updates.jobs(jobs, true);
+        java.util.Set<String> nowScheduled = h.keySet();
+        if (!status.types().equals(types) || !nowScheduled.equals(scheduled)) {
             types = status.types();
+            scheduled = java.util.Set.copyOf(nowScheduled);
             List<ProcessType> list = new ArrayList<>();
             for (AttachedRun.RemoteType t : status.types()) {
                 list.add(new ProcessType(t.name(), t.command(), list.size(), list.size() + 1));
@@ -200,14 +213,6 @@ public final class AttachedApp implements RunningApp {
             status.formation().forEach(updates::scaleChanged);
         }
         updates.usage(status.usage());
-        Map<String, List<JobRun>> h = new HashMap<>();
-        List<JobStatus> jobs = new ArrayList<>();
-        for (JobWire.Job j : status.jobs()) {
-            jobs.add(j.status());
-            h.put(j.status().type(), j.history());
-        }
-        histories = h;
-        updates.jobs(jobs, true);
     }
 
     /**
@@ -219,13 +224,16 @@ public final class AttachedApp implements RunningApp {
             return null;
         }
         boolean failedRun = now.lastExit() != null && !now.lastExit().success();
+        // At the attached procdeck's moments (not this poll's), as its console lines are stamped.
         if (before.state() == InstanceState.UP && now.restarts() > before.restarts() && failedRun
                 && now.state() != InstanceState.CRASHED) {
-            return new InstanceLifecycle.Transition(InstanceState.UP, InstanceState.BACKING_OFF, at,
+            return new InstanceLifecycle.Transition(InstanceState.UP, InstanceState.BACKING_OFF,
+                    now.startedAt() != null ? now.startedAt() : at,
                     "crashed with " + now.lastExit().describe() + "; restarted");
         }
         if (before.state() != now.state()) {
-            return new InstanceLifecycle.Transition(before.state(), now.state(), at, now.message());
+            return new InstanceLifecycle.Transition(before.state(), now.state(), now.since() != null ? now.since() : at,
+                    now.message());
         }
         return null;
     }

@@ -769,7 +769,8 @@ public final class ControlServer implements LogListener, AutoCloseable {
                 }
                 long dropped = follower.takeDropped();
                 if (dropped > 0) {
-                    reply(ch, Map.of("error", "this reader fell behind and " + dropped + " line(s) were dropped for it;"
+                    reply(ch, Map.of("error", "this reader fell behind and " + dev.procdeck.procfile.Plural.count(dropped, "line")
+                            + (dropped == 1 ? " was" : " were") + " dropped for it;"
                             + " disconnecting (run procdeck logs -f again to resume)"));
                     return false;
                 }

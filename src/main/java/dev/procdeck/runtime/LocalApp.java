@@ -68,7 +68,8 @@ public final class LocalApp implements RunningApp {
         try {
             List<Session.Leftover> leftovers = Session.leftovers(root, notes);
             if (!leftovers.isEmpty()) {
-                notes.accept("found " + leftovers.size() + " process group(s) left running by an earlier procdeck ("
+                notes.accept("found " + dev.procdeck.procfile.Plural.count(leftovers.size(), "process group")
+                        + " left running by an earlier procdeck ("
                         + Session.describe(leftovers) + "); stopping them");
                 Session.stop(leftovers, stopTimeout);
             }
@@ -216,6 +217,11 @@ public final class LocalApp implements RunningApp {
     @Override
     public Optional<Project> project() {
         return Optional.of(project);
+    }
+
+    @Override
+    public Optional<java.util.Map<String, String>> launchEnvironment(dev.procdeck.supervisor.InstanceId id) {
+        return supervisor.launchEnvironment(id);
     }
 
     @Override

@@ -86,6 +86,14 @@ public interface RunningApp {
     }
 
     /**
+     * The environment an instance's current run was started with, where this app started it; empty otherwise
+     * (an instance not running, or run by another procdeck).
+     */
+    default Optional<java.util.Map<String, String>> launchEnvironment(dev.procdeck.supervisor.InstanceId id) {
+        return Optional.empty();
+    }
+
+    /**
      * Adopts the project's re-read files ({@link Capability#PROJECT_FILES}): instances of types that stay keep
      * running; a type the files added gets one instance (Foreman's all=1: Start all starts it). Returns the
      * added types.

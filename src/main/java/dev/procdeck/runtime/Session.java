@@ -34,6 +34,9 @@ import java.util.stream.Collectors;
  * next launch, and the session says so once.
  */
 public final class Session implements GroupListener, AutoCloseable {
+    /** Internal diagnostics (java.util.logging, level FINE to see them); the console gets what the user can act on. */
+    private static final System.Logger DEBUG = System.getLogger(Session.class.getName());
+
     static final int KEEP_SESSIONS = 10;
     static final long MAX_LOG_FILE_BYTES = Long.getLong("procdeck.log.fileBytes", 64L * 1024 * 1024);
     static final int MAX_LOG_FILES = Integer.getInteger("procdeck.log.files", 16);
@@ -257,7 +260,10 @@ public final class Session implements GroupListener, AutoCloseable {
         try {
             record = new GroupRecord(pgid, startTime, marker);
         } catch (IllegalArgumentException e) {
-            publish("not recording " + e.getMessage() + "; the watchdog cannot stop it if procdeck dies");
+            // A group whose leader was gone before /proc was read (an instant exit): nothing the user can act on,
+            // so the debug log hears of it, not the console. The supervisor still stops the group itself.
+            DEBUG.log(System.Logger.Level.DEBUG, () -> "not recording " + e.getMessage()
+                    + "; the watchdog cannot stop it if procdeck dies");
             return;
         }
         tellWatchdog("+" + record.line());

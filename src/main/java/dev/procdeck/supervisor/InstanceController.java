@@ -84,7 +84,7 @@ final class InstanceController {
     /** One launched process of this instance, from spawn until its group is empty. */
     private static final class Run {
         final LaunchedProcess process;
-        final String command;
+        final LaunchSpec launch;
         CompletableFuture<Void> drained = CompletableFuture.completedFuture(null);
         Terminator.Termination termination;
         ExitStatus status;
@@ -100,9 +100,9 @@ final class InstanceController {
         String lastAnswer;
         LogReadiness.Watch logWatch;
 
-        Run(LaunchedProcess process, String command) {
+        Run(LaunchedProcess process, LaunchSpec launch) {
             this.process = process;
-            this.command = command;
+            this.launch = launch;
         }
     }
 
@@ -130,9 +130,9 @@ final class InstanceController {
         return run == null && !spawning && backoffTimer == null && life.state().isTerminal();
     }
 
-    /** The command of the current run, or null. */
-    String runningCommand() {
-        return run == null ? null : run.command;
+    /** What the current run was launched with (command, environment, terminal), or null. */
+    LaunchSpec runningLaunch() {
+        return run == null ? null : run.launch;
     }
 
     void start() {
@@ -227,7 +227,9 @@ final class InstanceController {
 
     /** Spawns the process of a STARTING instance whose transition has been published already. */
     private void spawn() {
-        int port = life.snapshot().port();
+        // The port by the rule now: a restart after a reload that moved its type in the Procfile moves it too.
+        int port = host.portFor(id);
+        life.usePort(port);
         Optional<LaunchSpec> spec = host.launchSpec(id, port);
         if (spec.isEmpty()) {
             host.publish(this, life.launchFailed("process type no longer in the Procfile"));
@@ -264,7 +266,7 @@ final class InstanceController {
             host.runEnded(this);
             return;
         }
-        Run r = new Run(process, launch.command());
+        Run r = new Run(process, launch);
         run = r;
         boolean stopAsked = life.state() == InstanceState.STOPPING;
         Optional<Readiness> readiness = stopAsked ? Optional.empty() : host.readiness(id);

@@ -111,7 +111,21 @@ public final class InstanceLifecycle {
         this.policy = policy;
     }
 
-    /** The Procfile changed this instance's command while it ran: the table says "restart to apply". */
+    /** The port it runs on (or last ran on, or will start on). */
+    public int port() {
+        return port;
+    }
+
+    /** The port a spawn about to happen uses (a reload may have moved the type's block since the start asked). */
+    public void usePort(int newPort) {
+        guard(state == InstanceState.STARTING && pid < 0, "move the port of");
+        port = newPort;
+    }
+
+    /**
+     * A reload changed what a start of this instance would launch (its command, environment, terminal or port) while
+     * it ran: the table says "restart to apply".
+     */
     public void setRestartToApply(boolean stale) {
         this.restartToApply = stale;
     }

@@ -14,7 +14,8 @@ import java.time.Instant;
  * @param message       the last transition in words ("crashed with exit code 1, restarting in 2 s")
  * @param stopIntent    why it is stopping (restarting, retiring, ...), while STOPPING; else null
  * @param stopPhase     how far its stop has got (stop signal sent, SIGKILL sent), while STOPPING
- * @param restartToApply the Procfile now gives its type another command; it runs the old one until restarted
+ * @param restartToApply a reload changed what a start would launch (command, environment, terminal or port); it runs
+ *                      as it was started until restarted
  * @param waitingFor    while STARTING, what it waits for: its readiness check ("http /health") or the types it
  *                      depends on ("worker"); else null. The table shows "starting · waiting for http /health".
  */

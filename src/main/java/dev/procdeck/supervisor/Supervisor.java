@@ -68,15 +68,11 @@ public final class Supervisor implements AutoCloseable {
     private final String marker;
     private final List<SupervisorListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<InstanceId, InstanceSnapshot> snapshots = new ConcurrentHashMap<>();
+    /** What each instance's current or last run was launched with (its Environment view), by instance. */
+    private final Map<InstanceId, LaunchSpec> launches = new ConcurrentHashMap<>();
     private final Map<String, Integer> scale = new ConcurrentHashMap<>();
     /** Restart policies chosen while running (the dashboard's per-type menu), over the settings' ones. */
     private final Map<String, RestartPolicy> chosenPolicies = new ConcurrentHashMap<>();
-    /**
-     * Each type's port block (PORT = base + 100 × block + instance − 1). At first the Procfile position, as
-     * Foreman numbers them; a reload never moves the block of a type that stays, and gives a new type the lowest
-     * block no current type holds, so a running instance never shares its port with a new one.
-     */
-    private final Map<String, Integer> portBlocks = new ConcurrentHashMap<>();
     private volatile Project project;
     private volatile Dependencies dependencies;
     private volatile boolean closed;
@@ -93,6 +89,8 @@ public final class Supervisor implements AutoCloseable {
     private final List<CompletableFuture<Void>> quietWaiters = new ArrayList<>();
     /** Instances that {@link #stopAll()} stops once the instances of the types depending on them are down. */
     private final Set<InstanceId> stopsAfterDependents = new LinkedHashSet<>();
+    /** Instances that run on a port the rule now gives another (after a reload moved or removed their type). */
+    private final Set<InstanceController> displaced = new LinkedHashSet<>();
     private boolean advancingStops;
     private boolean running;
 
@@ -150,7 +148,6 @@ public final class Supervisor implements AutoCloseable {
         this.marker = ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);
         for (ProcessType type : project.procfile().types()) {
             scale.put(type.name(), 0);
-            portBlocks.put(type.name(), type.index());
         }
         this.runs = new Runs(host, () -> this.project, parentEnv, marker, bus, PortCheck::freePort);
         this.jobs = new ScheduledJobs(runs, project, bus, clock != null ? clock.getZone() : java.time.ZoneId.systemDefault());
@@ -222,6 +219,25 @@ public final class Supervisor implements AutoCloseable {
         List<InstanceSnapshot> list = new ArrayList<>(snapshots.values());
         list.sort(Comparator.comparing(InstanceSnapshot::id));
         return list;
+    }
+
+    /**
+     * The variables procdeck set for the current (or last) run of {@code id}: those of its environment that are not
+     * procdeck's own as they are (.env, procdeck.yml's env, PORT, PS, DYNO...), as that run was started with them,
+     * a reload since notwithstanding. Empty when it never ran. Safe from any thread.
+     */
+    public Optional<Map<String, String>> launchEnvironment(InstanceId id) {
+        LaunchSpec launch = launches.get(id);
+        if (launch == null) {
+            return Optional.empty();
+        }
+        Map<String, String> set = new TreeMap<>();
+        launch.environment().forEach((name, value) -> {
+            if (!name.equals(MARK_VARIABLE) && !value.equals(parentEnv.get(name))) {
+                set.put(name, value);
+            }
+        });
+        return Optional.of(set);
     }
 
     /** The formation: instances per type, in Procfile order. */
@@ -367,39 +383,20 @@ public final class Supervisor implements AutoCloseable {
         return submit(() -> controllers().forEach(InstanceController::killNow));
     }
 
-    /** What a reload changed, for the announcement and the dashboard. */
-    public record ReloadResult(List<String> added, List<String> removed, List<String> commandChanged) {
-        public boolean changedAnything() {
-            return !added.isEmpty() || !removed.isEmpty() || !commandChanged.isEmpty();
-        }
-
-        /** "+newtype, −bad, web command changed — restart web to apply", or "no change to the process types". */
-        public String describe() {
-            List<String> parts = new ArrayList<>();
-            added.forEach(t -> parts.add("+" + t));
-            removed.forEach(t -> parts.add("\u2212" + t));
-            if (!commandChanged.isEmpty()) {
-                String types = String.join(", ", commandChanged);
-                parts.add(types + (commandChanged.size() == 1 ? " command" : " commands") + " changed \u2014 restart "
-                        + types + " to apply");
-            }
-            return parts.isEmpty() ? "no change to the process types" : String.join(", ", parts);
-        }
-    }
-
     /** {@link #reload(Project, Map)} where added types get Foreman's default: one each while running. */
-    public CompletableFuture<ReloadResult> reload(Project newProject) {
+    public CompletableFuture<ReloadPlan> reload(Project newProject) {
         return reload(newProject, Map.of());
     }
 
     /**
      * Adopts a re-read Procfile. Instances of types that left it are stopped gracefully and removed; a new
      * type gets the count {@code formation} gives it, else 1 while the formation runs (Foreman's all=1) and 0
-     * otherwise; instances whose command changed keep running the old command until restarted ("restart to
-     * apply"); everything else is untouched. Announced on the bus with what changed.
+     * otherwise; instances whose command, environment (.env, procdeck.yml's {@code env:}), terminal or port (their
+     * type moved in the Procfile) changed keep running as they are until restarted ("restart to apply"); everything
+     * else is untouched. Announced on the bus with what changed ({@link ReloadPlan#lines}).
      */
-    public CompletableFuture<ReloadResult> reload(Project newProject, Map<String, Integer> formation) {
-        CompletableFuture<ReloadResult> done = new CompletableFuture<>();
+    public CompletableFuture<ReloadPlan> reload(Project newProject, Map<String, Integer> formation) {
+        CompletableFuture<ReloadPlan> done = new CompletableFuture<>();
         boolean accepted = !closed && scheduler.execute(() -> {
             try {
                 done.complete(applyReload(newProject, formation));
@@ -536,8 +533,9 @@ public final class Supervisor implements AutoCloseable {
         releaseWaiting(); // a dependency scaled to 0 no longer holds its dependents back
     }
 
-    private ReloadResult applyReload(Project newProject, Map<String, Integer> formation) {
+    private ReloadPlan applyReload(Project newProject, Map<String, Integer> formation) {
         Project old = project;
+        ReloadPlan plan = ReloadPlan.between(old, newProject);
         project = newProject;
         dependencies = dependenciesOf(newProject);
         jobs.reload(newProject);
@@ -551,50 +549,41 @@ public final class Supervisor implements AutoCloseable {
                 applyScale(type, scale.get(type));
             }
         }
-        List<String> added = new ArrayList<>();
-        List<String> removed = new ArrayList<>();
-        List<String> changed = new ArrayList<>();
-        for (ProcessType type : old.procfile().types()) {
-            if (newProject.procfile().type(type.name()).isEmpty()) {
-                removed.add(type.name());
-                for (InstanceController c : controllersOf(type.name())) {
-                    event(c.id, c.id.name() + ": type '" + type.name() + "' was removed from the Procfile, stopping it");
-                }
-                applyScale(type.name(), 0);
+        for (String type : plan.removed()) {
+            for (InstanceController c : controllersOf(type)) {
+                event(c.id, c.id.name() + ": type '" + type + "' was removed from the Procfile, stopping it");
+            }
+            applyScale(type, 0);
+        }
+        // Instances keep the port they run on until they start again; whoever holds another's port by the rule
+        // (its type moved, or was removed and is still stopping) holds back that one's start (awaitedDependencies).
+        for (InstanceController c : controllers.values()) {
+            if (c.hasRun() && (newProject.procfile().type(c.id.type()).isEmpty() || c.life.port() != portFor(c.id))) {
+                displaced.add(c);
             }
         }
-        // A removed type's block is freed only once it left the Procfile; its instances keep their ports while
-        // they stop, and the block is not reused within this reload.
-        assignPortBlocks(newProject);
-        for (String type : List.copyOf(portBlocks.keySet())) {
-            if (newProject.procfile().type(type).isEmpty() && controllersOf(type).isEmpty()) {
-                portBlocks.remove(type);
-            }
+        for (String type : plan.added()) {
+            scale.put(type, 0);
+            applyScale(type, formation.getOrDefault(type, running ? 1 : 0));
         }
-        for (ProcessType type : newProject.procfile().types()) {
-            Optional<ProcessType> before = old.procfile().type(type.name());
-            if (before.isEmpty()) {
-                added.add(type.name());
-                scale.put(type.name(), 0);
-                applyScale(type.name(), formation.getOrDefault(type.name(), running ? 1 : 0));
-            } else if (!before.get().command().equals(type.command())) {
-                changed.add(type.name());
-            }
-        }
+        Set<String> stale = new LinkedHashSet<>();
         for (InstanceController c : controllers()) {
-            String runningCommand = c.runningCommand();
-            Optional<ProcessType> type = newProject.procfile().type(c.id.type());
-            boolean stale = runningCommand != null && type.isPresent() && !type.get().command().equals(runningCommand);
-            c.life.setRestartToApply(stale);
+            LaunchSpec runningLaunch = c.runningLaunch();
+            boolean restartToApply = runningLaunch != null
+                    && specFor(c.id, portFor(c.id)).filter(now -> !now.equals(runningLaunch)).isPresent();
+            if (restartToApply) {
+                stale.add(c.id.type());
+            }
+            c.life.setRestartToApply(restartToApply);
             c.life.setPolicy(policyFor(c.id.type()));
             publish(c, null);
         }
         releaseWaiting();
-        ReloadResult result = new ReloadResult(List.copyOf(added), List.copyOf(removed), List.copyOf(changed));
-        bus.event(LogLine.PROCDECK, Visible.escape("reloaded " + newProject.procfilePath().getFileName() + ": "
-                + result.describe()));
+        for (String line : plan.lines(settings.basePort(), stale)) {
+            bus.event(LogLine.PROCDECK, Visible.escape(line));
+        }
         checkSettled();
-        return result;
+        return plan;
     }
 
     // ---- procdeck.yml's per-type settings ----------------------------------------------------------------------
@@ -659,7 +648,10 @@ public final class Supervisor implements AutoCloseable {
         return sorted;
     }
 
-    /** The types {@code id} still waits for, or empty: every instance of each type it depends on is UP. */
+    /**
+     * What {@code id} still waits for, or empty: every instance of each type it depends on is UP, and no instance of
+     * ours still runs on its port (one whose type a reload moved or removed, until it restarts or stops).
+     */
     private Optional<String> awaitedDependencies(InstanceId id) {
         List<String> waiting = new ArrayList<>();
         for (String dep : dependencies.of(id.type())) {
@@ -667,6 +659,9 @@ public final class Supervisor implements AutoCloseable {
                 waiting.add(dep);
             }
         }
+        int port = portFor(id);
+        displacedHolder(id, port).ifPresent(holder -> waiting.add("port " + port + " (" + holder.id.name()
+                + " still runs on it: restart " + holder.id.type() + " to apply its new port)"));
         return waiting.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", waiting));
     }
 
@@ -715,23 +710,40 @@ public final class Supervisor implements AutoCloseable {
         return false;
     }
 
+    /**
+     * The port of an instance by the one rule ({@link Ports#port}): its type's position in the Procfile as it is
+     * now. An instance of a type that left the Procfile keeps the port it has while it stops.
+     */
     private int portFor(InstanceId id) {
-        int block = portBlocks.getOrDefault(id.type(),
-                project.procfile().type(id.type()).map(ProcessType::index).orElse(0));
-        return Ports.port(settings.basePort(), block, id.number());
+        Optional<ProcessType> type = project.procfile().type(id.type());
+        if (type.isPresent()) {
+            return Ports.port(settings.basePort(), type.get().index(), id.number());
+        }
+        InstanceController c = controllers.get(id);
+        return c != null ? c.life.port() : Ports.port(settings.basePort(), 0, id.number());
     }
 
-    /** Blocks for types new in a reload: the lowest ones that no type of the old or the new Procfile holds. */
-    private void assignPortBlocks(Project newProject) {
-        for (ProcessType type : newProject.procfile().types()) {
-            if (!portBlocks.containsKey(type.name())) {
-                int block = 0;
-                while (portBlocks.containsValue(block)) {
-                    block++;
-                }
-                portBlocks.put(type.name(), block);
-            }
-        }
+    /** The instance of ours that still runs on {@code port} although the rule gives it another one, if any. */
+    private Optional<InstanceController> displacedHolder(InstanceId wanting, int port) {
+        pruneDisplaced();
+        return displaced.stream().filter(c -> !c.id.equals(wanting) && c.life.port() == port).findFirst();
+    }
+
+    /** Forgets those that no longer run, or run on their own port now (restarted onto it). */
+    private void pruneDisplaced() {
+        displaced.removeIf(c -> !c.hasRun() || controllers.get(c.id) != c
+                || project.procfile().type(c.id.type()).isPresent() && c.life.port() == portFor(c.id));
+    }
+
+    /** What a start of {@code id} on {@code port} launches with the project as it is now; empty if its type is gone. */
+    private Optional<LaunchSpec> specFor(InstanceId id, int port) {
+        Project p = project;
+        return p.procfile().type(id.type()).map(type -> {
+            Map<String, String> env = new java.util.HashMap<>(InstanceEnvironment.build(parentEnv, p.dotEnv(),
+                    p.config().type(id.type()).env(), id.name(), port));
+            env.put(MARK_VARIABLE, marker);
+            return new LaunchSpec(id.name(), type.command(), p.root(), env, p.config().type(type.name()).tty());
+        });
     }
 
     private void publish(InstanceController c, InstanceLifecycle.Transition transition) {
@@ -741,9 +753,14 @@ public final class Supervisor implements AutoCloseable {
         // ("waiting for worker", "started (…), waiting for http /health").
         if (transition != null && !(transition.to() == InstanceState.STARTING
                 && transition.from() != InstanceState.STOPPING && transition.from() != InstanceState.STARTING)) {
-            bus.event(c.id.name(), Visible.escape(c.id.name() + " " + transition.description()));
+            // Stamped with the transition's moment: a crash notice quoting it shows the same time as this line.
+            bus.event(c.id.name(), Visible.escape(c.id.name() + " " + transition.description()), transition.at());
         }
         // After the event line: whoever sees the new state finds the line that explains it already logged.
+        LaunchSpec launch = c.runningLaunch();
+        if (launch != null) {
+            launches.put(c.id, launch);
+        }
         snapshots.put(c.id, snapshot);
         for (SupervisorListener l : listeners) {
             try {
@@ -799,20 +816,14 @@ public final class Supervisor implements AutoCloseable {
 
         @Override
         public Optional<LaunchSpec> launchSpec(InstanceId id, int port) {
-            Project p = project;
-            return p.procfile().type(id.type()).map(type -> {
-                if (PortCheck.inUse(port)) {
-                    String who = dev.procdeck.os.PortOwners.of(port).filter(l -> l.any())
-                            .map(l -> " (" + l.describe() + ")").orElse("");
-                    event(id, id.name() + ": port " + port + " (its $PORT, from the " + type.name()
-                            + " type's port block) is already in use by another program" + who
-                            + "; it may fail to listen");
-                }
-                Map<String, String> env = new java.util.HashMap<>(InstanceEnvironment.build(parentEnv, p.dotEnv(),
-                        p.config().type(id.type()).env(), id.name(), port));
-                env.put(MARK_VARIABLE, marker);
-                return new LaunchSpec(id.name(), type.command(), p.root(), env, p.config().type(type.name()).tty());
-            });
+            Optional<LaunchSpec> spec = specFor(id, port);
+            if (spec.isPresent() && PortCheck.inUse(port)) {
+                String who = dev.procdeck.os.PortOwners.of(port).filter(l -> l.any())
+                        .map(l -> " (" + l.describe() + ")").orElse("");
+                event(id, id.name() + ": port " + port + " (its $PORT, from the " + id.type()
+                        + " type's port block) is already in use by another program" + who + "; it may fail to listen");
+            }
+            return spec;
         }
 
         @Override
@@ -910,6 +921,7 @@ public final class Supervisor implements AutoCloseable {
         public void removed(InstanceController controller) {
             if (controllers.remove(controller.id, controller)) {
                 snapshots.remove(controller.id);
+                launches.remove(controller.id);
                 listeners.forEach(l -> l.instanceRemoved(controller.id));
                 releaseWaiting(); // the last instance of a dependency scaled to 0 holds nothing back
             }
@@ -917,6 +929,10 @@ public final class Supervisor implements AutoCloseable {
 
         @Override
         public void runEnded(InstanceController controller) {
+            if (!displaced.isEmpty()) {
+                releaseWaiting(); // an old port may be free now: an instance the rule gives it to may start
+                pruneDisplaced();
+            }
             advanceStops();
             checkQuiet();
             checkSettled();

@@ -86,7 +86,9 @@ public final class ConsoleView extends BorderPane {
         jump.setId("jumpToLatest");
         jump.visibleProperty().bind(model.followingProperty().not());
         jump.managedProperty().bind(jump.visibleProperty());
-        jump.textProperty().bind(model.unseenProperty().asString("Jump to latest (%d new lines) ⤓"));
+        jump.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> "Jump to latest ("
+                + dev.procdeck.procfile.Plural.count(model.unseenProperty().get(), "new line") + ") ⤓",
+                model.unseenProperty()));
         jump.setOnAction(e -> jumpToLatest());
         StackPane stack = new StackPane(scroll, jump);
         StackPane.setAlignment(jump, Pos.BOTTOM_RIGHT);
@@ -300,7 +302,7 @@ public final class ConsoleView extends BorderPane {
     void save(java.nio.file.Path target, boolean filtered) {
         model.save(target, filtered, ZoneId.systemDefault()).whenComplete((n, e) -> Platform.runLater(() ->
                 notice.setText(e != null ? "save failed: " + (e.getCause() != null ? e.getCause() : e).getMessage()
-                        : String.format("saved %,d lines to %s", n, target))));
+                        : "saved " + dev.procdeck.procfile.Plural.count(n, "line") + " to " + target)));
     }
 
     /** The selected lines (whole lines), in the format Save writes. */
@@ -320,7 +322,7 @@ public final class ConsoleView extends BorderPane {
         javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
         content.putString(model.format(lines));
         javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
-        notice.setText(String.format("copied %,d lines", lines.size()));
+        notice.setText("copied " + dev.procdeck.procfile.Plural.count(lines.size(), "line"));
     }
 
     /** What memory holds of what is shown, disk reads with their progress, and the last save or copy. */
@@ -388,9 +390,9 @@ public final class ConsoleView extends BorderPane {
         }
         if (batch.skipped() > 0) {
             paragraphLines.add(null);
-            doc.addParagraph(List.of(new StyledSegment<>(String.format("⋯ %,d lines not drawn: more arrived in"
-                    + " 100 ms than anyone can read; they are in the buffer (filter to find them) and the session log ⋯",
-                    batch.skipped()), LineRenderer.SYSTEM_STYLE)));
+            doc.addParagraph(List.of(new StyledSegment<>("⋯ " + dev.procdeck.procfile.Plural.count(batch.skipped(), "line")
+                    + " not drawn: more arrived in 100 ms than anyone can read; they are in the buffer (filter to find"
+                    + " them) and the session log ⋯", LineRenderer.SYSTEM_STYLE)));
         }
         // Lines beyond the cap would be trimmed at once: skip rendering them.
         int from = Math.max(0, lines.size() - model.shownCapacity());

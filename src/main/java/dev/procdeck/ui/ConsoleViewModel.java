@@ -587,7 +587,8 @@ public final class ConsoleViewModel {
             @SuppressWarnings("unchecked")
             Set<String> behind = (Set<String>) result[2];
             history = lines;
-            historyNote = (count == 0 ? "" : String.format("%,d older matching lines read from the session log", count)
+            historyNote = (count == 0 ? ""
+                    : dev.procdeck.procfile.Plural.count(count, "older matching line") + " read from the session log"
                     + (count > lines.size() ? String.format(" (the newest %,d shown)", lines.size()) : ""))
                     + (behind.isEmpty() ? "" : (count == 0 ? "" : "; ") + "the session log had not caught up with "
                     + String.join(", ", behind) + ": lines between may be missing until the filter is applied again");
@@ -660,7 +661,8 @@ public final class ConsoleViewModel {
             if (!s.complete()) {
                 parts.add(String.format("%s: newest %s of %s", s.instance(), count(s.kept()), count(s.received())));
             } else if (shownStats.size() == 1) {
-                parts.add(String.format("%s: %s lines since %s", s.instance(), count(s.kept()),
+                parts.add(String.format("%s: %s %s since %s", s.instance(), count(s.kept()),
+                        dev.procdeck.procfile.Plural.noun(s.kept(), "line"),
                         s.since() == null ? "–" : hm.format(s.since())));
             } else {
                 complete++;

@@ -20,6 +20,8 @@ import dev.procdeck.ui.DashboardViewModel.CrashNotice;
  */
 final class CrashNotifier {
     static final Duration QUIET = Duration.ofSeconds(30);
+    /** The console's time of day, without its milliseconds. */
+    static final java.time.format.DateTimeFormatter CLOCK = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final Clock clock;
     private final BooleanSupplier enabled;
@@ -52,7 +54,16 @@ final class CrashNotifier {
         }
         lastNotice.put(s.name(), now);
         current.removeIf(n -> n.instance().equals(s.name()));
-        current.add(new CrashNotice(s.name(), t.description()));
+        current.add(new CrashNotice(s.name(), text(t)));
+    }
+
+    /**
+     * The console's line for the crash, with the console's time: both come from the one transition (the engine
+     * stamps its event line with the transition's moment), so the notice and the console agree on when it crashed
+     * and when it restarts ("restarting in 2 s" counts from that time, not from when the notice is read).
+     */
+    private String text(InstanceLifecycle.Transition t) {
+        return CLOCK.format(t.at().atZone(java.time.ZoneId.systemDefault())) + " " + t.description(); // the console's zone
     }
 
     void instanceGone(String name) {

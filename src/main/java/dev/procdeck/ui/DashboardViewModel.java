@@ -383,6 +383,8 @@ public final class DashboardViewModel {
         } else {
             Set<String> added = shown.reload(p);
             if (shown.can(Capability.DRIVE)) {
+                // Before the rows are rebuilt: a type that became (or stopped being) scheduled changes its row's kind.
+                jobs.scheduleTypes(scheduledTypesOf(p));
                 table.setTypes(p.procfile());
                 for (String type : added) {
                     table.applyEngineScale(type, 1); // what the engine is about to report; the events confirm it
@@ -427,6 +429,7 @@ public final class DashboardViewModel {
         }
         table.clear();
         console.clearInstances();
+        jobs.scheduleTypes(scheduledTypesOf(p)); // before the rows: a scheduled type's row shows its schedule
         table.setTypes(p.procfile());
         counts.forEach(table::applyEngineScale);
         savedFormation = Formation.format(counts);
@@ -639,10 +642,15 @@ public final class DashboardViewModel {
         }
     }
 
+    /** The types a project's procdeck.yml schedules, in Procfile order. */
+    private static List<String> scheduledTypesOf(Project p) {
+        return p.procfile().typeNames().stream().filter(p.config()::isScheduled).toList();
+    }
+
     /** The formation label from the rows (which follow the engine), saved for the project when it changed. */
     private void refreshFormation() {
         String f = table.formationText();
-        formationText.set(f);
+        formationText.set(table.formationSummary(jobs.scheduledTypes()));
         Path root = heading.projectRootProperty().get();
         if (app.can(Capability.PROJECT_SETTINGS) && root != null && !f.isEmpty() && !f.equals(savedFormation)) {
             savedFormation = f;
@@ -693,7 +701,12 @@ public final class DashboardViewModel {
      */
     public Map<String, String> environmentOf(InstanceRow row) {
         Map<String, String> env = new java.util.TreeMap<>();
-        app.project().filter(p -> app.can(Capability.ENVIRONMENT)).ifPresent(p -> {
+        RunningApp shown = app;
+        java.util.Optional<Map<String, String>> launched = shown.launchEnvironment(row.id());
+        if (launched.isPresent()) {
+            return launched.get(); // as its run was started: what a "restart to apply" would change is not in it yet
+        }
+        shown.project().filter(p -> shown.can(Capability.ENVIRONMENT)).ifPresent(p -> {
             env.putAll(p.dotEnv());
             env.putAll(p.config().type(row.id().type()).env());
         });

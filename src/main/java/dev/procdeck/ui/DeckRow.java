@@ -22,7 +22,8 @@ public abstract sealed class DeckRow permits TypeRow, InstanceRow {
     final ReadOnlyStringWrapper lastExit = new ReadOnlyStringWrapper(this, "lastExit", "");
     final ReadOnlyStringWrapper cpu = new ReadOnlyStringWrapper(this, "cpu", "");
     final ReadOnlyStringWrapper memory = new ReadOnlyStringWrapper(this, "memory", "");
-    private final int colourIndex;
+    /** The type's colour ({@link TypeColours}); it moves with the type's Procfile position on a reload. */
+    private int colourIndex;
 
     DeckRow(int colourIndex) {
         this.colourIndex = colourIndex;
@@ -30,6 +31,10 @@ public abstract sealed class DeckRow permits TypeRow, InstanceRow {
 
     public int colourIndex() {
         return colourIndex;
+    }
+
+    void setColourIndex(int index) {
+        this.colourIndex = index;
     }
 
     public ReadOnlyStringProperty nameProperty() {
@@ -90,13 +95,8 @@ public abstract sealed class DeckRow permits TypeRow, InstanceRow {
         };
     }
 
+    /** Resident memory as {@code procdeck ps} prints it ({@link dev.procdeck.os.ByteSize}); nothing for none. */
     static String bytes(long b) {
-        if (b <= 0) {
-            return "";
-        }
-        if (b < 1024 * 1024) {
-            return (b / 1024) + " KiB";
-        }
-        return String.format("%.1f MiB", b / (1024.0 * 1024));
+        return b <= 0 ? "" : dev.procdeck.os.ByteSize.format(b);
     }
 }

@@ -4,7 +4,6 @@ import java.util.Locale;
 import java.util.Map;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
-import javafx.geometry.Insets;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Dialog;
@@ -15,7 +14,8 @@ import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 
 /**
- * The variables one instance was started with that the project sets: PORT, PS, DYNO and the .env values.
+ * The variables procdeck set for one instance's run, as it was started with them: PORT, PS, DYNO, the .env values
+ * and its type's env (a reload since does not change them until a restart).
  * Values whose names look secret (KEY, SECRET, TOKEN, PASSWORD) are masked until "Reveal secrets" is ticked, so
  * a screen share or a screenshot does not leak them.
  */
@@ -50,13 +50,13 @@ final class EnvironmentDialog extends Dialog<Void> {
         table.setPrefSize(560, 320);
         reveal.setId("revealSecrets");
         reveal.selectedProperty().addListener((o, a, b) -> table.refresh());
-        Label note = new Label("PORT, PS and DYNO as procdeck set them, and the project's .env values"
-                + " (as they are now: a reload since the start may have changed them). The rest of the environment"
-                + " is procdeck's own.");
+        Label note = new Label("What procdeck set for this run: PORT, PS and DYNO, the project's .env values and"
+                + " its type's env, as the run was started with them (after a reload, a restart applies the new ones)."
+                + " The rest of the environment is procdeck's own.");
         note.setWrapText(true);
         note.getStyleClass().add("muted");
         VBox box = new VBox(10, table, reveal, note);
-        box.setPadding(new Insets(4, 0, 0, 0));
+        box.setPadding(Theme.DIALOG_PADDING);
         getDialogPane().setContent(box);
         getDialogPane().getButtonTypes().add(ButtonType.CLOSE);
         getDialogPane().setId("environmentDialog");

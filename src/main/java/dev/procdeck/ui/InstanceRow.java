@@ -50,7 +50,7 @@ public final class InstanceRow extends DeckRow {
         runs.record(s);
         state.set(stateLabel(s));
         stateKind.set(kindOf(s.state()));
-        detail.set(s.restartToApply() ? s.message() + " \u2014 the Procfile changed its command: restart to apply"
+        detail.set(s.restartToApply() ? s.message() + " \u2014 a reload changed its command, environment or port: restart to apply"
                 : s.message());
         pid.set(s.pid() > 0 ? Long.toString(s.pid()) : "");
         ports.set(Integer.toString(s.port()));

@@ -21,11 +21,10 @@ import javafx.collections.ObservableList;
  * The process table's rows: one {@link TypeRow} per process type of the Procfile (plus, while they stop, types
  * a reload removed), each with its {@link InstanceRow}s. It mirrors the engine: instance rows come and go with
  * the supervisor's events, a type's scale is the engine's count, and a change of scale by the user goes to
- * {@code onUserScale}. Colours belong to type names ({@link TypeColours}). FX thread only.
+ * {@code onUserScale}. Colours follow Procfile positions ({@link TypeColours}). FX thread only.
  */
 final class ProcessTableModel {
     private final ObservableList<TypeRow> types = FXCollections.observableArrayList();
-    private final TypeColours colours = new TypeColours();
     private final BiConsumer<String, Integer> onUserScale;
     private Procfile procfile;
     private boolean applyingEngineScale;
@@ -41,7 +40,6 @@ final class ProcessTableModel {
     /** Nothing open (another project, or a folder that failed to open): no rows, no colours. */
     void clear() {
         types.clear();
-        colours.reset();
         procfile = null;
     }
 
@@ -57,7 +55,7 @@ final class ProcessTableModel {
         for (ProcessType type : next.types()) {
             TypeRow row = existing.remove(type.name());
             if (row == null) {
-                row = new TypeRow(type, colours.of(type.name()));
+                row = new TypeRow(type, TypeColours.of(type));
                 TypeRow r = row;
                 row.scaleProperty().addListener((o, was, now) -> {
                     if (!applyingEngineScale) {
@@ -66,6 +64,10 @@ final class ProcessTableModel {
                 });
             }
             row.setCommand(type.command());
+            if (row.colourIndex() != TypeColours.of(type)) {
+                row.setColourIndex(TypeColours.of(type));
+                row.instances().forEach(i -> i.setColourIndex(TypeColours.of(type)));
+            }
             rows.add(row);
         }
         for (TypeRow gone : existing.values()) {
@@ -77,10 +79,11 @@ final class ProcessTableModel {
         types.setAll(rows);
     }
 
-    /** Type name → colour index, for the console's prefixes. */
+    /** Type name → colour index, for the console's prefixes: as the rows wear them. */
     Map<String, Integer> colourIndex() {
-        List<String> names = types.stream().map(TypeRow::typeName).toList();
-        return colours.assign(names);
+        Map<String, Integer> colours = new java.util.HashMap<>();
+        types.forEach(t -> colours.put(t.typeName(), t.colourIndex()));
+        return Map.copyOf(colours);
     }
 
     Optional<TypeRow> type(String name) {
@@ -159,8 +162,19 @@ final class ProcessTableModel {
         return counts;
     }
 
+    /** The formation as saved for the project: scheduled types included, whose count turns their schedule on. */
     String formationText() {
         return procfile == null ? "" : Formation.format(formation());
+    }
+
+    /** The formation as the header shows it: scheduled types run on their schedule and are not part of it. */
+    String formationSummary(Set<String> scheduled) {
+        if (procfile == null) {
+            return "";
+        }
+        Map<String, Integer> counts = new LinkedHashMap<>(formation());
+        counts.keySet().removeAll(scheduled);
+        return Formation.format(counts);
     }
 
     /** Names of the instances that exist now (have a row). */

@@ -144,6 +144,9 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
             });
             rootItem.getChildren().add(typeItem);
         }
+        // A row whose kind changed (a type a reload scheduled, or no longer) keeps its item and index: its cells
+        // are only redrawn when asked.
+        refresh();
     }
 
     // ---- context menu ---------------------------------------------------------------------------------------

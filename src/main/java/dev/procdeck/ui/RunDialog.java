@@ -1,7 +1,6 @@
 package dev.procdeck.ui;
 
 import javafx.event.ActionEvent;
-import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
@@ -47,7 +46,7 @@ final class RunDialog extends Dialog<String> {
         note.getStyleClass().add("muted");
         note.setWrapText(true);
         VBox box = new VBox(10, command, interactive, error, note);
-        box.setPadding(new Insets(4, 0, 0, 0));
+        box.setPadding(Theme.DIALOG_PADDING);
         getDialogPane().setContent(box);
         getDialogPane().getButtonTypes().addAll(RUN, ButtonType.CANCEL);
         getDialogPane().setId("runDialog");

@@ -27,6 +27,13 @@ public final class ScheduledJobsModel {
     static final int HISTORY_SHOWN = 8;
 
     private final Map<String, JobStatus> statuses = new HashMap<>();
+    /**
+     * The types the open project schedules, known as soon as its files are read (not only once the engine's news
+     * arrives): a row's kind, schedule or scale, follows it the moment the table is rebuilt for a reload.
+     */
+    private java.util.Set<String> scheduled = java.util.Set.of();
+    /** Rows given a schedule's badge: one whose type is no longer scheduled loses it. */
+    private final java.util.Set<String> decorated = new java.util.HashSet<>();
     private final Map<String, ReadOnlyStringWrapper> summaries = new HashMap<>();
     private final ZoneId zone;
     private RunningApp app = NoApp.INSTANCE;
@@ -39,6 +46,7 @@ public final class ScheduledJobsModel {
     void follow(RunningApp next) {
         app = next;
         statuses.clear();
+        scheduled = java.util.Set.of();
         summaries.forEach((type, text) -> text.set(""));
     }
 
@@ -46,8 +54,25 @@ public final class ScheduledJobsModel {
     void apply(List<JobStatus> news, boolean complete) {
         if (complete) {
             statuses.clear();
+            // The whole list (an attached procdeck's ps, or an app's first news): these are the scheduled types.
+            scheduled = news.stream().map(JobStatus::type).collect(java.util.stream.Collectors.toUnmodifiableSet());
         }
-        news.forEach(s -> statuses.put(s.type(), s));
+        news.stream().filter(s -> scheduled.contains(s.type())).forEach(s -> statuses.put(s.type(), s));
+    }
+
+    /**
+     * The types the open project schedules now, from its files as just read: called on open and on each reload,
+     * before the rows are rebuilt. A type no longer scheduled loses its status; a newly scheduled one shows its
+     * schedule at once and its status when the engine's news comes.
+     */
+    void scheduleTypes(java.util.Collection<String> types) {
+        scheduled = java.util.Set.copyOf(types);
+        statuses.keySet().retainAll(scheduled);
+    }
+
+    /** The types that are scheduled, not part of the formation. */
+    java.util.Set<String> scheduledTypes() {
+        return scheduled;
     }
 
     /** Applies the news since the last pulse and refreshes the summaries (their "next in" moves with the clock). */
@@ -59,7 +84,11 @@ public final class ScheduledJobsModel {
     void decorate(List<TypeRow> rows, Instant now) {
         for (TypeRow row : rows) {
             JobStatus s = statuses.get(row.typeName());
+            if (s == null && decorated.remove(row.typeName())) {
+                row.showJob(null, null, ""); // no longer scheduled: its instances' summary and exits again
+            }
             if (s != null) {
+                decorated.add(row.typeName());
                 JobRun last = s.lastRun();
                 boolean failed = last != null && !last.succeeded() && last.outcome() != JobRun.Outcome.STOPPED;
                 String badge = !s.running().isEmpty() ? "running"
@@ -73,7 +102,7 @@ public final class ScheduledJobsModel {
 
     /** True when the open project schedules this type. */
     public boolean isScheduled(String type) {
-        return statuses.containsKey(type);
+        return scheduled.contains(type);
     }
 
     public ReadOnlyStringProperty summaryProperty(String type) {

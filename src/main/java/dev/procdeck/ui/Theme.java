@@ -16,6 +16,9 @@ import javafx.scene.Parent;
 public enum Theme {
     LIGHT("Light"), DARK("Dark"), SYSTEM("System");
 
+    /** Every dialog's content sits this far inside its frame (as the Attach dialog's always did), in both themes. */
+    static final javafx.geometry.Insets DIALOG_PADDING = new javafx.geometry.Insets(8, 12, 4, 12);
+
     /** The style class set on the root in the dark theme, for procdeck.css's own dark colours. */
     static final String DARK_CLASS = "theme-dark";
 

@@ -1,42 +1,19 @@
 package dev.procdeck.ui;
 
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import dev.procdeck.procfile.ProcessType;
 
 /**
- * Which palette colour each process type of the open project wears. A colour belongs to the type's NAME:
- * the first Procfile gives colours in its order, a type added by a reload takes the lowest colour no type
- * holds, and reordering or removing lines never repaints a type (its swatch, its instances and its console
- * prefix stay alike). {@link #reset()} starts over for another project.
+ * Which palette colour a process type wears: the one of its position in the Procfile, the rule its port block and
+ * {@code procdeck start}'s terminal colours follow. So a window that runs the project and one attached to it (whose
+ * types come in Procfile order) paint a type alike, whatever order the types were added in; a reload that moves a
+ * type moves its colour with it, on its swatch, its instances and its console prefix at once. A type a reload
+ * removed keeps the colour it had while it stops.
  */
 final class TypeColours {
-    private final Map<String, Integer> byName = new HashMap<>();
-
-    /** The colour index of {@code type}, assigning one on first sight. */
-    int of(String type) {
-        Integer known = byName.get(type);
-        if (known != null) {
-            return known;
-        }
-        Set<Integer> taken = new HashSet<>(byName.values());
-        int index = 0;
-        while (taken.contains(index)) {
-            index++;
-        }
-        byName.put(type, index);
-        return index;
+    private TypeColours() {
     }
 
-    /** Assigns colours to {@code types} (in order) and returns a copy of the whole assignment. */
-    Map<String, Integer> assign(List<String> types) {
-        types.forEach(this::of);
-        return Map.copyOf(byName);
-    }
-
-    void reset() {
-        byName.clear();
+    static int of(ProcessType type) {
+        return type.index();
     }
 }

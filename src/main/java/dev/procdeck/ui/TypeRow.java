@@ -26,7 +26,7 @@ public final class TypeRow extends DeckRow {
         this(type, type.index());
     }
 
-    /** @param colourIndex the type's colour, which belongs to its name (see {@link TypeColours}) */
+    /** @param colourIndex the type's colour, by its Procfile position (see {@link TypeColours}) */
     TypeRow(ProcessType type, int colourIndex) {
         super(colourIndex);
         name.set(type.name());
@@ -37,11 +37,14 @@ public final class TypeRow extends DeckRow {
     private String jobState;
     private String jobKind;
 
-    /** Shows a scheduled type's state ("next 13:20:00", "running") and its last run in the Last exit column. */
+    /**
+     * Shows a scheduled type's state ("next 13:20:00", "running") and its last run in the Last exit column; a null
+     * state ends that (the type is no longer scheduled), and the next summary says how its instances stand.
+     */
     void showJob(String stateText, String kind, String lastRun) {
         jobState = stateText;
         jobKind = kind;
-        if (instances.isEmpty()) {
+        if (instances.isEmpty() && stateText != null) {
             state.set(stateText);
             stateKind.set(kind);
         }

@@ -182,7 +182,7 @@ class CliTest {
         assertThat(probe.livePids()).as("the tree survives its procdeck and watchdog").isNotEmpty();
         procfile("quick: echo hi\n");
         Result again = run("start", "--restart", "never", "--no-timestamp");
-        assertThat(again.out()).containsPattern("found 1 process group\\(s\\) left running by an earlier procdeck"
+        assertThat(again.out()).containsPattern("found 1 process group left running by an earlier procdeck"
                 + " \\(process group \\d+ from [0-9-]+\\); stopping them");
         assertThat(again.out()).contains("quick.1 | hi");
     }

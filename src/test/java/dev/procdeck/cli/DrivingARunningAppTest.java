@@ -176,7 +176,7 @@ class DrivingARunningAppTest {
         assertThat(lines.get(0)).startsWith("=== " + dir.getFileName() + " (" + dir.toRealPath() + "), procdeck pid ")
                 .endsWith("formation web=1 worker=1");
         assertThat(lines.get(1)).matches("NAME +STATE +PID +PORT +UPTIME +RESTARTS +LAST EXIT +CPU +MEM");
-        assertThat(lines.get(2)).matches("web\\.1 +up +\\d+ +5000 +\\d+s +0 +- +\\d+\\.\\d% +[\\d.]+ [KMG]B");
+        assertThat(lines.get(2)).matches("web\\.1 +up +\\d+ +5000 +\\d+s +0 +- +\\d+\\.\\d% +[\\d.]+ [KMG]iB");
         assertThat(lines.get(3)).matches("worker\\.1 +up +\\d+ +5100 .*");
 
         Result scale = run("scale", "web=2", "worker=0");

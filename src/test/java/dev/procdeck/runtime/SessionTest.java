@@ -275,4 +275,42 @@ class SessionTest {
         assertThat(Session.prune(state, 1024L * 1024 * 1024)).isEqualTo(900L * 1024 * 1024 + Files.size(live.resolve("owner")));
         assertThat(live).isDirectory();
     }
+
+    @Test
+    void aGroupThatCannotBeRecordedIsADebugNoteNotAConsoleLine() throws Exception {
+        // Found: "not recording process group 4242 has no valid start time; ..." reached the user's console.
+        Path project = Files.createDirectories(dir.resolve("quick"));
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(Session.class.getName());
+        List<String> debug = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                debug.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Level was = jul.getLevel();
+        jul.setLevel(java.util.logging.Level.FINE);
+        capture.setLevel(java.util.logging.Level.FINE);
+        jul.addHandler(capture);
+        Session s = Session.open(project, Duration.ofSeconds(1), env());
+        try {
+            List<String> console = new java.util.concurrent.CopyOnWriteArrayList<>();
+            s.publishTo(console::add);
+            s.groupStarted(4242, -1, "m");
+            assertThat(console).noneMatch(m -> m.contains("not recording") || m.contains("start time"));
+            assertThat(debug).anyMatch(m -> m.startsWith("not recording process group 4242"));
+        } finally {
+            s.close();
+            jul.removeHandler(capture);
+            jul.setLevel(was);
+        }
+    }
 }

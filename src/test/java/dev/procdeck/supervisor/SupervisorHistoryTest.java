@@ -40,10 +40,13 @@ class SupervisorHistoryTest {
     private Supervisor supervisor;
 
     private Project project(String procfile) {
+        return project(procfile, Map.of("FROM_DOTENV", "dotenv", "SHARED", "dotenv"));
+    }
+
+    private Project project(String procfile, Map<String, String> dotEnv) {
         try {
             return new Project(Path.of("/tmp"), Path.of("/tmp/Procfile"), ProcfileParser.parse("Procfile", procfile),
-                    Map.of("FROM_DOTENV", "dotenv", "SHARED", "dotenv"), List.of(),
-                    new ProjectConfig(Path.of("/tmp/procdeck.yml"), Map.of(), types, List.of()));
+                    dotEnv, List.of(), new ProjectConfig(Path.of("/tmp/procdeck.yml"), Map.of(), types, List.of()));
         } catch (dev.procdeck.procfile.ProjectFileException e) {
             throw new AssertionError(e);
         }
@@ -197,19 +200,94 @@ class SupervisorHistoryTest {
     }
 
     @Test
-    void aTypeAddedByAReloadNeverGetsThePortBlockOfATypeStillRunning() {
-        // Found on the desktop: removing clock (block 2) shifted flaky from block 3 to 2, and the new beat got
-        // block 3, port 5300, while flaky.1 still ran on it.
+    void aTypeAddedByAReloadGetsThePortProcdeckStartGivesIt() {
+        // Found on the desktop: bad (block 4) removed and beat added in its place got 5500, where a fresh
+        // procdeck start gives the type at position 4 the port 5400.
+        supervisor("web: a\nworker: b\nclock: c\nflaky: d\nbad: e\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 1, "worker", 1, "clock", 1, "flaky", 1, "bad", 1)));
+        os.last("bad.1").ignoresTerm = true; // it takes its stop timeout to go
+        done(supervisor.reload(project("web: a\nworker: b\nclock: c\nflaky: d\nbeat: f\n")));
+        clock.runDue();
+        // bad.1 still stops on 5400: beat.1 waits for it rather than share it, then takes it.
+        assertThat(os.launches("beat.1")).isZero();
+        assertThat(state("beat.1").waitingFor()).startsWith("port 5400 (bad.1 still runs on it");
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(removed).contains("bad.1");
+        assertThat(os.last("beat.1").spec.environment()).containsEntry("PORT",
+                Integer.toString(Ports.port(5000, 4, 1)));
+        assertThat(state("beat.1").port()).isEqualTo(5400);
+    }
+
+    @Test
+    void aTypeMovedInTheProcfileKeepsItsPortUntilRestartedAndNeverSharesIt() {
         supervisor("web: a\nworker: b\nclock: c\nflaky: d\n", RestartPolicy.HEROKU);
         done(supervisor.start(Map.of("web", 1, "worker", 1, "clock", 1, "flaky", 1)));
         assertThat(os.last("flaky.1").spec.environment()).containsEntry("PORT", "5300");
+        // clock removed: flaky moves to position 2 (5200), the new beat takes position 3 (5300).
         done(supervisor.reload(project("web: a\nworker: b\nflaky: d\nbeat: e\n")));
         clock.runDue();
-        // Not 5300 (flaky runs there) nor 5200 (clock.1 may still be stopping on it).
-        assertThat(os.last("beat.1").spec.environment()).containsEntry("PORT", "5400");
-        os.last("flaky.1").exit(1, 0);
+        assertThat(state("flaky.1").restartToApply()).as("its port moved").isTrue();
+        assertThat(state("worker.1").restartToApply()).isFalse();
+        assertThat(events).contains("reloaded Procfile: +beat, \u2212clock, flaky moved to ports from 5200 (was 5300)"
+                + " \u2014 restart flaky to apply");
+        assertThat(os.launches("beat.1")).as("flaky.1 runs on 5300").isZero();
+        done(supervisor.restartType("flaky"));
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(os.last("flaky.1").spec.environment()).containsEntry("PORT", "5200");
+        assertThat(state("flaky.1").restartToApply()).isFalse();
+        assertThat(os.last("beat.1").spec.environment()).containsEntry("PORT", "5300");
+    }
+
+    @Test
+    void editingDotEnvMarksTheInstancesThatSeeItAndARestartGivesThemTheNewValues() {
+        // Found: editing .env while running said "no change to the process types", marked nothing, and the
+        // instances kept the old values.
+        types.put("worker", type(null, null, null, null, null, List.of(), Map.of("API_TOKEN", "own")));
+        supervisor("web: serve\nworker: work\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 2, "worker", 1)));
+        Map<String, String> edited = Map.of("FROM_DOTENV", "dotenv", "SHARED", "dotenv", "SECRET_KEY", "s3cr3t-value",
+                "API_TOKEN", "t0ken-value");
+        done(supervisor.reload(project("web: serve\nworker: work\n", edited)));
         clock.runDue();
-        assertThat(os.last("flaky.1").spec.environment()).containsEntry("PORT", "5300");
+        assertThat(events).contains("reloaded .env: API_TOKEN added (web), SECRET_KEY added (web, worker)"
+                + " \u2014 restart web, worker to apply");
+        assertThat(String.join("\n", events)).doesNotContain("s3cr3t").doesNotContain("t0ken");
+        assertThat(state("web.1").restartToApply()).isTrue();
+        assertThat(state("web.2").restartToApply()).isTrue();
+        assertThat(state("worker.1").restartToApply()).isTrue();
+        // The Environment view shows what the run was started with, not the edited file.
+        assertThat(supervisor.launchEnvironment(new InstanceId("web", 1)).orElseThrow()).doesNotContainKey("SECRET_KEY")
+                .containsEntry("SHARED", "dotenv").containsEntry("PORT", "5000").doesNotContainKey(Supervisor.MARK_VARIABLE);
+        done(supervisor.restartInstance(new InstanceId("web", 1)));
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(os.last("web.1").spec.environment()).containsEntry("SECRET_KEY", "s3cr3t-value")
+                .containsEntry("API_TOKEN", "t0ken-value");
+        assertThat(supervisor.launchEnvironment(new InstanceId("web", 1)).orElseThrow())
+                .containsEntry("SECRET_KEY", "s3cr3t-value");
+        assertThat(supervisor.launchEnvironment(new InstanceId("web", 2)).orElseThrow()).doesNotContainKey("SECRET_KEY");
+        assertThat(state("web.1").restartToApply()).isFalse();
+        assertThat(state("web.2").restartToApply()).isTrue();
+        // Changing it back: what web.2 and worker.1 run is what a start gives again, so they are no longer marked.
+        done(supervisor.reload(project("web: serve\nworker: work\n", Map.of("FROM_DOTENV", "dotenv", "SHARED", "dotenv"))));
+        assertThat(state("web.2").restartToApply()).isFalse();
+        assertThat(state("worker.1").restartToApply()).isFalse();
+        assertThat(state("web.1").restartToApply()).isTrue();
+        assertThat(events.get(events.size() - 1)).isEqualTo("reloaded .env: API_TOKEN removed (web), SECRET_KEY"
+                + " removed (web, worker) \u2014 restart web to apply");
+    }
+
+    @Test
+    void editingATypesEnvInProcdeckYmlMarksItsInstancesAndNothingElse() {
+        supervisor("web: serve\nworker: work\n", RestartPolicy.HEROKU);
+        done(supervisor.start(Map.of("web", 1, "worker", 1)));
+        types.put("worker", type(null, null, null, Duration.ofSeconds(9), null, List.of(), Map.of("DB_URL", "x")));
+        done(supervisor.reload(project("web: serve\nworker: work\n")));
+        assertThat(events).contains("reloaded procdeck.yml: worker: stop_timeout changed, env DB_URL added"
+                + " \u2014 restart worker to apply");
+        assertThat(state("worker.1").restartToApply()).isTrue();
+        assertThat(state("web.1").restartToApply()).isFalse();
+        done(supervisor.reload(project("web: serve\nworker: work\n")));
+        assertThat(events.get(events.size() - 1)).isEqualTo("reloaded Procfile, .env and procdeck.yml: no change");
     }
 
     @Test
@@ -266,32 +344,39 @@ class SupervisorHistoryTest {
     void reloadThatDropsARunningTypeStopsItGracefullyAddsNewTypesAndMarksChangedCommands() {
         supervisor("web: serve\nbad: crash\nworker: work\n", RestartPolicy.HEROKU);
         done(supervisor.start(Map.of("web", 2, "bad", 1, "worker", 1)));
-        Supervisor.ReloadResult result = done(supervisor.reload(project("web: serve --new\nworker: work\nclock: tick\n")));
+        ReloadPlan result = done(supervisor.reload(project("web: serve --new\nworker: work\nclock: tick\n")));
         clock.runDue();
         assertThat(result.added()).containsExactly("clock");
         assertThat(result.removed()).containsExactly("bad");
         assertThat(result.commandChanged()).containsExactly("web");
-        assertThat(events).contains("reloaded Procfile: +clock, \u2212bad, web command changed \u2014 restart web to apply",
+        assertThat(events).contains("reloaded Procfile: +clock, \u2212bad, web command changed, worker moved to ports from"
+                        + " 5100 (was 5200) \u2014 restart web, worker to apply",
                 "bad.1: type 'bad' was removed from the Procfile, stopping it");
         assertThat(os.signals).containsExactly("TERM bad.1");
         assertThat(removed).containsExactly("bad.1");
-        assertThat(os.last("clock.1").spec.command()).isEqualTo("tick");
         assertThat(supervisor.scale()).containsExactly(Map.entry("web", 2), Map.entry("worker", 1), Map.entry("clock", 1));
+        // clock's port (5200) is worker.1's until worker restarts onto its own.
+        assertThat(os.launches("clock.1")).isZero();
         // Changed commands apply on the next start, and the table says so until then.
         assertThat(os.last("web.1").spec.command()).isEqualTo("serve");
         assertThat(state("web.1").restartToApply()).isTrue();
-        assertThat(state("worker.1").restartToApply()).isFalse();
+        assertThat(state("worker.1").restartToApply()).isTrue();
         done(supervisor.restartType("web"));
+        done(supervisor.restartType("worker"));
         clock.runDue();
         assertThat(os.last("web.1").spec.command()).isEqualTo("serve --new");
         assertThat(state("web.1").restartToApply()).isFalse();
+        assertThat(os.last("worker.1").spec.environment()).containsEntry("PORT", "5100");
+        assertThat(os.last("clock.1").spec.command()).isEqualTo("tick");
+        assertThat(os.last("clock.1").spec.environment()).containsEntry("PORT", "5200");
     }
 
     @Test
     void reloadWhileStoppedAddsTypesAtZeroAndAnExplicitFormationWins() {
         supervisor("web: serve\n", RestartPolicy.HEROKU);
-        Supervisor.ReloadResult r = done(supervisor.reload(project("web: serve\nworker: work\n")));
-        assertThat(r.describe()).isEqualTo("+worker");
+        ReloadPlan r = done(supervisor.reload(project("web: serve\nworker: work\n")));
+        assertThat(r.added()).containsExactly("worker");
+        assertThat(events).contains("reloaded Procfile: +worker");
         assertThat(supervisor.scale()).containsEntry("worker", 0);
         done(supervisor.reload(project("web: serve\nworker: work\nclock: tick\n"), Map.of("clock", 2)));
         assertThat(supervisor.scale()).containsEntry("clock", 2);

@@ -52,8 +52,15 @@ class AttachedDashboardTest extends DashboardFxFixture {
 
     /** {@code procdeck start} in the project folder, as a user runs it in a terminal; returns its socket. */
     private Path startHeadless(String procfile) throws Exception {
+        return startHeadless(procfile, null);
+    }
+
+    private Path startHeadless(String procfile, String yml) throws Exception {
         Path app = Files.createDirectories(dir.resolve("app"));
         Files.writeString(app.resolve("Procfile"), procfile);
+        if (yml != null) {
+            Files.writeString(app.resolve("procdeck.yml"), yml);
+        }
         ProcessBuilder pb = ProcdeckProcess.builder(app, probe, "start", "-p", "6300");
         pb.environment().put("XDG_STATE_HOME", env.get("XDG_STATE_HOME"));
         pb.redirectErrorStream(true).redirectOutput(dir.resolve("headless.log").toFile());
@@ -91,6 +98,21 @@ class AttachedDashboardTest extends DashboardFxFixture {
 
     private boolean remoteUp(Path socket, String name) {
         return remote(socket, name).map(i -> "up".equals(i.get("state"))).orElse(false);
+    }
+
+    @Test
+    void anAttachedWindowPaintsEachTypeByItsPositionAndShowsAScheduledTypeAsASchedule(FxRobot robot) throws Exception {
+        Path socket = startHeadless("report: echo reported\nweb: exec sleep 1000\n",
+                "types:\n  report:\n    schedule: \"every 1h\"\n");
+        Await.until(WAIT, () -> remoteUp(socket, "web.1"), "the headless run up");
+        model.attach(socket).get(20, TimeUnit.SECONDS);
+        Await.until(WAIT, () -> instances("web").size() == 1 && robot.lookup("#job-summary-report").tryQuery().isPresent(),
+                "web.1 and report's schedule shown");
+        assertThat(robot.lookup("#slider-report").tryQuery()).isEmpty();
+        assertThat(onFx(() -> model.formationProperty().get())).isEqualTo("web=1");
+        // The colours procdeck start's window would give them: their Procfile positions.
+        assertThat(onFx(() -> model.types().stream().map(t -> t.typeName() + "=" + t.colourIndex()).toList()))
+                .containsExactly("report=0", "web=1");
     }
 
     @Test

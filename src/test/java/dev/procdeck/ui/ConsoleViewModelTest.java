@@ -173,7 +173,7 @@ class ConsoleViewModelTest {
         small.sink().onLines(lines);
         small.pulse();
         small.solo("web.3");
-        assertThat(small.memoryStatusProperty().get()).isEqualTo("web.3: 1 lines since 08:12");
+        assertThat(small.memoryStatusProperty().get()).isEqualTo("web.3: 1 line since 08:12"); // not "1 lines"
         small.solo("web.3");
         assertThat(small.memoryStatusProperty().get()).containsPattern("noisy.1: newest \\d of 30")
                 .contains("1 other instance: every line since 08:12");

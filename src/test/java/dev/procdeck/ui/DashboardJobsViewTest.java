@@ -41,6 +41,30 @@ class DashboardJobsViewTest extends DashboardFxFixture {
     }
 
     @Test
+    void aReloadThatSchedulesATypeTurnsItsRowIntoAScheduleAndTakesItOutOfTheFormation(FxRobot robot) throws Exception {
+        // Found: after a procdeck.yml reload made report a scheduled type, its row kept the slider and the header
+        // still listed report=1.
+        open("web: exec sleep 1000\nreport: echo reported\n", "types: {}\n");
+        Await.until(WAIT, () -> robot.lookup("#slider-report").tryQuery().isPresent(), "report's scale");
+        assertThat(text(robot, "formation")).isEqualTo("web=1  report=1");
+        java.nio.file.Files.writeString(dir.resolve("procdeck.yml"), "types:\n  report:\n    schedule: \"every 1h\"\n");
+        model.reload().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        Await.until(WAIT, () -> robot.lookup("#job-summary-report").tryQuery().isPresent()
+                && text(robot, "job-summary-report").startsWith("every 1h"), () -> "the schedule shown in the report row, got "
+                + robot.lookup("#job-summary-report").tryQuery().map(n -> ((Label) n).getText()) + " slider "
+                + robot.lookup("#slider-report").tryQuery().isPresent() + " scheduled " + onFx(() -> model.jobs().isScheduled("report")));
+        assertThat(robot.lookup("#slider-report").tryQuery()).isEmpty();
+        assertThat(text(robot, "formation")).isEqualTo("web=1");
+        // And back: a scale again, and part of the formation.
+        java.nio.file.Files.writeString(dir.resolve("procdeck.yml"), "types: {}\n");
+        model.reload().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        Await.until(WAIT, () -> robot.lookup("#slider-report").tryQuery().isPresent(), "report's scale again");
+        assertThat(robot.lookup("#job-summary-report").tryQuery()).isEmpty();
+        Await.until(WAIT, () -> text(robot, "formation").equals("web=1  report=1"),
+                () -> "report in the formation again, got " + text(robot, "formation"));
+    }
+
+    @Test
     void runDialogRunsALineShowsItsEndAndStaysOpenOnABlankOne(FxRobot robot) throws Exception {
         open("web: exec sleep 1000\n", "types: {}\n");
         RunDialog dialog = onFx(view::showRunDialog);

@@ -183,7 +183,26 @@ class DashboardLookTest extends DashboardFxFixture {
         assertThat(cellTexts(robot)).contains("web.1", "5000", "hello", EnvironmentDialog.MASK).doesNotContain("s3cr3t-value");
         robot.clickOn("#revealSecrets");
         assertThat(cellTexts(robot)).contains("s3cr3t-value");
+        assertInsetInItsDialog(robot.lookup("#environmentDialog").query(), table);
         robot.clickOn("Close");
+    }
+
+    @Test
+    void theRunAndEnvironmentDialogsKeepTheirContentOffTheFrame(FxRobot robot) throws Exception {
+        // Found: the Run dialog's field and the Environment dialog's table touched the dialog's left and right edges.
+        open("web: exec sleep 1000\n");
+        RunDialog run = onFx(view::showRunDialog);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertInsetInItsDialog(run.getDialogPane(), run.command());
+        robot.interact(run::close);
+    }
+
+    /** The control sits at least 8 px inside the dialog pane on the left and on the right. */
+    private void assertInsetInItsDialog(javafx.scene.Node pane, javafx.scene.Node control) {
+        javafx.geometry.Bounds p = onFx(() -> pane.localToScreen(pane.getLayoutBounds()));
+        javafx.geometry.Bounds c = onFx(() -> control.localToScreen(control.getLayoutBounds()));
+        assertThat(c.getMinX() - p.getMinX()).as("left inset").isGreaterThanOrEqualTo(8);
+        assertThat(p.getMaxX() - c.getMaxX()).as("right inset").isGreaterThanOrEqualTo(8);
     }
 
     private List<String> cellTexts(FxRobot robot) {

@@ -135,23 +135,21 @@ class DashboardPartsTest {
     // ---- table model and colours ---------------------------------------------------------------------
 
     @Test
-    void rowsFollowTheProcfileAndKeepTheirColourByNameThroughReorderAndRemoval() {
+    void rowsFollowTheProcfileAndTheirColourItsPositionThroughReorderAndRemoval() {
         List<String> userScales = new ArrayList<>();
         ProcessTableModel table = new ProcessTableModel((t, n) -> userScales.add(t + "=" + n));
         table.setTypes(procfile("web: a\nworker: b\n"));
         table.apply(snapshot("web", 1, InstanceState.UP, 10, null));
         table.applyEngineScale("web", 1);
         table.applyEngineScale("worker", 0);
-        int web = table.type("web").orElseThrow().colourIndex();
-        int worker = table.type("worker").orElseThrow().colourIndex();
         assertThat(userScales).isEmpty(); // the engine's counts are not sent back to it
         table.setTypes(procfile("clock: c\nworker: b\nweb: a\n"));
         assertThat(table.types()).extracting(TypeRow::typeName).containsExactly("clock", "worker", "web");
-        assertThat(table.type("web").orElseThrow().colourIndex()).isEqualTo(web);
+        assertThat(table.type("web").orElseThrow().colourIndex()).isEqualTo(2);
         assertThat(table.type("web").orElseThrow().instances()).singleElement()
-                .satisfies(r -> assertThat(r.colourIndex()).isEqualTo(web));
-        assertThat(table.type("worker").orElseThrow().colourIndex()).isEqualTo(worker);
-        assertThat(table.type("clock").orElseThrow().colourIndex()).isNotIn(web, worker);
+                .satisfies(r -> assertThat(r.colourIndex()).isEqualTo(2));
+        assertThat(table.type("worker").orElseThrow().colourIndex()).isEqualTo(1);
+        assertThat(table.type("clock").orElseThrow().colourIndex()).isZero();
         assertThat(table.formationText()).isEqualTo("clock=0,worker=0,web=1");
         // web leaves the Procfile: its row stays while its instance stops, then goes.
         table.setTypes(procfile("clock: c\nworker: b\n"));
@@ -222,13 +220,42 @@ class DashboardPartsTest {
     }
 
     @Test
-    void typeColoursAreAssignedOnceByName() {
-        TypeColours colours = new TypeColours();
-        assertThat(colours.assign(List.of("web", "worker"))).isEqualTo(Map.of("web", 0, "worker", 1));
-        assertThat(colours.of("clock")).isEqualTo(2);
-        assertThat(colours.assign(List.of("worker", "web"))).containsEntry("web", 0).containsEntry("worker", 1);
-        colours.reset();
-        assertThat(colours.of("worker")).isZero();
-        assertThat(Set.of(colours.of("a"), colours.of("b"))).hasSize(2);
+    void aTypeWearsTheSameColourInTheWindowThatRunsItAndInOneAttachedToIt() throws Exception {
+        // Found: the owning window gave a type added by a reload the lowest free colour, the attached window gave
+        // colours in the order of its rows: "new" was the third colour in one and the first in the other.
+        ProcessTableModel owning = new ProcessTableModel((t, n) -> { });
+        owning.setTypes(ProcfileParser.parse("Procfile", "web: a\nworker: b\n"));
+        owning.setTypes(ProcfileParser.parse("Procfile", "new: c\nworker: b\nweb: a\n")); // the reload
+        ProcessTableModel attached = new ProcessTableModel((t, n) -> { });
+        List<dev.procdeck.procfile.ProcessType> remote = new ArrayList<>();
+        for (String name : List.of("new", "worker", "web")) { // ps lists the types in Procfile order
+            remote.add(new dev.procdeck.procfile.ProcessType(name, "x", remote.size(), remote.size() + 1));
+        }
+        attached.setTypes(new dev.procdeck.procfile.Procfile("(attached)", remote, List.of()));
+        assertThat(owning.colourIndex()).isEqualTo(attached.colourIndex())
+                .isEqualTo(Map.of("new", 0, "worker", 1, "web", 2));
+    }
+
+    @Test
+    void aTypesColourIsItsProcfilePositionAndMovesWithItOnItsInstancesToo() throws Exception {
+        ProcessTableModel table = new ProcessTableModel((t, n) -> { });
+        table.setTypes(ProcfileParser.parse("Procfile", "web: a\nworker: b\n"));
+        InstanceSnapshot web1 = new InstanceSnapshot(new InstanceId("web", 1), 5000, InstanceState.UP, Instant.EPOCH, 7,
+                Instant.EPOCH, 0, null, null, "up", null, InstanceLifecycle.StopPhase.NONE, false, null);
+        table.apply(web1);
+        assertThat(table.type("web").orElseThrow().instances().get(0).colourIndex()).isZero();
+        table.setTypes(ProcfileParser.parse("Procfile", "worker: b\nweb: a\n"));
+        assertThat(table.colourIndex()).isEqualTo(Map.of("worker", 0, "web", 1));
+        assertThat(table.type("web").orElseThrow().instances().get(0).colourIndex()).isEqualTo(1);
+        assertThat(TypeColours.of(new dev.procdeck.procfile.ProcessType("clock", "c", 5, 6))).isEqualTo(5);
+    }
+
+    @Test
+    void memoryReadsAsProcdeckPsPrintsIt() {
+        // The same figure as PsFormatTest gives ps: one formatter, binary units.
+        assertThat(DeckRow.bytes(22_440_000L)).isEqualTo("21.4 MiB").isEqualTo(dev.procdeck.os.ByteSize.format(22_440_000L));
+        assertThat(DeckRow.bytes(900_000L)).isEqualTo("878 KiB");
+        assertThat(DeckRow.bytes(3L << 30)).isEqualTo("3.00 GiB");
+        assertThat(DeckRow.bytes(0)).isEmpty();
     }
 }

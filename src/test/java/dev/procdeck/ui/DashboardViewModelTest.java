@@ -152,25 +152,27 @@ class DashboardViewModelTest extends DashboardModelFixture {
     }
 
     @Test
-    void aReorderedTypeKeepsItsColourOnItsSwatchItsInstancesAndTheConsole() throws Exception {
+    void aReorderedTypeTakesTheColourOfItsNewPositionOnItsSwatchItsInstancesAndTheConsole() throws Exception {
         Path p = project("c", "web: exec sleep 1000\nworker: exec sleep 1000\n");
         open(p);
         fx.run(model::startAll);
         pulseUntil("both up", () -> allUp("web", 1) && allUp("worker", 1));
-        int web = typeRow("web").colourIndex();
-        int worker = typeRow("worker").colourIndex();
-        assertThat(web).isNotEqualTo(worker);
+        assertThat(typeRow("web").colourIndex()).isZero();
+        assertThat(typeRow("worker").colourIndex()).isEqualTo(1);
         Map<String, Integer>[] told = new Map[1];
         fx.run(() -> model.setOnTypesChanged(m -> told[0] = m));
-        Files.writeString(p.resolve("Procfile"), "new: exec sleep 1000\nworker: exec sleep 1000\nweb: exec sleep 1000\n");
+        Files.writeString(p.resolve("Procfile"), "worker: exec sleep 1000\nweb: exec sleep 1000\nnew: exec sleep 1000\n");
         reload();
         pulseUntil("new up", () -> allUp("new", 1));
-        assertThat(typeRow("web").colourIndex()).isEqualTo(web);
-        assertThat(typeRow("worker").colourIndex()).isEqualTo(worker);
-        assertThat(rows("web")).allSatisfy(r -> assertThat(r.colourIndex()).isEqualTo(web));
-        assertThat(rows("worker")).allSatisfy(r -> assertThat(r.colourIndex()).isEqualTo(worker));
-        assertThat(typeRow("new").colourIndex()).isNotIn(web, worker);
-        assertThat(onFx(() -> told[0])).containsEntry("web", web).containsEntry("worker", worker);
+        assertThat(typeRow("worker").colourIndex()).isZero();
+        assertThat(typeRow("web").colourIndex()).isEqualTo(1);
+        assertThat(typeRow("new").colourIndex()).isEqualTo(2);
+        assertThat(rows("web")).allSatisfy(r -> assertThat(r.colourIndex()).isEqualTo(1));
+        assertThat(rows("worker")).allSatisfy(r -> assertThat(r.colourIndex()).isZero());
+        assertThat(onFx(() -> told[0])).isEqualTo(Map.of("worker", 0, "web", 1, "new", 2));
+        // Their ports moved too (the Procfile position is their port block): each is told to restart to apply.
+        pulseUntil("both marked", () -> rows("web").get(0).stateProperty().get().equals("up \u00b7 restart to apply")
+                && rows("worker").get(0).stateProperty().get().equals("up \u00b7 restart to apply"));
     }
 
     @Test
@@ -210,6 +212,25 @@ class DashboardViewModelTest extends DashboardModelFixture {
         assertThat(onFx(() -> model.console().instanceLabel("web.2"))).isEqualTo("web.2");
         fx.run(() -> model.console().clear()); // the gone instances' lines leave memory: so do they
         pulseUntil("only what exists", () -> model.console().instances().equals(List.of("web.1", "web.2")));
+    }
+
+    @Test
+    void aCrashNoticeQuotesTheConsolesLineForTheCrashWithItsTime() throws Exception {
+        // Found: the toast said "restarting in 1 s" with no time while the console's line (with its own time) went on;
+        // read later, the two told different restart times. Now both come from the one transition.
+        open(project("t", "crash: sleep 1; exit 3\n"));
+        fx.run(model::startAll);
+        pulseUntil("a crash notice", () -> !model.crashNotices().isEmpty());
+        String notice = onFx(() -> model.crashNotices().get(0).message());
+        pulseUntil("the crash in the console", () -> model.console().allLines().stream()
+                .anyMatch(l -> l.instance().equals("crash.1") && l.text().startsWith("crash.1 crashed")));
+        dev.procdeck.logs.LogLine line = onFx(() -> model.console().allLines().stream()
+                .filter(l -> l.instance().equals("crash.1") && l.text().startsWith("crash.1 crashed")).findFirst()
+                .orElseThrow());
+        String time = CrashNotifier.CLOCK.format(line.time().atZone(java.time.ZoneId.systemDefault()));
+        assertThat(notice).isEqualTo(time + " " + line.text().substring("crash.1 ".length()));
+        assertThat(notice).contains("restarting");
+        fx.run(model::stopAll);
     }
 
     @Test

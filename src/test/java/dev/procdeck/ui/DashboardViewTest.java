@@ -137,18 +137,27 @@ class DashboardViewTest extends DashboardFxFixture {
     }
 
     @Test
-    void aReloadIsAnnouncedInTheConsoleAndTheNewTypeRunsWithItsOwnColour(FxRobot robot) throws Exception {
+    void aReloadIsAnnouncedInTheConsoleAndTheNewTypeRunsWithTheColourAndPortOfItsPosition(FxRobot robot) throws Exception {
         open("web: exec sleep 1000\n");
         robot.clickOn("#startAll");
         Await.until(WAIT, () -> !instances("web").isEmpty() && instances("web").get(0).instanceState() == InstanceState.UP, "web up");
-        int webColour = onFx(() -> model.types().get(0).colourIndex());
+        assertThat(onFx(() -> model.types().get(0).colourIndex())).isZero();
         Files.writeString(dir.resolve("Procfile"), "clock: exec sleep 1000\nweb: exec sleep 1000\n");
         robot.clickOn("#reloadButton");
-        Await.until(WAIT, () -> consoleText().contains("reloaded Procfile: +clock"), () -> "announced, got " + consoleText());
-        Await.until(WAIT, () -> !instances("clock").isEmpty() && instances("clock").get(0).instanceState() == InstanceState.UP,
-                "clock up");
-        assertThat(onFx(() -> model.types().stream().filter(t -> t.typeName().equals("web")).findFirst().orElseThrow()
-                .colourIndex())).isEqualTo(webColour);
+        Await.until(WAIT, () -> consoleText().contains("reloaded Procfile: +clock, web moved to ports from 5100 (was 5000)"
+                + " \u2014 restart web to apply"), () -> "announced, got " + consoleText());
+        // clock's port is web.1's until web restarts onto its own: clock waits and says why.
+        Await.until(WAIT, () -> !instances("clock").isEmpty() && instances("clock").get(0).stateProperty().get()
+                .startsWith("starting \u00b7 waiting for port 5000 (web.1"), () -> "clock waits, got "
+                + (instances("clock").isEmpty() ? "no row" : instances("clock").get(0).stateProperty().get()));
+        assertThat(instances("web").get(0).stateProperty().get()).isEqualTo("up \u00b7 restart to apply");
+        robot.interact(() -> model.restart(model.types().stream().filter(t -> t.typeName().equals("web")).findFirst()
+                .orElseThrow()));
+        Await.until(WAIT, () -> !instances("clock").isEmpty() && instances("clock").get(0).instanceState() == InstanceState.UP
+                && instances("web").get(0).instanceState() == InstanceState.UP, "clock and web up");
+        assertThat(instances("clock").get(0).snapshot().port()).isEqualTo(5000);
+        assertThat(instances("web").get(0).snapshot().port()).isEqualTo(5100);
+        assertThat(onFx(() -> model.types().stream().map(DeckRow::colourIndex).toList())).containsExactly(0, 1);
         assertThat(onFx(() -> model.formationProperty().get())).isEqualTo("clock=1,web=1");
     }
 

@@ -1,0 +1,35 @@
+package dev.procdeck.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How {@code procdeck ps} writes an instance's figures. */
+class PsFormatTest {
+    @Test
+    void memoryIsInTheBinaryUnitsTheDashboardShows() {
+        // Found: ps said "21.4 MB" for what the dashboard's Memory column called "21.4 MiB" (both were 1024²).
+        Map<String, Object> instance = new HashMap<>(Map.of("name", "web.1", "state", "up", "port", 5000,
+                "restarts", 0, "rss", 22_440_000L, "cpu", 0.25));
+        String[] row = PsCommand.row(instance);
+        assertThat(row[8]).isEqualTo("21.4 MiB");
+        assertThat(row[7]).isEqualTo("0.3%");
+        instance.put("rss", 900_000L);
+        assertThat(PsCommand.row(instance)[8]).isEqualTo("878 KiB");
+    }
+
+    @Test
+    void theFormationLeavesScheduledTypesOut() {
+        Map<String, Object> answer = Map.of("formation", new java.util.LinkedHashMap<>(Map.of("web", 2)),
+                "jobs", java.util.List.of(Map.of("type", "report")));
+        assertThat(PsCommand.formation(answer)).isEqualTo("web=2");
+        java.util.LinkedHashMap<String, Object> both = new java.util.LinkedHashMap<>();
+        both.put("web", 2);
+        both.put("report", 1);
+        assertThat(PsCommand.formation(Map.of("formation", both, "jobs", java.util.List.of(Map.of("type", "report")))))
+                .isEqualTo("web=2");
+        assertThat(PsCommand.formation(Map.of("formation", both))).isEqualTo("web=2 report=1");
+    }
+}
