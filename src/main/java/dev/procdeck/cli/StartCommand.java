@@ -139,7 +139,16 @@ public final class StartCommand implements Callable<Integer> {
                 ZoneId.systemDefault(), typeIndex, width);
         // Leftovers of an earlier procdeck are stopped before anything of this run starts.
         List<String> notes = new ArrayList<>();
-        Session session = LocalApp.openSession(p.root(), settings.stopTimeout(), notes::add);
+        Session session;
+        try {
+            session = LocalApp.openSession(p.root(), settings.stopTimeout(), notes::add);
+        } catch (dev.procdeck.runtime.StateFolder.AlreadyRunning e) {
+            // The run lock, not the socket, decides: two starts at once, or one stopped with Ctrl-Z, are caught.
+            Problems.printError(System.err, e.getMessage().replace("this project", p.root().toString())
+                    + "; drive it with procdeck ps, scale, ps:start, restart, stop or attach, or stop it first"
+                    + (e.pid() > 0 ? " (kill " + e.pid() + ")" : ""));
+            return 1;
+        }
         LocalApp app = LocalApp.start(p, settings, new PosixProcessLauncher(), Clock.systemDefaultZone(), parentEnv,
                 session, notes, List.of(printer));
         app.bus().setOnListenerFailure(e -> System.err.println("procdeck: log listener failed: " + e));

@@ -201,6 +201,21 @@ public final class ControlClient implements AutoCloseable {
         return found.get(0);
     }
 
+    /**
+     * The procdeck that holds {@code root}'s run lock ({@code pid}, -1 if unknown) when it does not answer on its
+     * socket: what a window shows as "another procdeck runs this project", with the socket to attach to later.
+     */
+    public static Target lockHolder(Path root, long pid, Map<String, String> env) {
+        Path socket;
+        try {
+            socket = ControlProtocol.socketPath(StateFolder.of(root, env));
+        } catch (IOException e) {
+            socket = root.resolve("(no socket)");
+        }
+        Path name = root.getFileName();
+        return new Target(name == null ? root.toString() : name.toString(), root, pid, socket);
+    }
+
     /** The procdeck answering on {@code socket} itself (an SSH-forwarded one, say), found by no project folder. */
     public static Target at(Path socket) throws IOException {
         try (ControlClient c = connect(socket)) {

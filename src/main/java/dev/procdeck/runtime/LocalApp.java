@@ -64,7 +64,8 @@ public final class LocalApp implements RunningApp {
      * itself is killed. Blocking (the leftovers get up to {@code stopTimeout}): never on the FX thread. A project
      * folder that cannot be written only costs those two features: null, and {@code notes} says why.
      */
-    public static Session openSession(Path root, Duration stopTimeout, Consumer<String> notes) {
+    public static Session openSession(Path root, Duration stopTimeout, Consumer<String> notes)
+            throws StateFolder.AlreadyRunning {
         try {
             List<Session.Leftover> leftovers = Session.leftovers(root, notes);
             if (!leftovers.isEmpty()) {
@@ -74,6 +75,8 @@ public final class LocalApp implements RunningApp {
                 Session.stop(leftovers, stopTimeout);
             }
             return Session.open(root, stopTimeout);
+        } catch (StateFolder.AlreadyRunning e) {
+            throw e; // another procdeck runs this project: no second formation
         } catch (java.io.IOException | RuntimeException e) {
             notes.accept("no session log or watchdog (" + e.getMessage() + ")");
             return null;

@@ -71,6 +71,8 @@ public final class Session implements GroupListener, AutoCloseable {
     private boolean watchdogLost;
     private boolean closed;
     private ControlServer control;
+    /** The project's run lock, held for the whole session (null when the state folder cannot be used). */
+    private java.nio.channels.FileChannel runLock;
 
     private Session(StateFolder state, Path dir, SessionLog log, Duration stopTimeout, List<String> openingMessages,
                     String javaCommand) throws IOException {
@@ -129,9 +131,11 @@ public final class Session implements GroupListener, AutoCloseable {
         Path dir = null;
         SessionLog log = null;
         StateFolder state = null;
+        java.nio.channels.FileChannel runLock = null;
         try {
             state = StateFolder.of(projectRoot, env);
             state.prepare();
+            runLock = state.lockRun(); // first: nothing of a second formation may start or prune
             long older = prune(state, MAX_PROJECT_LOG_BYTES);
             dir = createSessionDir(state.sessions());
             long self = ProcessHandle.current().pid();
@@ -142,17 +146,22 @@ public final class Session implements GroupListener, AutoCloseable {
             long fileBytes = Math.min(MAX_LOG_FILE_BYTES, budget);
             log = new SessionLog(dir, fileBytes, (int) Math.max(1, Math.min(MAX_LOG_FILES, budget / fileBytes)));
             notes.add("every line is also written to " + dir + "/");
+        } catch (StateFolder.AlreadyRunning e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             dir = null;
             notes.add("state folder not writable (" + e.getMessage() + "): no session log, the watchdog keeps"
                     + " the process groups in memory");
         }
         try {
-            return new Session(state, dir, log, stopTimeout, notes, javaCommand);
+            Session s = new Session(state, dir, log, stopTimeout, notes, javaCommand);
+            s.runLock = runLock;
+            return s;
         } catch (IOException | RuntimeException e) {
             if (log != null) {
                 log.close();
             }
+            closeQuietly(runLock);
             throw e;
         }
     }
@@ -320,6 +329,17 @@ public final class Session implements GroupListener, AutoCloseable {
         groups.close();
         if (log != null) {
             log.close();
+        }
+        closeQuietly(runLock); // last: until every group is stopped, no second formation may start
+    }
+
+    private static void closeQuietly(java.nio.channels.FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // The kernel drops the lock with the process anyway.
+            }
         }
     }
 

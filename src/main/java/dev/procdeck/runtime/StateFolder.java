@@ -331,6 +331,62 @@ public final class StateFolder {
         });
     }
 
+    /** Another procdeck holds the project's run lock: it runs the project now. */
+    public static final class AlreadyRunning extends IOException {
+        private final long pid;
+
+        AlreadyRunning(long pid) {
+            super("procdeck" + (pid > 0 ? " (pid " + pid + ")" : "") + " already runs this project");
+            this.pid = pid;
+        }
+
+        /** The pid that holds the lock, or -1 when it did not write it down yet. */
+        public long pid() {
+            return pid;
+        }
+    }
+
+    /**
+     * Takes the project's run lock ({@code run.lock}, an fcntl lock the kernel drops when its holder dies, however
+     * it dies), held until the returned channel is closed: one formation per project, whoever starts first, even
+     * when two start in the same millisecond or the holder is stopped with Ctrl-Z. Taken before anything
+     * launches; only its holder may replace the control socket.
+     *
+     * @throws AlreadyRunning when another procdeck holds it, with its pid
+     */
+    public java.nio.channels.FileChannel lockRun() throws IOException {
+        Path file = root.resolve("run.lock");
+        java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                Set.of(java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.READ,
+                        java.nio.file.StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                PosixFilePermissions.asFileAttribute(FILE_MODE));
+        java.nio.channels.FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held in this JVM already (a second window on the same project)
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        if (lock == null) {
+            long pid = -1;
+            try {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(32);
+                ch.read(b, 0);
+                pid = Long.parseLong(new String(b.array(), 0, b.position(), java.nio.charset.StandardCharsets.US_ASCII).strip());
+            } catch (IOException | RuntimeException e) {
+                // Not written yet: the holder just took it.
+            }
+            ch.close();
+            throw new AlreadyRunning(pid);
+        }
+        ch.truncate(0);
+        ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 0);
+        return ch;
+    }
+
     @Override
     public String toString() {
         return project.toString();

@@ -124,7 +124,13 @@ final class ProjectOpener {
         Session opened = null;
         ControlClient.Target other = openSession ? otherProcdeck(p.root()) : null;
         if (openSession && other == null) {
-            opened = LocalApp.openSession(p.root(), SupervisorSettings.defaults(0).stopTimeout(), notes::add);
+            try {
+                opened = LocalApp.openSession(p.root(), SupervisorSettings.defaults(0).stopTimeout(), notes::add);
+            } catch (dev.procdeck.runtime.StateFolder.AlreadyRunning e) {
+                // It holds the run lock but did not answer (stopped with Ctrl-Z, busy, or just starting): shown
+                // read-only as any other procdeck's project, never a second formation.
+                other = ControlClient.lockHolder(p.root(), e.pid(), parentEnv);
+            }
         }
         return new Loaded(g, folder, fresh, p, warningsOf(p), remembered, opened, List.copyOf(notes), other);
     }

@@ -2,6 +2,7 @@ package dev.procdeck.runtime;
 
 import dev.procdeck.procfile.RestartMode;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.procdeck.logs.LogBus;
 import dev.procdeck.os.ProcStat;
@@ -312,5 +313,20 @@ class SessionTest {
             jul.removeHandler(capture);
             jul.setLevel(was);
         }
+    }
+
+    @Test
+    void aSecondSessionOfTheSameProjectIsRefusedUntilTheFirstEnds() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("once"));
+        Session first = Session.open(project, Duration.ofSeconds(1), env());
+        try {
+            assertThatThrownBy(() -> Session.open(project, Duration.ofSeconds(1), env()))
+                    .isInstanceOf(StateFolder.AlreadyRunning.class)
+                    .hasMessage("procdeck (pid " + ProcessHandle.current().pid() + ") already runs this project");
+        } finally {
+            first.close();
+        }
+        Session again = Session.open(project, Duration.ofSeconds(1), env());
+        again.close();
     }
 }
