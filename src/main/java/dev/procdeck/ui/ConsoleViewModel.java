@@ -9,6 +9,7 @@ import dev.procdeck.logs.LogListener;
 import dev.procdeck.logs.LogRingBuffer;
 import dev.procdeck.logs.LogStream;
 import dev.procdeck.logs.PlainLogFormat;
+import dev.procdeck.logs.UserRegex;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.regex.PatternSyntaxException;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
@@ -445,11 +445,8 @@ public final class ConsoleViewModel {
             LogFilter next = filter.get().withQuery(text, regex, caseSensitive);
             queryError.set("");
             apply(next);
-        } catch (PatternSyntaxException e) {
-            queryError.set(e.getDescription() + (e.getIndex() >= 0 ? " at position " + e.getIndex() : ""));
-        } catch (RuntimeException e) {
-            // Pattern.compile can throw more than PatternSyntaxException on pathological input; never the UI.
-            queryError.set(String.valueOf(e.getMessage()));
+        } catch (UserRegex.InvalidRegexException e) {
+            queryError.set(e.getMessage());
         }
     }
 
