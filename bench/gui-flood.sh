@@ -38,7 +38,7 @@ if [[ -z ${DISPLAY:-} ]]; then
 fi
 # shellcheck disable=SC2086
 if [[ ${LAUNCHER:-} == bin ]]; then
-  PROCDECK_JAVA_OPTS="${JAVA_OPTS:-} ${DIAG:+-XX:StartFlightRecording=name=flood,settings=default} -Dprocdeck.stats=$work/stats.csv -Dprocdeck.startOnOpen=true" \
+  PROCDECK_JAVA_OPTS="${JAVA_OPTS:-} ${DIAG:+-XX:StartFlightRecording=name=flood,settings=default -XX:FlightRecorderOptions:stackdepth=256} -Dprocdeck.stats=$work/stats.csv -Dprocdeck.startOnOpen=true" \
     "$project/bin/procdeck" "$work/app" >"$work/app.log" 2>&1 &
 else
   java ${JAVA_OPTS:--Xmx512m} -Dprocdeck.stats="$work/stats.csv" -Dprocdeck.startOnOpen=true -jar "$jar" "$work/app" \

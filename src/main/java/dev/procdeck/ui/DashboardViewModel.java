@@ -135,6 +135,7 @@ public final class DashboardViewModel {
         long consoleBytes = Long.getLong("procdeck.console.maxBytes", dev.procdeck.logs.LogRingBuffer.DEFAULT_MAX_BYTES);
         this.console = new ConsoleViewModel(consoleCapacity, consoleBytes,
                 Long.getLong("procdeck.console.instanceBytes", consoleBytes / 2), io, fx);
+        console.setScheduledTypes(jobs::isScheduled);
         notifier.current().addListener((ListChangeListener<CrashNotice>) c -> {
             while (c.next()) {
                 c.getAddedSubList().forEach(n -> onCrash.accept(n));

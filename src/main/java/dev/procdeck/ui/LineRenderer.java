@@ -7,14 +7,14 @@ import dev.procdeck.logs.LogLine;
 import dev.procdeck.logs.LogStream;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.fxmisc.richtext.model.StyledSegment;
 
 /**
  * Turns a log line into styled segments for the console: time, instance prefix in its type's colour, a
- * marker for stderr, the text with its ANSI styles as inline CSS, and query matches highlighted.
+ * marker for stderr, the text with its ANSI styles as inline CSS, and query matches highlighted. Used from the
+ * FX thread (new lines) and from the console's filter worker (redraws) at once: its caches are concurrent.
  */
 final class LineRenderer {
     static final String TIME_STYLE = "-fx-fill: #6c7086;";
@@ -38,9 +38,9 @@ final class LineRenderer {
 
     private final Map<String, Integer> typeIndex;
     private final ZoneId zone;
-    private final Map<AnsiStyle, String> cssCache = new HashMap<>();
-    private final Map<String, String> prefixCache = new HashMap<>();
-    private int nameWidth = 8;
+    private final Map<AnsiStyle, String> cssCache = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> prefixCache = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile int nameWidth = 8;
 
     LineRenderer(Map<String, Integer> typeIndex, ZoneId zone) {
         this.typeIndex = typeIndex;
@@ -73,6 +73,15 @@ final class LineRenderer {
             addWithLinks(segs, run.text(), style.isEmpty() ? levelStyle : style, filter);
         }
         return segs;
+    }
+
+    /** The number of characters of a rendered line. */
+    static int length(List<StyledSegment<String, String>> segs) {
+        int n = 0;
+        for (StyledSegment<String, String> s : segs) {
+            n += s.getSegment().length();
+        }
+        return n;
     }
 
     /** Plain text of a rendered line (what the area holds), for tests and search. */
