@@ -8,8 +8,10 @@
 #   LINE_BYTES=60000 JAVA_OPTS="-Xmx320m" bench/gui-flood.sh   # 60 KB lines: memory must stay bounded by bytes
 #   LAUNCHER=bin bench/gui-flood.sh          # through bin/procdeck, the command the README gives (its JVM flags)
 #   LAUNCHER=bin CHILDREN=1 RATE=2000 bench/gui-flood.sh       # one child at 2,000 lines/s instead of full speed
+#   LAUNCHER=bin PROCDECK_LAUNCHER=/tmp/old/procdeck PROCDECK_JAR=/tmp/old.jar ...   # another build and launcher
 #   DIAG=1 JAVA_OPTS=-XX:NativeMemoryTracking=summary ...    # before it stops: NMT summary, heap histogram, smaps
-#                                                             # totals and a JFR recording of the run, in the work folder
+#                                                             # totals and CPU by thread, in the work folder
+#   DIAG=jfr ...                                              # the same and a JFR recording (its buffers add to RSS)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 project=$(cd "$here/.." && pwd)
@@ -31,6 +33,8 @@ for k in $(seq 1 "$children"); do
   fi
 done >"$work/app/Procfile"
 xvfb=""
+jfr=""
+[[ ${DIAG:-} == jfr ]] && jfr="-XX:StartFlightRecording=name=flood,settings=default -XX:FlightRecorderOptions:stackdepth=256"
 if [[ -z ${DISPLAY:-} ]]; then
   Xvfb :97 -screen 0 1280x800x24 >/dev/null 2>&1 & xvfb=$!
   export DISPLAY=:97
@@ -38,8 +42,8 @@ if [[ -z ${DISPLAY:-} ]]; then
 fi
 # shellcheck disable=SC2086
 if [[ ${LAUNCHER:-} == bin ]]; then
-  PROCDECK_JAVA_OPTS="${JAVA_OPTS:-} ${DIAG:+-XX:StartFlightRecording=name=flood,settings=default -XX:FlightRecorderOptions:stackdepth=256} -Dprocdeck.stats=$work/stats.csv -Dprocdeck.startOnOpen=true" \
-    "$project/bin/procdeck" "$work/app" >"$work/app.log" 2>&1 &
+  PROCDECK_JAVA_OPTS="${JAVA_OPTS:-} $jfr -Dprocdeck.stats=$work/stats.csv -Dprocdeck.startOnOpen=true" \
+    "${PROCDECK_LAUNCHER:-$project/bin/procdeck}" "$work/app" >"$work/app.log" 2>&1 &
 else
   java ${JAVA_OPTS:--Xmx512m} -Dprocdeck.stats="$work/stats.csv" -Dprocdeck.startOnOpen=true -jar "$jar" "$work/app" \
     >"$work/app.log" 2>&1 &
@@ -69,9 +73,9 @@ if [[ -n ${DIAG:-} ]]; then
   # the kernel's view by mapping kind (anonymous = heap, metaspace, stacks, malloc; files = jars, libraries).
   jcmd "$app" VM.native_memory summary >"$work/nmt.txt" 2>&1 || true
   jcmd "$app" GC.class_histogram >"$work/histogram.txt" 2>&1 || true
-  jcmd "$app" JFR.dump name=flood filename="$work/flood.jfr" >/dev/null 2>&1 || true
+  [[ -n $jfr ]] && { jcmd "$app" JFR.dump name=flood filename="$work/flood.jfr" >/dev/null 2>&1 || true; }
   awk '/^Rss:/{r+=$2} /^Anonymous:/{a+=$2} END{printf "smaps: rss %d MB, anonymous %d MB\n", r/1024, a/1024}' "/proc/$app/smaps" || true
-  echo "diagnostics in $work (nmt.txt, histogram.txt, flood.jfr)"
+  echo "diagnostics in $work (nmt.txt, histogram.txt${jfr:+, flood.jfr})"
 fi
 echo "dashboard JVM CPU ($warmup s in to the end): $(echo "($t1 - $t0) / $(getconf CLK_TCK) / ($s1 - $s0) * 100" | bc -l | xargs printf '%.1f') % of one core"
 kill -TERM "$app"          # the dashboard stops its children gracefully on SIGTERM too

@@ -67,10 +67,13 @@ public final class ConsoleViewModel {
     public static final int DEFAULT_CAPACITY = 100_000;
     /**
      * Lines the console area holds at most (the newest matching ones); the store behind it keeps
-     * {@link #capacity()} lines for filtering and saving. RichTextFX's cost grows with paragraphs, so the area
-     * stays smaller than the store.
+     * {@link #capacity()} lines for filtering and saving. RichTextFX keeps about 1 KB of objects per paragraph
+     * (paragraph, segments, style spans, tree nodes), so the area holds a terminal's scrollback (gnome-terminal's
+     * default is 10,000 lines) and the store the rest.
      */
-    public static final int DEFAULT_SHOWN = 20_000;
+    public static final int DEFAULT_SHOWN = 10_000;
+    /** Visible lines per pulse from which output counts as a flood, drawn every other pulse only. */
+    public static final int FLOOD_LINES = 100;
     /** Lines drawn per pulse at most; beyond that a flood is summarised by one "not drawn" line. */
     public static final int DRAW_BUDGET = 500;
     /** Characters drawn per pulse at most: 500 lines of 60 KB would be 30 MB of text for one frame. */
@@ -169,6 +172,9 @@ public final class ConsoleViewModel {
     private final java.util.concurrent.atomic.AtomicLong redraws = new java.util.concurrent.atomic.AtomicLong();
     /** While a redraw is being prepared: the visible lines that arrived since its snapshot (shown after it). */
     private List<LogLine> heldBack;
+    /** Visible lines filed but not drawn yet (a flood is drawn every other pulse). */
+    private List<LogLine> undrawn = new ArrayList<>();
+    private boolean drewLastPulse;
     private Runnable pendingQuery;
     private Runnable cancelTyping = () -> { };
     private Path sessionDir;
@@ -220,7 +226,8 @@ public final class ConsoleViewModel {
         // More than a screenful of screens between two pulses is a flood: the excess leaves memory at the door
         // (counted as dropped, kept in the session log) instead of costing the UI thread a copy. The queue keeps
         // bytes; lines are decoded by prepare(), on the pulse timer's thread, only for what is kept.
-        this.queue = new LineQueue(shown, Math.min(LineQueue.DEFAULT_MAX_BYTES, Math.max(1024, maxBytes / 4)));
+        this.preparedBytesMax = Math.min(LineQueue.DEFAULT_MAX_BYTES, Math.max(1024, maxBytes / 4));
+        this.queue = new LineQueue(shown, preparedBytesMax);
         this.io = io;
         this.fx = fx;
         following.addListener((o, was, now) -> {
@@ -287,12 +294,17 @@ public final class ConsoleViewModel {
 
     private final Object preparedLock = new Object();
     private List<LogLine> prepared = new ArrayList<>();
+    /** Estimated heap of {@link #prepared}, held to the queue's own budget while the FX thread is behind. */
+    private long preparedBytes;
+    private final long preparedBytesMax;
     private long preparedLost;
     private final Map<String, Long> preparedLostBy = new HashMap<>();
 
     /**
-     * Decodes what is queued into lines, off the FX thread (the pulse timer calls it just before it posts a
-     * pulse), so that the FX thread only files and appends them. Safe from any thread.
+     * Decodes what is queued into lines, off the FX thread (the pulse timer calls it on every tick, also while
+     * the FX thread is behind), so that the FX thread only files and appends them. What waits for the FX thread
+     * is held to the queue's budget in lines and bytes; older lines beyond it are counted as dropped. Safe from
+     * any thread.
      */
     public void prepare() {
         List<LogLine> batch = queue.drain();
@@ -303,14 +315,26 @@ public final class ConsoleViewModel {
         }
         synchronized (preparedLock) {
             prepared.addAll(batch);
+            for (LogLine l : batch) {
+                preparedBytes += LogRingBuffer.sizeOf(l);
+            }
             preparedLost += lost;
             lostBy.forEach((instance, n) -> preparedLostBy.merge(instance, n, Long::sum));
-            if (prepared.size() > shown) {
-                // A pulse that came late: keep only what one pulse may show, the rest is counted.
-                int excess = prepared.size() - shown;
+            // A pulse that came late: keep only what one pulse may show, in lines and in bytes; the rest is counted.
+            int excess = Math.max(0, prepared.size() - shown);
+            long bytes = preparedBytes;
+            for (int i = 0; i < excess; i++) {
+                bytes -= LogRingBuffer.sizeOf(prepared.get(i));
+            }
+            while (bytes > preparedBytesMax && excess < prepared.size() - 1) {
+                bytes -= LogRingBuffer.sizeOf(prepared.get(excess));
+                excess++;
+            }
+            if (excess > 0) {
                 preparedLost += excess;
                 prepared.subList(0, excess).forEach(l -> preparedLostBy.merge(l.instance(), 1L, Long::sum));
                 prepared = new ArrayList<>(prepared.subList(excess, prepared.size()));
+                preparedBytes = bytes;
             }
         }
     }
@@ -327,11 +351,18 @@ public final class ConsoleViewModel {
             batch = prepared;
             lost = preparedLost;
             prepared = new ArrayList<>();
+            preparedBytes = 0;
             preparedLost = 0;
             lostBy = Map.copyOf(preparedLostBy);
             preparedLostBy.clear();
         }
         if (batch.isEmpty() && lost == 0) {
+            if (!undrawn.isEmpty() && heldBack == null) {
+                drewLastPulse = true; // the end of a flood: what the last pulse held back
+                List<LogLine> lines = undrawn;
+                undrawn = new ArrayList<>();
+                appendWithinBudget(lines);
+            }
             return;
         }
         long droppedBefore = store.dropped();
@@ -367,7 +398,16 @@ public final class ConsoleViewModel {
                 heldBack = new ArrayList<>(heldBack.subList(heldBack.size() - shown, heldBack.size()));
             }
         } else {
-            appendWithinBudget(visible);
+            undrawn.addAll(visible);
+            // Under a flood the area is drawn every other pulse (5 times a second): each draw replaces every
+            // visible row anyway, and half the draws halve the layout, CSS and painting nobody can read.
+            boolean hold = undrawn.size() >= FLOOD_LINES && drewLastPulse;
+            drewLastPulse = !hold && !undrawn.isEmpty();
+            if (drewLastPulse) {
+                List<LogLine> lines = undrawn;
+                undrawn = new ArrayList<>();
+                appendWithinBudget(lines);
+            }
         }
     }
 
@@ -400,6 +440,7 @@ public final class ConsoleViewModel {
         LogFilter f = filter.get();
         boolean ts = timestamps.get();
         heldBack = new ArrayList<>();
+        undrawn = new ArrayList<>(); // in the store, so in the snapshot
         filterWork.execute(() -> prepareRedraw(number, redraw, snapshot, older, f, ts));
     }
 
@@ -733,6 +774,7 @@ public final class ConsoleViewModel {
         CompletableFuture.supplyAsync(() -> {
             ArrayDeque<LogLine> kept = new ArrayDeque<>();
             long[] matched = {0};
+            long[] keptChars = {0};
             Set<String> reachedMemory = new HashSet<>();
             try {
                 SessionLogReader.read(dir, z, DISK_SEQUENCE_BASE, line -> {
@@ -746,8 +788,11 @@ public final class ConsoleViewModel {
                     if (f.matches(line)) {
                         matched[0]++;
                         kept.addLast(line);
-                        if (kept.size() > shown) {
-                            kept.removeFirst();
+                        keptChars[0] += line.text().length();
+                        // Held to what the area can show, in lines and characters: 60 KB lines would otherwise
+                        // make 10,000 of them 600 MB.
+                        while (kept.size() > shown || (keptChars[0] > shownChars && kept.size() > 1)) {
+                            keptChars[0] -= kept.removeFirst().text().length();
                         }
                     }
                 }, p -> fx.execute(() -> {

@@ -408,4 +408,52 @@ class ConsoleViewModelTest {
         assertThat(console.memoryStatusProperty().get()).isEqualTo("report (115 runs): 115 lines since 08:00");
         assertThat(console.visibleLines()).hasSize(115);
     }
+
+    @Test
+    void whileTheFxThreadIsBehindDecodedLinesStayWithinTheQueuesByteBudget() {
+        long budget = 4L * 1024 * 1024; // the queue and what waits for the FX thread get a quarter: 1 MB
+        ConsoleViewModel big = new ConsoleViewModel(100_000, budget, Runnable::run);
+        List<ConsoleViewModel.Batch> batches = new ArrayList<>();
+        big.setRenderer(batches::add, () -> { });
+        byte[] line = ("q".repeat(60 * 1024) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int tick = 0; tick < 20; tick++) { // two seconds of ticks without a pulse
+            for (int i = 0; i < 10; i++) {
+                big.sink().onBatch(new dev.procdeck.logs.LogBatch("web.1", LogStream.STDOUT, Instant.EPOCH,
+                        ++seq, 1, line, true));
+            }
+            big.prepare();
+        }
+        big.pulse();
+        long kept = big.allLines().stream().mapToLong(dev.procdeck.logs.LogRingBuffer::sizeOf).sum();
+        assertThat(kept).isLessThanOrEqualTo(budget / 4);
+        assertThat(big.receivedProperty().get()).isEqualTo(200);
+        assertThat(big.droppedProperty().get()).isEqualTo(200 - big.allLines().size());
+    }
+
+    @Test
+    void aFloodIsDrawnEveryOtherPulseATrickleOnEach() {
+        ConsoleViewModel console = new ConsoleViewModel(100_000, Runnable::run);
+        List<Integer> drawn = new ArrayList<>();
+        console.setRenderer(b -> drawn.add(b.lines().size()), () -> { });
+        for (int pulse = 0; pulse < 4; pulse++) {
+            List<LogLine> flood = new ArrayList<>();
+            for (int i = 0; i < ConsoleViewModel.FLOOD_LINES; i++) {
+                flood.add(new LogLine(++seq, Instant.EPOCH, "web.1", LogStream.STDOUT, "f" + seq));
+            }
+            console.sink().onLines(flood);
+            pulse(console);
+        }
+        int f = ConsoleViewModel.FLOOD_LINES;
+        assertThat(drawn).containsExactly(f, 2 * f);
+        pulse(console); // the flood stopped: what was held is drawn on the next pulse
+        assertThat(drawn).containsExactly(f, 2 * f, f);
+        drawn.clear();
+        for (int pulse = 0; pulse < 3; pulse++) {
+            console.sink().onLines(List.of(new LogLine(++seq, Instant.EPOCH, "web.1", LogStream.STDOUT, "a"),
+                    new LogLine(++seq, Instant.EPOCH, "web.1", LogStream.STDOUT, "b")));
+            pulse(console);
+        }
+        assertThat(drawn).containsExactly(2, 2, 2);
+        assertThat(console.visibleLines()).hasSize(4 * f + 6);
+    }
 }
