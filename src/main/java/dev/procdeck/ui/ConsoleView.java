@@ -61,6 +61,8 @@ public final class ConsoleView extends BorderPane {
     /** Matches of the query in what the area shows: paragraph, start, end (in the paragraph's text). */
     private java.util.ArrayList<int[]> matches = new java.util.ArrayList<>();
     private int currentMatch = -1;
+    /** Enter applied a query still waiting for the typing pause: step to its first match once it is shown. */
+    private boolean findAfterRedraw;
     private org.fxmisc.richtext.model.StyleSpans<String> currentMatchStyle;
     private int[] currentMatchRange;
     private Supplier<java.nio.file.Path> projectRoot = () -> null;
@@ -191,8 +193,11 @@ public final class ConsoleView extends BorderPane {
         regex.setOnAction(e -> query.run());
         matchCase.setOnAction(e -> query.run());
         search.setOnAction(e -> {
-            model.applyTypedQuery();
-            findNext(true);
+            if (model.applyTypedQuery()) {
+                findAfterRedraw = true; // the matches of the new query are known once it is shown
+            } else {
+                findNext(true);
+            }
         });
         queryError.setId("queryError");
         queryError.getStyleClass().add("query-error");
@@ -215,8 +220,9 @@ public final class ConsoleView extends BorderPane {
         next.setOnAction(e -> findNext(true));
         search.setOnKeyPressed(e -> {
             if (e.getCode() == javafx.scene.input.KeyCode.ENTER && e.isShiftDown()) {
-                model.applyTypedQuery();
-                findNext(false);
+                if (!model.applyTypedQuery()) {
+                    findNext(false);
+                }
                 e.consume();
             } else if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE) {
                 search.clear();
@@ -395,7 +401,7 @@ public final class ConsoleView extends BorderPane {
 
     /** Where a line's text starts in its paragraph (after time, name and separator). */
     private int textOffset(int paragraph, String plain) {
-        return Math.max(0, area.getParagraph(paragraph).length() - plain.length());
+        return Math.max(0, area.getParagraph(paragraph).length() - LineRenderer.drawnLength(plain));
     }
 
     // ---- rendering --------------------------------------------------------------------------------------
@@ -456,8 +462,12 @@ public final class ConsoleView extends BorderPane {
             return;
         }
         String plain = dev.procdeck.logs.AnsiText.stripColours(line);
-        int offset = Math.max(0, LineRenderer.length(segs) - plain.length()); // time, name and separator first
+        // Time, name and separator come first; a long line is drawn only in part.
+        int offset = Math.max(0, LineRenderer.length(segs) - LineRenderer.drawnLength(plain));
         for (int[] r : filter.matchRanges(plain)) {
+            if (r[1] > LineRenderer.DRAWN_CHARS) {
+                break;
+            }
             into.add(new int[] {paragraph, offset + r[0], offset + r[1]});
         }
     }
@@ -511,6 +521,10 @@ public final class ConsoleView extends BorderPane {
         currentMatch = -1;
         matches = prepared.matches();
         updateMatchInfo();
+        if (findAfterRedraw) {
+            findAfterRedraw = false;
+            findNext(true);
+        }
     }
 
     /** Says "3 of 10" for the matches in what the area shows (kept up to date as lines come and go). */

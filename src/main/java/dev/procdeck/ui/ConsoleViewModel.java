@@ -156,16 +156,7 @@ public final class ConsoleViewModel {
     private Consumer<Batch> onAppend = batch -> { };
     private final int shown;
     private final int shownChars;
-    private Redraw<?> redraw = new Redraw<Void>() {
-        @Override
-        public Void prepare(List<LogLine> lines, LogFilter f, boolean timestamps) {
-            return null;
-        }
-
-        @Override
-        public void show(Void prepared) {
-        }
-    };
+    private Redraw<?> redraw = prepareNothing(() -> { });
     private final Executor filterWork;
     private final Delay delay;
     /** Counts redraws asked for; a prepared redraw whose number is not the latest is dropped. */
@@ -265,7 +256,11 @@ public final class ConsoleViewModel {
 
     /** A renderer that prepares nothing off the FX thread: {@code onReset} is told when all was redrawn. */
     public void setRenderer(Consumer<Batch> onAppend, Runnable onReset) {
-        setRenderer(onAppend, new Redraw<Void>() {
+        setRenderer(onAppend, prepareNothing(onReset));
+    }
+
+    private static Redraw<Void> prepareNothing(Runnable onShow) {
+        return new Redraw<>() {
             @Override
             public Void prepare(List<LogLine> lines, LogFilter f, boolean timestamps) {
                 return null;
@@ -273,9 +268,9 @@ public final class ConsoleViewModel {
 
             @Override
             public void show(Void prepared) {
-                onReset.run();
+                onShow.run();
             }
-        });
+        };
     }
 
     /** The session's folder on disk (its log files), or null when there is none. */
@@ -671,14 +666,19 @@ public final class ConsoleViewModel {
         }));
     }
 
-    /** Applies typed text still waiting for its pause (Enter, or a toggle of regex or case, wants it now). */
-    public void applyTypedQuery() {
+    /**
+     * Applies typed text still waiting for its pause (Enter or Escape wants it now).
+     *
+     * @return whether there was such text (the view is then redrawn)
+     */
+    public boolean applyTypedQuery() {
         Runnable apply = pendingQuery;
         cancelTyping.run();
         pendingQuery = null;
         if (apply != null) {
             apply.run();
         }
+        return apply != null;
     }
 
     /** Sets the text query; an invalid regex keeps the previous filter and says why (the parser's message). */
