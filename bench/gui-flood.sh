@@ -8,6 +8,10 @@
 #   LINE_BYTES=60000 JAVA_OPTS="-Xmx320m" bench/gui-flood.sh   # 60 KB lines: memory must stay bounded by bytes
 #   LAUNCHER=bin bench/gui-flood.sh          # through bin/procdeck, the command the README gives (its JVM flags)
 #   LAUNCHER=bin CHILDREN=1 RATE=2000 bench/gui-flood.sh       # one child at 2,000 lines/s instead of full speed
+#   LAUNCHER=bin PROCDECK_LAUNCHER=/tmp/old/procdeck PROCDECK_JAR=/tmp/old.jar ...   # another build and launcher
+#   DIAG=1 JAVA_OPTS=-XX:NativeMemoryTracking=summary ...    # before it stops: NMT summary, heap histogram, smaps
+#                                                             # totals and CPU by thread, in the work folder
+#   DIAG=jfr ...                                              # the same and a JFR recording (its buffers add to RSS)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 project=$(cd "$here/.." && pwd)
@@ -29,6 +33,8 @@ for k in $(seq 1 "$children"); do
   fi
 done >"$work/app/Procfile"
 xvfb=""
+jfr=""
+[[ ${DIAG:-} == jfr ]] && jfr="-XX:StartFlightRecording=name=flood,settings=default -XX:FlightRecorderOptions:stackdepth=256"
 if [[ -z ${DISPLAY:-} ]]; then
   Xvfb :97 -screen 0 1280x800x24 >/dev/null 2>&1 & xvfb=$!
   export DISPLAY=:97
@@ -36,8 +42,8 @@ if [[ -z ${DISPLAY:-} ]]; then
 fi
 # shellcheck disable=SC2086
 if [[ ${LAUNCHER:-} == bin ]]; then
-  PROCDECK_JAVA_OPTS="${JAVA_OPTS:-} -Dprocdeck.stats=$work/stats.csv -Dprocdeck.startOnOpen=true" \
-    "$project/bin/procdeck" "$work/app" >"$work/app.log" 2>&1 &
+  PROCDECK_JAVA_OPTS="${JAVA_OPTS:-} $jfr -Dprocdeck.stats=$work/stats.csv -Dprocdeck.startOnOpen=true" \
+    "${PROCDECK_LAUNCHER:-$project/bin/procdeck}" "$work/app" >"$work/app.log" 2>&1 &
 else
   java ${JAVA_OPTS:--Xmx512m} -Dprocdeck.stats="$work/stats.csv" -Dprocdeck.startOnOpen=true -jar "$jar" "$work/app" \
     >"$work/app.log" 2>&1 &
@@ -47,10 +53,30 @@ app=$!
 # the first half minute or so) to the end: utime + stime in clock ticks.
 warmup=${WARMUP:-5}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$app/stat"; }
+# CPU ticks by thread name (comm, between parentheses; names may contain spaces), for DIAG's per-thread split.
+thread_ticks() { for t in /proc/$app/task/*/stat; do sed -E 's/^[0-9]+ \((.*)\) [A-Z] (.*)$/\1|\2/' "$t" 2>/dev/null; done |
+  awk -F'|' '{split($2, f, " "); n = $1; gsub(/[0-9]+$/, "N", n); ticks[n] += f[11] + f[12]} END {for (n in ticks) print n "|" ticks[n]}' | sort; }
 sleep "$warmup"
+[[ -n ${DIAG:-} ]] && thread_ticks >"$work/threads0.txt"
 t0=$(cpu_ticks); s0=$(date +%s.%N)
 sleep "$((duration - warmup))"
 t1=$(cpu_ticks); s1=$(date +%s.%N)
+if [[ -n ${DIAG:-} ]]; then
+  thread_ticks >"$work/threads1.txt"
+  echo "CPU by thread after the warm-up (% of one core):"
+  join -t'|' -a2 -e0 -o '0,1.2,2.2' "$work/threads0.txt" "$work/threads1.txt" |
+    awk -F'|' -v secs="$(echo "$s1 - $s0" | bc -l)" -v hz="$(getconf CLK_TCK)" \
+      '{p = ($3 - $2) / hz / secs * 100; if (p >= 0.5) printf "  %5.1f %s\n", p, $1}' | sort -rn
+fi
+if [[ -n ${DIAG:-} ]]; then
+  # Where the resident memory goes: the JVM's own accounting (NMT, when enabled), the live heap by class, and
+  # the kernel's view by mapping kind (anonymous = heap, metaspace, stacks, malloc; files = jars, libraries).
+  jcmd "$app" VM.native_memory summary >"$work/nmt.txt" 2>&1 || true
+  jcmd "$app" GC.class_histogram >"$work/histogram.txt" 2>&1 || true
+  [[ -n $jfr ]] && { jcmd "$app" JFR.dump name=flood filename="$work/flood.jfr" >/dev/null 2>&1 || true; }
+  awk '/^Rss:/{r+=$2} /^Anonymous:/{a+=$2} END{printf "smaps: rss %d MB, anonymous %d MB\n", r/1024, a/1024}' "/proc/$app/smaps" || true
+  echo "diagnostics in $work (nmt.txt, histogram.txt${jfr:+, flood.jfr})"
+fi
 echo "dashboard JVM CPU ($warmup s in to the end): $(echo "($t1 - $t0) / $(getconf CLK_TCK) / ($s1 - $s0) * 100" | bc -l | xargs printf '%.1f') % of one core"
 kill -TERM "$app"          # the dashboard stops its children gracefully on SIGTERM too
 wait "$app" || true

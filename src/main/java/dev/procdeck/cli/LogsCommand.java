@@ -3,6 +3,7 @@ package dev.procdeck.cli;
 import dev.procdeck.logs.LogBatch;
 import dev.procdeck.logs.LogLine;
 import dev.procdeck.logs.LogStream;
+import dev.procdeck.logs.UserRegex;
 import dev.procdeck.runtime.ControlClient;
 import dev.procdeck.runtime.ControlProtocol;
 import dev.procdeck.supervisor.InstanceId;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -70,9 +70,9 @@ final class LogsCommand extends ControlCommand {
         }
         if (grep != null) {
             try {
-                Pattern.compile(grep);
-            } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("invalid --grep pattern: " + e.getDescription());
+                UserRegex.compile(grep, true); // the engine the server greps with
+            } catch (UserRegex.InvalidRegexException e) {
+                throw new IllegalArgumentException("invalid --grep pattern: " + e.getMessage());
             }
         }
         if (since != null) {

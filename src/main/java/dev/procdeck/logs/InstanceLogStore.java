@@ -184,6 +184,52 @@ public final class InstanceLogStore {
         return out.size() <= count ? out : new ArrayList<>(out.subList(out.size() - count, out.size()));
     }
 
+    /**
+     * The lines kept now, as references (no line is copied), for filtering on another thread while this store
+     * goes on changing on its own.
+     */
+    public Snapshot snapshot() {
+        List<LogLine[]> runs = new ArrayList<>(slots.size());
+        for (Slot s : slots.values()) {
+            if (!s.lines.isEmpty()) {
+                runs.add(s.lines.toArray(new LogLine[0]));
+            }
+        }
+        return new Snapshot(runs);
+    }
+
+    /** What a store held at one moment: one run of lines per instance, each oldest first. Immutable. */
+    public static final class Snapshot {
+        private final List<LogLine[]> runs;
+
+        private Snapshot(List<LogLine[]> runs) {
+            this.runs = runs;
+        }
+
+        /**
+         * The newest {@code count} lines that pass {@code filter}, oldest first; empty as soon as {@code stop}
+         * says the answer is no longer wanted (checked every few thousand lines).
+         */
+        public List<LogLine> newest(Predicate<LogLine> filter, int count, java.util.function.BooleanSupplier stop) {
+            List<LogLine> out = new ArrayList<>();
+            int checked = 0;
+            for (LogLine[] run : runs) {
+                int taken = 0;
+                for (int i = run.length - 1; i >= 0 && taken < count; i--) {
+                    if ((++checked & 4095) == 0 && stop.getAsBoolean()) {
+                        return List.of();
+                    }
+                    if (filter.test(run[i])) {
+                        out.add(run[i]);
+                        taken++;
+                    }
+                }
+            }
+            out.sort(Comparator.comparingLong(LogLine::sequence));
+            return out.size() <= count ? out : new ArrayList<>(out.subList(out.size() - count, out.size()));
+        }
+    }
+
     /** Instances with lines in memory now. */
     public Set<String> instancesInMemory() {
         Set<String> names = new java.util.LinkedHashSet<>();

@@ -4,14 +4,13 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 
 /**
  * Which lines to show: hidden types, hidden instances, shown streams and a text query (plain or regex,
- * case-sensitive or not) matched against the text without colour codes. Immutable; the "with" methods
- * return a changed copy.
+ * case-sensitive or not, compiled by {@link UserRegex}: linear time whatever the pattern) matched against the
+ * text without colour codes. Immutable; the "with" methods return a changed copy.
  */
 public final class LogFilter {
     public static final LogFilter ALL = new LogFilter(Set.of(), Set.of(), EnumSet.allOf(LogStream.class), null, "",
@@ -52,13 +51,12 @@ public final class LogFilter {
     }
 
     /**
-     * @throws PatternSyntaxException when {@code regex} is set and the query is not a valid pattern
+     * @throws UserRegex.InvalidRegexException when {@code regex} is set and the query is not a valid pattern
      */
     public LogFilter withQuery(String text, boolean asRegex, boolean matchCase) {
         Pattern p = null;
         if (text != null && !text.isEmpty()) {
-            int flags = matchCase ? 0 : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
-            p = Pattern.compile(asRegex ? text : Pattern.quote(text), flags);
+            p = asRegex ? UserRegex.compile(text, matchCase) : UserRegex.literal(text, matchCase);
         }
         return new LogFilter(hiddenTypes, hiddenInstances, streams, p, text == null ? "" : text, asRegex, matchCase,
                 hiddenLevels);

@@ -11,8 +11,11 @@ import java.util.function.Consumer;
  * (the dashboard's view model on the FX thread).
  */
 public final class LogRingBuffer {
-    /** Default heap budget of the console's store; {@code -Dprocdeck.console.maxBytes=...} changes it. */
-    public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
+    /**
+     * Default heap budget of the console's store; {@code -Dprocdeck.console.maxBytes=...} changes it. 32 MiB holds
+     * the 100,000-line cap of 80-character lines (about 26 MiB by {@link #sizeOf}); longer lines are held to it.
+     */
+    public static final long DEFAULT_MAX_BYTES = 32L * 1024 * 1024;
 
     private final LogLine[] lines;
     private final long maxBytes;

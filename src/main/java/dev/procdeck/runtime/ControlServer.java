@@ -1,11 +1,13 @@
 package dev.procdeck.runtime;
 
+import com.google.re2j.Pattern;
 import dev.procdeck.logs.AnsiText;
 import dev.procdeck.logs.BatchQueue;
 import dev.procdeck.logs.LogBatch;
 import dev.procdeck.logs.LogLine;
 import dev.procdeck.logs.LogListener;
 import dev.procdeck.logs.LogStream;
+import dev.procdeck.logs.UserRegex;
 import dev.procdeck.os.ProcessMetrics;
 import dev.procdeck.procfile.Procfile;
 import dev.procdeck.procfile.Project;
@@ -45,8 +47,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The control socket of a running procdeck: {@code control.sock} in the project's {@link StateFolder} (0700
@@ -679,10 +679,9 @@ public final class ControlServer implements LogListener, AutoCloseable {
             Pattern grep = null;
             if (r.get("grep") instanceof String g) {
                 try {
-                    grep = Pattern.compile(g);
-                } catch (PatternSyntaxException e) {
-                    throw new IllegalArgumentException("invalid --grep pattern: " + e.getDescription() + " near index "
-                            + e.getIndex());
+                    grep = UserRegex.compile(g, true); // linear time: no pattern can hold this thread
+                } catch (UserRegex.InvalidRegexException e) {
+                    throw new IllegalArgumentException("invalid --grep pattern: " + e.getMessage());
                 }
             }
             return new LogQuery(count.intValue(), Boolean.TRUE.equals(r.get("follow")), string(r, "type"),

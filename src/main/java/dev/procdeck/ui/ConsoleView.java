@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
@@ -40,7 +38,9 @@ import org.fxmisc.richtext.util.UndoUtils;
 
 /**
  * The console: a read-only RichTextFX area fed one multi-paragraph document per pulse, capped at the buffer
- * size, plus the filter bar. Follows the tail until the user scrolls up.
+ * size, plus the filter bar. Follows the tail until the user scrolls up. After a filter change the whole document
+ * and its matches are built on the model's filter worker ({@link Prepared}); the FX thread swaps them in. On a
+ * pulse only the new lines are rendered and searched.
  */
 public final class ConsoleView extends BorderPane {
     private static final SegmentOps<String, String> SEG_OPS = SegmentOps.styledTextOps();
@@ -59,8 +59,10 @@ public final class ConsoleView extends BorderPane {
     /** The log line of each paragraph of the area (null for the "not drawn" marker), to copy, search and link. */
     private final java.util.ArrayList<LogLine> paragraphLines = new java.util.ArrayList<>();
     /** Matches of the query in what the area shows: paragraph, start, end (in the paragraph's text). */
-    private List<int[]> matches = List.of();
+    private java.util.ArrayList<int[]> matches = new java.util.ArrayList<>();
     private int currentMatch = -1;
+    /** Enter applied a query still waiting for the typing pause: step to its first match once it is shown. */
+    private boolean findAfterRedraw;
     private org.fxmisc.richtext.model.StyleSpans<String> currentMatchStyle;
     private int[] currentMatchRange;
     private Supplier<java.nio.file.Path> projectRoot = () -> null;
@@ -102,9 +104,23 @@ public final class ConsoleView extends BorderPane {
                 linkAt(area.hit(e.getX(), e.getY()).getInsertionIndex()).ifPresent(UrlOpener::open);
             }
         });
-        model.setRenderer(this::append, this::rerender);
+        model.setRenderer(this::append, new ConsoleViewModel.Redraw<Prepared>() {
+            @Override
+            public Prepared prepare(List<LogLine> lines, dev.procdeck.logs.LogFilter filter, boolean timestamps) {
+                return ConsoleView.this.prepare(lines, filter, timestamps);
+            }
+
+            @Override
+            public void show(Prepared prepared) {
+                ConsoleView.this.show(prepared);
+            }
+        });
         area.estimatedScrollYProperty().addListener((o, a, b) -> updateFollowing());
-        model.timestampsProperty().addListener((o, a, b) -> rerender());
+    }
+
+    /** A whole redraw, built off the FX thread: the document, its lines, and the query's matches in it. */
+    private record Prepared(ReadOnlyStyledDocument<String, String, String> document, List<LogLine> lines,
+                            java.util.ArrayList<int[]> matches) {
     }
 
     public InlineCssTextArea area() {
@@ -173,10 +189,18 @@ public final class ConsoleView extends BorderPane {
         regex.setTooltip(new Tooltip("Regular expression"));
         matchCase.setTooltip(new Tooltip("Match case"));
         Runnable query = () -> model.setQuery(search.getText(), regex.isSelected(), matchCase.isSelected());
-        search.textProperty().addListener((o, a, b) -> query.run());
+        // Typing waits for a pause; the toggles, Enter and Escape apply at once.
+        search.textProperty().addListener((o, a, b) ->
+                model.typeQuery(search.getText(), regex.isSelected(), matchCase.isSelected()));
         regex.setOnAction(e -> query.run());
         matchCase.setOnAction(e -> query.run());
-        search.setOnAction(e -> findNext(true));
+        search.setOnAction(e -> {
+            if (model.applyTypedQuery()) {
+                findAfterRedraw = true; // the matches of the new query are known once it is shown
+            } else {
+                findNext(true);
+            }
+        });
         queryError.setId("queryError");
         queryError.getStyleClass().add("query-error");
         queryError.setStyle("-fx-text-fill: #f38ba8;");
@@ -198,10 +222,13 @@ public final class ConsoleView extends BorderPane {
         next.setOnAction(e -> findNext(true));
         search.setOnKeyPressed(e -> {
             if (e.getCode() == javafx.scene.input.KeyCode.ENTER && e.isShiftDown()) {
-                findNext(false);
+                if (!model.applyTypedQuery()) {
+                    findNext(false);
+                }
                 e.consume();
             } else if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE) {
                 search.clear();
+                model.applyTypedQuery();
             }
         });
 
@@ -376,7 +403,7 @@ public final class ConsoleView extends BorderPane {
 
     /** Where a line's text starts in its paragraph (after time, name and separator). */
     private int textOffset(int paragraph, String plain) {
-        return Math.max(0, area.getParagraph(paragraph).length() - plain.length());
+        return Math.max(0, area.getParagraph(paragraph).length() - LineRenderer.drawnLength(plain));
     }
 
     // ---- rendering --------------------------------------------------------------------------------------
@@ -399,8 +426,11 @@ public final class ConsoleView extends BorderPane {
         boolean ts = model.timestampsProperty().get();
         var filter = model.filterProperty().get();
         for (int i = from; i < lines.size(); i++) {
-            doc.addParagraph(renderer.render(lines.get(i), ts, filter));
-            paragraphLines.add(lines.get(i));
+            LogLine line = lines.get(i);
+            List<StyledSegment<String, String>> segs = renderer.render(line, ts, filter);
+            doc.addParagraph(segs);
+            addMatches(matches, paragraphLines.size(), line, segs, filter);
+            paragraphLines.add(line);
         }
         scrollingProgrammatically = true;
         try {
@@ -416,6 +446,7 @@ public final class ConsoleView extends BorderPane {
             if (excess > 0) {
                 area.deleteText(0, 0, excess, 0);
                 paragraphLines.subList(0, Math.min(excess, paragraphLines.size())).clear();
+                dropMatchesBefore(excess);
             }
             if (model.followingProperty().get()) {
                 area.showParagraphAtBottom(area.getParagraphs().size() - 1);
@@ -426,57 +457,86 @@ public final class ConsoleView extends BorderPane {
         updateMatchInfo();
     }
 
-    private void rerender() {
-        List<LogLine> lines = model.shownLines();
+    /** The matches of the query in one rendered line, as paragraph, start, end in the paragraph's text. */
+    private static void addMatches(List<int[]> into, int paragraph, LogLine line, List<StyledSegment<String, String>> segs,
+                                   dev.procdeck.logs.LogFilter filter) {
+        if (!filter.hasQuery()) {
+            return;
+        }
+        String plain = dev.procdeck.logs.AnsiText.stripColours(line);
+        // Time, name and separator come first; a long line is drawn only in part.
+        int offset = Math.max(0, LineRenderer.length(segs) - LineRenderer.drawnLength(plain));
+        for (int[] r : filter.matchRanges(plain)) {
+            if (r[1] > LineRenderer.DRAWN_CHARS) {
+                break;
+            }
+            into.add(new int[] {paragraph, offset + r[0], offset + r[1]});
+        }
+    }
+
+    /** The first {@code paragraphs} paragraphs left the area: so do their matches, and the rest move up. */
+    private void dropMatchesBefore(int paragraphs) {
+        int gone = 0;
+        while (gone < matches.size() && matches.get(gone)[0] < paragraphs) {
+            gone++;
+        }
+        matches.subList(0, gone).clear();
+        for (int[] m : matches) {
+            m[0] -= paragraphs;
+        }
+        if (currentMatch >= 0) {
+            currentMatch = currentMatch >= gone ? currentMatch - gone : -1;
+        }
+    }
+
+    /** Off the FX thread: the whole document for a filter, and its matches. Touches nothing of the scene. */
+    private Prepared prepare(List<LogLine> lines, dev.procdeck.logs.LogFilter filter, boolean timestamps) {
+        ReadOnlyStyledDocumentBuilder<String, String, String> doc =
+                new ReadOnlyStyledDocumentBuilder<>(SEG_OPS, "", Math.max(1, lines.size()));
+        java.util.ArrayList<int[]> found = new java.util.ArrayList<>();
+        for (int p = 0; p < lines.size(); p++) {
+            List<StyledSegment<String, String>> segs = renderer.render(lines.get(p), timestamps, filter);
+            doc.addParagraph(segs);
+            addMatches(found, p, lines.get(p), segs, filter);
+        }
+        return new Prepared(lines.isEmpty() ? null : doc.build(), lines, found);
+    }
+
+    /** On the FX thread: swaps a prepared redraw in. */
+    private void show(Prepared prepared) {
         scrollingProgrammatically = true;
         try {
             paragraphLines.clear();
-            paragraphLines.addAll(lines);
-            if (lines.isEmpty()) {
+            paragraphLines.addAll(prepared.lines());
+            if (prepared.document() == null) {
                 area.clear();
             } else {
-                boolean ts = model.timestampsProperty().get();
-                var filter = model.filterProperty().get();
-                ReadOnlyStyledDocumentBuilder<String, String, String> doc =
-                        new ReadOnlyStyledDocumentBuilder<>(SEG_OPS, "", lines.size());
-                for (LogLine line : lines) {
-                    doc.addParagraph(renderer.render(line, ts, filter));
-                }
-                ReadOnlyStyledDocument<String, String, String> built = doc.build();
-                area.replace(0, area.getLength(), built);
+                area.replace(0, area.getLength(), prepared.document());
             }
             model.followingProperty().set(true);
             area.showParagraphAtBottom(Math.max(0, area.getParagraphs().size() - 1));
         } finally {
             scrollingProgrammatically = false;
         }
-        updateMatchInfo();
-    }
-
-    /** Recounts matches of the query in the text the filter looks at (not times or names) and says "3 of 10". */
-    private void updateMatchInfo() {
-        var filter = model.filterProperty().get();
         currentMatchRange = null;
         currentMatchStyle = null;
-        if (!filter.hasQuery()) {
-            matches = List.of();
+        currentMatch = -1;
+        matches = prepared.matches();
+        updateMatchInfo();
+        if (findAfterRedraw) {
+            findAfterRedraw = false;
+            findNext(true);
+        }
+    }
+
+    /** Says "3 of 10" for the matches in what the area shows (kept up to date as lines come and go). */
+    private void updateMatchInfo() {
+        if (!model.filterProperty().get().hasQuery()) {
+            matches.clear();
             currentMatch = -1;
             matchInfo.setText("");
             return;
         }
-        List<int[]> found = new java.util.ArrayList<>();
-        for (int p = 0; p < paragraphLines.size(); p++) {
-            LogLine line = paragraphLines.get(p);
-            if (line == null) {
-                continue;
-            }
-            String plain = dev.procdeck.logs.AnsiText.stripColours(line);
-            int offset = textOffset(p, plain);
-            for (int[] r : filter.matchRanges(plain)) {
-                found.add(new int[] {p, offset + r[0], offset + r[1]});
-            }
-        }
-        matches = found;
         currentMatch = Math.min(currentMatch, matches.size() - 1);
         showMatchCount();
     }
@@ -513,10 +573,7 @@ public final class ConsoleView extends BorderPane {
     /** Moves to the next (or previous) match, the current one drawn above every other and scrolled to. */
     void findNext(boolean forward) {
         if (matches.isEmpty()) {
-            updateMatchInfo();
-            if (matches.isEmpty()) {
-                return;
-            }
+            return;
         }
         restoreCurrentMatch();
         currentMatch = currentMatch < 0 ? (forward ? 0 : matches.size() - 1)

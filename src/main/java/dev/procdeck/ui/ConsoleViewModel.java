@@ -9,6 +9,7 @@ import dev.procdeck.logs.LogListener;
 import dev.procdeck.logs.LogRingBuffer;
 import dev.procdeck.logs.LogStream;
 import dev.procdeck.logs.PlainLogFormat;
+import dev.procdeck.logs.UserRegex;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.regex.PatternSyntaxException;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
@@ -56,15 +56,24 @@ import javafx.collections.ObservableList;
  * the session log on disk (on the {@code io} executor, with progress, cancelled by the next filter change), and
  * Save reads the whole session from disk too. {@link #memoryStatusProperty()} says plainly what is shown. Lives
  * on the FX thread except {@link #sink()} and {@link #prepare()}.
+ *
+ * <p>The FX thread never decodes bytes and never filters the whole store: {@link #prepare()} (the pulse timer's
+ * thread) decodes, {@link #pulse()} files and filters only the lines that arrived, and a filter change is worked
+ * out on the {@code filterWork} executor against a snapshot of the store, the view's document built there too
+ * ({@link Redraw#prepare}); the FX thread only swaps it in ({@link Redraw#show}). Typing in the filter field is
+ * debounced ({@link #typeQuery}, {@link #TYPING_PAUSE_MS}).
  */
 public final class ConsoleViewModel {
     public static final int DEFAULT_CAPACITY = 100_000;
     /**
      * Lines the console area holds at most (the newest matching ones); the store behind it keeps
-     * {@link #capacity()} lines for filtering and saving. RichTextFX's cost grows with paragraphs, so the area
-     * stays smaller than the store.
+     * {@link #capacity()} lines for filtering and saving. RichTextFX keeps about 1 KB of objects per paragraph
+     * (paragraph, segments, style spans, tree nodes), so the area holds a terminal's scrollback (gnome-terminal's
+     * default is 10,000 lines) and the store the rest.
      */
-    public static final int DEFAULT_SHOWN = 20_000;
+    public static final int DEFAULT_SHOWN = 10_000;
+    /** Visible lines per pulse from which output counts as a flood, drawn every other pulse only. */
+    public static final int FLOOD_LINES = 100;
     /** Lines drawn per pulse at most; beyond that a flood is summarised by one "not drawn" line. */
     public static final int DRAW_BUDGET = 500;
     /** Characters drawn per pulse at most: 500 lines of 60 KB would be 30 MB of text for one frame. */
@@ -81,6 +90,44 @@ public final class ConsoleViewModel {
 
     /** What the view draws on a pulse: the lines, after {@code skipped} newer-than-shown ones it did not draw. */
     public record Batch(List<LogLine> lines, int skipped) {
+    }
+
+    /**
+     * How long typing in the filter field must pause before the filter applies: one redraw for a word, not one per
+     * keystroke (JabRef's search waits 400 ms too).
+     */
+    public static final long TYPING_PAUSE_MS = 400;
+
+    /**
+     * How the view redraws everything after a filter change, in two steps: {@code prepare} on the filter worker
+     * (it must not touch the scene: it builds the document the area will show), {@code show} on the FX thread.
+     */
+    public interface Redraw<D> {
+        D prepare(List<LogLine> lines, LogFilter filter, boolean timestamps);
+
+        void show(D prepared);
+    }
+
+    /** Runs a task after a delay and returns what cancels it: the debounce of typing (a fake one in tests). */
+    @FunctionalInterface
+    public interface Delay {
+        Runnable after(long millis, Runnable task);
+    }
+
+    /** The filter worker and typing timer of every dashboard console: daemon threads, made on first use. */
+    private static final class Background {
+        static final java.util.concurrent.ScheduledExecutorService THREAD =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "procdeck-console-filter");
+                    t.setDaemon(true);
+                    return t;
+                });
+
+        static final Delay DELAY = (millis, task) -> {
+            java.util.concurrent.ScheduledFuture<?> f =
+                    THREAD.schedule(task, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
+        };
     }
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
@@ -103,10 +150,24 @@ public final class ConsoleViewModel {
     private final List<String> projectTypes = new ArrayList<>();
     private final Set<String> liveInstances = new HashSet<>();
     private final Set<String> gone = new HashSet<>();
+    /** Every instance the lists were last worked out from (runs of scheduled types too, which are not listed). */
+    private final Set<String> listed = new HashSet<>();
+    private java.util.function.Predicate<String> scheduledType = type -> false;
     private Consumer<Batch> onAppend = batch -> { };
     private final int shown;
     private final int shownChars;
-    private Runnable onReset = () -> { };
+    private Redraw<?> redraw = prepareNothing(() -> { });
+    private final Executor filterWork;
+    private final Delay delay;
+    /** Counts redraws asked for; a prepared redraw whose number is not the latest is dropped. */
+    private final java.util.concurrent.atomic.AtomicLong redraws = new java.util.concurrent.atomic.AtomicLong();
+    /** While a redraw is being prepared: the visible lines that arrived since its snapshot (shown after it). */
+    private List<LogLine> heldBack;
+    /** Visible lines filed but not drawn yet (a flood is drawn every other pulse). */
+    private List<LogLine> undrawn = new ArrayList<>();
+    private boolean drewLastPulse;
+    private Runnable pendingQuery;
+    private Runnable cancelTyping = () -> { };
     private Path sessionDir;
     private ZoneId zone = ZoneId.systemDefault();
     /** Older lines read back from disk for the current filter (instances whose lines left memory). */
@@ -122,23 +183,42 @@ public final class ConsoleViewModel {
         this(capacity, Long.getLong("procdeck.console.maxBytes", LogRingBuffer.DEFAULT_MAX_BYTES), io);
     }
 
-    /** @param maxBytes heap budget of the line store (estimated, see {@link LogRingBuffer#sizeOf}) */
+    /**
+     * A console whose filter work and FX steps all run on the caller's thread (tools and tests).
+     *
+     * @param maxBytes heap budget of the line store (estimated, see {@link LogRingBuffer#sizeOf})
+     */
     public ConsoleViewModel(int capacity, long maxBytes, Executor io) {
-        this(capacity, maxBytes, Long.getLong("procdeck.console.instanceBytes", maxBytes / 2), io, Runnable::run);
+        this(capacity, maxBytes, Long.getLong("procdeck.console.instanceBytes", maxBytes / 2), io, Runnable::run,
+                Runnable::run, Background.DELAY);
     }
 
     /**
+     * The dashboard's console: filters are worked out on a background thread of their own.
+     *
      * @param instanceBytes heap budget of each instance's lines
-     * @param fx            where results of disk reads are applied (the FX thread)
+     * @param fx            where results of disk reads and filter work are applied (the FX thread)
      */
     public ConsoleViewModel(int capacity, long maxBytes, long instanceBytes, Executor io, Executor fx) {
+        this(capacity, maxBytes, instanceBytes, io, fx, Background.THREAD, Background.DELAY);
+    }
+
+    /**
+     * @param filterWork where a filter change is worked out (never the FX thread in the application)
+     * @param delay      the timer of the typing pause
+     */
+    ConsoleViewModel(int capacity, long maxBytes, long instanceBytes, Executor io, Executor fx, Executor filterWork,
+                     Delay delay) {
+        this.filterWork = filterWork;
+        this.delay = delay;
         this.store = new InstanceLogStore(capacity, maxBytes, instanceBytes);
         this.shown = Math.min(capacity, Integer.getInteger("procdeck.console.shown", DEFAULT_SHOWN));
         this.shownChars = Integer.getInteger("procdeck.console.shownChars", DEFAULT_SHOWN_CHARS);
         // More than a screenful of screens between two pulses is a flood: the excess leaves memory at the door
         // (counted as dropped, kept in the session log) instead of costing the UI thread a copy. The queue keeps
         // bytes; lines are decoded by prepare(), on the pulse timer's thread, only for what is kept.
-        this.queue = new LineQueue(shown, Math.min(LineQueue.DEFAULT_MAX_BYTES, Math.max(1024, maxBytes / 4)));
+        this.preparedBytesMax = Math.min(LineQueue.DEFAULT_MAX_BYTES, Math.max(1024, maxBytes / 4));
+        this.queue = new LineQueue(shown, preparedBytesMax);
         this.io = io;
         this.fx = fx;
         following.addListener((o, was, now) -> {
@@ -146,6 +226,7 @@ public final class ConsoleViewModel {
                 unseen.set(0);
             }
         });
+        timestamps.addListener((o, was, now) -> redraw());
     }
 
     /** Where the log bus delivers; safe from any thread. */
@@ -167,10 +248,29 @@ public final class ConsoleViewModel {
         return shownChars;
     }
 
-    /** The view renders appended lines (already filtered) and re-renders everything on reset. */
-    public void setRenderer(Consumer<Batch> onAppend, Runnable onReset) {
+    /** The view renders appended lines (already filtered) and redraws everything after a filter change. */
+    public void setRenderer(Consumer<Batch> onAppend, Redraw<?> redraw) {
         this.onAppend = onAppend;
-        this.onReset = onReset;
+        this.redraw = redraw;
+    }
+
+    /** A renderer that prepares nothing off the FX thread: {@code onReset} is told when all was redrawn. */
+    public void setRenderer(Consumer<Batch> onAppend, Runnable onReset) {
+        setRenderer(onAppend, prepareNothing(onReset));
+    }
+
+    private static Redraw<Void> prepareNothing(Runnable onShow) {
+        return new Redraw<>() {
+            @Override
+            public Void prepare(List<LogLine> lines, LogFilter f, boolean timestamps) {
+                return null;
+            }
+
+            @Override
+            public void show(Void prepared) {
+                onShow.run();
+            }
+        };
     }
 
     /** The session's folder on disk (its log files), or null when there is none. */
@@ -189,12 +289,17 @@ public final class ConsoleViewModel {
 
     private final Object preparedLock = new Object();
     private List<LogLine> prepared = new ArrayList<>();
+    /** Estimated heap of {@link #prepared}, held to the queue's own budget while the FX thread is behind. */
+    private long preparedBytes;
+    private final long preparedBytesMax;
     private long preparedLost;
     private final Map<String, Long> preparedLostBy = new HashMap<>();
 
     /**
-     * Decodes what is queued into lines, off the FX thread (the pulse timer calls it just before it posts a
-     * pulse), so that the FX thread only files and appends them. Safe from any thread.
+     * Decodes what is queued into lines, off the FX thread (the pulse timer calls it on every tick, also while
+     * the FX thread is behind), so that the FX thread only files and appends them. What waits for the FX thread
+     * is held to the queue's budget in lines and bytes; older lines beyond it are counted as dropped. Safe from
+     * any thread.
      */
     public void prepare() {
         List<LogLine> batch = queue.drain();
@@ -205,21 +310,35 @@ public final class ConsoleViewModel {
         }
         synchronized (preparedLock) {
             prepared.addAll(batch);
+            for (LogLine l : batch) {
+                preparedBytes += LogRingBuffer.sizeOf(l);
+            }
             preparedLost += lost;
             lostBy.forEach((instance, n) -> preparedLostBy.merge(instance, n, Long::sum));
-            if (prepared.size() > shown) {
-                // A pulse that came late: keep only what one pulse may show, the rest is counted.
-                int excess = prepared.size() - shown;
+            // A pulse that came late: keep only what one pulse may show, in lines and in bytes; the rest is counted.
+            int excess = Math.max(0, prepared.size() - shown);
+            long bytes = preparedBytes;
+            for (int i = 0; i < excess; i++) {
+                bytes -= LogRingBuffer.sizeOf(prepared.get(i));
+            }
+            while (bytes > preparedBytesMax && excess < prepared.size() - 1) {
+                bytes -= LogRingBuffer.sizeOf(prepared.get(excess));
+                excess++;
+            }
+            if (excess > 0) {
                 preparedLost += excess;
                 prepared.subList(0, excess).forEach(l -> preparedLostBy.merge(l.instance(), 1L, Long::sum));
                 prepared = new ArrayList<>(prepared.subList(excess, prepared.size()));
+                preparedBytes = bytes;
             }
         }
     }
 
-    /** Moves pending lines into the store and hands the visible ones to the view. Called on each pulse. */
+    /**
+     * Moves the lines {@link #prepare()} decoded into the store and hands the visible ones to the view. Called on
+     * each pulse, on the FX thread: it never decodes (what arrived since the last prepare() waits for the next).
+     */
     public void pulse() {
-        prepare(); // whatever arrived since the timer's prepare(): little
         List<LogLine> batch;
         long lost;
         Map<String, Long> lostBy;
@@ -227,11 +346,18 @@ public final class ConsoleViewModel {
             batch = prepared;
             lost = preparedLost;
             prepared = new ArrayList<>();
+            preparedBytes = 0;
             preparedLost = 0;
             lostBy = Map.copyOf(preparedLostBy);
             preparedLostBy.clear();
         }
         if (batch.isEmpty() && lost == 0) {
+            if (!undrawn.isEmpty() && heldBack == null) {
+                drewLastPulse = true; // the end of a flood: what the last pulse held back
+                List<LogLine> lines = undrawn;
+                undrawn = new ArrayList<>();
+                appendWithinBudget(lines);
+            }
             return;
         }
         long droppedBefore = store.dropped();
@@ -246,7 +372,7 @@ public final class ConsoleViewModel {
         boolean newInstance = false;
         for (LogLine line : batch) {
             if (line.instance() != previous) {
-                newInstance |= !line.instance().equals(LogLine.PROCDECK) && !instances.contains(line.instance());
+                newInstance |= !line.instance().equals(LogLine.PROCDECK) && !listed.contains(line.instance());
                 previous = line.instance();
             }
             if (f.matches(line)) {
@@ -260,18 +386,79 @@ public final class ConsoleViewModel {
         if (!following.get()) {
             unseen.set(unseen.get() + visible.size());
         }
-        if (!visible.isEmpty()) {
-            int skipped = Math.max(0, visible.size() - DRAW_BUDGET);
-            long chars = 0;
-            for (int i = visible.size() - 1; i >= skipped; i--) {
-                chars += visible.get(i).text().length();
-                if (chars > DRAW_CHARS && i < visible.size() - 1) {
-                    skipped = i + 1;
-                    break;
-                }
+        if (heldBack != null) {
+            // A redraw is being prepared from a snapshot taken before these: they follow it when it is shown.
+            heldBack.addAll(visible);
+            if (heldBack.size() > shown) {
+                heldBack = new ArrayList<>(heldBack.subList(heldBack.size() - shown, heldBack.size()));
             }
-            onAppend.accept(new Batch(skipped == 0 ? visible : visible.subList(skipped, visible.size()), skipped));
+        } else {
+            undrawn.addAll(visible);
+            // Under a flood the area is drawn every other pulse (5 times a second): each draw replaces every
+            // visible row anyway, and half the draws halve the layout, CSS and painting nobody can read.
+            boolean hold = undrawn.size() >= FLOOD_LINES && drewLastPulse;
+            drewLastPulse = !hold && !undrawn.isEmpty();
+            if (drewLastPulse) {
+                List<LogLine> lines = undrawn;
+                undrawn = new ArrayList<>();
+                appendWithinBudget(lines);
+            }
         }
+    }
+
+    /** Hands lines to the view, at most {@link #DRAW_BUDGET} lines and {@link #DRAW_CHARS} characters of them. */
+    private void appendWithinBudget(List<LogLine> visible) {
+        if (visible.isEmpty()) {
+            return;
+        }
+        int skipped = Math.max(0, visible.size() - DRAW_BUDGET);
+        long chars = 0;
+        for (int i = visible.size() - 1; i >= skipped; i--) {
+            chars += visible.get(i).text().length();
+            if (chars > DRAW_CHARS && i < visible.size() - 1) {
+                skipped = i + 1;
+                break;
+            }
+        }
+        onAppend.accept(new Batch(skipped == 0 ? visible : visible.subList(skipped, visible.size()), skipped));
+    }
+
+    /**
+     * Redraws everything for the current filter: the store's lines are snapshotted here (references only), and
+     * filtered and rendered on the filter worker; the FX thread then swaps the result in, followed by what
+     * arrived meanwhile. A newer redraw makes an older one stop where it is.
+     */
+    private void redraw() {
+        long number = redraws.incrementAndGet();
+        InstanceLogStore.Snapshot snapshot = store.snapshot();
+        List<LogLine> older = history;
+        LogFilter f = filter.get();
+        boolean ts = timestamps.get();
+        heldBack = new ArrayList<>();
+        undrawn = new ArrayList<>(); // in the store, so in the snapshot
+        filterWork.execute(() -> prepareRedraw(number, redraw, snapshot, older, f, ts));
+    }
+
+    private <D> void prepareRedraw(long number, Redraw<D> r, InstanceLogStore.Snapshot snapshot, List<LogLine> older,
+                                   LogFilter f, boolean ts) {
+        java.util.function.BooleanSupplier stale = () -> redraws.get() != number;
+        if (stale.getAsBoolean()) {
+            return;
+        }
+        List<LogLine> lines = withinShownChars(withHistory(older, snapshot.newest(f::matches, shown, stale), shown));
+        if (stale.getAsBoolean()) {
+            return;
+        }
+        D prepared = r.prepare(lines, f, ts);
+        fx.execute(() -> {
+            if (redraws.get() != number) {
+                return;
+            }
+            List<LogLine> arrived = heldBack;
+            heldBack = null;
+            r.show(prepared);
+            appendWithinBudget(arrived);
+        });
     }
 
     // ---- what the filters offer -------------------------------------------------------------------------
@@ -335,6 +522,16 @@ public final class ConsoleViewModel {
         refreshLists();
     }
 
+    /**
+     * Tells which types are scheduled jobs. A job's runs ({@code report.1}, {@code report.2} … one per tick) are
+     * one entry in the filters, their type, rather than one instance each: after a day of runs every minute the
+     * instance filter would otherwise list 1,440 of them.
+     */
+    public void setScheduledTypes(java.util.function.Predicate<String> isScheduled) {
+        this.scheduledType = isScheduled;
+        refreshLists();
+    }
+
     /** How the instance filter names an instance: gone ones whose lines are still in memory are marked. */
     public String instanceLabel(String name) {
         return gone.contains(name) ? name + " (gone; lines in memory)" : name;
@@ -346,6 +543,10 @@ public final class ConsoleViewModel {
         TreeSet<String> sorted = new TreeSet<>(ConsoleViewModel::compareInstances);
         sorted.addAll(liveInstances);
         sorted.addAll(inMemory);
+        listed.clear();
+        listed.addAll(sorted);
+        List<String> types = typesOf(sorted);
+        sorted.removeIf(name -> scheduledType.test(LogLine.typeOf(name)));
         Set<String> wasGone = new HashSet<>(gone);
         gone.clear();
         for (String name : sorted) {
@@ -357,28 +558,38 @@ public final class ConsoleViewModel {
         if (!instances.equals(new ArrayList<>(sorted)) || !wasGone.equals(gone)) {
             instances.setAll(sorted);
         }
+        if (!this.types.equals(types)) {
+            this.types.setAll(types);
+        }
+    }
+
+    /** The project's types, then those of other instances with lines, in instance order. */
+    private List<String> typesOf(Set<String> instanceNames) {
         List<String> t = new ArrayList<>(projectTypes);
-        for (String name : sorted) {
+        Set<String> seen = new HashSet<>(t);
+        for (String name : instanceNames) {
             String type = LogLine.typeOf(name);
-            if (!t.contains(type)) {
+            if (seen.add(type)) {
                 t.add(type);
             }
         }
-        if (!types.equals(t)) {
-            types.setAll(t);
-        }
+        return t;
     }
 
     // ---- what is shown -----------------------------------------------------------------------------------
 
     /** Every line that passes the filter (older ones read back from disk first), oldest first. */
     public List<LogLine> visibleLines() {
-        return withHistory(store.lines(filter.get()::matches), Integer.MAX_VALUE);
+        return withHistory(history, store.lines(filter.get()::matches), Integer.MAX_VALUE);
     }
 
     /** The newest {@link #shownCapacity()} lines that pass the filter: what the area shows after a reset. */
     public List<LogLine> shownLines() {
-        List<LogLine> lines = withHistory(store.newest(filter.get()::matches, shown), shown);
+        return withinShownChars(withHistory(history, store.newest(filter.get()::matches, shown), shown));
+    }
+
+    /** The newest of {@code lines} that fit in {@link #shownChars()}. */
+    private List<LogLine> withinShownChars(List<LogLine> lines) {
         List<LogLine> out = new ArrayList<>();
         long chars = 0;
         for (int i = lines.size() - 1; i >= 0; i--) {
@@ -393,7 +604,7 @@ public final class ConsoleViewModel {
         return out;
     }
 
-    private List<LogLine> withHistory(List<LogLine> memory, int limit) {
+    private static List<LogLine> withHistory(List<LogLine> history, List<LogLine> memory, int limit) {
         if (history.isEmpty()) {
             return memory;
         }
@@ -439,17 +650,47 @@ public final class ConsoleViewModel {
         apply(filter.get().withHiddenLevels(hidden));
     }
 
+    /**
+     * The filter field's text as it is typed: applied once typing pauses for {@link #TYPING_PAUSE_MS}, so that a
+     * word costs one redraw rather than one per keystroke.
+     */
+    public void typeQuery(String text, boolean regex, boolean caseSensitive) {
+        cancelTyping.run();
+        Runnable apply = () -> setQuery(text, regex, caseSensitive);
+        pendingQuery = apply;
+        cancelTyping = delay.after(TYPING_PAUSE_MS, () -> fx.execute(() -> {
+            if (pendingQuery == apply) {
+                pendingQuery = null;
+                apply.run();
+            }
+        }));
+    }
+
+    /**
+     * Applies typed text still waiting for its pause (Enter or Escape wants it now).
+     *
+     * @return whether there was such text (the view is then redrawn)
+     */
+    public boolean applyTypedQuery() {
+        Runnable apply = pendingQuery;
+        cancelTyping.run();
+        pendingQuery = null;
+        if (apply != null) {
+            apply.run();
+        }
+        return apply != null;
+    }
+
     /** Sets the text query; an invalid regex keeps the previous filter and says why (the parser's message). */
     public void setQuery(String text, boolean regex, boolean caseSensitive) {
+        pendingQuery = null;
+        cancelTyping.run();
         try {
             LogFilter next = filter.get().withQuery(text, regex, caseSensitive);
             queryError.set("");
             apply(next);
-        } catch (PatternSyntaxException e) {
-            queryError.set(e.getDescription() + (e.getIndex() >= 0 ? " at position " + e.getIndex() : ""));
-        } catch (RuntimeException e) {
-            // Pattern.compile can throw more than PatternSyntaxException on pathological input; never the UI.
-            queryError.set(String.valueOf(e.getMessage()));
+        } catch (UserRegex.InvalidRegexException e) {
+            queryError.set(e.getMessage());
         }
     }
 
@@ -473,7 +714,7 @@ public final class ConsoleViewModel {
         cancelHistory();
         history = List.of();
         historyNote = "";
-        onReset.run();
+        redraw();
         refreshStatus(true);
         readHistoryIfNeeded();
     }
@@ -533,6 +774,7 @@ public final class ConsoleViewModel {
         CompletableFuture.supplyAsync(() -> {
             ArrayDeque<LogLine> kept = new ArrayDeque<>();
             long[] matched = {0};
+            long[] keptChars = {0};
             Set<String> reachedMemory = new HashSet<>();
             try {
                 SessionLogReader.read(dir, z, DISK_SEQUENCE_BASE, line -> {
@@ -546,8 +788,11 @@ public final class ConsoleViewModel {
                     if (f.matches(line)) {
                         matched[0]++;
                         kept.addLast(line);
-                        if (kept.size() > shown) {
-                            kept.removeFirst();
+                        keptChars[0] += line.text().length();
+                        // Held to what the area can show, in lines and characters: 60 KB lines would otherwise
+                        // make 10,000 of them 600 MB.
+                        while (kept.size() > shown || (keptChars[0] > shownChars && kept.size() > 1)) {
+                            keptChars[0] -= kept.removeFirst().text().length();
                         }
                     }
                 }, p -> fx.execute(() -> {
@@ -592,7 +837,7 @@ public final class ConsoleViewModel {
                     + (count > lines.size() ? String.format(" (the newest %,d shown)", lines.size()) : ""))
                     + (behind.isEmpty() ? "" : (count == 0 ? "" : "; ") + "the session log had not caught up with "
                     + String.join(", ", behind) + ": lines between may be missing until the filter is applied again");
-            onReset.run();
+            redraw();
             refreshStatus(true);
         }));
     }
@@ -655,13 +900,12 @@ public final class ConsoleViewModel {
         List<String> parts = new ArrayList<>();
         int complete = 0;
         Instant completeSince = null;
-        List<InstanceLogStore.InstanceStats> shownStats = store.stats().stream()
-                .filter(s -> !s.instance().equals(LogLine.PROCDECK) && shows(f, s.instance())).toList();
-        for (InstanceLogStore.InstanceStats s : shownStats) {
+        List<Shown> shownStats = shownEntries(f);
+        for (Shown s : shownStats) {
             if (!s.complete()) {
-                parts.add(String.format("%s: newest %s of %s", s.instance(), count(s.kept()), count(s.received())));
+                parts.add(String.format("%s: newest %s of %s", s.name(), count(s.kept()), count(s.received())));
             } else if (shownStats.size() == 1) {
-                parts.add(String.format("%s: %s %s since %s", s.instance(), count(s.kept()),
+                parts.add(String.format("%s: %s %s since %s", s.name(), count(s.kept()),
                         dev.procdeck.procfile.Plural.noun(s.kept(), "line"),
                         s.since() == null ? "–" : hm.format(s.since())));
             } else {
@@ -684,6 +928,43 @@ public final class ConsoleViewModel {
             parts.add(historyNote);
         }
         memoryStatus.set(String.join("; ", parts));
+    }
+
+    /** One entry of the status line: an instance, or all runs of a scheduled type ("report (12 runs)"). */
+    private record Shown(String name, long kept, long received, boolean complete, Instant since) {
+    }
+
+    private List<Shown> shownEntries(LogFilter f) {
+        List<Shown> out = new ArrayList<>();
+        Map<String, List<InstanceLogStore.InstanceStats>> runs = new java.util.LinkedHashMap<>();
+        for (InstanceLogStore.InstanceStats s : store.stats()) {
+            if (s.instance().equals(LogLine.PROCDECK) || !shows(f, s.instance())) {
+                continue;
+            }
+            String type = LogLine.typeOf(s.instance());
+            if (scheduledType.test(type)) {
+                runs.computeIfAbsent(type, t -> new ArrayList<>()).add(s);
+            } else {
+                out.add(new Shown(s.instance(), s.kept(), s.received(), s.complete(), s.since()));
+            }
+        }
+        runs.forEach((type, stats) -> {
+            long kept = 0;
+            long received = 0;
+            boolean complete = true;
+            Instant since = null;
+            for (InstanceLogStore.InstanceStats s : stats) {
+                kept += s.kept();
+                received += s.received();
+                complete &= s.complete();
+                if (s.since() != null && (since == null || s.since().isBefore(since))) {
+                    since = s.since();
+                }
+            }
+            String name = type + " (" + stats.size() + (stats.size() == 1 ? " run)" : " runs)");
+            out.add(new Shown(name, kept, received, complete, since));
+        });
+        return out;
     }
 
     /** 1,204 or 80,000 or 2.3 M. */
@@ -727,7 +1008,7 @@ public final class ConsoleViewModel {
         store.clear();
         dropped.set(0);
         unseen.set(0);
-        onReset.run();
+        redraw();
         refreshLists();
         refreshStatus(true);
     }

@@ -219,12 +219,14 @@ public final class DashboardApp extends Application {
         timer.execute(() -> dev.procdeck.os.PosixSignals.niceCurrentThread(DashboardViewModel.READER_NICE));
         java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
         timer.scheduleAtFixedRate(() -> {
+            // Decoded on every tick, also while the FX thread is behind: the FX side never decodes, so a backlog
+            // must never wait for it (what the FX thread has not taken yet is capped, the excess counted as dropped).
+            try {
+                model.preparePulse();
+            } catch (RuntimeException ex) {
+                LOG.log(System.Logger.Level.ERROR, "preparing a dashboard update failed", ex);
+            }
             if (queued.compareAndSet(false, true)) {
-                try {
-                    model.preparePulse();
-                } catch (RuntimeException ex) {
-                    LOG.log(System.Logger.Level.ERROR, "preparing a dashboard update failed", ex);
-                }
                 Platform.runLater(() -> {
                     queued.set(false);
                     long start = System.nanoTime();

@@ -67,7 +67,8 @@ public final class DashboardView extends BorderPane {
             new javafx.beans.property.SimpleObjectProperty<>(this, "theme", Theme.SYSTEM);
     private javafx.animation.Timeline countdown;
     private final Menu recentMenu = new Menu("Open Recent");
-    private final java.util.Map<String, Integer> typeIndex = new java.util.HashMap<>();
+    /** Concurrent: the console's filter worker reads it while rendering. */
+    private final java.util.Map<String, Integer> typeIndex = new java.util.concurrent.ConcurrentHashMap<>();
     private Runnable onQuit = () -> { };
     private final javafx.beans.property.BooleanProperty askBeforeStopping =
             new javafx.beans.property.SimpleBooleanProperty(this, "askBeforeStopping", true);

@@ -123,6 +123,7 @@ public final class DashboardViewModel {
         this.console = new ConsoleViewModel(consoleCapacity, consoleBytes,
                 Long.getLong("procdeck.console.instanceBytes", consoleBytes / 2), io, fx);
         this.updates = new RowUpdates(table, notifier, jobs, console, () -> onTypesChanged.accept(table.colourIndex()));
+        console.setScheduledTypes(jobs::isScheduled);
         notifier.current().addListener((ListChangeListener<CrashNotice>) c -> {
             while (c.next()) {
                 c.getAddedSubList().forEach(n -> onCrash.accept(n));

@@ -7,14 +7,14 @@ import dev.procdeck.logs.LogLine;
 import dev.procdeck.logs.LogStream;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.fxmisc.richtext.model.StyledSegment;
 
 /**
  * Turns a log line into styled segments for the console: time, instance prefix in its type's colour, a
- * marker for stderr, the text with its ANSI styles as inline CSS, and query matches highlighted.
+ * marker for stderr, the text with its ANSI styles as inline CSS, and query matches highlighted. Used from the
+ * FX thread (new lines) and from the console's filter worker (redraws) at once: its caches are concurrent.
  */
 final class LineRenderer {
     static final String TIME_STYLE = "-fx-fill: #6c7086;";
@@ -35,12 +35,17 @@ final class LineRenderer {
             dev.procdeck.logs.LogLevel.DEBUG, "-fx-fill: #8a90a8;");
     private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("https?://[^\\s\"'<>`]+");
     private static final String DEFAULT_FG = "#cdd6f4";
+    /**
+     * Characters of one line drawn at most (about twenty screen widths): JavaFX lays a text node out whole, and
+     * visible 60 KB lines held the FX thread for seconds. The line itself stays whole for filter, Copy and Save.
+     */
+    static final int DRAWN_CHARS = 4_000;
 
     private final Map<String, Integer> typeIndex;
     private final ZoneId zone;
-    private final Map<AnsiStyle, String> cssCache = new HashMap<>();
-    private final Map<String, String> prefixCache = new HashMap<>();
-    private int nameWidth = 8;
+    private final Map<AnsiStyle, String> cssCache = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> prefixCache = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile int nameWidth = 8;
 
     LineRenderer(Map<String, Integer> typeIndex, ZoneId zone) {
         this.typeIndex = typeIndex;
@@ -64,15 +69,52 @@ final class LineRenderer {
             segs.add(new StyledSegment<>(" │ ", TIME_STYLE));
         }
         if (line.stream() == LogStream.SYSTEM) {
-            addWithMatches(segs, AnsiText.stripColours(line), SYSTEM_STYLE, filter);
+            String plain = AnsiText.stripColours(line);
+            addWithMatches(segs, plain.substring(0, Math.min(plain.length(), DRAWN_CHARS)), SYSTEM_STYLE, filter);
+            addCutMarker(segs, plain.length());
             return segs;
         }
         String levelStyle = line.plain() ? LEVEL_STYLE.getOrDefault(dev.procdeck.logs.LogLevel.of(line.text()), "") : "";
+        int drawn = 0;
+        int total = 0;
         for (AnsiText.Run run : AnsiText.parse(line.text(), AnsiStyle.DEFAULT)) {
-            String style = css(run.style());
-            addWithLinks(segs, run.text(), style.isEmpty() ? levelStyle : style, filter);
+            total += run.text().length();
+            if (drawn < DRAWN_CHARS) {
+                String text = run.text().length() <= DRAWN_CHARS - drawn ? run.text()
+                        : run.text().substring(0, DRAWN_CHARS - drawn);
+                drawn += text.length();
+                String style = css(run.style());
+                addWithLinks(segs, text, style.isEmpty() ? levelStyle : style, filter);
+            }
         }
+        addCutMarker(segs, total);
         return segs;
+    }
+
+    /** After the first {@link #DRAWN_CHARS} characters of a longer line: how many more it has. */
+    private static void addCutMarker(List<StyledSegment<String, String>> segs, int plainLength) {
+        if (plainLength > DRAWN_CHARS) {
+            segs.add(new StyledSegment<>(cutMarker(plainLength - DRAWN_CHARS), SYSTEM_STYLE));
+        }
+    }
+
+    private static String cutMarker(int more) {
+        return String.format(" ⋯ %,d more characters (Copy or Save has the whole line)", more);
+    }
+
+    /** The characters the text of a line takes in its paragraph: its first {@link #DRAWN_CHARS} and the marker. */
+    static int drawnLength(String plain) {
+        return plain.length() <= DRAWN_CHARS ? plain.length()
+                : DRAWN_CHARS + cutMarker(plain.length() - DRAWN_CHARS).length();
+    }
+
+    /** The number of characters of a rendered line. */
+    static int length(List<StyledSegment<String, String>> segs) {
+        int n = 0;
+        for (StyledSegment<String, String> s : segs) {
+            n += s.getSegment().length();
+        }
+        return n;
     }
 
     /** Plain text of a rendered line (what the area holds), for tests and search. */

@@ -93,7 +93,7 @@ class LogBufferAndFilterTest {
         assertThat(f.matchRanges("foo bOo")).containsExactly(new int[] {1, 2}, new int[] {2, 3}, new int[] {5, 6},
                 new int[] {6, 7});
         assertThatThrownBy(() -> LogFilter.ALL.withQuery("(", true, false))
-                .isInstanceOf(java.util.regex.PatternSyntaxException.class);
+                .isInstanceOf(UserRegex.InvalidRegexException.class).hasMessage("missing closing ): `(`");
     }
 
     @Test

@@ -34,7 +34,7 @@ class DashboardJobsTest extends DashboardModelFixture {
 
     private void pulseUntil(String what, BooleanSupplier condition) {
         Await.until(Duration.ofSeconds(15), () -> fx.call(() -> {
-            model.pulse();
+            pulse();
             return condition.getAsBoolean();
         }), what);
     }

@@ -26,6 +26,12 @@ abstract class DashboardModelFixture {
     final DashboardViewModel model = fx.call(() -> new DashboardViewModel(new Workspace(prefs),
             new PosixProcessLauncher(), io, fx, Clock.systemUTC(), System.getenv(), 1000));
 
+    /** What the application's pulse does: the timer's thread decodes lines, then the FX thread applies them. */
+    void pulse() {
+        model.preparePulse();
+        fx.run(model::pulse);
+    }
+
     @AfterEach
     void closeModel() throws Exception {
         fx.call(model::shutdown).get(20, TimeUnit.SECONDS);

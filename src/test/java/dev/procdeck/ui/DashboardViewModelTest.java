@@ -49,7 +49,7 @@ class DashboardViewModelTest extends DashboardModelFixture {
 
     private void pulseUntil(String what, BooleanSupplier condition) {
         Await.until(Duration.ofSeconds(15), () -> fx.call(() -> {
-            model.pulse();
+            pulse();
             return condition.getAsBoolean();
         }), what);
     }
@@ -283,7 +283,7 @@ class DashboardViewModelTest extends DashboardModelFixture {
         }, "the flood on disk");
         fx.run(() -> model.console().solo("noisy.1"));
         Await.until(Duration.ofSeconds(15), () -> fx.call(() -> {
-            model.pulse();
+            pulse();
             return model.console().memoryStatusProperty().get().contains("read from the session log");
         }), () -> "older lines read back; " + fx.call(() -> model.console().memoryStatusProperty().get()));
         List<Integer> numbers = onFx(() -> model.console().visibleLines().stream()

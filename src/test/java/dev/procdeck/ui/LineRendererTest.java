@@ -36,4 +36,16 @@ class LineRendererTest {
             assertThat(s.getStyle()).contains(LineRenderer.MATCH_STYLE);
         });
     }
+
+    @Test
+    void aVeryLongLineIsDrawnInPartAndSaysHowMuchMoreItHas() {
+        LineRenderer renderer = new LineRenderer(java.util.Map.of("web", 0), java.time.ZoneOffset.UTC);
+        String text = "\u001b[31m" + "r".repeat(3_000) + "\u001b[0m" + "p".repeat(57_000);
+        LogLine line = new LogLine(1, java.time.Instant.EPOCH, "web.1", dev.procdeck.logs.LogStream.STDOUT, text);
+        String drawn = LineRenderer.plain(renderer.render(line, false, LogFilter.ALL.withQuery("p", false, false)));
+        assertThat(drawn).endsWith("p ⋯ 56,000 more characters (Copy or Save has the whole line)");
+        assertThat(drawn.length()).isEqualTo("web.1   ".length() + 3 + LineRenderer.drawnLength(
+                dev.procdeck.logs.AnsiText.stripColours(line)));
+        assertThat(drawn).contains("r".repeat(3_000) + "p".repeat(1_000) + " ⋯");
+    }
 }

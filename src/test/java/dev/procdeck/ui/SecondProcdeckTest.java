@@ -59,7 +59,7 @@ class SecondProcdeckTest extends DashboardModelFixture {
 
     private void pulseUntil(String what, java.util.function.BooleanSupplier condition) {
         Await.until(Duration.ofSeconds(15), () -> fx.call(() -> {
-            model.pulse();
+            pulse();
             return condition.getAsBoolean();
         }), what);
     }
