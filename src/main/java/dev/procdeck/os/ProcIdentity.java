@@ -36,6 +36,23 @@ public final class ProcIdentity {
     }
 
     /**
+     * The process groups of the live processes whose environment holds {@code name=value}, but {@code excluded}'s
+     * and 1: every group a supervisor's processes ended up in, also those that moved out of the group procdeck
+     * recorded (setsid) or whose leader exited before it could be recorded.
+     */
+    public static java.util.Set<Long> groupsCarrying(String name, String value, long excluded) {
+        java.util.Set<Long> groups = new java.util.TreeSet<>();
+        long self = ProcessHandle.current().pid();
+        for (ProcFs.Stat s : ProcFs.all()) {
+            if (!s.zombie() && s.pid() != self && s.pgrp() > 1 && s.pgrp() != excluded
+                    && hasEnvironmentEntry(s.pid(), name, value)) {
+                groups.add(s.pgrp());
+            }
+        }
+        return groups;
+    }
+
+    /**
      * True if the environment the process was started with holds exactly the entry {@code name=value}.
      * False when it cannot be read (gone, a zombie, another user's).
      */

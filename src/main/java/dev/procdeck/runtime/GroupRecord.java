@@ -43,6 +43,11 @@ public record GroupRecord(long pgid, long startTime, String marker) {
         }
     }
 
+    /** Whether a text has a marker's shape (and so is safe on a command line and in /proc comparisons). */
+    static boolean isMarker(String text) {
+        return text != null && MARKER.matcher(text).matches();
+    }
+
     /** A fresh marker of the supervisor's shape, for tests and tools. */
     static String newMarker() {
         byte[] bytes = new byte[16];

@@ -196,6 +196,7 @@ public final class Session implements GroupListener, AutoCloseable {
      */
     public void attach(Supervisor supervisor) {
         supervisor.setGroupListener(this);
+        watchMarker(supervisor.marker());
         if (state == null) {
             return; // not writable: already said when opening
         }
@@ -204,6 +205,16 @@ public final class Session implements GroupListener, AutoCloseable {
         Thread opener = new Thread(() -> openControl(supervisor), "procdeck-control-open");
         opener.setDaemon(true);
         opener.start();
+    }
+
+    /**
+     * Tells the watchdog a supervisor's marker before anything launches: if procdeck dies, whatever carries it is
+     * this run's and is stopped, recorded or not (a leader that exited before /proc was read, a setsid child).
+     */
+    void watchMarker(String marker) {
+        if (GroupRecord.isMarker(marker)) {
+            tellWatchdog("=" + marker);
+        }
     }
 
     private void openControl(Supervisor supervisor) {

@@ -1,6 +1,8 @@
 # procdeck watchdog. stdin is a pipe from procdeck: end-of-file means procdeck is gone, even after SIGKILL.
-# procdeck writes one line per change: "+PGID START MARKER" when it starts a process group, "-PGID" when the
-# group is reaped, "*" on a clean exit (nothing left to stop). The groups live in this shell's memory only,
+# procdeck writes one line per change: "=MARKER" once per supervisor (its PROCDECK_MARK), "+PGID START MARKER"
+# when it starts a process group, "-PGID" when the group is reaped, "*" on a clean exit (nothing left to stop).
+# At end-of-file, besides the groups it was told of, every group of a process carrying a told marker is stopped
+# (a leader that exited before it could be recorded, a child that left its group with setsid). The groups live in this shell's memory only,
 # so this works when the state folder cannot be written (full disk, read-only home).
 # At end-of-file the remaining groups are stopped by the same Java terminator procdeck uses (TERM, wait,
 # KILL), which first checks each group's leader start time and marker so a reused pid is never hit. Only if
@@ -9,6 +11,7 @@
 set -f
 timeout_ms=$1; java=$2; classpath=$3
 groups=
+marks=
 drop() {
   kept=
   for g in $groups; do
@@ -27,14 +30,21 @@ while IFS= read -r line; do
       drop "$1"
       groups="$groups $1:$2:$3"
       ;;
+    =*)
+      m=${line#=}
+      case $m in ''|-*|*[!0-9a-z-]*) continue ;; esac
+      case " $marks " in *" mark:$m "*) ;; *) marks="$marks mark:$m" ;; esac
+      ;;
     -*) drop "${line#-}" ;;
-    '*') groups= ;;
+    '*') groups= ; marks= ;;
   esac
 done
-[ -n "$groups" ] || exit 0
+[ -n "$groups$marks" ] || exit 0
+# What procdeck sent is in; from here on /proc/[0-9]* must glob (set -f kept its words from doing so).
+set +f
 if [ -n "$java" ] && [ -x "$java" ]; then
   "$java" -Xmx64m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$classpath" \
-    dev.procdeck.runtime.WatchdogMain "$timeout_ms" $groups && exit 0
+    dev.procdeck.runtime.WatchdogMain "$timeout_ms" $groups $marks && exit 0
 fi
 
 # Fallback: the same checks in shell. stat fields after "comm) ": 3 is the pgrp, 20 the start time.
@@ -60,6 +70,15 @@ for g in $groups; do
 $g
 EOT
   ours "$pgid" "$start" "$mark" && verified="$verified $pgid"
+done
+for m in $marks; do
+  m=${m#mark:}
+  for p in /proc/[0-9]*; do
+    pg=$(sed 's/.*) //' "$p/stat" 2>/dev/null | cut -d' ' -f3)
+    [ -n "$pg" ] && [ "$pg" -gt 1 ] 2>/dev/null && [ "$pg" != "$own" ] || continue
+    has_mark "${p#/proc/}" "$m" || continue
+    case " $verified " in *" $pg "*) ;; *) verified="$verified $pg" ;; esac
+  done
 done
 signal_all() {
   alive=1

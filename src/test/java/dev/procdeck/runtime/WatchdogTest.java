@@ -76,6 +76,26 @@ class WatchdogTest {
     }
 
     @Test
+    void everythingCarryingTheRunsMarkerIsStoppedRecordedOrNot() throws Exception {
+        for (String java : new String[] {ProcessHandle.current().info().command().orElse(""), "/nonexistent/java"}) {
+            Path project = Files.createDirectories(dir.resolve("escapes" + java.length()));
+            Session session = Session.open(project, Duration.ofSeconds(1), env(), java);
+            try (Groups groups = new Groups()) {
+                session.watchMarker(MARK);
+                // Never recorded: its leader exited at once (no start time to record), or it left with setsid.
+                GroupRecord escaped = groups.start("trap '' TERM; exec sleep 997", MARK);
+                GroupRecord stranger = groups.sleeper(GroupRecord.newMarker());
+                simulateDeath(session);
+                Await.until(Duration.ofSeconds(30), () -> !Groups.alive(escaped.pgid()),
+                        "the watchdog (" + java + ") to stop a group it was never told of, by its marker");
+                assertThat(Groups.alive(stranger.pgid())).as("another run's group is never signalled").isTrue();
+            } finally {
+                session.close();
+            }
+        }
+    }
+
+    @Test
     void theShellFallbackStopsTheGroupWhenJavaCannotRun() throws Exception {
         Path project = Files.createDirectories(dir.resolve("demo"));
         Session session = Session.open(project, Duration.ofSeconds(1), env(), "/nonexistent/java");
