@@ -214,8 +214,19 @@ public final class Session implements GroupListener, AutoCloseable {
     void watchMarker(String marker) {
         if (GroupRecord.isMarker(marker)) {
             tellWatchdog("=" + marker);
+            if (dir != null) {
+                try { // for the next start, should the watchdog die with procdeck
+                    StateFolder.writePrivateFile(dir.resolve(MARKER_FILE), marker + "\n");
+                } catch (IOException e) {
+                    publish("cannot record this run's marker (" + e.getMessage() + "): if procdeck and its watchdog"
+                            + " are both killed, the next start finds only the groups recorded");
+                }
+            }
         }
     }
+
+    /** A session's PROCDECK_MARK, for the next start to find whatever carries it. */
+    static final String MARKER_FILE = "marker";
 
     private void openControl(Supervisor supervisor) {
         synchronized (pipeLock) {
@@ -420,6 +431,28 @@ public final class Session implements GroupListener, AutoCloseable {
                 } else if (status.reason() != null) {
                     problems.accept("not stopping process group " + r.pgid() + " recorded in " + session + ": "
                             + status.reason());
+                }
+            }
+            // Whatever still carries the session's marker is its own, recorded or not (a leader that exited before
+            // it could be recorded, a setsid escapee).
+            String marker;
+            try {
+                marker = StateFolder.readSmallFile(session.resolve(MARKER_FILE), 128).strip();
+            } catch (IOException | RuntimeException e) {
+                continue;
+            }
+            if (!GroupRecord.isMarker(marker)) {
+                continue;
+            }
+            java.util.Set<Long> known = new java.util.HashSet<>();
+            found.forEach(l -> known.add(l.pgid()));
+            for (long pgid : dev.procdeck.os.ProcIdentity.groupsCarrying(dev.procdeck.supervisor.Supervisor.MARK_VARIABLE,
+                    marker, dev.procdeck.os.PosixSignals.ownGroup())) {
+                if (!known.contains(pgid)) {
+                    GroupRecord r = new GroupRecord(pgid, ProcStat.startTime(pgid).orElse(0), marker);
+                    if (r.verify() == GroupRecord.Status.OURS) {
+                        found.add(new Leftover(r, session));
+                    }
                 }
             }
         }

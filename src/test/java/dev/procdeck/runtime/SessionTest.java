@@ -329,4 +329,20 @@ class SessionTest {
         Session again = Session.open(project, Duration.ofSeconds(1), env());
         again.close();
     }
+
+    @Test
+    void theNextStartFindsWhatCarriesADeadSessionsMarkerRecordedOrNot() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("marked"));
+        StateFolder state = StateFolder.of(project, env());
+        String marker = GroupRecord.newMarker();
+        Path dead = deadSession(state, "20200101-000000-1", null);
+        Files.writeString(dead.resolve(Session.MARKER_FILE), marker + "\n");
+        try (Groups groups = new Groups()) {
+            GroupRecord escaped = groups.sleeper(marker); // in no groups file
+            GroupRecord other = groups.sleeper(GroupRecord.newMarker());
+            List<Session.Leftover> found = Session.leftovers(state, m -> { });
+            assertThat(found).extracting(Session.Leftover::pgid).containsExactly(escaped.pgid());
+            assertThat(found).extracting(Session.Leftover::pgid).doesNotContain(other.pgid());
+        }
+    }
 }
