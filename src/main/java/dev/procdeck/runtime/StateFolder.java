@@ -355,7 +355,7 @@ public final class StateFolder {
      * @throws AlreadyRunning when another procdeck holds it, with its pid
      */
     public java.nio.channels.FileChannel lockRun() throws IOException {
-        Path file = root.resolve("run.lock");
+        Path file = project.resolve("run.lock");
         java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
                 Set.of(java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.READ,
                         java.nio.file.StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),

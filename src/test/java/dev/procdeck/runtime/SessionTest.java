@@ -327,6 +327,9 @@ class SessionTest {
             first.close();
         }
         Session again = Session.open(project, Duration.ofSeconds(1), env());
+        // Another project runs beside it: the lock is the project's, not the user's.
+        Session other = Session.open(Files.createDirectories(dir.resolve("another")), Duration.ofSeconds(1), env());
+        other.close();
         again.close();
     }
 
