@@ -739,7 +739,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
             private final Button more = action(Icons.MORE, "More");
             private final HBox box = new HBox(4, start, stop, restart, more);
             private DeckRow bound;
-            private final javafx.beans.InvalidationListener refresh = o -> enable();
+            private final javafx.beans.value.ChangeListener<String> refresh = (o, was, now) -> enable();
 
             {
                 box.setAlignment(Pos.CENTER_LEFT);
@@ -770,6 +770,9 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                     bound = null;
                 }
                 if (empty || row == null) {
+                    for (Button b : List.of(start, stop, restart, more)) {
+                        b.setId(null); // an idle cell's buttons answer to no row's name
+                    }
                     setGraphic(null);
                     return;
                 }
