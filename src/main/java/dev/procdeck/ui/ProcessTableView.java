@@ -64,7 +64,9 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         browserProblemText.setMaxWidth(360);
         browserProblem.getItems().add(new javafx.scene.control.CustomMenuItem(browserProblemText, true));
         for (TreeTableColumn<DeckRow, ?> c : getColumns()) {
-            c.setId("col-" + c.getText().toLowerCase().replace(' ', '-'));
+            if (c.getId() == null) {
+                c.setId("col-" + c.getText().toLowerCase().replace(' ', '-'));
+            }
         }
         model.types().addListener((ListChangeListener<TypeRow>) c -> rebuild());
         rebuild();
@@ -321,9 +323,18 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         }
     }
 
-    /** Text that wraps at spaces: its column needs only the widest word, its row grows for the rest. */
+    /**
+     * Text that wraps: a text up to {@code whole} pixels keeps one line; a longer one wraps at spaces (and a word
+     * longer than the column wraps inside, when {@code breakWords}, as a long path or module name would), its row
+     * growing for the lines.
+     */
     private class WrappingTextCell extends FitCell<String> {
-        WrappingTextCell() {
+        private final double whole;
+        private final boolean breakWords;
+
+        WrappingTextCell(double whole, boolean breakWords) {
+            this.whole = whole;
+            this.breakWords = breakWords;
             setWrapText(true);
         }
 
@@ -336,7 +347,8 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
         @Override
         public double need() {
-            return insets() + ColumnFit.widestWord(getText(), getFont());
+            double line = Math.min(ColumnFit.textWidth(getText(), getFont()), whole);
+            return insets() + (breakWords ? line : Math.max(line, ColumnFit.widestWord(getText(), getFont())));
         }
     }
 
@@ -511,7 +523,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         fit.wish(col, 190, 3);
         col.setCellValueFactory(c -> c.getValue().getValue() instanceof TypeRow t ? t.commandProperty() : null);
         col.setCellFactory(c -> {
-            WrappingTextCell cell = new WrappingTextCell();
+            WrappingTextCell cell = new WrappingTextCell(150, true);
             cell.getStyleClass().add("mono");
             return cell;
         });
@@ -539,7 +551,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Last exit");
         fit.wish(col, 150, 1);
         col.setCellValueFactory(c -> c.getValue().getValue().lastExitProperty());
-        col.setCellFactory(c -> new WrappingTextCell());
+        col.setCellFactory(c -> new WrappingTextCell(110, false));
         return col;
     }
 
@@ -727,7 +739,9 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
      * opens the row's menu, which has them all.
      */
     private TreeTableColumn<DeckRow, DeckRow> actionsColumn() {
-        TreeTableColumn<DeckRow, DeckRow> col = new TreeTableColumn<>("Actions");
+        // No header text (as in Tilt's list): the buttons say what they are, and a narrow window keeps the room.
+        TreeTableColumn<DeckRow, DeckRow> col = new TreeTableColumn<>("");
+        col.setId("col-actions");
         fit.wish(col, 104, 0);
         col.setResizable(false);
         col.setSortable(false);
