@@ -33,6 +33,11 @@ final class ColumnFit {
     private static final Text MEASURE = new Text();
     private final TreeTableView<?> table;
     private final Map<TreeTableColumn<?, ?>, Wish> wishes = new HashMap<>();
+    /**
+     * What each row needed in each column when last shown: a row scrolled out of sight keeps its width, so the
+     * columns do not jump while the user scrolls. Rows that left the table are dropped.
+     */
+    private final Map<TreeTableColumn<?, ?>, Map<Object, Double>> rowNeeds = new HashMap<>();
     private boolean scheduled;
     private ScrollBar watchedBar;
 
@@ -149,11 +154,29 @@ final class ColumnFit {
         for (Node node : table.lookupAll(".tree-table-cell")) {
             if (node instanceof Measured m && node instanceof javafx.scene.control.TreeTableCell<?, ?> cell
                     && !cell.isEmpty() && cell.isVisible() && cell.getParent() != null && cell.getParent().isVisible()
-                    && cell.getTableColumn() != null) {
-                needs.merge(cell.getTableColumn(), Math.ceil(m.need()), Math::max);
+                    && cell.getTableColumn() != null && cell.getTableRow() != null && cell.getTableRow().getItem() != null) {
+                rowNeeds.computeIfAbsent(cell.getTableColumn(), c -> new java.util.IdentityHashMap<>())
+                        .put(cell.getTableRow().getItem(), Math.ceil(m.need()));
             }
         }
+        java.util.Set<Object> shown = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        if (table.getRoot() != null) {
+            collect(table.getRoot(), shown);
+        }
+        rowNeeds.forEach((column, byRow) -> {
+            byRow.keySet().retainAll(shown);
+            byRow.values().forEach(need -> needs.merge(column, need, Math::max));
+        });
         return needs;
+    }
+
+    private static void collect(javafx.scene.control.TreeItem<?> item, java.util.Set<Object> into) {
+        if (item.getValue() != null) {
+            into.add(item.getValue());
+        }
+        for (javafx.scene.control.TreeItem<?> child : item.getChildren()) {
+            collect(child, into);
+        }
     }
 
     private double verticalBarWidth() {

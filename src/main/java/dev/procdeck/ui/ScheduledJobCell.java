@@ -45,7 +45,11 @@ final class ScheduledJobCell extends HBox {
         summary.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
                 () -> scheduleOf(jobs.summaryProperty(name).get()), jobs.summaryProperty(name)));
         summary.setWrapText(true);
-        summary.setMinWidth(Label.USE_PREF_SIZE);
+        summary.setMinHeight(Label.USE_PREF_SIZE);
+        // Narrow, the schedule wraps between its words ("every" over "20s") rather than being cut.
+        summary.minWidthProperty().bind(javafx.beans.binding.Bindings.createDoubleBinding(
+                () -> ColumnFit.widestWord(summary.getText(), summary.getFont()) + summary.snappedLeftInset()
+                        + summary.snappedRightInset(), summary.textProperty(), summary.fontProperty()));
         HBox.setHgrow(summary, Priority.ALWAYS);
         Tooltip history = new Tooltip();
         history.setOnShowing(e -> history.setText(jobs.summaryProperty(name).get() + "\n\n"
