@@ -148,7 +148,10 @@ final class ColumnFit {
         for (Node header : table.lookupAll(".column-header")) {
             if (header instanceof javafx.scene.control.skin.TableColumnHeader h && h.getTableColumn() instanceof TreeTableColumn<?, ?> c
                     && header.lookup(".label") instanceof Labeled label) {
-                needs.merge(c, textWidth(label.getText(), label.getFont()) + 20, Math::max);
+                // The label's text and padding, the header's padding, and a little for the column's divider.
+                double padding = label.snappedLeftInset() + label.snappedRightInset() + h.snappedLeftInset()
+                        + h.snappedRightInset();
+                needs.merge(c, textWidth(label.getText(), label.getFont()) + padding + 6, Math::max);
             }
         }
         for (Node node : table.lookupAll(".tree-table-cell")) {

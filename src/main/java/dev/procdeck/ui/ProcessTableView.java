@@ -388,10 +388,13 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
             @Override
             public double need() {
-                // The tree's indentation and disclosure arrow sit inside this cell's left padding.
+                // The tree's indentation and disclosure arrow sit inside this cell's left padding: once laid out,
+                // the swatch's place says how much they take.
                 int level = getTableRow() == null || getTableRow().getTreeItem() == null ? 1
                         : getTreeTableView().getTreeItemLevel(getTableRow().getTreeItem());
-                return super.need() + swatch.getWidth() + getGraphicTextGap() + 18 + 10 * level;
+                double left = swatch.getLayoutX() > 0 ? swatch.getLayoutX() : snappedLeftInset() + 18 + 10 * level;
+                return left + swatch.getWidth() + getGraphicTextGap() + ColumnFit.textWidth(getText(), getFont())
+                        + snappedRightInset();
             }
         });
         return col;
@@ -523,7 +526,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         fit.wish(col, 190, 3);
         col.setCellValueFactory(c -> c.getValue().getValue() instanceof TypeRow t ? t.commandProperty() : null);
         col.setCellFactory(c -> {
-            WrappingTextCell cell = new WrappingTextCell(150, true);
+            WrappingTextCell cell = new WrappingTextCell(130, true);
             cell.getStyleClass().add("mono");
             return cell;
         });
