@@ -126,6 +126,7 @@ final class ColumnFit {
             sumWant += want[i];
             sumGrow += grow[i];
         }
+        boolean changed = false;
         for (int i = 0; i < n; i++) {
             double width;
             if (available <= sumNeed) {
@@ -138,7 +139,13 @@ final class ColumnFit {
             width = Math.floor(width);
             if (Math.abs(columns.get(i).getPrefWidth() - width) >= 1) {
                 columns.get(i).setPrefWidth(width);
+                changed = true;
             }
+        }
+        if (changed && available > sumNeed) {
+            // The table's flow remembers the widest row it ever laid out and keeps a scroll bar for it: once the
+            // columns fit again, its cells are made anew so that the bar goes.
+            Platform.runLater(table::refresh);
         }
     }
 

@@ -54,7 +54,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         setShowRoot(false);
         setPlaceholder(new Label("No process types"));
         getColumns().addAll(nameColumn(), stateColumn(), scaleColumn(), commandColumn(),
-                textColumn("PID", 70, DeckRow::pidProperty), portColumn(),
+                pidColumn(), portColumn(),
                 textColumn("Uptime", 86, DeckRow::uptimeProperty), restartsColumn(), lastExitColumn(),
                 usageColumn("CPU", 110, DeckRow::cpuProperty, true),
                 usageColumn("Memory", 130, DeckRow::memoryProperty, false),
@@ -382,7 +382,10 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                 swatch.setFill(Palette.typeColour(row.colourIndex()));
                 setGraphic(swatch);
                 setText(name);
-                setTooltip(new Tooltip(name));
+                Tooltip tip = new Tooltip(name);
+                tip.setOnShowing(e -> tip.setText(row instanceof InstanceRow i && i.snapshot().pid() > 0
+                        ? name + " \u2014 pid " + i.snapshot().pid() : name)); // the pid of now, after restarts too
+                setTooltip(tip);
                 getStyleClass().add(row instanceof TypeRow ? "type-name" : "instance-name");
             }
 
@@ -526,10 +529,17 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         fit.wish(col, 190, 3);
         col.setCellValueFactory(c -> c.getValue().getValue() instanceof TypeRow t ? t.commandProperty() : null);
         col.setCellFactory(c -> {
-            WrappingTextCell cell = new WrappingTextCell(130, true);
+            WrappingTextCell cell = new WrappingTextCell(110, true);
             cell.getStyleClass().add("mono");
             return cell;
         });
+        return col;
+    }
+
+    /** The PID: on a narrow window it gives its room to the rest (it is in the name's tooltip and the row's menu). */
+    private TreeTableColumn<DeckRow, String> pidColumn() {
+        TreeTableColumn<DeckRow, String> col = textColumn("PID", 70, DeckRow::pidProperty);
+        col.visibleProperty().bind(compact.not());
         return col;
     }
 
@@ -554,7 +564,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Last exit");
         fit.wish(col, 150, 1);
         col.setCellValueFactory(c -> c.getValue().getValue().lastExitProperty());
-        col.setCellFactory(c -> new WrappingTextCell(110, false));
+        col.setCellFactory(c -> new WrappingTextCell(90, false));
         return col;
     }
 

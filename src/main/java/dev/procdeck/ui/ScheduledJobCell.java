@@ -24,7 +24,7 @@ final class ScheduledJobCell extends HBox {
     }
 
     private ScheduledJobCell(TypeRow type, ScheduledJobsModel jobs) {
-        super(6);
+        super(4);
         String name = type.typeName();
         setId("job-" + name);
         setAlignment(Pos.CENTER_LEFT);

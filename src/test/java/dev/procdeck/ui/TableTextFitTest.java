@@ -64,6 +64,13 @@ class TableTextFitTest extends DashboardFxFixture {
             }
         }
         assertThat(cut).as("texts cut at laptop widths").isEmpty();
+        // At 1024 px the table fits the window: nothing to scroll sideways to.
+        Node hbar = onFx(() -> view.table().lookupAll(".scroll-bar").stream()
+                .filter(n -> n instanceof ScrollBar s && s.getOrientation() == javafx.geometry.Orientation.HORIZONTAL)
+                .findFirst().orElseThrow());
+        assertThat(onFx(() -> showing(hbar))).as("a horizontal scroll bar at 1024 px: %s", onFx(() ->
+                view.table().getWidth() + " wide, columns " + view.table().getColumns().stream()
+                        .map(c -> c.getText() + "=" + Math.round(c.getWidth())).toList())).isFalse();
     }
 
     @Test
