@@ -43,7 +43,9 @@ final class ColumnFit {
 
     ColumnFit(TreeTableView<?> table) {
         this.table = table;
-        table.widthProperty().addListener(o -> schedule());
+        // At once, not later: laid out for one pulse at the old widths, a narrower table would show a sideways
+        // scroll bar that its flow then keeps (it remembers the widest row it has laid out).
+        table.widthProperty().addListener(o -> fit());
         table.setColumnResizePolicy(features -> {
             TreeTableColumn<?, ?> dragged = features.getColumn();
             if (dragged != null) {
@@ -126,7 +128,6 @@ final class ColumnFit {
             sumWant += want[i];
             sumGrow += grow[i];
         }
-        boolean changed = false;
         for (int i = 0; i < n; i++) {
             double width;
             if (available <= sumNeed) {
@@ -139,13 +140,7 @@ final class ColumnFit {
             width = Math.floor(width);
             if (Math.abs(columns.get(i).getPrefWidth() - width) >= 1) {
                 columns.get(i).setPrefWidth(width);
-                changed = true;
             }
-        }
-        if (changed && available > sumNeed) {
-            // The table's flow remembers the widest row it ever laid out and keeps a scroll bar for it: once the
-            // columns fit again, its cells are made anew so that the bar goes.
-            Platform.runLater(table::refresh);
         }
     }
 

@@ -468,7 +468,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
     private TreeTableColumn<DeckRow, Number> scaleColumn() {
         TreeTableColumn<DeckRow, Number> col = new TreeTableColumn<>("Scale");
         // A stepper where room is short; the slider joins it where the column can give it 8 px a step.
-        fit.wish(col, 112, 1);
+        fit.wish(col, 112, 5); // a wide window's room goes here first, for the slider
         col.setCellValueFactory(c -> c.getValue().getValue() instanceof TypeRow t ? t.scaleProperty() : null);
         col.setCellFactory(c -> new FitCell<>() {
             private TypeRow bound;
@@ -510,13 +510,19 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
             @Override
             public double need() {
-                return getGraphic() == null ? 0 : insets() + getGraphic().minWidth(-1);
+                javafx.scene.Node g = getGraphic();
+                if (g == null) {
+                    return 0;
+                }
+                // The stepper (the slider comes with room); a job's schedule on one line where it is short.
+                return insets() + (g == scale ? g.minWidth(-1) : Math.min(g.prefWidth(-1), Math.max(g.minWidth(-1), 150)));
             }
 
             private void unbind() {
                 if (bound != null) {
                     bound.scaleProperty().removeListener(scaleListener);
                     bound = null;
+                    scale.clearIds();
                 }
             }
         });

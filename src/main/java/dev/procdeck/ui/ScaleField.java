@@ -155,6 +155,13 @@ public final class ScaleField extends HBox {
         plus.setId("scale-plus-" + type);
     }
 
+    /** An idle cell's field answers to no type's name. */
+    void clearIds() {
+        for (javafx.scene.Node n : new javafx.scene.Node[] {field, slider, minus, plus}) {
+            n.setId(null);
+        }
+    }
+
     /** The stepper alone: the slider is extra, shown only where it gets {@link #PX_PER_STEP} a step. */
     private double stepperWidth() {
         return minus.prefWidth(-1) + field.prefWidth(-1) + plus.prefWidth(-1) + 2 * getSpacing();

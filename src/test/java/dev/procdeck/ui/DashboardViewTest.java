@@ -36,6 +36,18 @@ class DashboardViewTest extends DashboardFxFixture {
     }
 
     @Test
+    void theToolbarButtonsStayPutWhenTheFormationChangesLength(FxRobot robot) throws Exception {
+        open("web: exec sleep 1000\nworker: exec sleep 1000\n");
+        Node startAll = byId(robot, "startAll");
+        double before = onFx(() -> startAll.localToScene(0, 0).getX());
+        robot.interact(() -> type("web").scaleProperty().set(12)); // "web=1  worker=1" becomes "web=12  worker=1"
+        Await.until(WAIT, () -> onFx(() -> model.formationProperty().get()).startsWith("web=12"), "the new formation");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(onFx(() -> startAll.localToScene(0, 0).getX())).isEqualTo(before);
+        robot.interact(() -> type("web").scaleProperty().set(0));
+    }
+
+    @Test
     void movingTheSliderToThreeStartsThreeRealProcesses(FxRobot robot) throws Exception {
         open("web: echo \"hello from $PS\"; exec sleep 1000\n");
         robot.clickOn("#startAll");
