@@ -37,10 +37,12 @@ class DashboardViewTest extends DashboardFxFixture {
 
     @Test
     void theToolbarButtonsStayPutWhenTheFormationChangesLength(FxRobot robot) throws Exception {
-        open("web: exec sleep 1000\nworker: exec sleep 1000\n");
+        // A formation longer than the project's name, so that its length decides the heading's.
+        open("web: exec sleep 1000\nworker: exec sleep 1000\nclock: exec sleep 1000\nmailer: exec sleep 1000\n"
+                + "indexer: exec sleep 1000\nthumbnailer: exec sleep 1000\n");
         Node startAll = byId(robot, "startAll");
         double before = onFx(() -> startAll.localToScene(0, 0).getX());
-        robot.interact(() -> type("web").scaleProperty().set(12)); // "web=1  worker=1" becomes "web=12  worker=1"
+        robot.interact(() -> type("web").scaleProperty().set(12)); // "web=1  worker=1 ..." becomes "web=12  worker=1 ..."
         Await.until(WAIT, () -> onFx(() -> model.formationProperty().get()).startsWith("web=12"), "the new formation");
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(onFx(() -> startAll.localToScene(0, 0).getX())).isEqualTo(before);
