@@ -652,6 +652,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
             private final Label figure = new Label();
             private final Sparkline spark = new Sparkline(60, 18);
             private final HBox stack = new HBox(6, spark, figure);
+            private final javafx.beans.property.BooleanProperty instanceRow = new javafx.beans.property.SimpleBooleanProperty();
             private InstanceRow bound;
             private final javafx.beans.InvalidationListener redraw = o -> draw();
 
@@ -663,7 +664,10 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                 // The line takes what the figure leaves; hidden when that is too little to read.
                 spark.widthProperty().bind(javafx.beans.binding.Bindings.max(0,
                         widthProperty().subtract(figure.widthProperty()).subtract(22)));
-                spark.managedProperty().bind(spark.widthProperty().greaterThan(24));
+                // An instance's row only, and only where it gets enough width to show a trend (a few pixels say
+                // nothing: the figure alone then).
+                spark.visibleProperty().bind(instanceRow.and(spark.widthProperty().greaterThanOrEqualTo(40)));
+                spark.managedProperty().bind(spark.visibleProperty());
                 spark.widthProperty().addListener(redraw);
                 stack.setMinWidth(0);
             }
@@ -685,12 +689,12 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                 if (row instanceof InstanceRow i) {
                     bound = i;
                     i.samples.addListener(redraw);
-                    spark.setVisible(true);
+                    instanceRow.set(true);
                     spark.setId((cpu ? "cpuSpark-" : "memorySpark-") + i.id().name());
                     setTooltip(new Tooltip((text == null || text.isEmpty() ? "not running" : text)
                             + "\nlast 5 minutes: peak " + peak(i)));
                 } else {
-                    spark.setVisible(false);
+                    instanceRow.set(false);
                     setTooltip(text == null || text.isEmpty() ? null : new Tooltip(text));
                 }
                 draw();
