@@ -784,10 +784,10 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                 start.setOnAction(e -> model.start(getItem()));
                 stop.setOnAction(e -> model.stop(getItem()));
                 restart.setOnAction(e -> model.restart(getItem()));
+                // The button sits at the window's right edge: its menu opens towards the table, on its left.
                 more.setOnAction(e -> {
-                    javafx.geometry.Bounds b = more.localToScreen(more.getBoundsInLocal());
-                    if (getItem() != null && b != null) {
-                        contextMenu(getItem()).show(more, b.getMinX(), b.getMaxY());
+                    if (getItem() != null) {
+                        contextMenu(getItem()).show(more, javafx.geometry.Side.LEFT, 0, 0);
                     }
                 });
                 for (Button b : List.of(start, stop, restart)) {
