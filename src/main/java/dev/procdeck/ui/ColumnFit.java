@@ -39,7 +39,6 @@ final class ColumnFit {
      */
     private final Map<TreeTableColumn<?, ?>, Map<Object, Double>> rowNeeds = new HashMap<>();
     private boolean scheduled;
-    private ScrollBar watchedBar;
 
     ColumnFit(TreeTableView<?> table) {
         this.table = table;
@@ -184,16 +183,17 @@ final class ColumnFit {
         }
     }
 
+    /**
+     * The vertical scroll bar's width, whether it shows or not: were the columns to fill the room it leaves, the
+     * bar appearing (rows grew) would push them past the edge for one pulse, and the table's flow keeps a sideways
+     * scroll bar for the widest row it has ever laid out.
+     */
     private double verticalBarWidth() {
         for (Node node : table.lookupAll(".scroll-bar")) {
             if (node instanceof ScrollBar bar && bar.getOrientation() == Orientation.VERTICAL) {
-                if (watchedBar != bar) {
-                    watchedBar = bar;
-                    bar.visibleProperty().addListener(o -> schedule()); // rows grew past the height: less width
-                }
-                return bar.isVisible() ? Math.max(bar.getWidth(), bar.prefWidth(-1)) : 0;
+                return Math.max(bar.getWidth(), bar.prefWidth(-1));
             }
         }
-        return 0;
+        return 16;
     }
 }
