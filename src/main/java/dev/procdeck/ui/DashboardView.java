@@ -245,7 +245,7 @@ public final class DashboardView extends BorderPane {
             try {
                 double w = Double.parseDouble(part.substring(eq + 1));
                 table.getColumns().stream().filter(c -> c.getText().equals(name)).findFirst()
-                        .ifPresent(c -> c.setPrefWidth(Math.max(c.getMinWidth(), Math.min(w, 2000))));
+                        .ifPresent(c -> table.restoreWidth(c, Math.min(w, 2000)));
             } catch (NumberFormatException e) {
                 // an older or hand-edited preference
             }
@@ -372,20 +372,25 @@ public final class DashboardView extends BorderPane {
         VBox heading = new VBox(0, projectTitle, formation);
         heading.setAlignment(Pos.CENTER_LEFT);
         heading.getStyleClass().add("project-heading");
-        // A long name or formation gives up width (with an ellipsis and a tooltip) before any button does.
-        heading.setMinWidth(80);
-        heading.setPrefWidth(Region.USE_COMPUTED_SIZE);
+        // The heading takes what the buttons leave, so they never move when the formation changes length; a
+        // long formation wraps onto more lines rather than being cut.
+        formation.setWrapText(true);
+        formation.setMinHeight(Region.USE_PREF_SIZE);
+        formation.setMinWidth(0); // (a wrapping label would otherwise ask for the width of its text at one height)
+        // A name too long even for the narrowest window gives way (with its whole name in a tooltip) before a button.
         projectTitle.setMinWidth(0);
-        formation.setMinWidth(0);
-        HBox.setHgrow(heading, Priority.SOMETIMES);
+        projectTitle.tooltipProperty().bind(Bindings.createObjectBinding(() -> new Tooltip(model.projectNameProperty().get()),
+                model.projectNameProperty()));
+        heading.setMinWidth(120);
+        heading.setPrefWidth(120);
+        heading.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(heading, Priority.ALWAYS);
         for (javafx.scene.control.Control c : List.of(open, reload, startAll, stopAll, restartAll, startOnOpen)) {
             c.setMinWidth(Region.USE_PREF_SIZE);
         }
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox bar = new HBox(6, heading, new Separator(Orientation.VERTICAL), startAll, stopAll, restartAll,
-                new Separator(Orientation.VERTICAL), open, reload, spacer, startOnOpen);
-        // On a narrow window (1024 px) the tick box gives way to the buttons; Processes › Start When Opened stays.
+                new Separator(Orientation.VERTICAL), open, reload, startOnOpen);
+        // On a narrow window the tick box gives way to the buttons; Processes › Start When Opened stays.
         startOnOpen.managedProperty().bind(startOnOpen.visibleProperty());
         startOnOpen.visibleProperty().bind(bar.widthProperty().greaterThan(1100));
         bar.setAlignment(Pos.CENTER_LEFT);

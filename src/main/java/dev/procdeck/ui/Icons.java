@@ -29,7 +29,9 @@ final class Icons {
     static final Ikon CLEAR = Feather.TRASH_2;
     static final Ikon UP = Feather.ARROW_UP;
     static final Ikon DOWN = Feather.ARROW_DOWN;
-    static final Ikon WIDER = Feather.MAXIMIZE_2;
+    static final Ikon MORE = Feather.MORE_HORIZONTAL;
+    static final Ikon PLUS = Feather.PLUS;
+    static final Ikon MINUS = Feather.MINUS;
     static final Ikon EYE = Feather.EYE;
     static final Ikon ATTACH = Feather.LINK;
 

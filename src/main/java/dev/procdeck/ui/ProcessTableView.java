@@ -41,25 +41,32 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
     private Consumer<String> onInstanceDoubleClick = name -> { };
     private Consumer<String> onShowLogsOf = name -> { };
     private Consumer<InstanceRow> onEnvironment = row -> { };
-    private Consumer<String> browser = ProcessTableView::openInBrowser;
+    private final ColumnFit fit = new ColumnFit(this);
+    /** The tree item of each type row, kept across rebuilds (with its one listener on the type's instances). */
+    private final java.util.Map<TypeRow, TypeItem> typeItems = new java.util.IdentityHashMap<>();
+    private final ContextMenu browserProblem = new ContextMenu();
+    private final Label browserProblemText = new Label();
 
     public ProcessTableView(DashboardViewModel model) {
         this.model = model;
         setId("processTable");
         setRoot(rootItem);
         setShowRoot(false);
-        // Every column shares a wider window (the fixed-width ones excepted), rather than the last taking it all.
-        setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         setPlaceholder(new Label("No process types"));
         getColumns().addAll(nameColumn(), stateColumn(), scaleColumn(), commandColumn(),
-                textColumn("PID", 72, 56, DeckRow::pidProperty), portColumn(),
-                textColumn("Uptime", 84, 68, DeckRow::uptimeProperty), restartsColumn(),
-                textColumn("Last exit", 110, 68, DeckRow::lastExitProperty),
-                usageColumn("CPU", 130, 60, DeckRow::cpuProperty, true),
-                usageColumn("Memory", 150, 72, DeckRow::memoryProperty, false),
+                pidColumn(), portColumn(),
+                textColumn("Uptime", 86, DeckRow::uptimeProperty), restartsColumn(), lastExitColumn(),
+                usageColumn("CPU", 110, DeckRow::cpuProperty, true),
+                usageColumn("Memory", 130, DeckRow::memoryProperty, false),
                 actionsColumn());
+        browserProblemText.setId("browserProblem");
+        browserProblemText.setWrapText(true);
+        browserProblemText.setMaxWidth(360);
+        browserProblem.getItems().add(new javafx.scene.control.CustomMenuItem(browserProblemText, true));
         for (TreeTableColumn<DeckRow, ?> c : getColumns()) {
-            c.setId("col-" + c.getText().toLowerCase().replace(' ', '-'));
+            if (c.getId() == null) {
+                c.setId("col-" + c.getText().toLowerCase().replace(' ', '-'));
+            }
         }
         model.types().addListener((ListChangeListener<TypeRow>) c -> rebuild());
         rebuild();
@@ -106,9 +113,14 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         this.onEnvironment = handler;
     }
 
-    /** How a URL is opened ("Open in browser"); the default runs xdg-open off the FX thread. */
-    public void setBrowser(Consumer<String> browser) {
-        this.browser = browser;
+    /** A column's width as the user left it last time (its need still wins). */
+    void restoreWidth(TreeTableColumn<DeckRow, ?> column, double width) {
+        fit.want(column, width);
+    }
+
+    /** What the last failed "open in browser" said, empty when none failed. */
+    String browserProblem() {
+        return browserProblem.isShowing() ? browserProblemText.getText() : "";
     }
 
     /** The selected row's context menu, below that row (keyboard: the Menu key or Shift+F10). */
@@ -131,22 +143,56 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         return item == null ? null : item.getValue();
     }
 
-    private void rebuild() {
-        rootItem.getChildren().clear();
-        for (TypeRow type : model.types()) {
-            TreeItem<DeckRow> typeItem = new TreeItem<>(type);
-            typeItem.setExpanded(true);
-            for (InstanceRow i : type.instances()) {
-                typeItem.getChildren().add(new TreeItem<>(i));
-            }
-            type.instances().addListener((ListChangeListener<InstanceRow>) c -> {
-                typeItem.getChildren().setAll(type.instances().stream().map(i -> new TreeItem<DeckRow>(i)).toList());
-            });
-            rootItem.getChildren().add(typeItem);
+    /**
+     * A type's tree item and the one listener that keeps its children in step with the type's instances. Items
+     * outlive rebuilds (a reload keeps the types it does not change), so their expansion and the selection do too;
+     * a type that leaves the table takes its listener with it.
+     */
+    /** The scheduled types the rows were last drawn for. */
+    private java.util.Set<String> scheduledShown = java.util.Set.of();
+
+    private static final class TypeItem extends TreeItem<DeckRow> {
+        private final TypeRow type;
+        private final ListChangeListener<InstanceRow> follow = c -> sync();
+
+        TypeItem(TypeRow type) {
+            super(type);
+            this.type = type;
+            setExpanded(true);
+            sync();
+            type.instances().addListener(follow);
         }
+
+        private void sync() {
+            getChildren().setAll(type.instances().stream().map(i -> new TreeItem<DeckRow>(i)).toList());
+        }
+
+        void detach() {
+            type.instances().removeListener(follow);
+        }
+    }
+
+    private void rebuild() {
+        java.util.Set<TypeRow> now = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        now.addAll(model.types());
+        typeItems.entrySet().removeIf(e -> {
+            if (!now.contains(e.getKey())) {
+                e.getValue().detach();
+                return true;
+            }
+            return false;
+        });
+        rootItem.getChildren().setAll(model.types().stream()
+                .map(t -> (TreeItem<DeckRow>) typeItems.computeIfAbsent(t, TypeItem::new)).toList());
         // A row whose kind changed (a type a reload scheduled, or no longer) keeps its item and index: its cells
-        // are only redrawn when asked.
-        refresh();
+        // are redrawn only when asked, and only then (a refresh re-makes cells under the user's hands).
+        java.util.Set<String> scheduledNow = model.types().stream().map(TypeRow::typeName)
+                .filter(model.jobs()::isScheduled).collect(java.util.stream.Collectors.toSet());
+        if (!scheduledNow.equals(scheduledShown)) {
+            scheduledShown = scheduledNow;
+            refresh();
+        }
+        fit.schedule();
     }
 
     // ---- context menu ---------------------------------------------------------------------------------------
@@ -157,23 +203,35 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         MenuItem stop = Icons.on(menuItem("Stop", "ctx-stop", () -> model.stop(row)), Icons.STOP);
         MenuItem restart = Icons.on(menuItem("Restart", "ctx-restart", () -> model.restart(row)), Icons.RESTART);
         start.setAccelerator(null);
-        ContextMenu menu = new ContextMenu(start, stop, restart, new SeparatorMenuItem());
+        SeparatorMenuItem afterActions = new SeparatorMenuItem();
+        ContextMenu menu = new ContextMenu(start, stop, restart, afterActions);
+        // Only what applies: no Start for what runs, no Stop or Restart for what does not.
+        Runnable offer = () -> {
+            start.setVisible(canStart(row));
+            stop.setVisible(canStop(row));
+            restart.setVisible(canStop(row));
+            afterActions.setVisible(start.isVisible() || stop.isVisible());
+        };
+        offer.run();
         if (row instanceof InstanceRow i) {
             MenuItem copyPid = Icons.on(menuItem("Copy PID", "ctx-copyPid", () -> {
                 ClipboardContent c = new ClipboardContent();
                 c.putString(Long.toString(i.snapshot().pid()));
                 Clipboard.getSystemClipboard().setContent(c);
             }), Icons.COPY);
-            MenuItem open = Icons.on(menuItem("Open http://localhost:" + i.snapshot().port() + " in Browser", "ctx-browser",
-                    () -> browser.accept("http://localhost:" + i.snapshot().port() + "/")), Icons.BROWSER);
+            // Only an instance of a web-like type serves a page; an attached procdeck's localhost may be elsewhere.
+            MenuItem open = Icons.on(menuItem("Open " + i.webAddress().orElse("") + " in Browser", "ctx-browser",
+                    () -> i.webAddress().ifPresent(url -> openInBrowser(url, this))), Icons.BROWSER);
             MenuItem logs = Icons.on(menuItem("Show Only " + name + "'s Logs", "ctx-logs", () -> onShowLogsOf.accept(name)),
                     Icons.LOGS);
             MenuItem env = Icons.on(menuItem("Environment…", "ctx-env", () -> onEnvironment.accept(i)), Icons.ENVIRONMENT);
             menu.getItems().addAll(copyPid, open, logs, new SeparatorMenuItem(), env);
             menu.setOnShowing(e -> {
-                copyPid.setDisable(i.snapshot().pid() <= 0);
-                // An attached procdeck may run on another machine: its localhost and environment are not here.
-                open.setDisable(!i.instanceState().hasProcess() || model.attachedProperty().get());
+                offer.run();
+                copyPid.setVisible(i.snapshot().pid() > 0);
+                open.setText("Open " + i.webAddress().orElse("") + " in Browser");
+                open.setVisible(i.webAddress().isPresent() && i.instanceState().hasProcess() && !model.attachedProperty().get());
+                // An attached procdeck may run on another machine: its environment is not here.
                 env.setDisable(model.attachedProperty().get());
             });
         } else if (row instanceof TypeRow t) {
@@ -199,6 +257,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                         Icons.START));
             }
             menu.setOnShowing(e -> {
+                offer.run();
                 RestartMode now = model.restartMode(t.typeName());
                 for (MenuItem mi : policy.getItems()) {
                     ((RadioMenuItem) mi).setSelected(mi.getId().equals("ctx-policy-" + now.spelling()));
@@ -216,27 +275,103 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         return mi;
     }
 
-    private static void openInBrowser(String url) {
-        Thread t = new Thread(() -> {
-            try {
-                new ProcessBuilder("xdg-open", url).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            } catch (java.io.IOException e) {
-                System.getLogger("dev.procdeck.ui").log(System.Logger.Level.WARNING, "cannot open " + url + ": " + e.getMessage());
+    /**
+     * Opens {@code url} in the desktop's browser; where none opens it, says so beside {@code anchor} and puts the
+     * address on the clipboard instead.
+     */
+    private void openInBrowser(String url, javafx.scene.Node anchor) {
+        UrlOpener.open(url).whenComplete((ok, problem) -> {
+            if (problem != null) {
+                Throwable why = problem instanceof java.util.concurrent.CompletionException && problem.getCause() != null
+                        ? problem.getCause() : problem;
+                javafx.application.Platform.runLater(() -> {
+                    ClipboardContent c = new ClipboardContent();
+                    c.putString(url);
+                    Clipboard.getSystemClipboard().setContent(c);
+                    browserProblemText.setText("No browser opened " + url + ": " + why.getMessage()
+                            + ". The address is on the clipboard.");
+                    if (anchor.getScene() != null && anchor.getScene().getWindow() != null
+                            && anchor.getScene().getWindow().isShowing()) {
+                        browserProblem.show(anchor, javafx.geometry.Side.BOTTOM, 0, 2);
+                    }
+                });
             }
-        }, "procdeck-browser");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     // ---- columns --------------------------------------------------------------------------------------------
 
+    /**
+     * A cell that tells the column fit what it needs and grows its row where its content wraps (the row's height
+     * follows the column's width, not the unwrapped text).
+     */
+    private abstract class FitCell<T> extends TreeTableCell<DeckRow, T> implements ColumnFit.Measured {
+        @Override
+        protected void updateItem(T item, boolean empty) {
+            super.updateItem(item, empty);
+            fit.schedule();
+        }
+
+        double insets() {
+            return snappedLeftInset() + snappedRightInset();
+        }
+
+        /** By default the whole text, on one line. */
+        @Override
+        public double need() {
+            return insets() + ColumnFit.textWidth(getText(), getFont());
+        }
+
+        @Override
+        protected double computePrefHeight(double width) {
+            double w = getTableColumn() == null || getTableColumn().getWidth() <= 0 ? width : getTableColumn().getWidth();
+            double h = super.computePrefHeight(w);
+            javafx.scene.Node g = getGraphic();
+            if (g != null && g.isManaged() && (getText() == null || getText().isEmpty()) && w > 0) {
+                h = Math.max(h, snappedTopInset() + snappedBottomInset() + g.prefHeight(Math.max(0, w - insets())));
+            }
+            return h;
+        }
+    }
+
+    /**
+     * Text that wraps: a text up to {@code whole} pixels keeps one line; a longer one wraps at spaces (and a word
+     * longer than the column wraps inside, when {@code breakWords}, as a long path or module name would), its row
+     * growing for the lines.
+     */
+    private class WrappingTextCell extends FitCell<String> {
+        private final double whole;
+        private final boolean breakWords;
+
+        WrappingTextCell(double whole, boolean breakWords) {
+            this.whole = whole;
+            this.breakWords = breakWords;
+            setWrapText(true);
+        }
+
+        @Override
+        protected void updateItem(String text, boolean empty) {
+            super.updateItem(text, empty);
+            setText(empty ? null : text);
+            setTooltip(empty || text == null || text.isEmpty() ? null : new Tooltip(text));
+        }
+
+        @Override
+        public double need() {
+            double line = Math.min(ColumnFit.textWidth(getText(), getFont()), whole);
+            return insets() + (breakWords ? line : Math.max(line, ColumnFit.widestWord(getText(), getFont())));
+        }
+    }
+
+    /** Whether the window is too narrow for three buttons per row: then one button opens the row's menu. */
+    private final javafx.beans.binding.BooleanBinding compact = widthProperty().lessThan(COMPACT_BELOW);
+    static final double COMPACT_BELOW = 1180;
+
     private TreeTableColumn<DeckRow, String> nameColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Process");
-        col.setPrefWidth(150);
-        col.setMinWidth(110);
+        fit.wish(col, 130, 0.5);
         col.setCellValueFactory(c -> c.getValue().getValue().nameProperty());
-        col.setCellFactory(c -> new TreeTableCell<>() {
+        col.setCellFactory(c -> new FitCell<>() {
             private final Rectangle swatch = new Rectangle(10, 10);
 
             {
@@ -258,8 +393,22 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                 swatch.setFill(Palette.typeColour(row.colourIndex()));
                 setGraphic(swatch);
                 setText(name);
-                setTooltip(new Tooltip(name));
+                Tooltip tip = new Tooltip(name);
+                tip.setOnShowing(e -> tip.setText(row instanceof InstanceRow i && i.snapshot().pid() > 0
+                        ? name + " \u2014 pid " + i.snapshot().pid() : name)); // the pid of now, after restarts too
+                setTooltip(tip);
                 getStyleClass().add(row instanceof TypeRow ? "type-name" : "instance-name");
+            }
+
+            @Override
+            public double need() {
+                // The tree's indentation and disclosure arrow sit inside this cell's left padding: once laid out,
+                // the swatch's place says how much they take.
+                int level = getTableRow() == null || getTableRow().getTreeItem() == null ? 1
+                        : getTreeTableView().getTreeItemLevel(getTableRow().getTreeItem());
+                double left = swatch.getLayoutX() > 0 ? swatch.getLayoutX() : snappedLeftInset() + 18 + 10 * level;
+                return left + swatch.getWidth() + getGraphicTextGap() + ColumnFit.textWidth(getText(), getFont())
+                        + snappedRightInset();
             }
         });
         return col;
@@ -267,16 +416,10 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
     private TreeTableColumn<DeckRow, String> stateColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("State");
-        col.setPrefWidth(156);
-        col.setMinWidth(112);
+        fit.wish(col, 170, 1.5);
         col.setCellValueFactory(c -> c.getValue().getValue().stateProperty());
-        col.setCellFactory(c -> new TreeTableCell<>() {
-            private final Label badge = new Label();
-
-            {
-                badge.getStyleClass().add("badge");
-                badge.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-            }
+        col.setCellFactory(c -> new FitCell<>() {
+            private final StateBadge badge = new StateBadge();
 
             @Override
             protected void updateItem(String state, boolean empty) {
@@ -287,16 +430,18 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                     setTooltip(null);
                     return;
                 }
-                badge.setText(state);
-                badge.getStyleClass().removeIf(s -> s.startsWith("badge-"));
-                badge.getStyleClass().add("badge-" + row.stateKindProperty().get());
+                badge.show(state, row.stateKindProperty().get());
                 setGraphic(badge);
                 setTooltip(new Tooltip(stateTooltip(row, getTableRow().getTreeItem())));
+            }
+
+            @Override
+            public double need() {
+                return insets() + badge.minWidth(-1);
             }
         });
         return col;
     }
-
     /** The state, the last event, and for exit code 127 which command the shell did not find. */
     String stateTooltip(DeckRow row, TreeItem<DeckRow> item) {
         StringBuilder text = new StringBuilder(row.stateProperty().get());
@@ -333,11 +478,10 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
     private TreeTableColumn<DeckRow, Number> scaleColumn() {
         TreeTableColumn<DeckRow, Number> col = new TreeTableColumn<>("Scale");
-        col.setPrefWidth(200);
-        col.setMinWidth(168);
-        col.setMaxWidth(320);
+        // A stepper where room is short; the slider joins it where the column can give it 8 px a step.
+        fit.wish(col, 112, 5); // a wide window's room goes here first, for the slider
         col.setCellValueFactory(c -> c.getValue().getValue() instanceof TypeRow t ? t.scaleProperty() : null);
-        col.setCellFactory(c -> new TreeTableCell<>() {
+        col.setCellFactory(c -> new FitCell<>() {
             private TypeRow bound;
             private final ScaleField scale = new ScaleField();
             private final javafx.beans.value.ChangeListener<Number> scaleListener = (o, a, b) -> scale.setValue(b.intValue());
@@ -375,65 +519,78 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                 setGraphic(scale);
             }
 
+            @Override
+            public double need() {
+                javafx.scene.Node g = getGraphic();
+                if (g == null) {
+                    return 0;
+                }
+                // The stepper (the slider comes with room); a job's schedule on one line where it is short.
+                return insets() + (g == scale ? g.minWidth(-1) : Math.min(g.prefWidth(-1), Math.max(g.minWidth(-1), 150)));
+            }
+
             private void unbind() {
                 if (bound != null) {
                     bound.scaleProperty().removeListener(scaleListener);
                     bound = null;
+                    scale.clearIds();
                 }
             }
         });
         return col;
     }
 
+    /** Commands wrap at spaces (a long path breaks nowhere, so its column is at least that wide). */
     private TreeTableColumn<DeckRow, String> commandColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Command");
-        col.setPrefWidth(150);
-        col.setMinWidth(72);
+        fit.wish(col, 190, 3);
         col.setCellValueFactory(c -> c.getValue().getValue() instanceof TypeRow t ? t.commandProperty() : null);
-        col.setCellFactory(c -> new TreeTableCell<>() {
-            {
-                getStyleClass().add("mono");
-                setTextOverrun(OverrunStyle.CENTER_ELLIPSIS);
-            }
+        col.setCellFactory(c -> {
+            WrappingTextCell cell = new WrappingTextCell(110, true);
+            cell.getStyleClass().add("mono");
+            return cell;
+        });
+        return col;
+    }
 
+    /** The PID: on a narrow window it gives its room to the rest (it is in the name's tooltip and the row's menu). */
+    private TreeTableColumn<DeckRow, String> pidColumn() {
+        TreeTableColumn<DeckRow, String> col = textColumn("PID", 70, DeckRow::pidProperty);
+        col.visibleProperty().bind(compact.not());
+        return col;
+    }
+
+    /** A short figure (PID, uptime), always whole. */
+    private TreeTableColumn<DeckRow, String> textColumn(String title, double width,
+                                                        Function<DeckRow, ObservableValue<String>> value) {
+        TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>(title);
+        fit.wish(col, width, 0);
+        col.setCellValueFactory(c -> value.apply(c.getValue().getValue()));
+        col.setCellFactory(c -> new FitCell<>() {
             @Override
-            protected void updateItem(String command, boolean empty) {
-                super.updateItem(command, empty);
-                setText(empty ? null : command);
-                setTooltip(empty || command == null || command.isEmpty() ? null : new Tooltip(command));
+            protected void updateItem(String text, boolean empty) {
+                super.updateItem(text, empty);
+                setText(empty ? null : text);
             }
         });
         return col;
     }
 
-    private TreeTableColumn<DeckRow, String> textColumn(String title, double width, double minWidth,
-                                                        Function<DeckRow, ObservableValue<String>> value) {
-        TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>(title);
-        col.setPrefWidth(width);
-        col.setMinWidth(minWidth);
-        col.setCellValueFactory(c -> value.apply(c.getValue().getValue()));
-        if (width < 100) {
-            col.setMaxWidth(width * 1.5); // short figures: extra room goes to the columns that can use it
-        }
-        col.setCellFactory(c -> new TreeTableCell<>() {
-            @Override
-            protected void updateItem(String text, boolean empty) {
-                super.updateItem(text, empty);
-                setText(empty ? null : text);
-                // The whole text where the column is too narrow for it.
-                setTooltip(empty || text == null || text.isEmpty() ? null : new Tooltip(text));
-            }
-        });
+    /** The last exit ("SIGTERM (exit code 143)"), wrapping under its first words rather than cut. */
+    private TreeTableColumn<DeckRow, String> lastExitColumn() {
+        TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Last exit");
+        fit.wish(col, 150, 1);
+        col.setCellValueFactory(c -> c.getValue().getValue().lastExitProperty());
+        col.setCellFactory(c -> new WrappingTextCell(90, false));
         return col;
     }
 
     /** Restarts: the count, and on a type's row a strip of its starts and exits of the last minutes. */
     private TreeTableColumn<DeckRow, DeckRow> restartsColumn() {
         TreeTableColumn<DeckRow, DeckRow> col = new TreeTableColumn<>("Restarts");
-        col.setPrefWidth(132);
-        col.setMinWidth(64);
+        fit.wish(col, 120, 0.5);
         col.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyObjectWrapper<>(c.getValue().getValue()));
-        col.setCellFactory(c -> new TreeTableCell<>() {
+        col.setCellFactory(c -> new FitCell<>() {
             private final Label count = new Label();
             private final RunTimeline timeline = new RunTimeline(76, 16);
             private final HBox box = new HBox(6, count, timeline);
@@ -443,9 +600,10 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
             {
                 box.setAlignment(Pos.CENTER_LEFT);
+                box.setMinWidth(0);
                 count.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
                 // A type's row only, and only where the column has room for the strip.
-                timeline.visibleProperty().bind(typeRow.and(widthProperty().greaterThan(100)));
+                timeline.visibleProperty().bind(typeRow.and(widthProperty().greaterThan(110)));
                 timeline.managedProperty().bind(timeline.visibleProperty());
             }
 
@@ -469,12 +627,21 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                 setGraphic(box);
             }
 
+            @Override
+            public double need() {
+                return insets() + ColumnFit.textWidth(count.getText(), count.getFont());
+            }
+
             private void draw() {
                 DeckRow row = bound;
                 if (row == null) {
                     return;
                 }
+                String before = count.getText();
                 count.setText(Integer.toString(row.restartsProperty().get()));
+                if (!count.getText().equals(before)) {
+                    fit.schedule();
+                }
                 if (row instanceof TypeRow t) {
                     List<RunTimeline.Event> events = new java.util.ArrayList<>();
                     t.instances().forEach(i -> events.addAll(i.runs.events()));
@@ -486,17 +653,17 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         return col;
     }
 
-    /** CPU or memory: the figure over a sparkline of the instance's last five minutes. */
-    private TreeTableColumn<DeckRow, String> usageColumn(String title, double width, double minWidth,
+    /** CPU or memory: the figure, after a sparkline of the instance's last five minutes where there is room. */
+    private TreeTableColumn<DeckRow, String> usageColumn(String title, double width,
                                                          Function<DeckRow, ObservableValue<String>> value, boolean cpu) {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>(title);
-        col.setPrefWidth(width);
-        col.setMinWidth(minWidth);
+        fit.wish(col, width, 1);
         col.setCellValueFactory(c -> value.apply(c.getValue().getValue()));
-        col.setCellFactory(c -> new TreeTableCell<>() {
+        col.setCellFactory(c -> new FitCell<>() {
             private final Label figure = new Label();
             private final Sparkline spark = new Sparkline(60, 18);
             private final HBox stack = new HBox(6, spark, figure);
+            private final javafx.beans.property.BooleanProperty instanceRow = new javafx.beans.property.SimpleBooleanProperty();
             private InstanceRow bound;
             private final javafx.beans.InvalidationListener redraw = o -> draw();
 
@@ -504,11 +671,14 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                 stack.setAlignment(Pos.CENTER_RIGHT);
                 figure.getStyleClass().add("usage-figure");
                 figure.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-                spark.setStroke(cpu ? Color.web("#3b82f6") : Color.web("#8b5cf6"));
+                spark.getStyleClass().add(cpu ? "cpu" : "memory");
                 // The line takes what the figure leaves; hidden when that is too little to read.
                 spark.widthProperty().bind(javafx.beans.binding.Bindings.max(0,
                         widthProperty().subtract(figure.widthProperty()).subtract(22)));
-                spark.managedProperty().bind(spark.widthProperty().greaterThan(16));
+                // An instance's row only, and only where it gets enough width to show a trend (a few pixels say
+                // nothing: the figure alone then).
+                spark.visibleProperty().bind(instanceRow.and(spark.widthProperty().greaterThanOrEqualTo(40)));
+                spark.managedProperty().bind(spark.visibleProperty());
                 spark.widthProperty().addListener(redraw);
                 stack.setMinWidth(0);
             }
@@ -530,16 +700,21 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                 if (row instanceof InstanceRow i) {
                     bound = i;
                     i.samples.addListener(redraw);
-                    spark.setVisible(true);
+                    instanceRow.set(true);
                     spark.setId((cpu ? "cpuSpark-" : "memorySpark-") + i.id().name());
                     setTooltip(new Tooltip((text == null || text.isEmpty() ? "not running" : text)
                             + "\nlast 5 minutes: peak " + peak(i)));
                 } else {
-                    spark.setVisible(false);
+                    instanceRow.set(false);
                     setTooltip(text == null || text.isEmpty() ? null : new Tooltip(text));
                 }
                 draw();
                 setGraphic(stack);
+            }
+
+            @Override
+            public double need() {
+                return insets() + ColumnFit.textWidth(figure.getText(), figure.getFont());
             }
 
             private String peak(InstanceRow i) {
@@ -557,9 +732,15 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
     /** Ports; an instance of a web-like type links to http://localhost:PORT. */
     private TreeTableColumn<DeckRow, String> portColumn() {
-        TreeTableColumn<DeckRow, String> col = textColumn("Port", 100, 56, DeckRow::portsProperty);
-        col.setCellFactory(c -> new TreeTableCell<>() {
+        TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Port");
+        fit.wish(col, 96, 0);
+        col.setCellValueFactory(c -> c.getValue().getValue().portsProperty());
+        col.setCellFactory(c -> new FitCell<>() {
             private final javafx.scene.control.Hyperlink link = new javafx.scene.control.Hyperlink();
+
+            {
+                link.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            }
 
             @Override
             protected void updateItem(String port, boolean empty) {
@@ -570,7 +751,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                     link.setText(port);
                     link.setId("port-" + row.nameProperty().get());
                     link.setTooltip(new Tooltip("Open " + url.get()));
-                    link.setOnAction(e -> UrlOpener.open(url.get()));
+                    link.setOnAction(e -> openInBrowser(url.get(), link));
                     setText(null);
                     setGraphic(link);
                 } else {
@@ -578,50 +759,114 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                     setText(empty ? null : port);
                 }
             }
+
+            @Override
+            public double need() {
+                return getGraphic() == link ? insets() + link.prefWidth(-1) : super.need();
+            }
         });
         return col;
     }
 
+    /**
+     * Start, stop and restart buttons (only those that apply are enabled); on a narrow window one button that
+     * opens the row's menu, which has them all.
+     */
     private TreeTableColumn<DeckRow, DeckRow> actionsColumn() {
-        TreeTableColumn<DeckRow, DeckRow> col = new TreeTableColumn<>("Actions");
-        col.setPrefWidth(100);
-        col.setMinWidth(100);
-        col.setMaxWidth(100);
+        // No header text (as in Tilt's list): the buttons say what they are, and a narrow window keeps the room.
+        TreeTableColumn<DeckRow, DeckRow> col = new TreeTableColumn<>("");
+        col.setId("col-actions");
+        fit.wish(col, 104, 0);
         col.setResizable(false);
         col.setSortable(false);
         col.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyObjectWrapper<>(c.getValue().getValue()));
-        col.setCellFactory(c -> new TreeTableCell<>() {
+        col.setCellFactory(c -> new FitCell<>() {
             private final Button start = action(Icons.START, "Start");
             private final Button stop = action(Icons.STOP, "Stop");
             private final Button restart = action(Icons.RESTART, "Restart");
-            private final HBox box = new HBox(4, start, stop, restart);
+            private final Button more = action(Icons.MORE, "More");
+            private final HBox box = new HBox(4, start, stop, restart, more);
+            private DeckRow bound;
+            private final javafx.beans.value.ChangeListener<String> refresh = (o, was, now) -> enable();
 
             {
                 box.setAlignment(Pos.CENTER_LEFT);
+                box.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
                 start.setOnAction(e -> model.start(getItem()));
                 stop.setOnAction(e -> model.stop(getItem()));
                 restart.setOnAction(e -> model.restart(getItem()));
+                // The button sits at the window's right edge: its menu opens towards the table, on its left.
+                more.setOnAction(e -> {
+                    if (getItem() != null) {
+                        contextMenu(getItem()).show(more, javafx.geometry.Side.LEFT, 0, 0);
+                    }
+                });
+                for (Button b : List.of(start, stop, restart)) {
+                    b.visibleProperty().bind(compact.not());
+                    b.managedProperty().bind(b.visibleProperty());
+                }
+                more.visibleProperty().bind(compact);
+                more.managedProperty().bind(more.visibleProperty());
+                compact.addListener(o -> fit.schedule());
             }
 
             @Override
             protected void updateItem(DeckRow row, boolean empty) {
                 super.updateItem(row, empty);
+                if (bound != null) {
+                    bound.stateProperty().removeListener(refresh);
+                    bound = null;
+                }
                 if (empty || row == null) {
+                    for (Button b : List.of(start, stop, restart, more)) {
+                        b.setId(null); // an idle cell's buttons answer to no row's name
+                    }
                     setGraphic(null);
                     return;
                 }
+                bound = row;
+                row.stateProperty().addListener(refresh);
                 String name = row.nameProperty().get();
                 start.setId("start-" + name);
                 stop.setId("stop-" + name);
                 restart.setId("restart-" + name);
+                more.setId("more-" + name);
                 String what = row instanceof TypeRow ? " every " + name + " instance" : " " + name;
                 start.setTooltip(new Tooltip("Start" + what + " (Enter)"));
                 stop.setTooltip(new Tooltip("Stop" + what + " (SIGTERM, then SIGKILL) (Delete)"));
                 restart.setTooltip(new Tooltip("Restart" + what + " (R)"));
+                more.setTooltip(new Tooltip("Start, stop, restart" + what + " and more"));
+                enable();
                 setGraphic(box);
+            }
+
+            private void enable() {
+                DeckRow row = bound;
+                if (row != null) {
+                    start.setDisable(!canStart(row));
+                    stop.setDisable(!canStop(row));
+                    restart.setDisable(!canStop(row));
+                }
+            }
+
+            @Override
+            public double need() {
+                return insets() + box.prefWidth(-1);
             }
         });
         return col;
+    }
+
+    /** Whether Start would start anything: an instance without a process, or a type with such an instance. */
+    static boolean canStart(DeckRow row) {
+        return row instanceof InstanceRow i ? !i.instanceState().hasProcess()
+                : row instanceof TypeRow t && t.instances().stream().anyMatch(i -> !i.instanceState().hasProcess());
+    }
+
+    /** Whether Stop (or Restart) has anything to act on: a process of the row. */
+    static boolean canStop(DeckRow row) {
+        return row instanceof InstanceRow i ? i.instanceState().hasProcess()
+                : row instanceof TypeRow t && t.instances().stream().anyMatch(i -> i.instanceState().hasProcess());
     }
 
     private static Button action(org.kordamp.ikonli.Ikon icon, String name) {

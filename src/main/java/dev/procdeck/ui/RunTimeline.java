@@ -13,7 +13,14 @@ import java.util.List;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Tooltip;
+import javafx.css.CssMetaData;
+import javafx.css.SimpleStyleableObjectProperty;
+import javafx.css.StyleConverter;
+import javafx.css.Styleable;
+import javafx.css.StyleableObjectProperty;
+import javafx.css.StyleableProperty;
 import javafx.scene.paint.Color;
+import javafx.scene.paint.Paint;
 
 /**
  * A type's starts and exits of the last minutes as a strip: a mark per start (blue) and per exit, coloured by
@@ -23,19 +30,47 @@ final class RunTimeline extends Canvas {
     static final Duration SPAN = Duration.ofMinutes(5);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
+    /** What a mark is; its colour comes from the style sheet ({@code -pd-start}, {@code -pd-clean}, ...). */
     enum Kind {
-        START("started", Color.web("#3b82f6")),
-        CLEAN("exited cleanly", Color.web("#2e9e5b")),
-        STOPPED("stopped", Color.web("#8b949e")),
-        CRASHED("crashed", Color.web("#dc2626"));
+        START("started", "-pd-start"),
+        CLEAN("exited cleanly", "-pd-clean"),
+        STOPPED("stopped", "-pd-stopped"),
+        CRASHED("crashed", "-pd-crashed");
 
         final String words;
-        final Color colour;
+        final CssMetaData<RunTimeline, Paint> css;
 
-        Kind(String words, Color colour) {
+        Kind(String words, String property) {
             this.words = words;
-            this.colour = colour;
+            this.css = new CssMetaData<>(property, StyleConverter.getPaintConverter(), Color.GRAY) {
+                @Override
+                public boolean isSettable(RunTimeline t) {
+                    return true;
+                }
+
+                @Override
+                public StyleableProperty<Paint> getStyleableProperty(RunTimeline t) {
+                    return t.colours.get(Kind.this);
+                }
+            };
         }
+    }
+
+    private static final List<CssMetaData<? extends Styleable, ?>> CSS;
+
+    static {
+        List<CssMetaData<? extends Styleable, ?>> all = new ArrayList<>(Canvas.getClassCssMetaData());
+        for (Kind k : Kind.values()) {
+            all.add(k.css);
+        }
+        CSS = List.copyOf(all);
+    }
+
+    private final java.util.Map<Kind, StyleableObjectProperty<Paint>> colours = new java.util.EnumMap<>(Kind.class);
+
+    @Override
+    public List<CssMetaData<? extends Styleable, ?>> getCssMetaData() {
+        return CSS;
     }
 
     record Event(Instant at, String instance, Kind kind, String detail) {
@@ -82,6 +117,11 @@ final class RunTimeline extends Canvas {
 
     RunTimeline(double width, double height) {
         super(width, height);
+        for (Kind k : Kind.values()) {
+            SimpleStyleableObjectProperty<Paint> p = new SimpleStyleableObjectProperty<>(k.css, this, k.name(), Color.GRAY);
+            p.addListener(o -> draw(shown, end)); // the style sheet's colours arrived after the first drawing
+            colours.put(k, p);
+        }
         getStyleClass().add("run-timeline");
         setOnMouseMoved(e -> {
             Event near = nearest(e.getX());
@@ -112,7 +152,7 @@ final class RunTimeline extends Canvas {
         g.fillRect(0, h / 2 - 0.5, w, 1);
         for (Event e : kept) {
             double x = xOf(e.at());
-            g.setFill(e.kind().colour);
+            g.setFill(colours.get(e.kind()).get());
             if (e.kind() == Kind.START) {
                 g.fillRect(x - 1, 2, 2, h - 4);
             } else {

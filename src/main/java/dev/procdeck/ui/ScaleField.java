@@ -16,23 +16,28 @@ import javafx.scene.control.CustomMenuItem;
 import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
 import javafx.scene.control.TextField;
-import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Button;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 
 /**
- * A type's scale: a number field and a slider. A typed value applies on Enter or when the field loses focus;
- * anything that is not a whole number from 0 to {@link Formation#MAX_SCALE} is refused with a message, never
- * clamped. A change of more than {@link #CONFIRM_ABOVE} instances at once asks first. The slider moves one
- * instance per step over 0..20, or 0..100 when its range is widened; it applies when released, and while it is
+ * A type's scale: a stepper (−, a number field, +) and, where there is room for at least {@link #PX_PER_STEP}
+ * pixels a step, a slider over 0..20. A typed value applies on Enter or when the field loses focus; anything that
+ * is not a whole number from 0 to {@link Formation#MAX_SCALE} is refused with a message, never clamped. A change
+ * of more than {@link #CONFIRM_ABOVE} instances at once asks first. The slider applies when released; while it is
  * dragged the field shows the count a release would ask for.
  */
 public final class ScaleField extends HBox {
     /** A bigger jump than this asks for confirmation. */
     static final int CONFIRM_ABOVE = 20;
     static final int NARROW_MAX = 20;
+    /** A slider step narrower than this cannot be hit with a mouse (3 px a step landed 3 on 5). */
+    static final double PX_PER_STEP = 8;
+    /** What the slider's thumb and padding take beyond its steps. */
+    private static final double THUMB = 20;
     private static final PseudoClass INVALID = PseudoClass.getPseudoClass("invalid");
 
     /** Asks whether to go from one count to another; the default shows a dialog. */
@@ -40,7 +45,8 @@ public final class ScaleField extends HBox {
 
     private final TextField field = new TextField();
     private final Slider slider = new Slider(0, NARROW_MAX, 0);
-    private final ToggleButton wider = new ToggleButton();
+    private final Button minus = new Button();
+    private final Button plus = new Button();
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
     private final ContextMenu messagePopup = new ContextMenu();
     private final Label messageLabel = new Label();
@@ -54,8 +60,8 @@ public final class ScaleField extends HBox {
         setAlignment(Pos.CENTER_LEFT);
         field.getStyleClass().add("scale-text");
         field.setPrefColumnCount(3);
-        field.setMinWidth(48);
-        field.setPrefWidth(48);
+        field.setMinWidth(44);
+        field.setPrefWidth(44);
         field.setAlignment(Pos.CENTER_RIGHT);
         field.setOnAction(e -> commit());
         field.focusedProperty().addListener((o, was, now) -> {
@@ -76,9 +82,10 @@ public final class ScaleField extends HBox {
         slider.setMinorTickCount(0);
         slider.setSnapToTicks(true);
         slider.setBlockIncrement(1);
-        slider.setMinWidth(90);
-        slider.setPrefWidth(140);
+        slider.setMinWidth(Region.USE_PREF_SIZE);
         slider.setFocusTraversable(false); // the field is the keyboard's way in (Up/Down step it)
+        slider.setPrefWidth(PX_PER_STEP * NARROW_MAX + THUMB);
+        slider.maxProperty().addListener(o -> slider.setPrefWidth(sliderWidth()));
         HBox.setHgrow(slider, Priority.ALWAYS);
         slider.valueChangingProperty().addListener((o, was, now) -> {
             if (!now) {
@@ -93,28 +100,23 @@ public final class ScaleField extends HBox {
                 field.setText(Integer.toString((int) Math.round(b.doubleValue())));
             }
         });
-        Icons.only(wider, Icons.WIDER, "Wider range");
-        wider.getStyleClass().add("scale-wider");
-        wider.setFocusTraversable(false);
-        wider.setTooltip(new Tooltip("Slider range 0–" + Formation.MAX_SCALE + " instead of 0–" + NARROW_MAX));
-        wider.selectedProperty().addListener((o, a, on) -> {
-            updating = true;
-            try {
-                slider.setMax(on ? Formation.MAX_SCALE : Math.max(NARROW_MAX, current));
-                slider.setMajorTickUnit(on ? 10 : 1);
-                slider.setMinorTickCount(on ? 9 : 0);
-                slider.setValue(current);
-            } finally {
-                updating = false;
-            }
-        });
+        for (Button b : new Button[] {minus, plus}) {
+            Icons.only(b, b == minus ? Icons.MINUS : Icons.PLUS, b == minus ? "One fewer" : "One more");
+            b.getStyleClass().addAll("scale-step", "flat");
+            b.setFocusTraversable(false); // Up and Down in the field do the same from the keyboard
+            b.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        minus.setTooltip(new Tooltip("One instance fewer (Down in the field)"));
+        plus.setTooltip(new Tooltip("One instance more (Up in the field)"));
+        minus.setOnAction(e -> request(Math.max(0, current - 1)));
+        plus.setOnAction(e -> request(Math.min(Formation.MAX_SCALE, current + 1)));
         messageLabel.getStyleClass().add("scale-message");
         messageLabel.setWrapText(true);
         messageLabel.setMaxWidth(280);
         CustomMenuItem holder = new CustomMenuItem(messageLabel, true);
         messagePopup.getItems().add(holder);
         messagePopup.getStyleClass().add("scale-message-popup");
-        getChildren().addAll(field, slider, wider);
+        getChildren().addAll(minus, field, plus, slider);
         showCurrent();
     }
 
@@ -149,16 +151,52 @@ public final class ScaleField extends HBox {
     void setIds(String type) {
         field.setId("scale-" + type);
         slider.setId("slider-" + type);
-        wider.setId("wider-" + type);
+        minus.setId("scale-minus-" + type);
+        plus.setId("scale-plus-" + type);
+    }
+
+    /** An idle cell's field answers to no type's name. */
+    void clearIds() {
+        for (javafx.scene.Node n : new javafx.scene.Node[] {field, slider, minus, plus}) {
+            n.setId(null);
+        }
+    }
+
+    /** The stepper alone: the slider is extra, shown only where it gets {@link #PX_PER_STEP} a step. */
+    private double stepperWidth() {
+        return minus.prefWidth(-1) + field.prefWidth(-1) + plus.prefWidth(-1) + 2 * getSpacing();
+    }
+
+    private double sliderWidth() {
+        return PX_PER_STEP * slider.getMax() + THUMB;
+    }
+
+    @Override
+    protected double computeMinWidth(double height) {
+        return snappedLeftInset() + snappedRightInset() + stepperWidth();
+    }
+
+    @Override
+    protected double computePrefWidth(double height) {
+        return computeMinWidth(height) + getSpacing() + sliderWidth();
+    }
+
+    @Override
+    protected void layoutChildren() {
+        double room = getWidth() - computeMinWidth(-1) - getSpacing();
+        boolean fits = room >= sliderWidth();
+        if (slider.isManaged() != fits) {
+            slider.setManaged(fits);
+            slider.setVisible(fits);
+        }
+        super.layoutChildren();
     }
 
     private void showCurrent() {
         updating = true;
         try {
             field.setText(Integer.toString(current));
-            if (!wider.isSelected()) {
-                slider.setMax(Math.max(NARROW_MAX, current));
-            }
+            slider.setMax(Math.max(NARROW_MAX, current));
             slider.setValue(current);
         } finally {
             updating = false;

@@ -24,7 +24,7 @@ final class ScheduledJobCell extends HBox {
     }
 
     private ScheduledJobCell(TypeRow type, ScheduledJobsModel jobs) {
-        super(6);
+        super(4);
         String name = type.typeName();
         setId("job-" + name);
         setAlignment(Pos.CENTER_LEFT);
@@ -38,13 +38,22 @@ final class ScheduledJobCell extends HBox {
                 type.scaleProperty().set(selected ? 1 : 0);
             }
         });
+        // The schedule ("every 20s"); the state column shows the next run and Last exit the last one, so the rest
+        // of the summary is in the tooltip, with the latest runs.
         Label summary = new Label();
         summary.setId("job-summary-" + name);
-        summary.textProperty().bind(jobs.summaryProperty(name));
-        summary.setMinWidth(0);
+        summary.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                () -> scheduleOf(jobs.summaryProperty(name).get()), jobs.summaryProperty(name)));
+        summary.setWrapText(true);
+        summary.setMinHeight(Label.USE_PREF_SIZE);
+        // Narrow, the schedule wraps between its words ("every" over "20s") rather than being cut.
+        summary.minWidthProperty().bind(javafx.beans.binding.Bindings.createDoubleBinding(
+                () -> ColumnFit.widestWord(summary.getText(), summary.getFont()) + summary.snappedLeftInset()
+                        + summary.snappedRightInset(), summary.textProperty(), summary.fontProperty()));
         HBox.setHgrow(summary, Priority.ALWAYS);
         Tooltip history = new Tooltip();
-        history.setOnShowing(e -> history.setText(summary.getText() + "\n\n" + jobs.historyText(name, Instant.now())));
+        history.setOnShowing(e -> history.setText(jobs.summaryProperty(name).get() + "\n\n"
+                + jobs.historyText(name, Instant.now())));
         summary.setTooltip(history);
         Button runNow = Icons.on(new Button(), Icons.START);
         runNow.setId("job-runNow-" + name);
@@ -52,5 +61,14 @@ final class ScheduledJobCell extends HBox {
         runNow.setTooltip(new Tooltip("Run " + name + " now"));
         runNow.setOnAction(e -> jobs.runNow(name));
         getChildren().addAll(on, runNow, summary);
+    }
+
+    /** "every 20s" of "every 20s · next 13:20:00 · last: exit 0 after 58 ms". */
+    static String scheduleOf(String summary) {
+        if (summary == null) {
+            return "";
+        }
+        int dot = summary.indexOf(" \u00b7 ");
+        return dot < 0 ? summary : summary.substring(0, dot);
     }
 }

@@ -2,7 +2,16 @@ package dev.procdeck.ui;
 
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.css.CssMetaData;
+import javafx.css.SimpleStyleableObjectProperty;
+import javafx.css.StyleConverter;
+import javafx.css.Styleable;
+import javafx.css.StyleableObjectProperty;
+import javafx.css.StyleableProperty;
 import javafx.scene.paint.Color;
+import javafx.scene.paint.Paint;
 
 /**
  * A small line chart of the last few minutes of one figure (CPU or memory of an instance), drawn on a canvas
@@ -47,15 +56,45 @@ final class Sparkline extends Canvas {
         }
     }
 
-    private Color stroke = Color.web("#0969da");
+    /** The line's colour, from the style sheet ({@code -pd-stroke}, a theme colour), so both themes get theirs. */
+    private static final CssMetaData<Sparkline, Paint> STROKE = new CssMetaData<>("-pd-stroke",
+            StyleConverter.getPaintConverter(), Color.DODGERBLUE) {
+        @Override
+        public boolean isSettable(Sparkline s) {
+            return !s.stroke.isBound();
+        }
+
+        @Override
+        public StyleableProperty<Paint> getStyleableProperty(Sparkline s) {
+            return s.stroke;
+        }
+    };
+    private static final List<CssMetaData<? extends Styleable, ?>> CSS;
+
+    static {
+        List<CssMetaData<? extends Styleable, ?>> all = new ArrayList<>(Canvas.getClassCssMetaData());
+        all.add(STROKE);
+        CSS = List.copyOf(all);
+    }
+
+    private final StyleableObjectProperty<Paint> stroke = new SimpleStyleableObjectProperty<>(STROKE, this, "stroke",
+            Color.DODGERBLUE);
+    private History last;
+    private double lastFloor;
 
     Sparkline(double width, double height) {
         super(width, height);
         getStyleClass().add("sparkline");
+        stroke.addListener(o -> {
+            if (last != null) {
+                draw(last, lastFloor); // the style sheet's colour arrived after the first drawing
+            }
+        });
     }
 
-    void setStroke(Color stroke) {
-        this.stroke = stroke;
+    @Override
+    public List<CssMetaData<? extends Styleable, ?>> getCssMetaData() {
+        return CSS;
     }
 
     /**
@@ -63,6 +102,9 @@ final class Sparkline extends Canvas {
      * the larger of the floor and the highest sample).
      */
     void draw(History h, double floor) {
+        last = h;
+        lastFloor = floor;
+        Color stroke = this.stroke.get() instanceof Color c ? c : Color.DODGERBLUE;
         GraphicsContext g = getGraphicsContext2D();
         double w = getWidth();
         double ht = getHeight();

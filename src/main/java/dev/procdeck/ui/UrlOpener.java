@@ -31,15 +31,37 @@ final class UrlOpener {
         return Optional.empty();
     }
 
-    static void open(String url) {
-        checked(url).ifPresent(uri -> CompletableFuture.runAsync(() -> {
+    /** The program that hands a URL to the desktop's browser (tests name one that does not exist). */
+    static volatile String launcher = "xdg-open";
+
+    /**
+     * Opens the URL off the FX thread. Fails (with what went wrong, in words) where no launcher runs or it says it
+     * found no browser: the caller tells the user rather than nothing happening. A launcher still running after a
+     * few seconds has handed the page over (some run the browser in the foreground).
+     */
+    static CompletableFuture<Void> open(String url) {
+        Optional<URI> uri = checked(url);
+        if (uri.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("not an http or https address"));
+        }
+        String program = launcher;
+        return CompletableFuture.runAsync(() -> {
+            Process p;
             try {
-                new ProcessBuilder("xdg-open", uri.toString()).redirectErrorStream(true)
+                p = new ProcessBuilder(program, uri.get().toString()).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             } catch (java.io.IOException e) {
-                // No browser launcher: nothing to do but not crash.
+                throw new java.util.concurrent.CompletionException(new java.io.IOException(program + " is not installed"));
             }
-        }));
+            try {
+                if (p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() != 0) {
+                    throw new java.util.concurrent.CompletionException(new java.io.IOException(
+                            program + " found no browser (exit code " + p.exitValue() + ")"));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     /** The address of an instance's port for web-like types (web, api, http, frontend, app, server...). */

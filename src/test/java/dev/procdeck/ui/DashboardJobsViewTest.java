@@ -32,8 +32,10 @@ class DashboardJobsViewTest extends DashboardFxFixture {
         assertThat(robot.lookup("#slider-report").tryQuery()).isEmpty();
         assertThat(robot.lookup("#slider-web").tryQuery()).isPresent();
         robot.interact(() -> ((Button) byId(robot, "job-runNow-report")).fire());
-        Await.until(WAIT, () -> text(robot, "job-summary-report").contains("last: exit 0 after"),
-                () -> "the run's result, got " + text(robot, "job-summary-report"));
+        // The row's Last exit column tells the run's result (the schedule cell keeps to the schedule).
+        Await.until(WAIT, () -> type("report").lastExitProperty().get().contains("exit 0 after"),
+                () -> "the run's result, got " + type("report").lastExitProperty().get());
+        assertThat(text(robot, "job-summary-report")).isEqualTo("every 1h");
         Await.until(WAIT, () -> consoleText().contains("reported"), "the run's output in the console");
         assertThat(onFx(() -> view.table().getRoot().getChildren().stream()
                 .filter(i -> i.getValue().nameProperty().get().equals("report")).findFirst().orElseThrow()

@@ -48,10 +48,16 @@ class DashboardLookTest extends DashboardFxFixture {
         });
     }
 
+    /** The instance's name cell, once the table shows it (its row arrives with the engine's first snapshot). */
     private Node instanceCell(FxRobot robot, String name) {
-        return robot.lookup(".instance-name").queryAll().stream()
-                .filter(n -> n instanceof javafx.scene.control.TreeTableCell<?, ?> c && name.equals(c.getText()))
-                .findFirst().orElseThrow();
+        java.util.concurrent.atomic.AtomicReference<Node> cell = new java.util.concurrent.atomic.AtomicReference<>();
+        Await.until(WAIT, () -> {
+            cell.set(onFx(() -> robot.lookup(".instance-name").queryAll().stream()
+                    .filter(n -> n instanceof javafx.scene.control.TreeTableCell<?, ?> c && name.equals(c.getText()))
+                    .findFirst().orElse(null)));
+            return cell.get() != null;
+        }, () -> name + "'s row shown");
+        return cell.get();
     }
 
     // ---- scale ------------------------------------------------------------------------------------------------

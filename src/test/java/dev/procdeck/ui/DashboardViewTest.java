@@ -36,6 +36,20 @@ class DashboardViewTest extends DashboardFxFixture {
     }
 
     @Test
+    void theToolbarButtonsStayPutWhenTheFormationChangesLength(FxRobot robot) throws Exception {
+        // A formation longer than the project's name, so that its length decides the heading's.
+        open("web: exec sleep 1000\nworker: exec sleep 1000\nclock: exec sleep 1000\nmailer: exec sleep 1000\n"
+                + "indexer: exec sleep 1000\nthumbnailer: exec sleep 1000\n");
+        Node startAll = byId(robot, "startAll");
+        double before = onFx(() -> startAll.localToScene(0, 0).getX());
+        robot.interact(() -> type("web").scaleProperty().set(12)); // "web=1  worker=1 ..." becomes "web=12  worker=1 ..."
+        Await.until(WAIT, () -> onFx(() -> model.formationProperty().get()).startsWith("web=12"), "the new formation");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(onFx(() -> startAll.localToScene(0, 0).getX())).isEqualTo(before);
+        robot.interact(() -> type("web").scaleProperty().set(0));
+    }
+
+    @Test
     void movingTheSliderToThreeStartsThreeRealProcesses(FxRobot robot) throws Exception {
         open("web: echo \"hello from $PS\"; exec sleep 1000\n");
         robot.clickOn("#startAll");
@@ -50,13 +64,14 @@ class DashboardViewTest extends DashboardFxFixture {
     }
 
     @Test
-    void restartButtonGivesTheInstanceANewPid(FxRobot robot) throws Exception {
+    void restartFromTheRowGivesTheInstanceANewPid(FxRobot robot) throws Exception {
         open("web: exec sleep 1000\n");
         robot.clickOn("#startAll");
         Await.until(WAIT, () -> !instances("web").isEmpty() && instances("web").get(0).instanceState() == InstanceState.UP,
                 "web.1 up");
         long before = instances("web").get(0).snapshot().pid();
-        robot.clickOn(byId(robot, "restart-web.1"));
+        // At 1024 px the row's buttons are one that opens its menu; wider, Restart is a button of its own.
+        robot.clickOn(byId(robot, "more-web.1")).clickOn("Restart");
         Await.until(WAIT, () -> instances("web").get(0).instanceState() == InstanceState.UP
                 && instances("web").get(0).snapshot().pid() != before, "a new pid");
         assertThat(probe.livePids()).doesNotContain(before).hasSize(1);
