@@ -1,22 +1,16 @@
 package dev.procdeck.runtime;
 
 import dev.procdeck.procfile.Project;
-import dev.procdeck.supervisor.InstanceId;
-import dev.procdeck.supervisor.InstanceTerminal;
-import dev.procdeck.supervisor.JobRun;
-import dev.procdeck.supervisor.SupervisorSettings;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A project whose files are read here while another procdeck runs it ({@link #runner()}): nothing is started or
  * shown as running here, since a second formation would fight the first over its ports. Its files can be
  * reloaded and exported; driving it means attaching to that procdeck.
  */
-public final class ElsewhereApp implements RunningApp {
+public final class ElsewhereApp extends InertApp {
     private static final Set<Capability> CAPABILITIES = Set.of(Capability.PROJECT_FILES);
 
     private final ControlClient.Target runner;
@@ -56,46 +50,5 @@ public final class ElsewhereApp implements RunningApp {
     @Override
     public Optional<Project> project() {
         return Optional.of(project);
-    }
-
-    @Override
-    public boolean drainTo(Updates updates) {
-        return false;
-    }
-
-    @Override
-    public void scale(String type, int count) {
-    }
-
-    @Override
-    public void act(Action action, String target) {
-    }
-
-    @Override
-    public void runJob(String type) {
-    }
-
-    @Override
-    public List<JobRun> jobHistory(String type) {
-        return List.of();
-    }
-
-    @Override
-    public Optional<InstanceTerminal> terminal(InstanceId id, long pid) {
-        return Optional.empty();
-    }
-
-    @Override
-    public Duration stopTimeout() {
-        return SupervisorSettings.defaults(0).stopTimeout();
-    }
-
-    @Override
-    public CompletableFuture<Void> close() {
-        return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public void stopForExit(Duration budget) {
     }
 }
