@@ -325,6 +325,22 @@ public final class Session implements GroupListener, AutoCloseable {
         publish("the watchdog is gone (" + failure + "): if procdeck is killed, its processes keep running");
     }
 
+    /** Closes the watchdog's pipe (it sees end-of-file); false if that was done before. */
+    private boolean endPipe() {
+        synchronized (pipeLock) {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            try {
+                watchdogPipe.close();
+            } catch (IOException e) {
+                // It sees end-of-file either way once we exit.
+            }
+            return true;
+        }
+    }
+
     /** A clean end: nothing is left for the watchdog, which then exits. Idempotent. */
     @Override
     public void close() {
@@ -337,16 +353,8 @@ public final class Session implements GroupListener, AutoCloseable {
             server.close(); // first: its streams get procdeck's last lines and an end
         }
         tellWatchdog("*");
-        synchronized (pipeLock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                watchdogPipe.close();
-            } catch (IOException e) {
-                // It sees end-of-file either way once we exit.
-            }
+        if (!endPipe()) {
+            return;
         }
         groups.close();
         if (log != null) {
@@ -374,15 +382,9 @@ public final class Session implements GroupListener, AutoCloseable {
         synchronized (pipeLock) {
             server = control;
             control = null;
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                watchdogPipe.close();
-            } catch (IOException e) {
-                // It sees end-of-file either way once we exit.
-            }
+        }
+        if (!endPipe()) {
+            return;
         }
         if (server != null) {
             server.close();
