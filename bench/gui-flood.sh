@@ -8,6 +8,7 @@
 #   LINE_BYTES=60000 JAVA_OPTS="-Xmx320m" bench/gui-flood.sh   # 60 KB lines: memory must stay bounded by bytes
 #   LAUNCHER=bin bench/gui-flood.sh          # through bin/procdeck, the command the README gives (its JVM flags)
 #   LAUNCHER=bin CHILDREN=1 RATE=2000 bench/gui-flood.sh       # one child at 2,000 lines/s instead of full speed
+#   LAUNCHER=mvn CHILDREN=1 RATE=2000 bench/gui-flood.sh       # the same through `mvn -q javafx:run`
 #   LAUNCHER=bin PROCDECK_LAUNCHER=/tmp/old/procdeck PROCDECK_JAR=/tmp/old.jar ...   # another build and launcher
 #   DIAG=1 JAVA_OPTS=-XX:NativeMemoryTracking=summary ...    # before it stops: NMT summary, heap histogram, smaps
 #                                                             # totals and CPU by thread, in the work folder
@@ -44,11 +45,24 @@ fi
 if [[ ${LAUNCHER:-} == bin ]]; then
   PROCDECK_JAVA_OPTS="${JAVA_OPTS:-} $jfr -Dprocdeck.stats=$work/stats.csv -Dprocdeck.startOnOpen=true" \
     "${PROCDECK_LAUNCHER:-$project/bin/procdeck}" "$work/app" >"$work/app.log" 2>&1 &
+elif [[ ${LAUNCHER:-} == mvn ]]; then
+  # The README's first command, its JVM settings from the pom; JAVA_TOOL_OPTIONS reaches the JVM it forks.
+  (cd "$project" && JAVA_TOOL_OPTIONS="$jfr -Dprocdeck.stats=$work/stats.csv -Dprocdeck.startOnOpen=true" \
+    mvn -q -o javafx:run -Dprocdeck.args="$work/app") >"$work/app.log" 2>&1 &
+  launcher=$!
 else
   java ${JAVA_OPTS:--Xmx512m} -Dprocdeck.stats="$work/stats.csv" -Dprocdeck.startOnOpen=true -jar "$jar" "$work/app" \
     >"$work/app.log" 2>&1 &
 fi
 app=$!
+if [[ ${LAUNCHER:-} == mvn ]]; then
+  app=
+  for _ in $(seq 1 600); do
+    app=$(pgrep -f "dev.procdeck.ui.DashboardApp $work/app" | head -1) && [[ -n $app ]] && break
+    sleep 0.2
+  done
+  [[ -n $app ]] || { echo "the dashboard did not start under mvn javafx:run (see $work/app.log)" >&2; exit 1; }
+fi
 # CPU of the dashboard's JVM alone (not its children), from WARMUP seconds in (default 5; the JIT compiles for
 # the first half minute or so) to the end: utime + stime in clock ticks.
 warmup=${WARMUP:-5}
@@ -79,7 +93,8 @@ if [[ -n ${DIAG:-} ]]; then
 fi
 echo "dashboard JVM CPU ($warmup s in to the end): $(echo "($t1 - $t0) / $(getconf CLK_TCK) / ($s1 - $s0) * 100" | bc -l | xargs printf '%.1f') % of one core"
 kill -TERM "$app"          # the dashboard stops its children gracefully on SIGTERM too
-wait "$app" || true
+wait "$app" 2>/dev/null || true
+[[ -n ${launcher:-} ]] && { wait "$launcher" 2>/dev/null || true; }
 [[ -n $xvfb ]] && kill "$xvfb"
 if grep -q "OutOfMemoryError" "$work/app.log"; then echo "OUT OF MEMORY (see $work/app.log)"; fi
 python3 - "$work/stats.csv" "$duration" <<'PY'
