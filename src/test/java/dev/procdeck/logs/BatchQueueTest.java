@@ -53,8 +53,13 @@ class BatchQueueTest {
     void stopWaitingReleasesProducersAndCountsWhatDoesNotFit() throws Exception {
         BatchQueue q = new BatchQueue(4096, BatchQueue.WhenFull.WAIT);
         q.put(child(4000));
-        CompletableFuture<Boolean> blocked = CompletableFuture.supplyAsync(() -> q.put(child(1000)));
-        Await.until(Duration.ofSeconds(10), () -> !blocked.isDone() && q.bytes() > 0, "a producer blocked");
+        CompletableFuture<Boolean> blocked = new CompletableFuture<>();
+        Thread producer = new Thread(() -> blocked.complete(q.put(child(1000))), "producer");
+        producer.start();
+        // Waiting inside put (not merely not yet run): a condition that is false until the producer blocks.
+        Await.until(Duration.ofSeconds(10), () -> !blocked.isDone()
+                && (producer.getState() == Thread.State.WAITING || producer.getState() == Thread.State.TIMED_WAITING),
+                () -> "a producer blocked, it is " + producer.getState());
         q.stopWaiting();
         assertThat(blocked.get(10, TimeUnit.SECONDS)).isFalse();
         assertThat(q.droppedLines()).isEqualTo(1);
