@@ -39,6 +39,53 @@ public record TypeConfig(RestartMode restart, Integer maxRestarts, String stopSi
         }
     }
 
+    // Withers: a type's settings by name (DEFAULTS.withStopSignal("INT").withTty(true)) rather than eleven
+    // positional arguments.
+
+    public TypeConfig withRestart(RestartMode value) {
+        return new TypeConfig(value, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, tty, schedule, overlap, line);
+    }
+
+    public TypeConfig withMaxRestarts(Integer value) {
+        return new TypeConfig(restart, value, stopSignal, stopTimeout, ready, dependsOn, env, tty, schedule, overlap, line);
+    }
+
+    public TypeConfig withStopSignal(String value) {
+        return new TypeConfig(restart, maxRestarts, value, stopTimeout, ready, dependsOn, env, tty, schedule, overlap, line);
+    }
+
+    public TypeConfig withStopTimeout(Duration value) {
+        return new TypeConfig(restart, maxRestarts, stopSignal, value, ready, dependsOn, env, tty, schedule, overlap, line);
+    }
+
+    public TypeConfig withReady(Readiness value) {
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, value, dependsOn, env, tty, schedule, overlap, line);
+    }
+
+    public TypeConfig withDependsOn(List<String> value) {
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, value, env, tty, schedule, overlap, line);
+    }
+
+    public TypeConfig withEnv(Map<String, String> value) {
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, value, tty, schedule, overlap, line);
+    }
+
+    public TypeConfig withTty(boolean value) {
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, value, schedule, overlap, line);
+    }
+
+    public TypeConfig withSchedule(Schedule value) {
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, tty, value, overlap, line);
+    }
+
+    public TypeConfig withOverlap(Overlap value) {
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, tty, schedule, value, line);
+    }
+
+    public TypeConfig withLine(int value) {
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, tty, schedule, overlap, value);
+    }
+
     public boolean isScheduled() {
         return schedule != null;
     }

@@ -27,33 +27,31 @@ final class Fixtures {
     }
 
     static TypeConfig restart(RestartMode mode, String signal, Duration timeout) {
-        return new TypeConfig(mode, null, signal, timeout, null, List.of(), Map.of(), false, null, Overlap.SKIP, 1);
+        return TypeConfig.DEFAULTS.withRestart(mode).withStopSignal(signal).withStopTimeout(timeout).withLine(1);
     }
 
     static TypeConfig maxRestarts(int max) {
-        return new TypeConfig(null, max, null, null, null, List.of(), Map.of(), false, null, Overlap.SKIP, 1);
+        return TypeConfig.DEFAULTS.withMaxRestarts(max).withLine(1);
     }
 
     static TypeConfig ready(Readiness.Kind kind, String target) {
-        return new TypeConfig(null, null, null, null, new Readiness(kind, target, Readiness.DEFAULT_TIMEOUT),
-                List.of(), Map.of(), false, null, Overlap.SKIP, 1);
+        return TypeConfig.DEFAULTS.withReady(new Readiness(kind, target, Readiness.DEFAULT_TIMEOUT)).withLine(1);
     }
 
     static TypeConfig scheduled(String schedule, Overlap overlap) {
-        return new TypeConfig(null, null, null, null, null, List.of(), Map.of(), false, Schedule.parse(schedule),
-                overlap, 1);
+        return TypeConfig.DEFAULTS.withSchedule(Schedule.parse(schedule)).withOverlap(overlap).withLine(1);
     }
 
     static TypeConfig env(Map<String, String> env) {
-        return new TypeConfig(null, null, null, null, null, List.of(), env, false, null, Overlap.SKIP, 1);
+        return TypeConfig.DEFAULTS.withEnv(env).withLine(1);
     }
 
     static TypeConfig tty() {
-        return new TypeConfig(null, null, null, null, null, List.of(), Map.of(), true, null, Overlap.SKIP, 1);
+        return TypeConfig.DEFAULTS.withTty(true).withLine(1);
     }
 
     static TypeConfig dependsOn(String... types) {
-        return new TypeConfig(null, null, null, null, null, List.of(types), Map.of(), false, null, Overlap.SKIP, 1);
+        return TypeConfig.DEFAULTS.withDependsOn(List.of(types)).withLine(1);
     }
 
     /** A project builder: Procfile lines in order, .env values, procdeck.yml settings. */

@@ -62,7 +62,7 @@ class ControlServerTest {
     @BeforeEach
     void setUp() throws Exception {
         Files.writeString(project.resolve("Procfile"), "web: sleep 1000\nworker: sleep 1000\n");
-        TypeConfig tty = new TypeConfig(null, null, null, null, null, List.of(), Map.of(), true, null, null, 1);
+        TypeConfig tty = TypeConfig.DEFAULTS.withTty(true).withOverlap(null).withLine(1);
         Project p = new Project(project, project.resolve("Procfile"),
                 ProcfileParser.parse("Procfile", "web: sleep 1000\nworker: sleep 1000\n"), Map.of(), List.of(),
                 new ProjectConfig(null, Map.of(), Map.of("worker", tty), List.of()));
@@ -161,8 +161,7 @@ class ControlServerTest {
 
     @Test
     void aScheduledTypeScalesOnlyToZeroOrOneItsScheduleIsOnOrOff() throws Exception {
-        TypeConfig report = new TypeConfig(null, null, null, null, null, List.of(), Map.of(), false,
-                dev.procdeck.procfile.Schedule.parse("every 20s"), null, 1);
+        TypeConfig report = TypeConfig.DEFAULTS.withSchedule(dev.procdeck.procfile.Schedule.parse("every 20s")).withOverlap(null).withLine(1);
         Project p = new Project(project, project.resolve("Procfile"),
                 ProcfileParser.parse("Procfile", "web: sleep 1000\nreport: true\n"), Map.of(), List.of(),
                 new ProjectConfig(null, Map.of(), Map.of("report", report), List.of()));

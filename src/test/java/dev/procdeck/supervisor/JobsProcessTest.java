@@ -63,8 +63,7 @@ class JobsProcessTest {
 
     @Test
     void aScheduleEverySecondRunsTheCommandOnEachTick() throws Exception {
-        TypeConfig everySecond = new TypeConfig(null, null, null, null, null, List.of(), Map.of(), false,
-                new ScheduledJobsTest.Every(1), Overlap.SKIP, 1);
+        TypeConfig everySecond = TypeConfig.DEFAULTS.withSchedule(new ScheduledJobsTest.Every(1)).withLine(1);
         supervisor("report: echo \"tick $DYNO\"\n", Map.of("report", everySecond));
         supervisor.start(Map.of("report", 1)).get();
         Await.until(WAIT, () -> supervisor.jobs().history("report").stream().filter(JobRun::succeeded).count() >= 2,

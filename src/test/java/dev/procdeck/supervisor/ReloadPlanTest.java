@@ -31,12 +31,11 @@ class ReloadPlanTest {
     }
 
     private static TypeConfig env(Map<String, String> env) {
-        return new TypeConfig(null, null, null, null, null, List.of(), env, false, null, Overlap.SKIP, 1);
+        return TypeConfig.DEFAULTS.withEnv(env).withLine(1);
     }
 
     private static TypeConfig scheduled() {
-        return new TypeConfig(null, null, null, null, null, List.of(), Map.of(), false,
-                new IntervalSchedule("every 20s", Duration.ofSeconds(20)), Overlap.SKIP, 1);
+        return TypeConfig.DEFAULTS.withSchedule(new IntervalSchedule("every 20s", Duration.ofSeconds(20))).withLine(1);
     }
 
     @Test
@@ -82,9 +81,7 @@ class ReloadPlanTest {
     @Test
     void procdeckYmlChangesNameEachTypesSettingsAndTheScheduleSwitches() {
         Project before = project(PROCFILE, Map.of(), Map.of("worker", env(Map.of("DB_URL", "a"))));
-        TypeConfig worker = new TypeConfig(null, 3, null, Duration.ofSeconds(9),
-                new Readiness(Readiness.Kind.PORT, "", null), List.of(), Map.of("DB_URL", "b"), false, null,
-                Overlap.SKIP, 7);
+        TypeConfig worker = TypeConfig.DEFAULTS.withMaxRestarts(3).withStopTimeout(Duration.ofSeconds(9)).withReady(new Readiness(Readiness.Kind.PORT, "", null)).withEnv(Map.of("DB_URL", "b")).withLine(7);
         Project after = project(PROCFILE, Map.of(), Map.of("worker", worker, "report", scheduled()));
         ReloadPlan plan = ReloadPlan.between(before, after);
         assertThat(plan.nowScheduled()).containsExactly("report");

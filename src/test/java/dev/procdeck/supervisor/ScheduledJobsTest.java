@@ -60,8 +60,7 @@ class ScheduledJobsTest {
     }
 
     private static TypeConfig scheduled(Schedule schedule, Overlap overlap) {
-        return new TypeConfig(null, null, null, null, null, List.of(), Map.of("FROM_YML", "report"), false, schedule,
-                overlap, 1);
+        return TypeConfig.DEFAULTS.withEnv(Map.of("FROM_YML", "report")).withSchedule(schedule).withOverlap(overlap).withLine(1);
     }
 
     private Supervisor supervisor(Overlap overlap) {

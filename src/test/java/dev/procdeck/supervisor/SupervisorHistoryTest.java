@@ -55,8 +55,7 @@ class SupervisorHistoryTest {
     /** procdeck.yml settings of one type, as its parser would give them. */
     private static TypeConfig type(RestartMode restart, Integer maxRestarts, String stopSignal, Duration stopTimeout,
                                    Readiness ready, List<String> dependsOn, Map<String, String> env) {
-        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, false, null,
-                Overlap.SKIP, 1);
+        return TypeConfig.DEFAULTS.withRestart(restart).withMaxRestarts(maxRestarts).withStopSignal(stopSignal).withStopTimeout(stopTimeout).withReady(ready).withDependsOn(dependsOn).withEnv(env).withLine(1);
     }
 
     private static TypeConfig ready(Readiness ready, String... dependsOn) {
@@ -581,8 +580,7 @@ class SupervisorHistoryTest {
                 return after.plusMinutes(1);
             }
         };
-        types.put("report", new TypeConfig(null, null, null, null, null, List.of(), Map.of(), false, everyMinute,
-                Overlap.SKIP, 1));
+        types.put("report", TypeConfig.DEFAULTS.withSchedule(everyMinute).withLine(1));
         supervisor("web: serve\nreport: make-report\n", RestartPolicy.HEROKU);
         done(supervisor.start(Map.of("web", 1, "report", 1)));
         done(supervisor.scale("report", 2));

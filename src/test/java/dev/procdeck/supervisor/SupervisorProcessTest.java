@@ -358,7 +358,7 @@ class SupervisorProcessTest {
     // ---- procdeck.yml per type, with real processes ---------------------------------------------------------
 
     private static TypeConfig typeConfig(String stopSignal, Readiness ready, List<String> dependsOn) {
-        return new TypeConfig(null, null, stopSignal, null, ready, dependsOn, Map.of(), false, null, Overlap.SKIP, 1);
+        return TypeConfig.DEFAULTS.withStopSignal(stopSignal).withReady(ready).withDependsOn(dependsOn).withLine(1);
     }
 
     /** A base port nothing listens on now, so that no other program answers a readiness check in its place. */

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TerminalProcessTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final TypeConfig TTY =
-            new TypeConfig(null, null, null, null, null, List.of(), Map.of(), true, null, null, 1);
+            TypeConfig.DEFAULTS.withTty(true).withOverlap(null).withLine(1);
 
     @TempDir
     Path dir;
