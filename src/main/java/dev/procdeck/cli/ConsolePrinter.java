@@ -105,11 +105,6 @@ public final class ConsolePrinter implements LogListener {
         queue.onBatch(batch);
     }
 
-    @Override
-    public void onLines(List<LogLine> lines) {
-        queue.onLines(lines);
-    }
-
     /** From now on producers never wait for the terminal; lines it cannot take are counted. */
     public void stopBlocking() {
         queue.stopBlocking();

@@ -77,4 +77,27 @@ public record LogBatch(String instance, LogStream stream, Instant time, long fir
         return new LogBatch(instance, stream, time, firstSequence, texts.size(),
                 sb.toString().getBytes(StandardCharsets.UTF_8), plain);
     }
+
+    /** Groups consecutive lines of one instance and stream into batches (keeping their sequence numbers). */
+    public static java.util.List<LogBatch> batchesOf(java.util.List<LogLine> lines) {
+        java.util.List<LogBatch> out = new java.util.ArrayList<>();
+        int i = 0;
+        while (i < lines.size()) {
+            LogLine first = lines.get(i);
+            int j = i + 1;
+            while (j < lines.size() && lines.get(j).instance().equals(first.instance())
+                    && lines.get(j).stream() == first.stream() && lines.get(j).time().equals(first.time())
+                    && lines.get(j).sequence() == first.sequence() + (j - i)) {
+                j++;
+            }
+            java.util.List<String> texts = new java.util.ArrayList<>(j - i);
+            for (int k = i; k < j; k++) {
+                texts.add(lines.get(k).text());
+            }
+            java.time.Instant t = first.time();
+            out.add(LogBatch.of(first.instance(), first.stream(), t, first.sequence(), texts));
+            i = j;
+        }
+        return out;
+    }
 }

@@ -68,37 +68,6 @@ public final class QueuedOutput implements LogListener {
         queue.put(batch);
     }
 
-    /** For producers that hold decoded lines (tests, compatibility): re-encoded per instance and stream. */
-    @Override
-    public void onLines(List<LogLine> lines) {
-        for (LogBatch b : batchesOf(lines)) {
-            queue.put(b);
-        }
-    }
-
-    /** Groups consecutive lines of one instance and stream into batches (keeping their sequence numbers). */
-    static List<LogBatch> batchesOf(List<LogLine> lines) {
-        List<LogBatch> out = new ArrayList<>();
-        int i = 0;
-        while (i < lines.size()) {
-            LogLine first = lines.get(i);
-            int j = i + 1;
-            while (j < lines.size() && lines.get(j).instance().equals(first.instance())
-                    && lines.get(j).stream() == first.stream() && lines.get(j).time().equals(first.time())
-                    && lines.get(j).sequence() == first.sequence() + (j - i)) {
-                j++;
-            }
-            List<String> texts = new ArrayList<>(j - i);
-            for (int k = i; k < j; k++) {
-                texts.add(lines.get(k).text());
-            }
-            Instant t = first.time();
-            out.add(LogBatch.of(first.instance(), first.stream(), t, first.sequence(), texts));
-            i = j;
-        }
-        return out;
-    }
-
     private void writeLoop() {
         try {
             LogBatch batch;

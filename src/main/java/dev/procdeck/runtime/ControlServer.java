@@ -223,11 +223,6 @@ public final class ControlServer implements LogListener, AutoCloseable {
         }
     }
 
-    @Override
-    public void onLines(List<LogLine> lines) {
-        // The bus delivers batches (onBatch); nothing calls this.
-    }
-
     // ---- connections -------------------------------------------------------------------------------------
 
     private void acceptLoop() {

@@ -92,11 +92,6 @@ public final class SessionLog implements LogListener, AutoCloseable {
         queue.onBatch(batch);
     }
 
-    @Override
-    public void onLines(List<LogLine> lines) {
-        queue.onLines(lines);
-    }
-
     /** Lines the log could not take (after a write error, or left when closing timed out). */
     public long droppedLines() {
         return queue.droppedLines();

@@ -52,11 +52,6 @@ final class LogReadiness implements LogListener {
     }
 
     @Override
-    public void onLines(List<LogLine> lines) {
-        // Only batches arrive here (see onBatch).
-    }
-
-    @Override
     public void onBatch(LogBatch batch) {
         if (watches.isEmpty() || batch.isEvent()) {
             return;

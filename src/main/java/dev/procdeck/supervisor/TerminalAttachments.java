@@ -30,17 +30,9 @@ final class TerminalAttachments implements TerminalAccess {
         }
         InstanceTerminal terminal = found.get();
         String name = id.name();
-        LogListener listener = new LogListener() {
-            @Override
-            public void onLines(List<dev.procdeck.logs.LogLine> lines) {
-                // onBatch is overridden; never called.
-            }
-
-            @Override
-            public void onBatch(LogBatch batch) {
-                if (!batch.isEvent() && batch.instance().equals(name)) {
-                    output.accept(withCarriageReturns(batch.bytes()));
-                }
+        LogListener listener = batch -> {
+            if (!batch.isEvent() && batch.instance().equals(name)) {
+                output.accept(withCarriageReturns(batch.bytes()));
             }
         };
         bus.addListener(listener);

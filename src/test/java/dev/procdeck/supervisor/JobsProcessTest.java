@@ -40,7 +40,7 @@ class JobsProcessTest {
         Project project = new Project(dir, dir.resolve("Procfile"), ProcfileParser.parse("Procfile", procfile),
                 Map.of(probe.name, probe.value), List.of(), new ProjectConfig(null, Map.of(), types, List.of()));
         LogBus bus = new LogBus(Clock.systemUTC());
-        bus.addListener(lines::addAll);
+        bus.addListener(dev.procdeck.logs.LogListener.ofLines(lines::addAll));
         supervisor = new Supervisor(project, SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofSeconds(2)),
                 new PosixProcessLauncher(), bus, Clock.systemDefaultZone(), System.getenv());
         return supervisor;

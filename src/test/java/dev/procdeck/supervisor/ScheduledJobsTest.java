@@ -69,7 +69,7 @@ class ScheduledJobsTest {
 
     private Supervisor supervisor(Project project) {
         LogBus bus = new LogBus(Clock.systemUTC());
-        bus.addListener(lines -> lines.forEach(l -> events.add(l.text())));
+        bus.addListener(dev.procdeck.logs.LogListener.ofLines(lines -> lines.forEach(l -> events.add(l.text()))));
         SupervisorSettings settings = SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofSeconds(5));
         supervisor = new Supervisor(project, settings, os, os, clock, bus, Map.of("PATH", "/usr/bin:/bin"));
         supervisor.jobs().setZone(ZoneOffset.UTC);

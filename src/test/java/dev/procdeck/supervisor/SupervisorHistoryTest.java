@@ -77,11 +77,11 @@ class SupervisorHistoryTest {
 
     private Supervisor supervisor(String procfile, RestartPolicy policy) {
         bus = new LogBus(Clock.systemUTC());
-        bus.addListener(lines -> lines.forEach(l -> {
+        bus.addListener(dev.procdeck.logs.LogListener.ofLines(lines -> lines.forEach(l -> {
             if (l.stream() == LogStream.SYSTEM) {
                 events.add(l.text());
             }
-        }));
+        })));
         SupervisorSettings settings = SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofSeconds(5))
                 .withDefaultPolicy(policy);
         supervisor = new Supervisor(project(procfile), settings, os, os, clock, bus, Map.of("SHARED", "parent"));

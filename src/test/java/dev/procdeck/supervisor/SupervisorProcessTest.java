@@ -50,7 +50,7 @@ class SupervisorProcessTest {
                 Map.of(probe.name, probe.value), List.of(),
                 new ProjectConfig(dir.resolve("procdeck.yml"), Map.of(), types, List.of()));
         LogBus bus = new LogBus(Clock.systemUTC());
-        bus.addListener(lines::addAll);
+        bus.addListener(dev.procdeck.logs.LogListener.ofLines(lines::addAll));
         supervisor = new Supervisor(project, settings, new PosixProcessLauncher(), bus, Clock.systemUTC(), System.getenv());
         supervisor.addListener((snapshot, t) -> {
             if (t != null) {

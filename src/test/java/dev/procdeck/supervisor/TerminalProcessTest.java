@@ -48,7 +48,7 @@ class TerminalProcessTest {
         Project project = new Project(dir, dir.resolve("Procfile"), ProcfileParser.parse("Procfile", procfile),
                 Map.of(probe.name, probe.value), List.of(), config);
         LogBus bus = new LogBus(Clock.systemUTC());
-        bus.addListener(lines::addAll);
+        bus.addListener(dev.procdeck.logs.LogListener.ofLines(lines::addAll));
         SupervisorSettings settings = SupervisorSettings.defaults(46100).withStopTimeout(Duration.ofSeconds(2))
                 .withDefaultPolicy(RestartPolicy.of(RestartMode.NEVER));
         supervisor = new Supervisor(project, settings, new PosixProcessLauncher(), bus, Clock.systemUTC(), System.getenv());
