@@ -59,6 +59,9 @@ class ProcdeckYmlCliTest {
                   web: {restart: on-failure, restrat: never}
                   report: {schedule: "every 2s"}
                 """);
+        // A base port nobody holds (5000 may be another procdeck's): check warns of ports in use.
+        Files.writeString(dir.resolve(".env"), "PORT=" + dev.procdeck.os.PortCheck.freePort() + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         Result ok = check();
         assertThat(ok.code()).isZero();
         assertThat(ok.out()).isEqualTo("valid procfile detected (web, worker, report)\n"
