@@ -29,6 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The supervisor with real processes: fixtures are small sh programs. */
 class SupervisorProcessTest {
+    /**
+     * A base port of the tests' own: events are checked in order, and another program on 5000 (another procdeck's
+     * demo) adds a port-in-use line first.
+     */
+    private static final int BASE = 20000 + new java.util.Random().nextInt(400) * 100;
+
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     @TempDir
@@ -61,7 +67,7 @@ class SupervisorProcessTest {
     }
 
     private static SupervisorSettings settings() {
-        return SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofSeconds(2));
+        return SupervisorSettings.defaults(BASE).withStopTimeout(Duration.ofSeconds(2));
     }
 
     /** Fixtures that run to completion: no restarts. */
@@ -100,11 +106,11 @@ class SupervisorProcessTest {
         supervisor.start(Map.of("web", 2, "worker", 1)).get();
         Await.until(WAIT, () -> texts("worker.1", LogStream.STDOUT).size() == 1
                 && texts("web.2", LogStream.STDERR).size() == 1 && texts("web.1", LogStream.STDOUT).size() == 1, "output");
-        assertThat(texts("web.1", LogStream.STDOUT)).containsExactly("port=5000 ps=web.1 dyno=web.1");
-        assertThat(texts("web.2", LogStream.STDOUT)).containsExactly("port=5001 ps=web.2 dyno=web.2");
-        assertThat(texts("worker.1", LogStream.STDOUT)).containsExactly("port=5100");
+        assertThat(texts("web.1", LogStream.STDOUT)).containsExactly("port=" + BASE + " ps=web.1 dyno=web.1");
+        assertThat(texts("web.2", LogStream.STDOUT)).containsExactly("port=" + (BASE + 1) + " ps=web.2 dyno=web.2");
+        assertThat(texts("worker.1", LogStream.STDOUT)).containsExactly("port=" + (BASE + 100));
         assertThat(texts("web.1", LogStream.STDERR)).containsExactly("err");
-        assertThat(texts("web.1", LogStream.SYSTEM).get(0)).matches("web\\.1 started \\(pid \\d+, port 5000\\)");
+        assertThat(texts("web.1", LogStream.SYSTEM).get(0)).matches("web\\.1 started \\(pid \\d+, port " + BASE + "\\)");
         assertThat(supervisor.snapshots()).extracting(InstanceSnapshot::name).containsExactly("web.1", "web.2", "worker.1");
     }
 
@@ -134,7 +140,7 @@ class SupervisorProcessTest {
     void stoppedMeansTheGroupIsEmptyEvenWhenAChildIgnoringTermHoldsNoPipe() throws Exception {
         // The finding: "web.1 stopped" while `sleep 98` (TERM ignored, pipes closed) lived on.
         supervisor("web: sh -c 'trap \"\" TERM; exec sleep 98' >/dev/null 2>&1 & echo started; exec sleep 1000\n",
-                SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofMillis(500)));
+                SupervisorSettings.defaults(BASE).withStopTimeout(Duration.ofMillis(500)));
         supervisor.start(Map.of("web", 1)).get();
         // Only once `sleep 98` runs has its shell set the trap (earlier, SIGTERM would simply kill that shell).
         Await.until(WAIT, () -> probe.livePids().stream().anyMatch(pid -> commandLine(pid).startsWith("sleep\u000098")),
@@ -184,7 +190,7 @@ class SupervisorProcessTest {
         assertThat(Libc.prctl(prSetChildSubreaper, 1, 0, 0, 0)).isZero();
         List<Long> grandchildren = new ArrayList<>();
         try {
-            supervisor("tree: sh -c 'sleep 1000 & wait'\n", SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofSeconds(2)));
+            supervisor("tree: sh -c 'sleep 1000 & wait'\n", SupervisorSettings.defaults(BASE).withStopTimeout(Duration.ofSeconds(2)));
             supervisor.start(Map.of("tree", 1)).get();
             Await.until(WAIT, () -> probe.livePids().size() >= 2, () -> "sh and sleep, got " + probe.livePids());
             long leader = snapshot("tree.1").pid();
@@ -219,7 +225,7 @@ class SupervisorProcessTest {
     @Test
     void aProcessIgnoringSigtermIsKilledAfterTheTimeout() throws Exception {
         supervisor("stubborn: trap '' TERM; echo ready; while true; do sleep 0.05; done\n",
-                SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofMillis(300)));
+                SupervisorSettings.defaults(BASE).withStopTimeout(Duration.ofMillis(300)));
         supervisor.start(Map.of("stubborn", 1)).get();
         Await.until(WAIT, () -> texts("stubborn.1", LogStream.STDOUT).contains("ready"), "ready");
         supervisor.stopAll().get(5, TimeUnit.SECONDS);
