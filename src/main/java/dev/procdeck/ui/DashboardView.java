@@ -321,7 +321,11 @@ public final class DashboardView extends BorderPane {
         for (Path p : model.recentProjects()) {
             MenuItem mi = new MenuItem(p.toString());
             mi.setMnemonicParsing(false);
-            mi.setOnAction(e -> model.openProject(p));
+            mi.setOnAction(e -> {
+                if (mayLeaveRunningProject("open " + p.getFileName(), "Stop and Open")) {
+                    model.openProject(p);
+                }
+            });
             recentMenu.getItems().add(mi);
         }
         recentMenu.setDisable(recentMenu.getItems().isEmpty());
@@ -471,10 +475,30 @@ public final class DashboardView extends BorderPane {
      * window then drives the chosen one. A failure is told and the window stays as it was.
      */
     AttachDialog showAttachDialog() {
+        if (!mayLeaveRunningProject("attach this window to another procdeck", "Stop and Attach…")) {
+            return null;
+        }
         AttachDialog dialog = new AttachDialog(window(), model.runningProcdecks());
         dialog.setOnAttach(model::attach);
         dialog.show();
         return dialog;
+    }
+
+    /**
+     * Whether the window may turn from what it runs to {@code next}: asked first (as quitting does) when its own
+     * processes run, since turning stops them; remembered "Don't ask again" turns the question off for both.
+     */
+    boolean mayLeaveRunningProject(String next, String buttonLabel) {
+        int running = model.runningProperty().get();
+        if (running == 0 || !model.can(Capability.OWNS_PROCESSES).get() || !askBeforeStopping.get()) {
+            return true;
+        }
+        QuitConfirmation.Answer answer = QuitConfirmation.beforeLeaving(window(), running, model.stopTimeout(), next,
+                buttonLabel).ask();
+        if (answer.dontAskAgain()) {
+            askBeforeStopping.set(false);
+        }
+        return answer.quit();
     }
 
     /** Attaches this window to the procdeck on {@code socket}; a failure is told in a dialog. */
@@ -546,7 +570,7 @@ public final class DashboardView extends BorderPane {
             chooser.setInitialDirectory(current.getParent().toFile());
         }
         File dir = chooser.showDialog(window());
-        if (dir != null) {
+        if (dir != null && mayLeaveRunningProject("open " + dir.getName(), "Stop and Open")) {
             model.openProject(dir.toPath());
         }
     }
@@ -561,7 +585,13 @@ public final class DashboardView extends BorderPane {
         setOnDragDropped(e -> {
             boolean ok = false;
             if (e.getDragboard().hasFiles() && !e.getDragboard().getFiles().isEmpty()) {
-                model.openProject(e.getDragboard().getFiles().get(0).toPath());
+                Path dropped = e.getDragboard().getFiles().get(0).toPath();
+                // Asked after the drop completes: a modal dialog inside the drop handler would hold the drag.
+                javafx.application.Platform.runLater(() -> {
+                    if (mayLeaveRunningProject("open " + dropped.getFileName(), "Stop and Open")) {
+                        model.openProject(dropped);
+                    }
+                });
                 ok = true;
             }
             e.setDropCompleted(ok);

@@ -441,7 +441,7 @@ public final class DashboardViewModel {
             local.supervisor().setFormation(counts);
         }
         local.note("opened " + p.root() + " (" + String.join(", ", p.procfile().typeNames()) + ")"
-                + (startNow ? "" : "; press Start to run it"));
+                + (startNow ? "" : "; press Start all (F5) to run it"));
         pulse(); // the scheduled types are known at once
     }
 

@@ -5,6 +5,7 @@ import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 
@@ -21,16 +22,35 @@ final class QuitConfirmation {
     }
 
     private final Alert alert;
+    private final ButtonType proceed;
     private final CheckBox dontAsk = new CheckBox("Don't ask again");
 
     QuitConfirmation(Window owner, int running, java.time.Duration stopTimeout) {
-        alert = new Alert(Alert.AlertType.CONFIRMATION, "", STOP_AND_QUIT, ButtonType.CANCEL);
+        this(owner, "Quit Procdeck", header(running), explanation(stopTimeout), STOP_AND_QUIT);
+    }
+
+    /**
+     * The same question before the window turns to another project or procdeck (opening a folder, attaching):
+     * its processes are stopped then too. {@code next}: "open myapp", "attach to another procdeck".
+     */
+    static QuitConfirmation beforeLeaving(Window owner, int running, java.time.Duration stopTimeout, String next,
+                                          String buttonLabel) {
+        return new QuitConfirmation(owner, "Procdeck",
+                "Stop " + running + (running == 1 ? " running process" : " running processes") + " to " + next + "?",
+                explanation(stopTimeout).replace("Closing the window stops", "This window shows one project at a"
+                        + " time: turning to another stops"), new ButtonType(buttonLabel, ButtonBar.ButtonData.OK_DONE));
+    }
+
+    private QuitConfirmation(Window owner, String title, String header, String explanation, ButtonType proceed) {
+        this.proceed = proceed;
+        alert = new Alert(Alert.AlertType.CONFIRMATION, "", proceed, ButtonType.CANCEL);
         alert.initOwner(owner);
-        alert.setTitle("Quit Procdeck");
-        alert.setHeaderText(header(running));
-        Label text = new Label(explanation(stopTimeout));
+        alert.setTitle(title);
+        alert.setHeaderText(header);
+        Label text = new Label(explanation);
         text.setWrapText(true);
         text.setPrefWidth(420);
+        text.setMinHeight(Region.USE_PREF_SIZE); // the whole explanation, never one line and an ellipsis
         dontAsk.setId("quitDontAsk");
         VBox content = new VBox(12, text, dontAsk);
         alert.getDialogPane().setContent(content);
@@ -50,7 +70,7 @@ final class QuitConfirmation {
 
     /** Shows the question and waits for the answer (a nested event loop on the FX thread). */
     Answer ask() {
-        boolean quit = alert.showAndWait().filter(STOP_AND_QUIT::equals).isPresent();
+        boolean quit = alert.showAndWait().filter(proceed::equals).isPresent();
         return new Answer(quit, quit && dontAsk.isSelected());
     }
 
