@@ -18,7 +18,8 @@ import javafx.scene.text.Text;
  * need to show whole (a name, number or state in full; a wrapping text its longest word). What the window has
  * beyond that goes to the columns up to the widths they want, then to the growing ones (command, state, figures).
  * Where the window is narrower than the needs, the columns keep their needs and the table scrolls sideways:
- * nothing is cut. A column the user drags keeps the width asked for (never less than its need).
+ * nothing is cut. A column the user drags keeps the width asked for (never less than its need). While the window
+ * keeps its width, no column narrows (what grew stays put), so controls do not move under the mouse.
  */
 final class ColumnFit {
     /** A cell that can say how wide its column must be for it. */
@@ -39,6 +40,9 @@ final class ColumnFit {
      */
     private final Map<TreeTableColumn<?, ?>, Map<Object, Double>> rowNeeds = new HashMap<>();
     private boolean scheduled;
+    /** Each column's widest need since the table last changed width, and that width. */
+    private final Map<TreeTableColumn<?, ?>, Double> widestNeeds = new HashMap<>();
+    private double steadyWidth = -1;
 
     ColumnFit(TreeTableView<?> table) {
         this.table = table;
@@ -117,10 +121,23 @@ final class ColumnFit {
         double sumNeed = 0;
         double sumWant = 0;
         double sumGrow = 0;
+        if (table.getWidth() != steadyWidth) {
+            steadyWidth = table.getWidth(); // the window changed: columns may narrow again
+            widestNeeds.clear();
+        }
+        // A column does not narrow while the window keeps its width and there is room for the widest it has been:
+        // a state that got shorter must not move the buttons to its right from under the mouse.
+        double steadySum = 0;
+        for (TreeTableColumn<?, ?> c : columns) {
+            steadySum += Math.max(needs.getOrDefault(c, 0.0), widestNeeds.getOrDefault(c, 0.0));
+        }
+        boolean steady = steadySum <= available;
         for (int i = 0; i < n; i++) {
             TreeTableColumn<?, ?> c = columns.get(i);
             Wish w = wishes.getOrDefault(c, new Wish(c.getPrefWidth(), 0));
-            need[i] = needs.getOrDefault(c, 0.0);
+            need[i] = steady ? Math.max(needs.getOrDefault(c, 0.0), widestNeeds.getOrDefault(c, 0.0))
+                    : needs.getOrDefault(c, 0.0);
+            widestNeeds.put(c, need[i]);
             want[i] = Math.max(need[i], w.want());
             grow[i] = w.grow();
             sumNeed += need[i];
