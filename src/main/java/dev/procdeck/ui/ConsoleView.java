@@ -615,6 +615,9 @@ public final class ConsoleView extends BorderPane {
                 try {
                     Set<String> unchecked = new HashSet<>(box.getItems());
                     unchecked.removeAll(box.getCheckModel().getCheckedItems());
+                    // ControlsFX's checks are bits by index: left set, one counts an item that left the list
+                    // ("Instances (7/6)" once web.3 went). Cleared while the indices are still the old list's.
+                    box.getCheckModel().clearChecks();
                     box.getItems().setAll(source);
                     for (String item : source) {
                         if (!unchecked.contains(item)) {
