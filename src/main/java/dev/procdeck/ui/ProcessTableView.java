@@ -700,7 +700,8 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                 if (row instanceof InstanceRow i) {
                     bound = i;
                     i.samples.addListener(redraw);
-                    instanceRow.set(true);
+                    // A trend only while there is a figure: a stopped or failed instance shows no empty line.
+                    instanceRow.set(text != null && !text.isEmpty());
                     spark.setId((cpu ? "cpuSpark-" : "memorySpark-") + i.id().name());
                     setTooltip(new Tooltip((text == null || text.isEmpty() ? "not running" : text)
                             + "\nlast 5 minutes: peak " + peak(i)));

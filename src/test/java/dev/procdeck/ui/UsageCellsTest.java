@@ -1,0 +1,36 @@
+package dev.procdeck.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.procdeck.supervisor.InstanceState;
+import dev.procdeck.testing.Await;
+import javafx.scene.Node;
+import org.junit.jupiter.api.Test;
+import org.testfx.api.FxRobot;
+
+/** Found on the desktop: a stopped or failed instance kept an empty CPU and memory trend line. */
+class UsageCellsTest extends DashboardFxFixture {
+
+    @Override
+    double width() {
+        return 1280; // room for the trend lines
+    }
+
+    private boolean sparkShown(FxRobot robot, String id) {
+        return onFx(() -> robot.lookup(".sparkline").queryAll().stream()
+                .filter(n -> id.equals(n.getId())).anyMatch(Node::isVisible));
+    }
+
+    @Test
+    void aStoppedInstanceShowsNoTrendLine(FxRobot robot) throws Exception {
+        open("web: exec sleep 1000\n");
+        robot.clickOn("#startAll");
+        Await.until(WAIT, () -> !instances("web").isEmpty() && instances("web").get(0).instanceState() == InstanceState.UP
+                && !instances("web").get(0).memoryProperty().get().isEmpty(), "web.1 up with a memory figure");
+        Await.until(WAIT, () -> sparkShown(robot, "memorySpark-web.1"), "its memory trend");
+        robot.clickOn("#stopAll");
+        Await.until(WAIT, () -> instances("web").get(0).instanceState() == InstanceState.STOPPED, "web.1 stopped");
+        Await.until(WAIT, () -> !sparkShown(robot, "memorySpark-web.1") && !sparkShown(robot, "cpuSpark-web.1"),
+                "no trend line for the stopped instance");
+    }
+}
