@@ -357,10 +357,7 @@ class ControlServerTest {
                 }
             });
         });
-        try (ControlClient c = ControlClient.connect(server.socket())) {
-            Map<String, Object> connect = ControlProtocol.request("connect");
-            connect.put("instance", "worker.1");
-            c.call(connect);
+        try (ControlClient c = connectedTo(server, "worker.1")) {
             c.send(Map.of("op", "input", "data", Base64.getEncoder().encodeToString("ls\r".getBytes(StandardCharsets.UTF_8))));
             Map<String, Object> out = c.next(Duration.ofSeconds(10));
             assertThat(new String(Base64.getDecoder().decode((String) out.get("out")), StandardCharsets.UTF_8))
@@ -399,10 +396,7 @@ class ControlServerTest {
             public void close() {
             }
         }));
-        try (ControlClient c = ControlClient.connect(server.socket())) {
-            Map<String, Object> connect = ControlProtocol.request("connect");
-            connect.put("instance", "worker.1");
-            c.call(connect);
+        try (ControlClient c = connectedTo(server, "worker.1")) {
             Map<String, Object> noData = new java.util.HashMap<>();
             noData.put("op", "input");
             c.send(noData); // no "data": nothing is typed (it used to send the three bytes of "null" decoded)
@@ -425,6 +419,15 @@ class ControlServerTest {
         synchronized (typed) {
             assertThat(typed.toString(StandardCharsets.UTF_8)).isEqualTo("x");
         }
+    }
+
+    /** A client whose connect to {@code instance} was answered: the session is open. */
+    private static ControlClient connectedTo(ControlServer server, String instance) throws IOException {
+        ControlClient c = ControlClient.connect(server.socket());
+        Map<String, Object> connect = ControlProtocol.request("connect");
+        connect.put("instance", instance);
+        c.call(connect);
+        return c;
     }
 
     @Test
