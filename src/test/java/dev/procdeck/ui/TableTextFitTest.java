@@ -94,8 +94,9 @@ class TableTextFitTest extends DashboardFxFixture {
                 }
             }
         }
-        // A base port of its own, in case another program (another procdeck's demo) holds the demo's 5000.
-        Files.writeString(dir.resolve(".env"), "\nPORT=" + (20000 + new java.util.Random().nextInt(400) * 100) + "\n",
+        // A base port of its own, in case another program (another procdeck's demo) holds the demo's 5000; four
+        // digits like the demo's, so the Port column is as wide as a user's (the 1024 px fit is to the pixel).
+        Files.writeString(dir.resolve(".env"), "\nPORT=" + (6000 + new java.util.Random().nextInt(20) * 100) + "\n",
                 java.nio.file.StandardOpenOption.APPEND);
         String procfile = Files.readString(demo.resolve("Procfile")) + EXTRA_TYPES;
         String yml = Files.readString(demo.resolve("procdeck.yml"))
