@@ -818,10 +818,15 @@ public final class Supervisor implements AutoCloseable {
         public Optional<LaunchSpec> launchSpec(InstanceId id, int port) {
             Optional<LaunchSpec> spec = specFor(id, port);
             if (spec.isPresent() && PortCheck.inUse(port)) {
-                String who = dev.procdeck.os.PortOwners.of(port).filter(l -> l.any())
-                        .map(l -> " (" + l.describe() + ")").orElse("");
-                event(id, id.name() + ": port " + port + " (its $PORT, from the " + id.type()
-                        + " type's port block) is already in use by another program" + who + "; it may fail to listen");
+                // Who holds it is found by scanning every process's open files: on the prober's thread, never the
+                // supervision thread's (the spawn does not wait for it; the bus takes events from any thread).
+                prober.execute(() -> {
+                    String who = dev.procdeck.os.PortOwners.of(port).filter(l -> l.any())
+                            .map(l -> " (" + l.describe() + ")").orElse("");
+                    event(id, id.name() + ": port " + port + " (its $PORT, from the " + id.type()
+                            + " type's port block) is already in use by another program" + who
+                            + "; it may fail to listen");
+                });
             }
             return spec;
         }

@@ -316,10 +316,12 @@ class SupervisorProcessTest {
             supervisor("api: exec sleep 1000\n", SupervisorSettings.defaults(taken.getLocalPort()));
             supervisor.start(Map.of("api", 1)).get();
             awaitState("api.1", InstanceState.UP);
-            // And by whom: this test's JVM holds it.
-            assertThat(texts("api.1", LogStream.SYSTEM)).anySatisfy(l -> assertThat(l).startsWith("api.1: port "
-                    + taken.getLocalPort() + " (its $PORT, from the api type's port block) is already in use by another"
-                    + " program (pid " + ProcessHandle.current().pid() + " (").endsWith("); it may fail to listen"));
+            // And by whom (this test's JVM), found off the supervision thread: the line follows.
+            String prefix = "api.1: port " + taken.getLocalPort() + " (its $PORT, from the api type's port block) is"
+                    + " already in use by another program (pid " + ProcessHandle.current().pid() + " (";
+            Await.until(WAIT, () -> texts("api.1", LogStream.SYSTEM).stream()
+                    .anyMatch(l -> l.startsWith(prefix) && l.endsWith("); it may fail to listen")),
+                    () -> "the port-in-use line, got " + texts("api.1", LogStream.SYSTEM));
         }
     }
 
