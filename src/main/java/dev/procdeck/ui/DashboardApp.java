@@ -35,6 +35,14 @@ public final class DashboardApp extends Application {
     private static final java.util.logging.Logger QUIET_JAVAFX_LOGGER = java.util.logging.Logger.getLogger("javafx");
     private static final java.util.logging.Logger QUIET_PREFS_LOGGER = java.util.logging.Logger.getLogger("java.util.prefs");
 
+    static {
+        // Here, not only in open(): `mvn javafx:run` launches this class directly. JavaFX warns that it runs from
+        // the class path (as the fat jar ships it, on purpose); "Created user preferences directory." on a first
+        // run is not news to a user.
+        QUIET_JAVAFX_LOGGER.setLevel(java.util.logging.Level.SEVERE);
+        QUIET_PREFS_LOGGER.setLevel(java.util.logging.Level.WARNING);
+    }
+
     /** The window settings, read before the toolkit starts (off the FX thread); null when launched otherwise. */
     private static volatile UiSettings preloaded;
 
@@ -81,10 +89,6 @@ public final class DashboardApp extends Application {
      * @throws IllegalStateException with the reason when no window can be opened (no display, no GTK)
      */
     public static int open(String[] args) {
-        // JavaFX warns that it runs from the class path, which is how the fat jar ships it on purpose.
-        QUIET_JAVAFX_LOGGER.setLevel(java.util.logging.Level.SEVERE);
-        // "Created user preferences directory." on the first run is not news to a user.
-        QUIET_PREFS_LOGGER.setLevel(java.util.logging.Level.WARNING);
         preloaded = UiSettings.read(Workspace.user()); // preferences are files: read here, not on the FX thread
         try {
             Application.launch(DashboardApp.class, args);
