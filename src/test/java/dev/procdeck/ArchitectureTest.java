@@ -25,15 +25,17 @@ class ArchitectureTest {
                 .layer("Logs").definedBy("dev.procdeck.logs..")
                 .layer("Os").definedBy("dev.procdeck.os..")
                 .layer("Supervisor").definedBy("dev.procdeck.supervisor..")
+                .layer("Router").definedBy("dev.procdeck.router..")
                 .layer("Runtime").definedBy("dev.procdeck.runtime..")
                 .layer("Export").definedBy("dev.procdeck.export..")
                 .layer("Cli").definedBy("dev.procdeck.cli..")
                 .layer("Ui").definedBy("dev.procdeck.ui..")
                 .layer("Launcher").definedBy("dev.procdeck")
-                .whereLayer("Procfile").mayOnlyBeAccessedByLayers("Supervisor", "Runtime", "Export", "Cli", "Ui", "Launcher")
-                .whereLayer("Logs").mayOnlyBeAccessedByLayers("Supervisor", "Runtime", "Cli", "Ui", "Launcher")
+                .whereLayer("Procfile").mayOnlyBeAccessedByLayers("Supervisor", "Router", "Runtime", "Export", "Cli", "Ui", "Launcher")
+                .whereLayer("Logs").mayOnlyBeAccessedByLayers("Supervisor", "Router", "Runtime", "Cli", "Ui", "Launcher")
                 .whereLayer("Os").mayOnlyBeAccessedByLayers("Supervisor", "Runtime", "Cli", "Ui", "Launcher")
-                .whereLayer("Supervisor").mayOnlyBeAccessedByLayers("Runtime", "Export", "Cli", "Ui", "Launcher")
+                .whereLayer("Supervisor").mayOnlyBeAccessedByLayers("Router", "Runtime", "Export", "Cli", "Ui", "Launcher")
+                .whereLayer("Router").mayOnlyBeAccessedByLayers("Runtime", "Cli", "Ui", "Launcher")
                 .whereLayer("Runtime").mayOnlyBeAccessedByLayers("Cli", "Ui", "Launcher")
                 .whereLayer("Export").mayOnlyBeAccessedByLayers("Cli", "Ui", "Launcher")
                 .whereLayer("Cli").mayOnlyBeAccessedByLayers("Launcher")
@@ -55,6 +57,14 @@ class ArchitectureTest {
     void javafxStaysInTheUiPackage() {
         noClasses().that().resideOutsideOfPackage("dev.procdeck.ui..")
                 .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "org.fxmisc..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theHttpEngineStaysInTheRouter() {
+        // Undertow and XNIO are the router's business; the rest sees Router's own types.
+        noClasses().that().resideOutsideOfPackage("dev.procdeck.router..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.undertow..", "org.xnio..")
                 .check(CLASSES);
     }
 

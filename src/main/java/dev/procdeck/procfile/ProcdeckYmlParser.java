@@ -54,7 +54,7 @@ public final class ProcdeckYmlParser {
     static final int MAX_NESTING = 30;
     static final int MAX_CODE_POINTS = 4 * 1024 * 1024;
 
-    private static final List<String> TOP_KEYS = List.of("formation", "types");
+    private static final List<String> TOP_KEYS = List.of("formation", "types", "router");
     private static final List<String> TYPE_KEYS = List.of("restart", "max_restarts", "stop_signal", "stop_timeout",
             "ready", "depends_on", "env", "tty", "schedule", "overlap");
     private static final List<String> READY_KEYS = List.of("http", "port", "log", "timeout");
@@ -103,18 +103,85 @@ public final class ProcdeckYmlParser {
             return ProjectConfig.NONE;
         }
         Node formationNode = null;
+        Node routerNode = null;
         Map<String, TypeConfig> types = new LinkedHashMap<>();
         for (Map.Entry<String, NodeTuple> e : keys(top).entrySet()) {
             Node value = e.getValue().getValueNode();
             switch (e.getKey()) {
                 case "formation" -> formationNode = value;
+                case "router" -> routerNode = value;
                 case "types" -> types = types(value);
                 default -> unknownKey(e.getValue().getKeyNode(), e.getKey(), TOP_KEYS, "at the top level");
             }
         }
         checkDependencies(types);
         Map<String, Integer> formation = formationNode == null ? Map.of() : formation(formationNode, types);
-        return ProjectConfig.of(formation, types, List.of());
+        RouterConfig router = routerNode == null ? RouterConfig.DEFAULTS : router(routerNode, types);
+        return ProjectConfig.of(formation, types, List.of()).withRouter(router);
+    }
+
+    private static final List<String> ROUTER_KEYS = List.of("type", "timeout", "drain_timeout");
+
+    /**
+     * {@code router: off}, {@code router: api} (the type to route to), or a mapping
+     * {@code {type: api, timeout: 30s, drain_timeout: 30s}}.
+     */
+    private RouterConfig router(Node node, Map<String, TypeConfig> types) {
+        RouterConfig router = RouterConfig.DEFAULTS;
+        if (node instanceof ScalarNode) {
+            String text = scalar(node, "router");
+            if (text == null) {
+                return router;
+            }
+            String value = text.strip();
+            if (List.of("off", "false", "no", "none").contains(value.toLowerCase(Locale.ROOT))) {
+                return router.withOff(true);
+            }
+            return routedType(node, value, types) ? router.withType(value) : router;
+        }
+        MappingNode map = mapping(node, "router", "off, a process type, or a mapping such as {type: web, timeout: 30s}");
+        if (map == null) {
+            return router;
+        }
+        for (Map.Entry<String, NodeTuple> e : keys(map).entrySet()) {
+            Node value = e.getValue().getValueNode();
+            switch (e.getKey()) {
+                case "type" -> {
+                    String text = scalar(value, "router type");
+                    if (text != null && routedType(value, text.strip(), types)) {
+                        router = router.withType(text.strip());
+                    }
+                }
+                case "timeout" -> {
+                    Duration d = duration(value, "router timeout", Duration.ofMillis(1));
+                    if (d != null) {
+                        router = router.withRequestTimeout(d);
+                    }
+                }
+                case "drain_timeout" -> {
+                    Duration d = duration(value, "router drain_timeout", Duration.ZERO);
+                    if (d != null) {
+                        router = router.withDrainTimeout(d);
+                    }
+                }
+                default -> unknownKey(e.getValue().getKeyNode(), e.getKey(), ROUTER_KEYS, "under router");
+            }
+        }
+        return router;
+    }
+
+    private boolean routedType(Node node, String name, Map<String, TypeConfig> types) {
+        if (!procfileTypes.containsKey(name)) {
+            error(node, "router names '" + name + "', which is not in the Procfile" + suggestion(name, procfileTypes.keySet())
+                    + "; name the type that serves HTTP, or write router: off");
+            return false;
+        }
+        TypeConfig config = types.get(name);
+        if (config != null && config.isScheduled()) {
+            error(node, "router names '" + name + "', a scheduled type; the router serves a type of the formation");
+            return false;
+        }
+        return true;
     }
 
     /** The node tree, or null (with the problem recorded) when the text is not YAML we accept. */
