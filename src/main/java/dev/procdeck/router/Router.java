@@ -2,13 +2,9 @@ package dev.procdeck.router;
 
 import dev.procdeck.logs.LogBus;
 import dev.procdeck.supervisor.InstanceId;
-import dev.procdeck.supervisor.InstanceLifecycle;
-import dev.procdeck.supervisor.InstanceSnapshot;
-import dev.procdeck.supervisor.InstanceState;
 import dev.procdeck.supervisor.SupervisorListener;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
-import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyCallback;
@@ -23,18 +19,10 @@ import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.xnio.Options;
 
@@ -48,7 +36,7 @@ import org.xnio.Options;
  * proxy handler on two I/O threads; a request that finds no ready instance while one is starting waits for it
  * on a worker thread, up to the request timeout.
  */
-public final class Router implements SupervisorListener, AutoCloseable {
+public final class Router implements AutoCloseable {
 
     /**
      * @param type           the routed process type
@@ -80,25 +68,15 @@ public final class Router implements SupervisorListener, AutoCloseable {
     private static final long DRAIN_GRACE_MILLIS = 100;
 
     private final Settings settings;
-    private final LogBus bus;
+    private final Rotation rotation;
     private final RequestLog log;
     private final LoadBalancingProxyClient balancer;
     private final ProxyHandler proxy;
-    private final ScheduledExecutorService timer;
-    private final Map<String, Backend> backends = new ConcurrentHashMap<>();
-    private final Map<Integer, Backend> byPort = new ConcurrentHashMap<>();
-    /** Instances of the routed type by name, with their last state: who is coming decides H10 or waiting. */
-    private final Map<String, InstanceState> states = new ConcurrentHashMap<>();
-    private final RequestStats typeStats = new RequestStats();
-    private final Object rotationLock = new Object();
-    private int inRotation; // guarded by rotationLock
-    private int waiting; // requests waiting for a first ready instance; guarded by rotationLock
-    private volatile int scale = -1; // unknown until the supervisor says
     private volatile Undertow server;
 
-    private Router(Settings settings, LogBus bus) {
+    private Router(Settings settings, Rotation rotation, LogBus bus) {
         this.settings = settings;
-        this.bus = bus;
+        this.rotation = rotation;
         this.log = new RequestLog(bus);
         this.balancer = new LoadBalancingProxyClient()
                 .setConnectionsPerThread(256)
@@ -114,19 +92,14 @@ public final class Router implements SupervisorListener, AutoCloseable {
                 .setMaxConnectionRetries(1)
                 .setNext(exchange -> fail(exchange, noInstanceError()))
                 .build();
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "procdeck-router-timer");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /**
      * Listens on {@code settings.port()}. Throws with the reason (the port is taken, say) and leaves nothing
      * running; the caller decides what the run does without a router.
      */
-    public static Router start(Settings settings, LogBus bus) {
-        Router router = new Router(settings, bus);
+    public static Router start(Settings settings, Rotation rotation, LogBus bus) {
+        Router router = new Router(settings, rotation, bus);
         Undertow server = Undertow.builder()
                 .setIoThreads(2)
                 .setWorkerThreads(32)
@@ -143,12 +116,22 @@ public final class Router implements SupervisorListener, AutoCloseable {
         try {
             server.start();
         } catch (RuntimeException e) {
-            router.timer.shutdownNow();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), e);
         }
         router.server = server;
-        router.timer.scheduleWithFixedDelay(router::flushQuietly, 100, 100, TimeUnit.MILLISECONDS);
+        rotation.timer().scheduleWithFixedDelay(router::flushQuietly, 100, 100, TimeUnit.MILLISECONDS);
+        rotation.attach(new Rotation.Balancer() {
+            @Override
+            public void add(URI backend, String instance) {
+                router.balancer.addHost(backend, instance);
+            }
+
+            @Override
+            public void remove(URI backend) {
+                router.balancer.removeHost(backend);
+            }
+        });
         return router;
     }
 
@@ -160,140 +143,6 @@ public final class Router implements SupervisorListener, AutoCloseable {
     public String url() {
         String host = settings.host().equals("0.0.0.0") || settings.host().equals("127.0.0.1") ? "localhost" : settings.host();
         return "http://" + host + ":" + settings.port();
-    }
-
-    // ---- the rotation, from the supervisor's events (supervision thread: update and return) ----
-
-    @Override
-    public void instanceChanged(InstanceSnapshot snapshot, InstanceLifecycle.Transition transition) {
-        if (!snapshot.id().type().equals(settings.type())) {
-            return;
-        }
-        String name = snapshot.name();
-        states.put(name, snapshot.state());
-        if (snapshot.state() == InstanceState.UP && snapshot.port() > 0) {
-            Backend b = backends.get(name);
-            if (b != null && b.port != snapshot.port()) {
-                leave(b);
-                forget(b);
-                b = null;
-            }
-            if (b == null) {
-                b = new Backend(name, snapshot.port());
-                backends.put(name, b);
-                byPort.put(b.port, b);
-            }
-            join(b);
-        } else {
-            Backend b = backends.get(name);
-            if (b != null) {
-                leave(b);
-            }
-        }
-        synchronized (rotationLock) {
-            rotationLock.notifyAll(); // a waiting request may now know it will not get an instance
-        }
-    }
-
-    @Override
-    public void instanceRemoved(InstanceId id) {
-        if (!id.type().equals(settings.type())) {
-            return;
-        }
-        states.remove(id.name());
-        Backend b = backends.remove(id.name());
-        if (b != null) {
-            leave(b);
-            byPort.remove(b.port, b);
-        }
-        synchronized (rotationLock) {
-            rotationLock.notifyAll();
-        }
-    }
-
-    @Override
-    public void scaleChanged(String type, int count) {
-        if (type.equals(settings.type())) {
-            scale = count;
-            synchronized (rotationLock) {
-                rotationLock.notifyAll();
-            }
-        }
-    }
-
-    private void join(Backend b) {
-        synchronized (rotationLock) {
-            if (!b.inRotation) {
-                b.inRotation = true;
-                b.draining = null;
-                balancer.addHost(b.uri, b.name);
-                inRotation++;
-                rotationLock.notifyAll();
-            }
-        }
-    }
-
-    private void leave(Backend b) {
-        synchronized (rotationLock) {
-            if (b.inRotation) {
-                b.inRotation = false;
-                balancer.removeHost(b.uri);
-                inRotation--;
-            }
-        }
-    }
-
-    private void forget(Backend b) {
-        backends.remove(b.name, b);
-        byPort.remove(b.port, b);
-    }
-
-    /**
-     * Takes an instance out of the rotation and completes once its requests have finished (or after the drain
-     * timeout): what the supervisor waits for before it sends the stop signal. Never blocks the caller.
-     */
-    public CompletableFuture<Void> drain(InstanceId id) {
-        Backend b = backends.get(id.name());
-        if (b == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        leave(b);
-        CompletableFuture<Void> done;
-        synchronized (b) {
-            if (b.draining == null) {
-                b.draining = new CompletableFuture<>();
-                b.drainStarted = System.currentTimeMillis();
-                timer.schedule(() -> checkDrained(b), DRAIN_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-                timer.schedule(() -> drainTimedOut(b), settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            }
-            done = b.draining;
-        }
-        return done;
-    }
-
-    private void checkDrained(Backend b) {
-        CompletableFuture<Void> d;
-        synchronized (b) {
-            d = b.draining;
-            if (d == null || b.inFlight.get() > 0 || System.currentTimeMillis() - b.drainStarted < DRAIN_GRACE_MILLIS) {
-                return;
-            }
-        }
-        d.complete(null);
-    }
-
-    private void drainTimedOut(Backend b) {
-        CompletableFuture<Void> d;
-        int left;
-        synchronized (b) {
-            d = b.draining;
-            left = b.inFlight.get();
-        }
-        if (d != null && !d.isDone()) {
-            bus.event(RequestLog.SOURCE, b.name + " still had " + left + " request" + (left == 1 ? "" : "s")
-                    + " in flight after the " + settings.drainTimeout().toSeconds() + " s drain; stopping it anyway");
-            d.complete(null);
-        }
     }
 
     // ---- requests (I/O threads, and worker threads while waiting for an instance) ----
@@ -320,15 +169,15 @@ public final class Router implements SupervisorListener, AutoCloseable {
     }
 
     private void route(HttpServerExchange exchange) throws Exception {
-        if (rotationSize() > 0) {
+        if (rotation.serving() > 0) {
             proxy.handleRequest(exchange);
             return;
         }
-        if (scale == 0) {
+        if (rotation.scale() == 0) {
             fail(exchange, RouterError.H14);
             return;
         }
-        if (!anyComing()) {
+        if (!rotation.anyComing()) {
             fail(exchange, RouterError.H10);
             return;
         }
@@ -341,55 +190,17 @@ public final class Router implements SupervisorListener, AutoCloseable {
 
     private void awaitInstanceThenRoute(HttpServerExchange exchange) throws Exception {
         Request r = exchange.getAttachment(REQUEST);
-        long deadline = r.startNanos + settings.requestTimeout().toNanos();
-        synchronized (rotationLock) {
-            waiting++;
-            try {
-                while (inRotation == 0 && scale != 0 && anyComing() && server != null) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        break;
-                    }
-                    rotationLock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                }
-            } finally {
-                waiting--;
-            }
-        }
-        if (rotationSize() > 0) {
+        if (rotation.awaitServing(r.startNanos + settings.requestTimeout().toNanos())) {
             proxy.handleRequest(exchange);
-        } else if (scale == 0) {
+        } else if (rotation.scale() == 0) {
             fail(exchange, RouterError.H14);
         } else {
-            fail(exchange, anyComing() ? RouterError.H20 : RouterError.H10);
+            fail(exchange, rotation.anyComing() ? RouterError.H20 : RouterError.H10);
         }
-    }
-
-    /** Requests waiting for an instance to become ready. */
-    public int waitingRequests() {
-        synchronized (rotationLock) {
-            return waiting;
-        }
-    }
-
-    private int rotationSize() {
-        synchronized (rotationLock) {
-            return inRotation;
-        }
-    }
-
-    /** Some instance of the type is starting or backing off: it will be ready, so a request may wait for it. */
-    private boolean anyComing() {
-        for (InstanceState s : states.values()) {
-            if (s == InstanceState.STARTING || s == InstanceState.BACKING_OFF || s == InstanceState.UP) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private RouterError noInstanceError() {
-        return scale == 0 ? RouterError.H14 : RouterError.H10;
+        return rotation.scale() == 0 ? RouterError.H14 : RouterError.H10;
     }
 
     private void fail(HttpServerExchange exchange, RouterError error) {
@@ -451,11 +262,9 @@ public final class Router implements SupervisorListener, AutoCloseable {
             return;
         }
         long now = System.nanoTime();
-        Backend b = r.backend;
+        Rotation.Backend b = r.backend;
         if (b != null) {
-            if (b.inFlight.decrementAndGet() == 0 && b.draining != null) {
-                checkDrained(b);
-            }
+            rotation.done(b);
         }
         RouterError error = r.error;
         long declared = exchange.getResponseContentLength();
@@ -467,7 +276,7 @@ public final class Router implements SupervisorListener, AutoCloseable {
         int status = exchange.getStatusCode();
         long nowMillis = System.currentTimeMillis();
         boolean failed = error != null && !error.clientSide() || status >= 500;
-        typeStats.record(nowMillis, now - r.startNanos, failed);
+        rotation.total().record(nowMillis, now - r.startNanos, failed);
         if (b != null) {
             b.stats.record(nowMillis, now - r.startNanos, failed);
         }
@@ -487,13 +296,10 @@ public final class Router implements SupervisorListener, AutoCloseable {
     /** Requests per second, errors and latency over the last {@code seconds} for the type and each instance. */
     public Figures figures(int seconds) {
         long now = System.currentTimeMillis();
-        Map<String, RequestStats.Window> instances = new LinkedHashMap<>();
-        List<Backend> known = new ArrayList<>(backends.values());
-        known.sort((x, y) -> InstanceId.parse(x.name).compareTo(InstanceId.parse(y.name)));
-        for (Backend b : known) {
-            instances.put(b.name, b.stats.window(now, seconds));
-        }
-        return new Figures(url(), settings.type(), typeStats.window(now, seconds), instances);
+        Map<String, RequestStats.Window> instances = new java.util.TreeMap<>(
+                (x, y) -> InstanceId.parse(x).compareTo(InstanceId.parse(y)));
+        rotation.stats().forEach((name, stats) -> instances.put(name, stats.window(now, seconds)));
+        return new Figures(url(), settings.type(), rotation.total().window(now, seconds), instances);
     }
 
     /** What the router did lately: the type as a whole, and each instance it knows, by name. */
@@ -518,11 +324,7 @@ public final class Router implements SupervisorListener, AutoCloseable {
         if (s != null) {
             s.stop();
         }
-        timer.shutdownNow();
         flushQuietly();
-        synchronized (rotationLock) {
-            rotationLock.notifyAll();
-        }
     }
 
     // ---- bookkeeping ----
@@ -531,28 +333,11 @@ public final class Router implements SupervisorListener, AutoCloseable {
         final long startNanos;
         String id;
         volatile long connectedNanos;
-        volatile Backend backend;
+        volatile Rotation.Backend backend;
         volatile RouterError error;
 
         Request(long startNanos) {
             this.startNanos = startNanos;
-        }
-    }
-
-    private static final class Backend {
-        final String name;
-        final int port;
-        final URI uri;
-        final AtomicInteger inFlight = new AtomicInteger();
-        final RequestStats stats = new RequestStats();
-        boolean inRotation; // guarded by rotationLock
-        volatile CompletableFuture<Void> draining;
-        volatile long drainStarted;
-
-        Backend(String name, int port) {
-            this.name = name;
-            this.port = port;
-            this.uri = URI.create("http://127.0.0.1:" + port);
         }
     }
 
@@ -573,17 +358,11 @@ public final class Router implements SupervisorListener, AutoCloseable {
                     if (r != null) {
                         r.connectedNanos = System.nanoTime();
                         SocketAddress peer = connection.getConnection().getPeerAddress();
-                        Backend b = peer instanceof InetSocketAddress i ? byPort.get(i.getPort()) : null;
-                        Backend before = r.backend;
-                        if (before != b) {
-                            if (b != null) {
-                                b.inFlight.incrementAndGet();
-                            }
-                            if (before != null) {
-                                before.inFlight.decrementAndGet();
-                            }
-                            r.backend = b;
+                        Rotation.Backend before = r.backend;
+                        if (before != null) {
+                            rotation.done(before); // a retry on another instance
                         }
+                        r.backend = peer instanceof InetSocketAddress i ? rotation.took(i.getPort()) : null;
                     }
                     callback.completed(ex, connection);
                 }

@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * Foreman's port scheme: each process type owns a block of 100 ports by its position in the Procfile, so
- * {@code PORT = base + 100 * typeIndex + (instance - 1)} whatever subset of types runs.
+ * {@code PORT = base + 100 * typeIndex + (instance - 1)} whatever subset of types runs. The type behind the router
+ * moves up by one within its block ({@code web.1} on 5001 when the router listens on 5000), and a replacement
+ * started before its predecessor stops (preboot) takes the port {@link #PREBOOT_OFFSET} above or below.
  */
 public final class Ports {
     public static final int DEFAULT_BASE = 5000;
@@ -14,8 +16,30 @@ public final class Ports {
     private Ports() {
     }
 
+    /** How far a preboot replacement's port lies from its instance's own: the other half of the block. */
+    public static final int PREBOOT_OFFSET = 50;
+
     public static int port(int base, int typeIndex, int instanceNumber) {
         return base + 100 * typeIndex + (instanceNumber - 1);
+    }
+
+    /** The port of an instance, {@code routed} when its type is the one behind the router. */
+    public static int port(int base, int typeIndex, int instanceNumber, boolean routed) {
+        return port(base, typeIndex, instanceNumber) + (routed ? 1 : 0);
+    }
+
+    /**
+     * The port for a replacement of an instance now on {@code current} whose own port is {@code own}: the other
+     * half of the block, so that both run at once. Empty when that would leave the block or the port range.
+     */
+    public static java.util.OptionalInt prebootPort(int own, int current, int instanceNumber, boolean routed) {
+        int offsetInBlock = instanceNumber - 1 + (routed ? 1 : 0);
+        if (current != own) {
+            return java.util.OptionalInt.of(own); // the last replacement took the other half: come back
+        }
+        int other = own + PREBOOT_OFFSET;
+        return offsetInBlock + PREBOOT_OFFSET < 100 && other <= MAX_PORT ? java.util.OptionalInt.of(other)
+                : java.util.OptionalInt.empty();
     }
 
     /** The base port: the {@code -p} flag, else PORT from .env, else PORT from the environment, else 5000. */
@@ -43,12 +67,23 @@ public final class Ports {
      * Only types that run count, but each at its Procfile position, as {@link #port} numbers them.
      */
     public static void requireInRange(int base, Procfile procfile, Map<String, Integer> counts) {
+        requireInRange(base, procfile, counts, null);
+    }
+
+    /** As above, with {@code routedType} (or null) behind the router: its ports are one higher. */
+    public static void requireInRange(int base, Procfile procfile, Map<String, Integer> counts, String routedType) {
         for (ProcessType type : procfile.types()) {
             int n = counts.getOrDefault(type.name(), 0);
-            if (n > 0 && port(base, type.index(), n) > MAX_PORT) {
-                throw new IllegalArgumentException(type.name() + "." + n + " would get port " + port(base, type.index(), n)
-                        + " (base " + base + " + 100 per process type before it + instance - 1), past " + MAX_PORT
-                        + "; use a lower base port (-p or PORT) or fewer instances");
+            boolean routed = type.name().equals(routedType);
+            if (n > 0 && port(base, type.index(), n, routed) > MAX_PORT) {
+                throw new IllegalArgumentException(type.name() + "." + n + " would get port "
+                        + port(base, type.index(), n, routed) + " (base " + base
+                        + " + 100 per process type before it + instance - 1" + (routed ? " + 1 for the router" : "")
+                        + "), past " + MAX_PORT + "; use a lower base port (-p or PORT) or fewer instances");
+            }
+            if (routed && n > 99) {
+                throw new IllegalArgumentException(type.name() + "." + n + " would leave its block of 100 ports"
+                        + " (the router takes the first); at most 99 instances of the type behind the router");
             }
         }
     }

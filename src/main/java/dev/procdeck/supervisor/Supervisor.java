@@ -196,6 +196,12 @@ public final class Supervisor implements AutoCloseable {
         return bus;
     }
 
+    /** The type behind the router, if a router runs: its ports are one up, its restarts preboot. */
+    public Optional<String> routedType() {
+        Project p = project;
+        return settings.router() ? p.config().router().routedType(p.procfile(), p.config()) : Optional.empty();
+    }
+
     public SupervisorSettings settings() {
         return settings;
     }
@@ -254,7 +260,7 @@ public final class Supervisor implements AutoCloseable {
     /** Sets the formation and starts it. */
     public CompletableFuture<Void> start(Map<String, Integer> formation) {
         checkTypes(formation);
-        Ports.requireInRange(settings.basePort(), project.procfile(), formation);
+        Ports.requireInRange(settings.basePort(), project.procfile(), formation, routedType().orElse(null));
         return submit(() -> {
             stopsAfterDependents.clear();
             // Every instance exists before any starts: a dependency not created yet would hold nothing back.
@@ -277,7 +283,7 @@ public final class Supervisor implements AutoCloseable {
             throw new IllegalArgumentException("scale must be between 0 and " + Formation.MAX_SCALE + ": " + count);
         }
         checkTypes(Map.of(type, count));
-        Ports.requireInRange(settings.basePort(), project.procfile(), Map.of(type, count));
+        Ports.requireInRange(settings.basePort(), project.procfile(), Map.of(type, count), routedType().orElse(null));
         return submit(() -> {
             applyScale(type, count);
             checkSettled();
@@ -717,7 +723,7 @@ public final class Supervisor implements AutoCloseable {
     private int portFor(InstanceId id) {
         Optional<ProcessType> type = project.procfile().type(id.type());
         if (type.isPresent()) {
-            return Ports.port(settings.basePort(), type.get().index(), id.number());
+            return Ports.port(settings.basePort(), type.get().index(), id.number(), id.type().equals(routedType().orElse(null)));
         }
         InstanceController c = controllers.get(id);
         return c != null ? c.life.port() : Ports.port(settings.basePort(), 0, id.number());

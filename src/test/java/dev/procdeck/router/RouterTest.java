@@ -56,11 +56,13 @@ class RouterTest {
     private final List<LogLine> logged = new CopyOnWriteArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Router router;
+    private Rotation rotation;
 
     @AfterEach
     void close() throws Exception {
         if (router != null) {
             router.close();
+            rotation.close();
         }
         for (AutoCloseable c : closing) {
             c.close();
@@ -70,7 +72,9 @@ class RouterTest {
     private Router router(Duration timeout) throws IOException {
         LogBus bus = new LogBus(Clock.systemUTC());
         bus.addListener(LogListener.ofLines(logged::addAll));
-        router = Router.start(new Router.Settings("web", "127.0.0.1", freePort(), timeout, Duration.ofSeconds(10)), bus);
+        rotation = new Rotation("web", Duration.ofSeconds(10), bus);
+        router = Router.start(new Router.Settings("web", "127.0.0.1", freePort(), timeout, Duration.ofSeconds(10)),
+                rotation, bus);
         return router;
     }
 
@@ -102,7 +106,7 @@ class RouterTest {
     }
 
     private void up(String name, int port) {
-        router.instanceChanged(snapshot(name, port, InstanceState.UP), null);
+        rotation.instanceChanged(snapshot(name, port, InstanceState.UP), null);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
@@ -117,7 +121,7 @@ class RouterTest {
     @Test
     void requestsAreSpreadRoundRobinOverTheReadyInstancesAndEachIsLoggedAsHerokuDoes() throws Exception {
         router(Duration.ofSeconds(30));
-        router.scaleChanged("web", 3);
+        rotation.scaleChanged("web", 3);
         for (int n = 1; n <= 3; n++) {
             String name = "web." + n;
             up(name, backend(ex -> name));
@@ -142,7 +146,7 @@ class RouterTest {
     @Test
     void theInstanceSeesHerokusForwardingHeaders() throws Exception {
         router(Duration.ofSeconds(30));
-        router.scaleChanged("web", 1);
+        rotation.scaleChanged("web", 1);
         up("web.1", backend(ex -> "for=" + ex.getRequestHeaders().getFirst("X-Forwarded-For")
                 + " proto=" + ex.getRequestHeaders().getFirst("X-Forwarded-Proto")
                 + " port=" + ex.getRequestHeaders().getFirst("X-Forwarded-Port")
@@ -157,13 +161,13 @@ class RouterTest {
     @Test
     void aTypeScaledToZeroGetsH14AndOneWhoseInstancesCrashedGetsH10() throws Exception {
         router(Duration.ofSeconds(30));
-        router.scaleChanged("web", 0);
+        rotation.scaleChanged("web", 0);
         HttpResponse<String> none = get("/");
         assertThat(none.statusCode()).isEqualTo(503);
         assertThat(none.body()).contains("H14 No web processes running");
 
-        router.scaleChanged("web", 1);
-        router.instanceChanged(snapshot("web.1", 1, InstanceState.CRASHED), null);
+        rotation.scaleChanged("web", 1);
+        rotation.instanceChanged(snapshot("web.1", 1, InstanceState.CRASHED), null);
         HttpResponse<String> crashed = get("/");
         assertThat(crashed.statusCode()).isEqualTo(503);
         assertThat(crashed.body()).contains("H10 App crashed");
@@ -175,7 +179,7 @@ class RouterTest {
     @Test
     void aHandlerSlowerThanTheTimeoutGetsH12() throws Exception {
         router(Duration.ofMillis(500));
-        router.scaleChanged("web", 1);
+        rotation.scaleChanged("web", 1);
         CountDownLatch never = new CountDownLatch(1);
         closing.add(never::countDown);
         up("web.1", backend(ex -> {
@@ -197,7 +201,7 @@ class RouterTest {
     @Test
     void anInstanceThatClosesTheConnectionWithoutAnswerGetsH13() throws Exception {
         router(Duration.ofSeconds(30));
-        router.scaleChanged("web", 1);
+        rotation.scaleChanged("web", 1);
         ServerSocket rude = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         closing.add(rude);
         Thread t = new Thread(() -> {
@@ -220,12 +224,12 @@ class RouterTest {
     @Test
     void aRequestWaitsForAStartingInstanceInsteadOfFailing() throws Exception {
         router(Duration.ofSeconds(30));
-        router.scaleChanged("web", 1);
-        router.instanceChanged(snapshot("web.1", 1, InstanceState.STARTING), null);
+        rotation.scaleChanged("web", 1);
+        rotation.instanceChanged(snapshot("web.1", 1, InstanceState.STARTING), null);
         CompletableFuture<HttpResponse<String>> pending = client.sendAsync(
                 HttpRequest.newBuilder(URI.create(router.url() + "/")).build(), HttpResponse.BodyHandlers.ofString());
         int port = backend(ex -> "booted");
-        Await.until(DEADLINE, () -> router.waitingRequests() == 1, "the request to wait for an instance");
+        Await.until(DEADLINE, () -> rotation.waitingRequests() == 1, "the request to wait for an instance");
         assertThat(pending).isNotDone();
         up("web.1", port);
         assertThat(pending.get(20, TimeUnit.SECONDS).body()).isEqualTo("booted");
@@ -234,11 +238,11 @@ class RouterTest {
     @Test
     void drainingTakesAnInstanceOutOfTheRotationAndCompletesWhenItsRequestsEnd() throws Exception {
         router(Duration.ofSeconds(30));
-        router.scaleChanged("web", 2);
+        rotation.scaleChanged("web", 2);
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch arrived = new CountDownLatch(1);
         closing.add(release::countDown);
-        up("web.1", backend(ex -> {
+        int webOnePort = backend(ex -> {
             if (ex.getRequestURI().getPath().equals("/slow")) {
                 arrived.countDown();
                 try {
@@ -248,14 +252,15 @@ class RouterTest {
                 }
             }
             return "one";
-        }));
+        });
+        up("web.1", webOnePort);
         // only web.1 is up: the slow request lands there
         CompletableFuture<HttpResponse<String>> slow = client.sendAsync(
                 HttpRequest.newBuilder(URI.create(router.url() + "/slow")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(arrived.await(20, TimeUnit.SECONDS)).isTrue();
         up("web.2", backend(ex -> "two"));
 
-        CompletableFuture<Void> drained = router.drain(InstanceId.parse("web.1"));
+        CompletableFuture<Void> drained = rotation.drain(InstanceId.parse("web.1"), webOnePort);
         for (int i = 0; i < 10; i++) {
             assertThat(get("/").body()).isEqualTo("two");
         }
@@ -268,7 +273,7 @@ class RouterTest {
     @Test
     void aWebSocketIsPassedThrough() throws Exception {
         router(Duration.ofSeconds(30));
-        router.scaleChanged("web", 1);
+        rotation.scaleChanged("web", 1);
         int port = freePort();
         Undertow echo = Undertow.builder().addHttpListener(port, "127.0.0.1")
                 .setHandler(io.undertow.Handlers.websocket((WebSocketConnectionCallback) (exchange, channel) -> {
@@ -301,7 +306,7 @@ class RouterTest {
     @Test
     void aRequestTheParserRefusesGets400AndNeverReachesAnInstance() throws Exception {
         router(Duration.ofSeconds(30));
-        router.scaleChanged("web", 1);
+        rotation.scaleChanged("web", 1);
         List<String> reached = new CopyOnWriteArrayList<>();
         up("web.1", backend(ex -> {
             reached.add(ex.getRequestURI().toString());
