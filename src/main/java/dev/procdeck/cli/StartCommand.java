@@ -73,6 +73,11 @@ public final class StartCommand implements Callable<Integer> {
             description = "when any process exits, stop all and exit with its code (Foreman's behaviour)")
     boolean exitOnCrash;
 
+    @Option(names = "--no-router",
+            description = "no router on the base port: every instance of every type listens on its own port only,"
+                    + " as with foreman (procdeck.yml: router: off)")
+    boolean noRouter;
+
     @Option(names = "--restart", paramLabel = "POLICY", defaultValue = "always",
             description = "restart policy for every type: always, on-failure or never (default: ${DEFAULT-VALUE})")
     String restart;
@@ -95,8 +100,10 @@ public final class StartCommand implements Callable<Integer> {
             counts = f.resolve(p.procfile());
             Duration stopTimeout = OptionChecks.stopTimeout(timeout);
             int basePort = Ports.base(port, p.dotEnv(), parentEnv);
-            Ports.requireInRange(basePort, p.procfile(), counts);
+            String routed = noRouter ? null : p.config().router().routedType(p.procfile(), p.config()).orElse(null);
+            Ports.requireInRange(basePort, p.procfile(), counts, routed);
             settings = SupervisorSettings.defaults(basePort)
+                    .withRouter(!noRouter)
                     .withStopTimeout(stopTimeout)
                     .withDefaultPolicy(RestartPolicy.of(RestartMode.parse(restart)));
         } catch (ProjectFileException e) {

@@ -35,7 +35,7 @@ public final class Rotation implements SupervisorListener {
     }
 
     /** Before a draining instance counts as idle: a request may have picked it just before it left the rotation. */
-    static final long DRAIN_GRACE_MILLIS = 100;
+    static final long DRAIN_GRACE_MILLIS = 20;
 
     private final String type;
     private final Duration drainTimeout;
@@ -282,7 +282,7 @@ public final class Rotation implements SupervisorListener {
         return Map.copyOf(stats);
     }
 
-    void close() {
+    public void close() {
         closed = true;
         timer.shutdownNow();
         synchronized (lock) {

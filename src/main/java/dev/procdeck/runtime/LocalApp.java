@@ -43,6 +43,8 @@ public final class LocalApp implements RunningApp {
     private final Supervisor supervisor;
     private final Session session;
     private final LogBus bus;
+    /** The router in front of the routed type, when there is one. */
+    private final AppRouter router;
     private volatile Project project;
     /** What the supervisor and its jobs told since the last drain; null until {@link #queueUpdates()}. */
     private List<Object> pending;
@@ -51,7 +53,8 @@ public final class LocalApp implements RunningApp {
     /** Set by {@link #stopForExit}: a command the window still sends (a key pressed as the JVM goes) starts nothing. */
     private volatile boolean exiting;
 
-    private LocalApp(Project project, Supervisor supervisor, Session session, LogBus bus) {
+    private LocalApp(Project project, Supervisor supervisor, Session session, LogBus bus, AppRouter router) {
+        this.router = router;
         this.project = project;
         this.supervisor = supervisor;
         this.session = session;
@@ -106,7 +109,13 @@ public final class LocalApp implements RunningApp {
         if (session != null) {
             session.attach(supervisor);
         }
-        return new LocalApp(project, supervisor, session, bus);
+        AppRouter router = AppRouter.attach(supervisor, bus).orElse(null);
+        return new LocalApp(project, supervisor, session, bus, router);
+    }
+
+    /** What the router did over the last {@code seconds}, once it listens; empty without one. */
+    public Optional<dev.procdeck.router.Router.Figures> routerFigures(int seconds) {
+        return router == null ? Optional.empty() : router.figures(seconds);
     }
 
     public Supervisor supervisor() {
@@ -353,6 +362,9 @@ public final class LocalApp implements RunningApp {
     /** Stops every process gracefully, then the session; blocking, bounded by the supervisor's stop budget. */
     public void closeNow() {
         supervisor.close();
+        if (router != null) {
+            router.close();
+        }
         if (session != null) {
             session.close();
         }

@@ -79,6 +79,14 @@ final class InstanceController {
 
         /** A run ended or a stop completed: time to check whether everything is quiet or settled. */
         void runEnded(InstanceController controller);
+
+        /**
+         * Called before the stop signal goes to an instance's process on {@code port}: the router takes it out of its
+         * rotation and completes once its requests have finished. Null (or done) for "signal now".
+         */
+        default java.util.concurrent.CompletionStage<Void> beforeStop(InstanceId id, int port) {
+            return null;
+        }
     }
 
     /** One launched process of this instance, from spawn until its group is empty. */
@@ -87,6 +95,8 @@ final class InstanceController {
         final LaunchSpec launch;
         CompletableFuture<Void> drained = CompletableFuture.completedFuture(null);
         Terminator.Termination termination;
+        /** The stop gate (the router's drain) was asked once: a second stop signals at once. */
+        boolean gateAsked;
         ExitStatus status;
         boolean groupEmpty;
         boolean ended;
@@ -292,6 +302,20 @@ final class InstanceController {
     }
 
     private void terminate(Run r) {
+        if (!r.gateAsked) {
+            r.gateAsked = true;
+            java.util.concurrent.CompletionStage<Void> gate = host.beforeStop(id, life.port());
+            if (gate != null && !gate.toCompletableFuture().isDone()) {
+                // Draining: the router sends it nothing new and waits for what it is serving; then the signal.
+                gate.whenComplete((v, e) -> host.scheduler().execute(() -> {
+                    if (r == run && r.status == null && r.termination == null
+                            && life.state() == InstanceState.STOPPING) {
+                        terminate(r);
+                    }
+                }));
+                return;
+            }
+        }
         Signal first = host.stopSignal(id);
         r.termination = host.terminator().terminate(r.process.pid(), first, host.stopTimeout(id), signal -> {
             if (r != run || life.state() != InstanceState.STOPPING) {

@@ -91,6 +91,41 @@ public final class Supervisor implements AutoCloseable {
     private final Set<InstanceId> stopsAfterDependents = new LinkedHashSet<>();
     /** Instances that run on a port the rule now gives another (after a reload moved or removed their type). */
     private final Set<InstanceController> displaced = new LinkedHashSet<>();
+    private final Preboots preboots = new Preboots(new Preboots.Slots() {
+        @Override
+        public InstanceController current(InstanceId id) {
+            return controllers.get(id);
+        }
+
+        @Override
+        public void replace(InstanceController previous, InstanceController next) {
+            next.life.setPolicy(policyFor(next.id.type())); // the replacement started with "never": now it is the instance
+            controllers.put(next.id, next);
+            publish(next, null);
+        }
+
+        @Override
+        public void event(InstanceId id, String text) {
+            Supervisor.this.event(id, text);
+        }
+
+        @Override
+        public int ownPort(InstanceId id) {
+            return portFor(id);
+        }
+
+        @Override
+        public InstanceController.Host host() {
+            return host;
+        }
+
+        @Override
+        public Clock clock() {
+            return clock;
+        }
+    });
+    /** The router's drain before an instance's stop signal, or null without a router. */
+    private volatile StopGate stopGate;
     private boolean advancingStops;
     private boolean running;
 
@@ -321,6 +356,7 @@ public final class Supervisor implements AutoCloseable {
         boolean accepted = !closed && scheduler.execute(() -> {
             running = false;
             jobs.setRunning(false);
+            preboots.abortAll("stopping everything");
             // Dependents first; each dependency once the instances of the types depending on it are down.
             stopsAfterDependents.addAll(controllers.keySet());
             advanceStops();
@@ -342,11 +378,17 @@ public final class Supervisor implements AutoCloseable {
     }
 
     public CompletableFuture<Void> stopType(String type) {
-        return submit(() -> controllersOf(type).forEach(c -> c.stop(StopIntent.STOP)));
+        return submit(() -> controllersOf(type).forEach(c -> {
+            preboots.abort(c.id, "stopped");
+            c.stop(StopIntent.STOP);
+        }));
     }
 
     public CompletableFuture<Void> stopInstance(InstanceId id) {
-        return submit(() -> controller(id).ifPresent(c -> c.stop(StopIntent.STOP)));
+        return submit(() -> controller(id).ifPresent(c -> {
+            preboots.abort(c.id, "stopped");
+            c.stop(StopIntent.STOP);
+        }));
     }
 
     public CompletableFuture<Void> restartAll() {
@@ -354,22 +396,43 @@ public final class Supervisor implements AutoCloseable {
             running = true;
             jobs.setRunning(true);
             stopsAfterDependents.clear();
-            inStartOrder(controllers()).forEach(InstanceController::restart);
+            inStartOrder(controllers()).forEach(this::restart);
         });
     }
 
     public CompletableFuture<Void> restartType(String type) {
         return submit(() -> controllersOf(type).forEach(c -> {
             stopsAfterDependents.remove(c.id);
-            c.restart();
+            restart(c);
         }));
     }
 
     public CompletableFuture<Void> restartInstance(InstanceId id) {
         return submit(() -> controller(id).ifPresent(c -> {
             stopsAfterDependents.remove(id);
-            c.restart();
+            restart(c);
         }));
+    }
+
+    /** The type behind the router restarts with preboot (replacement first); the others stop, then start. */
+    private void restart(InstanceController c) {
+        if (!(c.id.type().equals(routedType().orElse(null)) && preboots.restart(c))) {
+            c.restart();
+        }
+    }
+
+    /**
+     * What runs before an instance's stop signal: the router's drain (it leaves the rotation and finishes its
+     * requests). Set once, before the formation starts.
+     */
+    public void setStopGate(StopGate gate) {
+        this.stopGate = gate;
+    }
+
+    /** Before the stop signal of the instance on {@code port}: completes when the signal may go. */
+    @FunctionalInterface
+    public interface StopGate {
+        java.util.concurrent.CompletionStage<Void> beforeStop(InstanceId id, int port);
     }
 
     /** Changes a type's restart policy: its instances, running or not, follow it from their next exit. */
@@ -386,7 +449,10 @@ public final class Supervisor implements AutoCloseable {
 
     /** SIGKILL now to every process still running or stopping (the dashboard's "Kill now" while closing). */
     public CompletableFuture<Void> killAll() {
-        return submit(() -> controllers().forEach(InstanceController::killNow));
+        return submit(() -> {
+            controllers().forEach(InstanceController::killNow);
+            preboots.killNow();
+        });
     }
 
     /** {@link #reload(Project, Map)} where added types get Foreman's default: one each while running. */
@@ -430,6 +496,7 @@ public final class Supervisor implements AutoCloseable {
         CompletableFuture<Void> killed = new CompletableFuture<>();
         if (scheduler.execute(() -> {
             controllers().forEach(InstanceController::killNow);
+            preboots.killNow();
             runs.killNow();
             jobs.close();
             killed.complete(null);
@@ -527,6 +594,7 @@ public final class Supervisor implements AutoCloseable {
         }
         for (InstanceController c : controllersOf(type)) {
             if (c.id.number() > count) {
+                preboots.abort(c.id, "scaled away");
                 c.stop(StopIntent.RETIRE);
             }
         }
@@ -753,6 +821,10 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private void publish(InstanceController c, InstanceLifecycle.Transition transition) {
+        if (controllers.get(c.id) != c && controllers.containsKey(c.id)) {
+            preboots.outsideChanged(c, transition); // a replaced process stopping: its name belongs to another now
+            return;
+        }
         InstanceSnapshot snapshot = c.life.snapshot();
         // "starting" is only a moment before "started (pid, port)" or "failed to start": not worth a line, unless
         // it ends a stop (a restart), whose line says how the old run ended, or moves on within STARTING
@@ -789,7 +861,7 @@ public final class Supervisor implements AutoCloseable {
         if (quietWaiters.isEmpty()) {
             return;
         }
-        if (controllers.values().stream().noneMatch(InstanceController::hasRun) && runs.isEmpty()) {
+        if (controllers.values().stream().noneMatch(InstanceController::hasRun) && runs.isEmpty() && !preboots.busy()) {
             quietWaiters.forEach(f -> f.complete(null));
             quietWaiters.clear();
         }
@@ -936,6 +1008,14 @@ public final class Supervisor implements AutoCloseable {
                 listeners.forEach(l -> l.instanceRemoved(controller.id));
                 releaseWaiting(); // the last instance of a dependency scaled to 0 holds nothing back
             }
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> beforeStop(InstanceId id, int port) {
+            StopGate gate = stopGate;
+            // Stopping everything (Stop all, quitting) signals at once, as without a router: nothing is left to
+            // serve the requests a drain would protect.
+            return gate == null || !running ? null : gate.beforeStop(id, port);
         }
 
         @Override

@@ -415,8 +415,9 @@ public final class DashboardViewModel {
             heading.problem(e.getMessage() + "; using port 5000");
             base = Ports.DEFAULT_BASE;
         }
-        LocalApp local = LocalApp.start(p, SupervisorSettings.defaults(base).withReaderNice(READER_NICE), launcher,
-                clock, parentEnv, r.session(), r.notes(), List.of(console.sink()));
+        SupervisorSettings settings = SupervisorSettings.defaults(base).withReaderNice(READER_NICE).withRouter(true);
+        LocalApp local = LocalApp.start(p, settings, launcher, clock, parentEnv, r.session(), r.notes(),
+                List.of(console.sink()));
         local.queueUpdates();
         closeLater(show(local));
         restoreRestartPolicies(local, p.root());
