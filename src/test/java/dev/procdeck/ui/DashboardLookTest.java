@@ -186,7 +186,7 @@ class DashboardLookTest extends DashboardFxFixture {
                 robot.lookup("#envTable").queryAs(javafx.scene.control.TableView.class);
         List<String> names = onFx(() -> table.getItems().stream().map(EnvironmentDialog.Entry::name).toList());
         assertThat(names).contains("PORT", "PS", "DYNO", "API_KEY", "GREETING");
-        assertThat(cellTexts(robot)).contains("web.1", "5000", "hello", EnvironmentDialog.MASK).doesNotContain("s3cr3t-value");
+        assertThat(cellTexts(robot)).contains("web.1", "5001", "hello", EnvironmentDialog.MASK).doesNotContain("s3cr3t-value");
         robot.clickOn("#revealSecrets");
         assertThat(cellTexts(robot)).contains("s3cr3t-value");
         assertInsetInItsDialog(robot.lookup("#environmentDialog").query(), table);

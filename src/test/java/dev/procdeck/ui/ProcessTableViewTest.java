@@ -69,7 +69,7 @@ class ProcessTableViewTest extends DashboardFxFixture {
         robot.clickOn("#startAll");
         Await.until(WAIT, () -> instances("web").get(0).instanceState() == InstanceState.UP
                 && instances("worker").get(0).instanceState() == InstanceState.UP, "both up");
-        assertThat(offered(web)).contains("Stop", "Restart", "Copy PID", "Open http://localhost:5000 in Browser")
+        assertThat(offered(web)).contains("Stop", "Restart", "Copy PID", "Open http://localhost:5001 in Browser")
                 .doesNotContain("Start");
         assertThat(offered(type("web"))).contains("Stop", "Restart").doesNotContain("Start");
         // A worker serves no page: no browser item, though it has a port.
@@ -91,8 +91,8 @@ class ProcessTableViewTest extends DashboardFxFixture {
             robot.clickOn(byId(robot, "port-web.1"));
             Await.until(WAIT, () -> !onFx(() -> view.table().browserProblem()).isEmpty(), "a message");
             assertThat(onFx(() -> view.table().browserProblem()))
-                    .contains("http://localhost:5000").contains("procdeck-no-such-browser is not installed");
-            assertThat(onFx(() -> Clipboard.getSystemClipboard().getString())).isEqualTo("http://localhost:5000");
+                    .contains("http://localhost:5001").contains("procdeck-no-such-browser is not installed");
+            assertThat(onFx(() -> Clipboard.getSystemClipboard().getString())).isEqualTo("http://localhost:5001");
         } finally {
             UrlOpener.launcher = saved;
         }
