@@ -3,6 +3,8 @@ package dev.procdeck.supervisor;
 import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Procfile;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Foreman's port scheme: each process type owns a block of 100 ports by its position in the Procfile, so
@@ -16,6 +18,19 @@ public final class Ports {
 
     public static int port(int base, int typeIndex, int instanceNumber) {
         return base + 100 * typeIndex + (instanceNumber - 1);
+    }
+
+    /**
+     * The port of instance {@code id} by the one rule ({@link #port}): its type's block, by the type's position in
+     * the Procfile as it is now. An instance of a type that left the Procfile keeps the port it has
+     * ({@code current}) while it stops, or gets the first block's if it has none.
+     */
+    static int forInstance(int base, Procfile procfile, InstanceId id, OptionalInt current) {
+        Optional<ProcessType> type = procfile.type(id.type());
+        if (type.isPresent()) {
+            return port(base, type.get().index(), id.number());
+        }
+        return current.isPresent() ? current.getAsInt() : port(base, 0, id.number());
     }
 
     /** The base port: the {@code -p} flag, else PORT from .env, else PORT from the environment, else 5000. */
