@@ -1,5 +1,6 @@
 package dev.procdeck;
 
+import dev.procdeck.cli.OutOfMemoryExit;
 import dev.procdeck.cli.ProcdeckCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        OutOfMemoryExit.install();
         if (args.length == 1 && args[0].equals("--cds-training")) {
             System.exit(train());
         }

@@ -82,6 +82,9 @@ public final class QueuedOutput implements LogListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fail(e);
+        } catch (OutOfMemoryError e) {
+            queue.abandon(); // nobody waits for a writer that is gone
+            throw e; // not absorbed: it reaches the thread's handler, which ends procdeck (cli.OutOfMemoryExit)
         } catch (IOException | RuntimeException | Error e) {
             fail(e);
         } finally {

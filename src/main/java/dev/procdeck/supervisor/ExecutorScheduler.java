@@ -29,6 +29,12 @@ public final class ExecutorScheduler implements Scheduler {
                 task.run();
             } catch (RuntimeException e) {
                 onError.accept(e);
+            } catch (OutOfMemoryError e) {
+                // The executor would keep it in the task's future and run on with half-done supervision: hand it
+                // to the thread's handler, which ends procdeck (see cli.OutOfMemoryExit).
+                Thread self = Thread.currentThread();
+                self.getUncaughtExceptionHandler().uncaughtException(self, e);
+                throw e;
             }
         };
     }

@@ -25,18 +25,13 @@ final class InstanceController {
     /** ...up to this. */
     static final long MAX_PROBE_MILLIS = 1000;
 
-    /** What a controller needs from its supervisor. */
-    interface Host {
+    // What a controller needs from its supervisor, in four narrow ports by role, so that a test fakes only the
+    // ones it uses and a run outside the formation (Runs) replaces only what differs for it.
+
+    /** Launching, signalling and stopping processes and reading their output; shared by every run of a supervisor. */
+    interface Processes {
+        /** The supervision thread and its clock. */
         Scheduler scheduler();
-
-        ProcessGroups groups();
-
-        Terminator terminator();
-
-        /** The launch of this instance with the current Procfile, or empty when its type has gone. */
-        Optional<LaunchSpec> launchSpec(InstanceId id, int port);
-
-        int portFor(InstanceId id);
 
         ProcessLauncher launcher();
 
@@ -46,8 +41,80 @@ final class InstanceController {
          */
         java.util.concurrent.Executor spawner();
 
+        ProcessGroups groups();
+
+        Terminator terminator();
+
         /** Starts reading the process's output; completes when both streams have ended. */
         CompletableFuture<Void> readOutput(InstanceId id, LaunchedProcess process);
+
+        void groupStarted(InstanceId id, long pgid);
+
+        void groupEnded(InstanceId id, long pgid);
+
+        /** The same, launching with {@code other} (a one-off run in a terminal). */
+        default Processes withLauncher(ProcessLauncher other) {
+            Processes base = this;
+            return new Processes() {
+                @Override
+                public Scheduler scheduler() {
+                    return base.scheduler();
+                }
+
+                @Override
+                public ProcessLauncher launcher() {
+                    return other;
+                }
+
+                @Override
+                public java.util.concurrent.Executor spawner() {
+                    return base.spawner();
+                }
+
+                @Override
+                public ProcessGroups groups() {
+                    return base.groups();
+                }
+
+                @Override
+                public Terminator terminator() {
+                    return base.terminator();
+                }
+
+                @Override
+                public CompletableFuture<Void> readOutput(InstanceId id, LaunchedProcess process) {
+                    return base.readOutput(id, process);
+                }
+
+                @Override
+                public void groupStarted(InstanceId id, long pgid) {
+                    base.groupStarted(id, pgid);
+                }
+
+                @Override
+                public void groupEnded(InstanceId id, long pgid) {
+                    base.groupEnded(id, pgid);
+                }
+            };
+        }
+    }
+
+    /** The means of readiness checks (procdeck.yml {@code ready:}); shared by every run of a supervisor. */
+    interface ReadinessChecks {
+        ReadinessProbe probe();
+
+        /** Runs readiness checks, which block on the network for a moment, off the supervision thread. */
+        java.util.concurrent.Executor prober();
+
+        LogReadiness logReadiness();
+    }
+
+    /** What the instance runs, on which port, how it stops, when it is ready and what it waits for. */
+    interface Plan {
+        int portFor(InstanceId id);
+
+        /** The launch of this instance with the current Procfile, or empty when its type has gone. */
+        Optional<LaunchSpec> launchSpec(InstanceId id, int port);
 
         Duration stopTimeout(InstanceId id);
 
@@ -59,27 +126,6 @@ final class InstanceController {
         /** The types this instance still waits for ("worker, db"), or empty when it may start. */
         Optional<String> awaitedDependencies(InstanceId id);
 
-        ReadinessProbe probe();
-
-        /** Runs readiness checks, which block on the network for a moment, off the supervision thread. */
-        java.util.concurrent.Executor prober();
-
-        LogReadiness logReadiness();
-
-        void publish(InstanceController controller, InstanceLifecycle.Transition transition);
-
-        void event(InstanceId id, String text);
-
-        void groupStarted(InstanceId id, long pgid);
-
-        void groupEnded(InstanceId id, long pgid);
-
-        /** The instance was retired and its run is over: forget it. */
-        void removed(InstanceController controller);
-
-        /** A run ended or a stop completed: time to check whether everything is quiet or settled. */
-        void runEnded(InstanceController controller);
-
         /**
          * Called before the stop signal goes to an instance's process on {@code port}: the router takes it out of its
          * rotation and completes once its requests have finished. Null (or done) for "signal now".
@@ -87,6 +133,19 @@ final class InstanceController {
         default java.util.concurrent.CompletionStage<Void> beforeStop(InstanceId id, int port) {
             return null;
         }
+    }
+
+    /** Who hears of the instance: its transitions and events, its removal, the end of each run. */
+    interface Owner {
+        void publish(InstanceController controller, InstanceLifecycle.Transition transition);
+
+        void event(InstanceId id, String text);
+
+        /** The instance was retired and its run is over: forget it. */
+        void removed(InstanceController controller);
+
+        /** A run ended or a stop completed: time to check whether everything is quiet or settled. */
+        void runEnded(InstanceController controller);
     }
 
     /** One launched process of this instance, from spawn until its group is empty. */
@@ -118,16 +177,23 @@ final class InstanceController {
 
     final InstanceId id;
     final InstanceLifecycle life;
-    private final Host host;
+    private final Processes processes;
+    private final ReadinessChecks checks;
+    private final Plan plan;
+    private final Owner owner;
     private Run run;
     /** A spawn is on its way (STARTING, or STOPPING if a stop came meanwhile): no process to signal yet. */
     private boolean spawning;
     private Scheduler.Timer backoffTimer;
 
-    InstanceController(InstanceId id, InstanceLifecycle life, Host host) {
+    InstanceController(InstanceId id, InstanceLifecycle life, Processes processes, ReadinessChecks checks, Plan plan,
+                       Owner owner) {
         this.id = id;
         this.life = life;
-        this.host = host;
+        this.processes = processes;
+        this.checks = checks;
+        this.plan = plan;
+        this.owner = owner;
     }
 
     /** True while a process (or what is left of its group) exists for this instance. */
@@ -146,7 +212,7 @@ final class InstanceController {
     }
 
     void start() {
-        Optional<InstanceLifecycle.Transition> t = life.requestStart(host.portFor(id));
+        Optional<InstanceLifecycle.Transition> t = life.requestStart(plan.portFor(id));
         if (t.isEmpty()) {
             return;
         }
@@ -154,7 +220,7 @@ final class InstanceController {
         if (t.get().to() == InstanceState.STARTING) {
             launch(t.get());
         } else {
-            host.publish(this, t.get());
+            owner.publish(this, t.get());
         }
     }
 
@@ -169,14 +235,14 @@ final class InstanceController {
         if (run != null && !life.waitingForReady()) {
             stopWatching(run);
         }
-        host.publish(this, t.get());
+        owner.publish(this, t.get());
         if (life.state() == InstanceState.STOPPING && run != null && run.termination == null && run.status == null) {
             terminate(run);
         }
         if (life.removed()) {
-            host.removed(this);
+            owner.removed(this);
         }
-        host.runEnded(this);
+        owner.runEnded(this);
     }
 
     void restart() {
@@ -190,7 +256,7 @@ final class InstanceController {
     /** Scaled back up while retiring: the instance stays, and starts again if {@code start}. */
     void keep(boolean start) {
         if (life.intent() == StopIntent.RETIRE) {
-            life.unretire(start ? StopIntent.RESTART : StopIntent.STOP).ifPresent(t -> host.publish(this, t));
+            life.unretire(start ? StopIntent.RESTART : StopIntent.STOP).ifPresent(t -> owner.publish(this, t));
         }
     }
 
@@ -199,22 +265,22 @@ final class InstanceController {
         if (run != null && run.termination != null) {
             run.termination.killNow();
         } else if (run != null) {
-            host.groups().signal(run.process.pid(), Signal.KILL);
+            processes.groups().signal(run.process.pid(), Signal.KILL);
         }
     }
 
     // ---- the run -----------------------------------------------------------------------------------------
 
     private void launch(InstanceLifecycle.Transition starting) {
-        host.publish(this, starting);
+        owner.publish(this, starting);
         proceed();
     }
 
     /** A STARTING instance without a process: spawns it now, or waits for the types it depends on to be up. */
     private void proceed() {
-        Optional<String> awaited = host.awaitedDependencies(id);
+        Optional<String> awaited = plan.awaitedDependencies(id);
         if (awaited.isPresent()) {
-            life.waitForDependencies(awaited.get()).ifPresent(t -> host.publish(this, t));
+            life.waitForDependencies(awaited.get()).ifPresent(t -> owner.publish(this, t));
             return;
         }
         spawn();
@@ -225,42 +291,42 @@ final class InstanceController {
         if (!life.waitingForDependencies()) {
             return;
         }
-        Optional<String> awaited = host.awaitedDependencies(id);
+        Optional<String> awaited = plan.awaitedDependencies(id);
         if (awaited.isPresent()) {
-            life.waitForDependencies(awaited.get()).ifPresent(t -> host.publish(this, t));
+            life.waitForDependencies(awaited.get()).ifPresent(t -> owner.publish(this, t));
             return;
         }
         life.dependenciesReady();
-        host.publish(this, null);
+        owner.publish(this, null);
         spawn();
     }
 
     /** Spawns the process of a STARTING instance whose transition has been published already. */
     private void spawn() {
         // The port by the rule now: a restart after a reload that moved its type in the Procfile moves it too.
-        int port = host.portFor(id);
+        int port = plan.portFor(id);
         life.usePort(port);
-        Optional<LaunchSpec> spec = host.launchSpec(id, port);
+        Optional<LaunchSpec> spec = plan.launchSpec(id, port);
         if (spec.isEmpty()) {
-            host.publish(this, life.launchFailed("process type no longer in the Procfile"));
-            host.runEnded(this);
+            owner.publish(this, life.launchFailed("process type no longer in the Procfile"));
+            owner.runEnded(this);
             return;
         }
         spawning = true;
         LaunchSpec launch = spec.get();
-        host.spawner().execute(() -> {
+        processes.spawner().execute(() -> {
             LaunchedProcess process = null;
             String failure = null;
             try {
-                process = host.launcher().launch(launch);
+                process = processes.launcher().launch(launch);
                 // Recorded at once, on this thread, so a procdeck killed from now on still has the group stopped.
-                host.groupStarted(id, process.pid());
+                processes.groupStarted(id, process.pid());
             } catch (IOException | RuntimeException e) {
                 failure = String.valueOf(e.getMessage());
             }
             LaunchedProcess spawned = process;
             String why = failure;
-            host.scheduler().execute(() -> spawned(launch, spawned, why));
+            processes.scheduler().execute(() -> spawned(launch, spawned, why));
         });
     }
 
@@ -269,22 +335,22 @@ final class InstanceController {
         spawning = false;
         if (process == null) {
             InstanceLifecycle.Transition t = life.launchFailed(failure);
-            host.publish(this, t);
+            owner.publish(this, t);
             if (life.removed()) {
-                host.removed(this);
+                owner.removed(this);
             }
-            host.runEnded(this);
+            owner.runEnded(this);
             return;
         }
         Run r = new Run(process, launch);
         run = r;
         boolean stopAsked = life.state() == InstanceState.STOPPING;
-        Optional<Readiness> readiness = stopAsked ? Optional.empty() : host.readiness(id);
+        Optional<Readiness> readiness = stopAsked ? Optional.empty() : plan.readiness(id);
         if (stopAsked) {
             life.launchedWhileStopping(process.pid());
-            host.publish(this, null);
+            owner.publish(this, null);
         } else {
-            host.publish(this, life.launched(process.pid(), launch.command(),
+            owner.publish(this, life.launched(process.pid(), launch.command(),
                     readiness.map(Readiness::describe).orElse(null)));
         }
         // Before the readers start, so that no line can pass before the log check watches.
@@ -293,8 +359,8 @@ final class InstanceController {
         // whatever the child writes meanwhile.
         CompletableFuture<Void> drained = new CompletableFuture<>();
         r.drained = drained;
-        host.spawner().execute(() -> host.readOutput(id, process).whenComplete((v, e) -> drained.complete(null)));
-        process.onExit().whenComplete((status, error) -> host.scheduler().execute(() ->
+        processes.spawner().execute(() -> processes.readOutput(id, process).whenComplete((v, e) -> drained.complete(null)));
+        process.onExit().whenComplete((status, error) -> processes.scheduler().execute(() ->
                 leaderExited(r, status != null ? status : new ExitStatus(-1))));
         if (stopAsked) {
             terminate(r);
@@ -304,10 +370,10 @@ final class InstanceController {
     private void terminate(Run r) {
         if (!r.gateAsked) {
             r.gateAsked = true;
-            java.util.concurrent.CompletionStage<Void> gate = host.beforeStop(id, life.port());
+            java.util.concurrent.CompletionStage<Void> gate = plan.beforeStop(id, life.port());
             if (gate != null && !gate.toCompletableFuture().isDone()) {
                 // Draining: the router sends it nothing new and waits for what it is serving; then the signal.
-                gate.whenComplete((v, e) -> host.scheduler().execute(() -> {
+                gate.whenComplete((v, e) -> processes.scheduler().execute(() -> {
                     if (r == run && r.status == null && r.termination == null
                             && life.state() == InstanceState.STOPPING) {
                         terminate(r);
@@ -316,17 +382,17 @@ final class InstanceController {
                 return;
             }
         }
-        Signal first = host.stopSignal(id);
-        r.termination = host.terminator().terminate(r.process.pid(), first, host.stopTimeout(id), signal -> {
+        Signal first = plan.stopSignal(id);
+        r.termination = processes.terminator().terminate(r.process.pid(), first, plan.stopTimeout(id), signal -> {
             if (r != run || life.state() != InstanceState.STOPPING) {
                 return;
             }
             life.signalled(signal == Signal.KILL);
             if (signal == Signal.KILL) {
-                host.event(id, id.name() + " did not stop within " + Durations.humanize(host.stopTimeout(id))
+                owner.event(id, id.name() + " did not stop within " + Durations.humanize(plan.stopTimeout(id))
                         + ", sending SIGKILL to its process group");
             }
-            host.publish(this, null);
+            owner.publish(this, null);
         });
         r.termination.whenEmpty().thenRun(() -> groupEmptied(r));
     }
@@ -337,8 +403,8 @@ final class InstanceController {
         }
         r.status = status;
         stopWatching(r);
-        if (host.groups().alive(r.process.pid())) {
-            life.leaderExited(status, false).ifPresent(t -> host.publish(this, t));
+        if (processes.groups().alive(r.process.pid())) {
+            life.leaderExited(status, false).ifPresent(t -> owner.publish(this, t));
             if (r.termination == null) {
                 terminate(r);
             }
@@ -356,7 +422,7 @@ final class InstanceController {
             // The group is gone but the leader is not reaped yet: either its exit is on its way to us, or it was
             // signalled in the instant between fork and setsid. Look again shortly.
             r.termination = null;
-            host.scheduler().schedule(RESIGNAL_MILLIS, () -> {
+            processes.scheduler().schedule(RESIGNAL_MILLIS, () -> {
                 if (r == run && r.status == null && life.state() == InstanceState.STOPPING && r.termination == null) {
                     terminate(r);
                 }
@@ -380,8 +446,8 @@ final class InstanceController {
             finish.run();
             return;
         }
-        Scheduler.Timer grace = host.scheduler().schedule(DRAIN_GRACE_MILLIS, finish);
-        r.drained.whenComplete((v, e) -> host.scheduler().execute(() -> {
+        Scheduler.Timer grace = processes.scheduler().schedule(DRAIN_GRACE_MILLIS, finish);
+        r.drained.whenComplete((v, e) -> processes.scheduler().execute(() -> {
             grace.cancel();
             finish.run();
         }));
@@ -390,30 +456,30 @@ final class InstanceController {
     private void runOver(Run r, InstanceLifecycle.Transition t) {
         stopWatching(r);
         run = null;
-        host.groupEnded(id, r.process.pid());
-        host.publish(this, t);
+        processes.groupEnded(id, r.process.pid());
+        owner.publish(this, t);
         if (life.removed()) {
-            host.removed(this);
+            owner.removed(this);
         } else if (t.to() == InstanceState.STARTING) {
             proceed(); // "stopped, …; starting again" is published just above, once
-            host.runEnded(this);
+            owner.runEnded(this);
             return;
         } else if (t.to() == InstanceState.BACKING_OFF) {
             scheduleRestart();
         }
-        host.runEnded(this);
+        owner.runEnded(this);
     }
 
     private void scheduleRestart() {
-        long wait = life.nextRestartAt().map(at -> at.toEpochMilli() - host.scheduler().now().toEpochMilli()).orElse(0L);
+        long wait = life.nextRestartAt().map(at -> at.toEpochMilli() - processes.scheduler().now().toEpochMilli()).orElse(0L);
         if (wait <= 0) {
-            launch(life.backoffElapsed(host.portFor(id)));
+            launch(life.backoffElapsed(plan.portFor(id)));
             return;
         }
-        backoffTimer = host.scheduler().schedule(wait, () -> {
+        backoffTimer = processes.scheduler().schedule(wait, () -> {
             backoffTimer = null;
             if (life.state() == InstanceState.BACKING_OFF) {
-                launch(life.backoffElapsed(host.portFor(id)));
+                launch(life.backoffElapsed(plan.portFor(id)));
             }
         });
     }
@@ -423,8 +489,8 @@ final class InstanceController {
     private void watchReadiness(Run r, Readiness readiness) {
         r.readiness = readiness;
         r.readyTimeoutAfter = readiness.timeout() != null ? readiness.timeout() : Readiness.DEFAULT_TIMEOUT;
-        r.launchedAt = host.scheduler().now();
-        r.readyTimeout = host.scheduler().schedule(r.readyTimeoutAfter.toMillis(), () -> readinessTimedOut(r));
+        r.launchedAt = processes.scheduler().now();
+        r.readyTimeout = processes.scheduler().schedule(r.readyTimeoutAfter.toMillis(), () -> readinessTimedOut(r));
         if (readiness.kind() != Readiness.Kind.LOG) {
             scheduleProbe(r);
             return;
@@ -434,13 +500,13 @@ final class InstanceController {
             pattern = Pattern.compile(readiness.target());
         } catch (PatternSyntaxException e) {
             // procdeck.yml's parser refuses these; should one get here, say so rather than wait for the timeout.
-            host.event(id, id.name() + ": the ready log pattern is not a valid regular expression ("
+            owner.event(id, id.name() + ": the ready log pattern is not a valid regular expression ("
                     + e.getDescription() + "); not checking it");
             becameReady(r, "log pattern not checked");
             return;
         }
-        r.logWatch = host.logReadiness().watch(id.name(), pattern,
-                () -> host.scheduler().execute(() -> becameReady(r, readiness.describe() + " matched")));
+        r.logWatch = checks.logReadiness().watch(id.name(), pattern,
+                () -> processes.scheduler().execute(() -> becameReady(r, readiness.describe() + " matched")));
     }
 
     private boolean stillWaiting(Run r) {
@@ -448,22 +514,22 @@ final class InstanceController {
     }
 
     private void scheduleProbe(Run r) {
-        r.probeTimer = host.scheduler().schedule(r.probeDelay, () -> {
+        r.probeTimer = processes.scheduler().schedule(r.probeDelay, () -> {
             r.probeTimer = null;
             if (!stillWaiting(r)) {
                 return;
             }
             int port = life.snapshot().port();
             Readiness readiness = r.readiness;
-            host.prober().execute(() -> {
+            checks.prober().execute(() -> {
                 ReadinessProbe.Answer answer;
                 try {
-                    answer = host.probe().check(readiness, port, r.process.pid()); // its pid is its pgid
+                    answer = checks.probe().check(readiness, port, r.process.pid()); // its pid is its pgid
                 } catch (RuntimeException e) {
                     answer = new ReadinessProbe.Answer(false, readiness.describe() + " check failed: " + e);
                 }
                 ReadinessProbe.Answer result = answer;
-                host.scheduler().execute(() -> probed(r, result));
+                processes.scheduler().execute(() -> probed(r, result));
             });
         });
     }
@@ -486,8 +552,8 @@ final class InstanceController {
             return;
         }
         stopWatching(r);
-        Duration took = Duration.between(r.launchedAt, host.scheduler().now());
-        host.publish(this, life.ready(how + " after " + Durations.tenths(took)));
+        Duration took = Duration.between(r.launchedAt, processes.scheduler().now());
+        owner.publish(this, life.ready(how + " after " + Durations.tenths(took)));
     }
 
     /** Heroku's R10: not ready in time. The group is stopped; the restart policy decides as for a crash. */
@@ -497,7 +563,7 @@ final class InstanceController {
             return;
         }
         stopWatching(r);
-        host.publish(this, life.notReady(r.readyTimeoutAfter, r.lastAnswer));
+        owner.publish(this, life.notReady(r.readyTimeoutAfter, r.lastAnswer));
         terminate(r);
     }
 
@@ -511,7 +577,7 @@ final class InstanceController {
             r.probeTimer = null;
         }
         if (r.logWatch != null) {
-            host.logReadiness().cancel(id.name(), r.logWatch);
+            checks.logReadiness().cancel(id.name(), r.logWatch);
             r.logWatch = null;
         }
     }

@@ -51,6 +51,8 @@ final class OutputReader {
                 splitter.pump(in);
             } catch (IOException e) {
                 splitter.finish();
+            } catch (OutOfMemoryError e) {
+                throw e; // not absorbed: it reaches the thread's handler, which ends procdeck (cli.OutOfMemoryExit)
             } catch (RuntimeException | Error e) {
                 // No reader dies silently: say so where the user reads the output.
                 bus.event(instance, instance + ": output reader for " + stream.name().toLowerCase() + " failed: " + e);

@@ -3,6 +3,8 @@ package dev.procdeck.supervisor;
 import dev.procdeck.procfile.ProcessType;
 import dev.procdeck.procfile.Procfile;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Foreman's port scheme: each process type owns a block of 100 ports by its position in the Procfile, so
@@ -40,6 +42,20 @@ public final class Ports {
         int other = own + PREBOOT_OFFSET;
         return offsetInBlock + PREBOOT_OFFSET < 100 && other <= MAX_PORT ? java.util.OptionalInt.of(other)
                 : java.util.OptionalInt.empty();
+    }
+
+    /**
+     * The port of instance {@code id} by the one rule ({@link #port}): its type's block, by the type's position in
+     * the Procfile as it is now. An instance of a type that left the Procfile keeps the port it has
+     * ({@code current}) while it stops, or gets the first block's if it has none. The type behind the router
+     * ({@code routedType}, or null) is one up.
+     */
+    static int forInstance(int base, Procfile procfile, InstanceId id, OptionalInt current, String routedType) {
+        Optional<ProcessType> type = procfile.type(id.type());
+        if (type.isPresent()) {
+            return port(base, type.get().index(), id.number(), id.type().equals(routedType));
+        }
+        return current.isPresent() ? current.getAsInt() : port(base, 0, id.number());
     }
 
     /** The base port: the {@code -p} flag, else PORT from .env, else PORT from the environment, else 5000. */

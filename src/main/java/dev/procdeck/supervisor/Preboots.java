@@ -38,8 +38,14 @@ final class Preboots {
         /** The instance's own port by the port rule. */
         int ownPort(InstanceId id);
 
-        /** The supervisor's host, which replacements use for everything but their port and their state. */
-        InstanceController.Host host();
+        /** The supervisor's ports, which replacements use for everything but their port and their state. */
+        InstanceController.Processes processes();
+
+        InstanceController.ReadinessChecks checks();
+
+        InstanceController.Plan plan();
+
+        InstanceController.Owner owner();
 
         Clock clock();
     }
@@ -70,7 +76,9 @@ final class Preboots {
         }
         InstanceLifecycle life = new InstanceLifecycle(c.id, port.getAsInt(), RestartPolicy.of(RestartMode.NEVER),
                 slots.clock());
-        InstanceController next = new InstanceController(c.id, life, new ReplacementHost(c, port.getAsInt()));
+        ReplacementOwner owner = new ReplacementOwner(c);
+        InstanceController next = new InstanceController(c.id, life, slots.processes(), slots.checks(),
+                new ReplacementPlan(port.getAsInt(), owner), owner);
         starting.put(c.id, next);
         slots.event(c.id, c.id.name() + " restarting with preboot: its replacement starts on port " + port.getAsInt()
                 + " while it serves; traffic moves once the replacement is ready");
@@ -157,16 +165,15 @@ final class Preboots {
         prune();
     }
 
-    /** The supervisor's host, but with the replacement's own port, no dependencies, and its state kept apart. */
-    private final class ReplacementHost extends DelegatingHost {
-        private final InstanceController previous;
+    /** The supervisor's plan, but with the replacement's own port, no dependencies, and a drain only once it serves. */
+    private final class ReplacementPlan implements InstanceController.Plan {
+        private final InstanceController.Plan base = slots.plan();
         private final int port;
-        private InstanceController self;
+        private final ReplacementOwner owner;
 
-        ReplacementHost(InstanceController previous, int port) {
-            super(slots.host());
-            this.previous = previous;
+        ReplacementPlan(int port, ReplacementOwner owner) {
             this.port = port;
+            this.owner = owner;
         }
 
         @Override
@@ -175,18 +182,56 @@ final class Preboots {
         }
 
         @Override
+        public Optional<LaunchSpec> launchSpec(InstanceId id, int launchPort) {
+            return base.launchSpec(id, launchPort);
+        }
+
+        @Override
+        public java.time.Duration stopTimeout(InstanceId id) {
+            return base.stopTimeout(id);
+        }
+
+        @Override
+        public dev.procdeck.os.Signal stopSignal(InstanceId id) {
+            return base.stopSignal(id);
+        }
+
+        @Override
+        public Optional<dev.procdeck.procfile.Readiness> readiness(InstanceId id) {
+            return base.readiness(id);
+        }
+
+        @Override
         public Optional<String> awaitedDependencies(InstanceId id) {
             return Optional.empty(); // its predecessor's dependencies are up: it serves
+        }
+
+        @Override
+        public CompletionStage<Void> beforeStop(InstanceId id, int stoppingPort) {
+            InstanceController self = owner.self;
+            if (self != null && slots.current(id) == self) {
+                return base.beforeStop(id, stoppingPort); // it is the instance now: drained like any
+            }
+            return CompletableFuture.completedFuture(null); // never served: nothing to drain
+        }
+    }
+
+    /** The supervisor as owner once the replacement is the instance; until then its transitions stay here. */
+    private final class ReplacementOwner implements InstanceController.Owner {
+        private final InstanceController.Owner base = slots.owner();
+        private final InstanceController previous;
+        private InstanceController self;
+
+        ReplacementOwner(InstanceController previous) {
+            this.previous = previous;
         }
 
         @Override
         public void publish(InstanceController controller, InstanceLifecycle.Transition transition) {
             self = controller;
             if (slots.current(controller.id) == controller) {
-                super.publish(controller, transition); // it is the instance now
-                return;
-            }
-            if (starting.get(controller.id) == controller) {
+                base.publish(controller, transition); // it is the instance now
+            } else if (starting.get(controller.id) == controller) {
                 replacementChanged(previous, controller, transition);
             } else {
                 outsideChanged(controller, transition);
@@ -194,20 +239,22 @@ final class Preboots {
         }
 
         @Override
+        public void event(InstanceId id, String text) {
+            base.event(id, text);
+        }
+
+        @Override
         public void removed(InstanceController controller) {
             if (slots.current(controller.id) == controller) {
-                super.removed(controller);
+                base.removed(controller);
             } else {
                 prune();
             }
         }
 
         @Override
-        public CompletionStage<Void> beforeStop(InstanceId id, int stoppingPort) {
-            if (slots.current(id) == self || self == null) {
-                return super.beforeStop(id, stoppingPort);
-            }
-            return CompletableFuture.completedFuture(null); // never served: nothing to drain
+        public void runEnded(InstanceController controller) {
+            base.runEnded(controller);
         }
     }
 }

@@ -7,12 +7,9 @@ import dev.procdeck.procfile.RestartMode;
 import dev.procdeck.procfile.Visible;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -42,29 +39,35 @@ final class Runs {
                    ProcessLauncher launcher) {
     }
 
-    private final InstanceController.Host base;
+    // The supervisor's ports: a run uses its processes and readiness means as they are, and replaces what differs.
+    private final InstanceController.Processes processes;
+    private final InstanceController.ReadinessChecks checks;
+    private final InstanceController.Plan basePlan;
+    private final InstanceController.Owner baseOwner;
     private final Supplier<Project> project;
-    private final Map<String, String> parentEnv;
-    private final String marker;
+    private final LaunchSpecs launchSpecs;
     private final LogBus bus;
     private final IntSupplier freePort;
     private final java.time.Clock clock;
     /** Runs whose process (or what is left of its group) may still exist, by name. */
     private final Map<String, Live> live = new LinkedHashMap<>();
 
-    Runs(InstanceController.Host base, Supplier<Project> project, Map<String, String> parentEnv, String marker,
-         LogBus bus, IntSupplier freePort) {
-        this.base = base;
+    Runs(InstanceController.Processes processes, InstanceController.ReadinessChecks checks,
+         InstanceController.Plan basePlan, InstanceController.Owner baseOwner, Supplier<Project> project,
+         LaunchSpecs launchSpecs, LogBus bus, IntSupplier freePort) {
+        this.processes = processes;
+        this.checks = checks;
+        this.basePlan = basePlan;
+        this.baseOwner = baseOwner;
         this.project = project;
-        this.parentEnv = Map.copyOf(parentEnv);
-        this.marker = marker;
+        this.launchSpecs = launchSpecs;
         this.bus = bus;
         this.freePort = freePort;
-        this.clock = new SchedulerClock(base.scheduler());
+        this.clock = new SchedulerClock(processes.scheduler());
     }
 
     Scheduler scheduler() {
-        return base.scheduler();
+        return processes.scheduler();
     }
 
     /**
@@ -81,7 +84,7 @@ final class Runs {
             port = freePort.getAsInt();
         } catch (RuntimeException e) {
             JobRun failed = new JobRun(name, request.type(), request.request(), request.command(),
-                    base.scheduler().now(), base.scheduler().now(), -1, 0, JobRun.Outcome.FAILED_TO_START, null,
+                    processes.scheduler().now(), processes.scheduler().now(), -1, 0, JobRun.Outcome.FAILED_TO_START, null,
                     "failed to start: " + e.getMessage());
             announce(name, name + " " + failed.message());
             onChange.accept(failed);
@@ -128,8 +131,8 @@ final class Runs {
         bus.event(name, Visible.escape(text));
     }
 
-    /** One run: its controller and the host that tells the controller how a run differs from an instance. */
-    private final class Live implements InstanceController.Host {
+    /** One run: its controller, and the plan and owner that tell the controller how a run differs from an instance. */
+    private final class Live implements InstanceController.Plan, InstanceController.Owner {
         final Request request;
         final int port;
         final Consumer<JobRun> onChange;
@@ -141,9 +144,12 @@ final class Runs {
             this.port = port;
             this.onChange = onChange;
             this.record = new JobRun(request.id().name(), request.type(), request.request(), request.command(),
-                    base.scheduler().now(), null, -1, port, JobRun.Outcome.STARTING, null, "starting");
+                    processes.scheduler().now(), null, -1, port, JobRun.Outcome.STARTING, null, "starting");
+            InstanceController.Processes own = request.launcher() != null ? processes.withLauncher(request.launcher())
+                    : processes;
             this.controller = new InstanceController(request.id(),
-                    new InstanceLifecycle(request.id(), port, RestartPolicy.of(RestartMode.NEVER), clock), this);
+                    new InstanceLifecycle(request.id(), port, RestartPolicy.of(RestartMode.NEVER), clock), own, checks,
+                    this, this);
         }
 
         private String name() {
@@ -199,24 +205,12 @@ final class Runs {
 
         @Override
         public Optional<LaunchSpec> launchSpec(InstanceId id, int port) {
-            Project p = project.get();
-            Map<String, String> fileEnv = new HashMap<>(p.dotEnv());
-            if (request.type() != null) {
-                fileEnv.putAll(p.config().type(request.type()).env());
-            }
-            Map<String, String> env = new HashMap<>(InstanceEnvironment.build(parentEnv, fileEnv, request.dyno(), port));
-            env.put(Supervisor.MARK_VARIABLE, marker);
-            return Optional.of(new LaunchSpec(id.name(), request.command(), p.root(), env));
+            return Optional.of(launchSpecs.run(project.get(), id, request.type(), request.dyno(), request.command(), port));
         }
 
         @Override
         public int portFor(InstanceId id) {
             return port;
-        }
-
-        @Override
-        public ProcessLauncher launcher() {
-            return request.launcher() != null ? request.launcher() : base.launcher();
         }
 
         @Override
@@ -237,73 +231,23 @@ final class Runs {
         // ---- as for an instance --------------------------------------------------------------------------
 
         @Override
-        public Scheduler scheduler() {
-            return base.scheduler();
-        }
-
-        @Override
-        public ProcessGroups groups() {
-            return base.groups();
-        }
-
-        @Override
-        public Terminator terminator() {
-            return base.terminator();
-        }
-
-        @Override
-        public java.util.concurrent.Executor spawner() {
-            return base.spawner();
-        }
-
-        @Override
-        public CompletableFuture<Void> readOutput(InstanceId id, LaunchedProcess process) {
-            return base.readOutput(id, process);
-        }
-
-        @Override
-        public ReadinessProbe probe() {
-            return base.probe();
-        }
-
-        @Override
-        public java.util.concurrent.Executor prober() {
-            return base.prober();
-        }
-
-        @Override
-        public LogReadiness logReadiness() {
-            return base.logReadiness();
-        }
-
-        @Override
         public Duration stopTimeout(InstanceId id) {
-            return base.stopTimeout(id);
+            return basePlan.stopTimeout(id);
         }
 
         @Override
         public Signal stopSignal(InstanceId id) {
-            return base.stopSignal(id);
+            return basePlan.stopSignal(id);
         }
 
         @Override
         public void event(InstanceId id, String text) {
-            base.event(id, text);
-        }
-
-        @Override
-        public void groupStarted(InstanceId id, long pgid) {
-            base.groupStarted(id, pgid);
-        }
-
-        @Override
-        public void groupEnded(InstanceId id, long pgid) {
-            base.groupEnded(id, pgid);
+            baseOwner.event(id, text);
         }
 
         @Override
         public void runEnded(InstanceController c) {
-            base.runEnded(c); // the supervisor looks whether everything is quiet (stop-all) or settled
+            baseOwner.runEnded(c); // the supervisor looks whether everything is quiet (stop-all) or settled
         }
     }
 }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,6 +67,8 @@ public final class Supervisor implements AutoCloseable {
     private final LogBus bus;
     private final Map<String, String> parentEnv;
     private final String marker;
+    private final TypeSettings typeSettings;
+    private final LaunchSpecs launchSpecs;
     private final List<SupervisorListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<InstanceId, InstanceSnapshot> snapshots = new ConcurrentHashMap<>();
     /** What each instance's current or last run was launched with (its Environment view), by instance. */
@@ -88,7 +91,7 @@ public final class Supervisor implements AutoCloseable {
     private final Map<InstanceId, InstanceController> controllers = new TreeMap<>();
     private final List<CompletableFuture<Void>> quietWaiters = new ArrayList<>();
     /** Instances that {@link #stopAll()} stops once the instances of the types depending on them are down. */
-    private final Set<InstanceId> stopsAfterDependents = new LinkedHashSet<>();
+    private final StopOrder stopOrder = new StopOrder();
     /** Instances that run on a port the rule now gives another (after a reload moved or removed their type). */
     private final Set<InstanceController> displaced = new LinkedHashSet<>();
     private final Preboots preboots = new Preboots(new Preboots.Slots() {
@@ -115,8 +118,23 @@ public final class Supervisor implements AutoCloseable {
         }
 
         @Override
-        public InstanceController.Host host() {
-            return host;
+        public InstanceController.Processes processes() {
+            return processes;
+        }
+
+        @Override
+        public InstanceController.ReadinessChecks checks() {
+            return checks;
+        }
+
+        @Override
+        public InstanceController.Plan plan() {
+            return plan;
+        }
+
+        @Override
+        public InstanceController.Owner owner() {
+            return owner;
         }
 
         @Override
@@ -126,7 +144,6 @@ public final class Supervisor implements AutoCloseable {
     });
     /** The router's drain before an instance's stop signal, or null without a router. */
     private volatile StopGate stopGate;
-    private boolean advancingStops;
     private boolean running;
 
     /** A supervisor on a thread of its own, with real time. */
@@ -181,10 +198,12 @@ public final class Supervisor implements AutoCloseable {
         byte[] random = new byte[6];
         new SecureRandom().nextBytes(random);
         this.marker = ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);
+        this.typeSettings = new TypeSettings(() -> this.project, settings);
+        this.launchSpecs = new LaunchSpecs(parentEnv, marker);
         for (ProcessType type : project.procfile().types()) {
             scale.put(type.name(), 0);
         }
-        this.runs = new Runs(host, () -> this.project, parentEnv, marker, bus, PortCheck::freePort);
+        this.runs = new Runs(processes, checks, plan, owner, () -> this.project, launchSpecs, bus, PortCheck::freePort);
         this.jobs = new ScheduledJobs(runs, project, bus, clock != null ? clock.getZone() : java.time.ZoneId.systemDefault());
         this.oneOffs = new OneOffRuns(runs, () -> this.project);
         this.dependencies = dependenciesOf(project);
@@ -272,13 +291,7 @@ public final class Supervisor implements AutoCloseable {
         if (launch == null) {
             return Optional.empty();
         }
-        Map<String, String> set = new TreeMap<>();
-        launch.environment().forEach((name, value) -> {
-            if (!name.equals(MARK_VARIABLE) && !value.equals(parentEnv.get(name))) {
-                set.put(name, value);
-            }
-        });
-        return Optional.of(set);
+        return Optional.of(launchSpecs.setByProcdeck(launch));
     }
 
     /** The formation: instances per type, in Procfile order. */
@@ -297,7 +310,7 @@ public final class Supervisor implements AutoCloseable {
         checkTypes(formation);
         Ports.requireInRange(settings.basePort(), project.procfile(), formation, routedType().orElse(null));
         return submit(() -> {
-            stopsAfterDependents.clear();
+            stopOrder.clear();
             // Every instance exists before any starts: a dependency not created yet would hold nothing back.
             formation.forEach((type, count) -> applyScale(type, count, false));
             running = true;
@@ -330,7 +343,7 @@ public final class Supervisor implements AutoCloseable {
         return submit(() -> {
             running = true;
             jobs.setRunning(true);
-            stopsAfterDependents.clear();
+            stopOrder.clear();
             inStartOrder(controllers()).forEach(InstanceController::start);
             checkSettled();
         });
@@ -338,14 +351,14 @@ public final class Supervisor implements AutoCloseable {
 
     public CompletableFuture<Void> startType(String type) {
         return submit(() -> controllersOf(type).forEach(c -> {
-            stopsAfterDependents.remove(c.id);
+            stopOrder.remove(c.id);
             c.start();
         }));
     }
 
     public CompletableFuture<Void> startInstance(InstanceId id) {
         return submit(() -> controller(id).ifPresent(c -> {
-            stopsAfterDependents.remove(id);
+            stopOrder.remove(id);
             c.start();
         }));
     }
@@ -358,10 +371,10 @@ public final class Supervisor implements AutoCloseable {
             jobs.setRunning(false);
             preboots.abortAll("stopping everything");
             // Dependents first; each dependency once the instances of the types depending on it are down.
-            stopsAfterDependents.addAll(controllers.keySet());
+            stopOrder.addAll(controllers.keySet());
             advanceStops();
-            if (!stopsAfterDependents.isEmpty()) {
-                List<String> waiting = stopsAfterDependents.stream().map(InstanceId::type).distinct().toList();
+            if (!stopOrder.isEmpty()) {
+                List<String> waiting = stopOrder.waitingTypes();
                 bus.event(LogLine.PROCDECK, Visible.escape("stopping dependents first; " + String.join(", ", waiting)
                         + (waiting.size() == 1 ? " stops once the types that depend on it" 
                         : " stop once the types that depend on them") + " (depends_on) are down"));
@@ -395,21 +408,21 @@ public final class Supervisor implements AutoCloseable {
         return submit(() -> {
             running = true;
             jobs.setRunning(true);
-            stopsAfterDependents.clear();
+            stopOrder.clear();
             inStartOrder(controllers()).forEach(this::restart);
         });
     }
 
     public CompletableFuture<Void> restartType(String type) {
         return submit(() -> controllersOf(type).forEach(c -> {
-            stopsAfterDependents.remove(c.id);
+            stopOrder.remove(c.id);
             restart(c);
         }));
     }
 
     public CompletableFuture<Void> restartInstance(InstanceId id) {
         return submit(() -> controller(id).ifPresent(c -> {
-            stopsAfterDependents.remove(id);
+            stopOrder.remove(id);
             restart(c);
         }));
     }
@@ -444,7 +457,7 @@ public final class Supervisor implements AutoCloseable {
     /** The restart policy a type's instances follow now: the one chosen in the dashboard, else procdeck.yml's. */
     public RestartPolicy policyFor(String type) {
         RestartPolicy chosen = chosenPolicies.get(type);
-        return chosen != null ? chosen : configuredPolicy(type);
+        return chosen != null ? chosen : typeSettings.policy(type);
     }
 
     /** SIGKILL now to every process still running or stopping (the dashboard's "Kill now" while closing). */
@@ -489,7 +502,7 @@ public final class Supervisor implements AutoCloseable {
     @Override
     public void close() {
         try {
-            stopAll().get(stopBudget().toMillis() + 3000, TimeUnit.MILLISECONDS);
+            stopAll().get(typeSettings.stopBudget(dependencies).toMillis() + 3000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // Fall through: SIGKILL below is the last resort.
         }
@@ -582,7 +595,7 @@ public final class Supervisor implements AutoCloseable {
             InstanceController c = controllers.get(id);
             if (c == null) {
                 c = new InstanceController(id,
-                        new InstanceLifecycle(id, portFor(id), policyFor(type), clock), host);
+                        new InstanceLifecycle(id, portFor(id), policyFor(type), clock), processes, checks, plan, owner);
                 controllers.put(id, c);
                 publish(c, null);
                 if (start) {
@@ -660,52 +673,6 @@ public final class Supervisor implements AutoCloseable {
         return plan;
     }
 
-    // ---- procdeck.yml's per-type settings ----------------------------------------------------------------------
-
-    private TypeConfig typeConfig(String type) {
-        return project.config().type(type);
-    }
-
-    /** procdeck.yml's {@code restart:} and {@code max_restarts}, over {@code --restart} (the default policy). */
-    private RestartPolicy configuredPolicy(String type) {
-        TypeConfig config = typeConfig(type);
-        RestartPolicy policy = settings.policyFor(type);
-        if (config.restart() != null) {
-            policy = policy.withMode(config.restart());
-        }
-        return config.maxRestarts() != null ? policy.withMaxRestarts(config.maxRestarts()) : policy;
-    }
-
-    private Duration stopTimeoutOf(String type) {
-        Duration own = typeConfig(type).stopTimeout();
-        return own != null ? own : settings.stopTimeout();
-    }
-
-    private Signal stopSignalOf(String type) {
-        String name = typeConfig(type).stopSignal();
-        if (name == null) {
-            return Signal.TERM;
-        }
-        try {
-            return Signal.valueOf(name.toUpperCase(java.util.Locale.ROOT).replaceFirst("^SIG", ""));
-        } catch (IllegalArgumentException e) {
-            return Signal.TERM; // procdeck.yml's parser accepts only TypeConfig.STOP_SIGNALS
-        }
-    }
-
-    /** The longest a full stop can take: each link of the longest depends_on chain waits for the one before. */
-    private Duration stopBudget() {
-        Project p = project;
-        Duration longest = settings.stopTimeout();
-        for (ProcessType type : p.procfile().types()) {
-            Duration own = stopTimeoutOf(type.name());
-            if (own.compareTo(longest) > 0) {
-                longest = own;
-            }
-        }
-        return longest.multipliedBy(dependencies.chainLength());
-    }
-
     private Dependencies dependenciesOf(Project p) {
         Dependencies d = Dependencies.of(p);
         if (!d.ignoredCycles().isEmpty()) {
@@ -750,38 +717,7 @@ public final class Supervisor implements AutoCloseable {
 
     /** Part of {@link #stopAll()}: stops every instance whose dependents are all down, until none is left. */
     private void advanceStops() {
-        if (advancingStops) {
-            return; // the loop below is running further up this thread's stack and will see the change
-        }
-        advancingStops = true;
-        try {
-            boolean progress = true;
-            while (progress && !stopsAfterDependents.isEmpty()) {
-                progress = false;
-                for (InstanceId id : List.copyOf(stopsAfterDependents)) {
-                    InstanceController c = controllers.get(id);
-                    if (c == null) {
-                        stopsAfterDependents.remove(id);
-                    } else if (!dependentsRunning(id.type())) {
-                        stopsAfterDependents.remove(id);
-                        c.stop(StopIntent.STOP);
-                        progress = true;
-                    }
-                }
-            }
-        } finally {
-            advancingStops = false;
-        }
-    }
-
-    private boolean dependentsRunning(String type) {
-        Dependencies d = dependencies;
-        for (InstanceController c : controllers.values()) {
-            if (d.dependsOn(c.id.type(), type) && (stopsAfterDependents.contains(c.id) || c.hasRun())) {
-                return true;
-            }
-        }
-        return false;
+        stopOrder.advance(controllers, InstanceController::hasRun, c -> c.stop(StopIntent.STOP), dependencies);
     }
 
     /**
@@ -789,12 +725,9 @@ public final class Supervisor implements AutoCloseable {
      * now. An instance of a type that left the Procfile keeps the port it has while it stops.
      */
     private int portFor(InstanceId id) {
-        Optional<ProcessType> type = project.procfile().type(id.type());
-        if (type.isPresent()) {
-            return Ports.port(settings.basePort(), type.get().index(), id.number(), id.type().equals(routedType().orElse(null)));
-        }
         InstanceController c = controllers.get(id);
-        return c != null ? c.life.port() : Ports.port(settings.basePort(), 0, id.number());
+        return Ports.forInstance(settings.basePort(), project.procfile(), id,
+                c != null ? OptionalInt.of(c.life.port()) : OptionalInt.empty(), routedType().orElse(null));
     }
 
     /** The instance of ours that still runs on {@code port} although the rule gives it another one, if any. */
@@ -811,13 +744,7 @@ public final class Supervisor implements AutoCloseable {
 
     /** What a start of {@code id} on {@code port} launches with the project as it is now; empty if its type is gone. */
     private Optional<LaunchSpec> specFor(InstanceId id, int port) {
-        Project p = project;
-        return p.procfile().type(id.type()).map(type -> {
-            Map<String, String> env = new java.util.HashMap<>(InstanceEnvironment.build(parentEnv, p.dotEnv(),
-                    p.config().type(id.type()).env(), id.name(), port));
-            env.put(MARK_VARIABLE, marker);
-            return new LaunchSpec(id.name(), type.command(), p.root(), env, p.config().type(type.name()).tty());
-        });
+        return launchSpecs.instance(project, id, port);
     }
 
     private void publish(InstanceController c, InstanceLifecycle.Transition transition) {
@@ -876,7 +803,10 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    private final InstanceController.Host host = new InstanceController.Host() {
+    // ---- the ports of the instance controllers ---------------------------------------------------------------
+
+    /** Processes: the launcher, the spawning threads, process groups, output readers and the group records. */
+    private final InstanceController.Processes processes = new InstanceController.Processes() {
         @Override
         public Scheduler scheduler() {
             return scheduler;
@@ -890,28 +820,6 @@ public final class Supervisor implements AutoCloseable {
         @Override
         public Terminator terminator() {
             return terminator;
-        }
-
-        @Override
-        public Optional<LaunchSpec> launchSpec(InstanceId id, int port) {
-            Optional<LaunchSpec> spec = specFor(id, port);
-            if (spec.isPresent() && PortCheck.inUse(port)) {
-                // Who holds it is found by scanning every process's open files: on the prober's thread, never the
-                // supervision thread's (the spawn does not wait for it; the bus takes events from any thread).
-                prober.execute(() -> {
-                    String who = dev.procdeck.os.PortOwners.of(port).filter(l -> l.any())
-                            .map(l -> " (" + l.describe() + ")").orElse("");
-                    event(id, id.name() + ": port " + port + " (its $PORT, from the " + id.type()
-                            + " type's port block) is already in use by another program" + who
-                            + "; it may fail to listen");
-                });
-            }
-            return spec;
-        }
-
-        @Override
-        public int portFor(InstanceId id) {
-            return Supervisor.this.portFor(id);
         }
 
         @Override
@@ -937,51 +845,6 @@ public final class Supervisor implements AutoCloseable {
         }
 
         @Override
-        public Duration stopTimeout(InstanceId id) {
-            return stopTimeoutOf(id.type());
-        }
-
-        @Override
-        public Signal stopSignal(InstanceId id) {
-            return stopSignalOf(id.type());
-        }
-
-        @Override
-        public Optional<Readiness> readiness(InstanceId id) {
-            return Optional.ofNullable(typeConfig(id.type()).ready());
-        }
-
-        @Override
-        public Optional<String> awaitedDependencies(InstanceId id) {
-            return Supervisor.this.awaitedDependencies(id);
-        }
-
-        @Override
-        public ReadinessProbe probe() {
-            return probe;
-        }
-
-        @Override
-        public java.util.concurrent.Executor prober() {
-            return prober;
-        }
-
-        @Override
-        public LogReadiness logReadiness() {
-            return logReadiness;
-        }
-
-        @Override
-        public void publish(InstanceController controller, InstanceLifecycle.Transition transition) {
-            Supervisor.this.publish(controller, transition);
-        }
-
-        @Override
-        public void event(InstanceId id, String text) {
-            Supervisor.this.event(id, text);
-        }
-
-        @Override
         public void groupStarted(InstanceId id, long pgid) {
             try {
                 groupListener.groupStarted(pgid, ProcStat.startTime(pgid).orElse(-1), marker);
@@ -999,6 +862,89 @@ public final class Supervisor implements AutoCloseable {
                 event(id, "internal error: cannot forget process group " + pgid + ": " + e);
             }
         }
+    };
+
+    private final InstanceController.ReadinessChecks checks = new InstanceController.ReadinessChecks() {
+        @Override
+        public ReadinessProbe probe() {
+            return probe;
+        }
+
+        @Override
+        public java.util.concurrent.Executor prober() {
+            return prober;
+        }
+
+        @Override
+        public LogReadiness logReadiness() {
+            return logReadiness;
+        }
+    };
+
+    /** The plan of each instance: the project as it is now, procdeck.yml's per-type settings, depends_on. */
+    private final InstanceController.Plan plan = new InstanceController.Plan() {
+        @Override
+        public Optional<LaunchSpec> launchSpec(InstanceId id, int port) {
+            Optional<LaunchSpec> spec = specFor(id, port);
+            if (spec.isPresent() && PortCheck.inUse(port)) {
+                // Who holds it is found by scanning every process's open files: on the prober's thread, never the
+                // supervision thread's (the spawn does not wait for it; the bus takes events from any thread).
+                prober.execute(() -> {
+                    String who = dev.procdeck.os.PortOwners.of(port).filter(l -> l.any())
+                            .map(l -> " (" + l.describe() + ")").orElse("");
+                    event(id, id.name() + ": port " + port + " (its $PORT, from the " + id.type()
+                            + " type's port block) is already in use by another program" + who
+                            + "; it may fail to listen");
+                });
+            }
+            return spec;
+        }
+
+        @Override
+        public int portFor(InstanceId id) {
+            return Supervisor.this.portFor(id);
+        }
+
+        @Override
+        public Duration stopTimeout(InstanceId id) {
+            return typeSettings.stopTimeout(id.type());
+        }
+
+        @Override
+        public Signal stopSignal(InstanceId id) {
+            return typeSettings.stopSignal(id.type());
+        }
+
+        @Override
+        public Optional<Readiness> readiness(InstanceId id) {
+            return typeSettings.readiness(id.type());
+        }
+
+        @Override
+        public Optional<String> awaitedDependencies(InstanceId id) {
+            return Supervisor.this.awaitedDependencies(id);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> beforeStop(InstanceId id, int port) {
+            StopGate gate = stopGate;
+            // Stopping everything (Stop all, quitting) signals at once, as without a router: nothing is left to
+            // serve the requests a drain would protect.
+            return gate == null || !running ? null : gate.beforeStop(id, port);
+        }
+    };
+
+    /** The supervisor as owner: snapshots and listeners, events, and what follows a run's end. */
+    private final InstanceController.Owner owner = new InstanceController.Owner() {
+        @Override
+        public void publish(InstanceController controller, InstanceLifecycle.Transition transition) {
+            Supervisor.this.publish(controller, transition);
+        }
+
+        @Override
+        public void event(InstanceId id, String text) {
+            Supervisor.this.event(id, text);
+        }
 
         @Override
         public void removed(InstanceController controller) {
@@ -1008,14 +954,6 @@ public final class Supervisor implements AutoCloseable {
                 listeners.forEach(l -> l.instanceRemoved(controller.id));
                 releaseWaiting(); // the last instance of a dependency scaled to 0 holds nothing back
             }
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<Void> beforeStop(InstanceId id, int port) {
-            StopGate gate = stopGate;
-            // Stopping everything (Stop all, quitting) signals at once, as without a router: nothing is left to
-            // serve the requests a drain would protect.
-            return gate == null || !running ? null : gate.beforeStop(id, port);
         }
 
         @Override
