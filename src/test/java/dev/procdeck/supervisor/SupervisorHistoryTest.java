@@ -76,6 +76,10 @@ class SupervisorHistoryTest {
     }
 
     private Supervisor supervisor(String procfile, RestartPolicy policy) {
+        return supervisor(procfile, policy, false);
+    }
+
+    private Supervisor supervisor(String procfile, RestartPolicy policy, boolean router) {
         bus = new LogBus(Clock.systemUTC());
         bus.addListener(dev.procdeck.logs.LogListener.ofLines(lines -> lines.forEach(l -> {
             if (l.stream() == LogStream.SYSTEM) {
@@ -83,7 +87,7 @@ class SupervisorHistoryTest {
             }
         })));
         SupervisorSettings settings = SupervisorSettings.defaults(5000).withStopTimeout(Duration.ofSeconds(5))
-                .withDefaultPolicy(policy);
+                .withDefaultPolicy(policy).withRouter(router);
         supervisor = new Supervisor(project(procfile), settings, os, os, clock, bus, Map.of("SHARED", "parent"));
         supervisor.setReadinessProbe((readiness, port, pgid) -> {
             probes.add(readiness.describe() + " on " + port + " at " + clock.now().toEpochMilli() % 100_000);
@@ -126,6 +130,83 @@ class SupervisorHistoryTest {
         assertThat(removed).containsExactly("web.2", "web.3");
         assertThat(supervisor.snapshots()).extracting(InstanceSnapshot::name).containsExactly("web.1");
         assertThat(supervisor.scale()).containsEntry("web", 1);
+    }
+
+    @Test
+    void behindTheRouterARestartStartsTheReplacementFirstAndDrainsTheOldOneOnlyOnceItIsReady() {
+        types.put("web", ready(http("/", 30)));
+        supervisor("web: serve\nworker: work\n", RestartPolicy.HEROKU, true);
+        List<String> drains = new ArrayList<>();
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        supervisor.setStopGate((id, port) -> {
+            drains.add(id.name() + " on " + port);
+            return drained;
+        });
+        answer(true, "http / answered 200");
+        done(supervisor.start(Map.of("web", 1, "worker", 1)));
+        clock.advance(Duration.ofMillis(200));
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.UP);
+        assertThat(state("web.1").port()).as("one up: the router has the base port").isEqualTo(5001);
+        assertThat(state("worker.1").port()).isEqualTo(5100);
+        long oldPid = state("web.1").pid();
+
+        done(supervisor.restartType("web"));
+        assertThat(os.launches("web.1")).as("the replacement is launched while the old one serves").isEqualTo(2);
+        assertThat(os.last("web.1").spec.environment()).containsEntry("PORT", "5051").containsEntry("DYNO", "web.1");
+        assertThat(state("web.1").pid()).isEqualTo(oldPid);
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.UP);
+        assertThat(os.signals).isEmpty();
+        assertThat(drains).isEmpty();
+
+        answer(true, "http / answered 200");
+        clock.advance(Duration.ofMillis(200));
+        assertThat(state("web.1").pid()).as("the replacement is web.1 now").isNotEqualTo(oldPid);
+        assertThat(state("web.1").port()).isEqualTo(5051);
+        assertThat(drains).containsExactly("web.1 on 5001");
+        assertThat(os.signals).as("no signal while the old one drains").isEmpty();
+
+        drained.complete(null);
+        clock.runDue();
+        assertThat(os.signals).containsExactly("TERM web.1");
+        clock.runDue();
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.UP);
+        assertThat(events).anyMatch(e -> e.startsWith("web.1 previous process stopped"));
+        assertThat(removed).as("the instance itself stays").isEmpty();
+
+        // The next restart goes back to the instance's own port.
+        drains.clear();
+        answer(true, "http / answered 200");
+        done(supervisor.restartInstance(new InstanceId("web", 1)));
+        assertThat(os.last("web.1").spec.environment()).containsEntry("PORT", "5001");
+    }
+
+    @Test
+    void aReplacementThatNeverBecomesReadyLeavesTheOldProcessServing() {
+        types.put("web", ready(http("/", 2)));
+        supervisor("web: serve\n", RestartPolicy.HEROKU, true);
+        supervisor.setStopGate((id, port) -> CompletableFuture.completedFuture(null));
+        answer(true, "http / answered 200");
+        done(supervisor.start(Map.of("web", 1)));
+        clock.advance(Duration.ofMillis(200));
+        long oldPid = state("web.1").pid();
+        done(supervisor.restartType("web"));
+        clock.advance(Duration.ofSeconds(3)); // the replacement's readiness times out
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(state("web.1").pid()).isEqualTo(oldPid);
+        assertThat(state("web.1").state()).isEqualTo(InstanceState.UP);
+        assertThat(os.signals).containsExactly("TERM web.1").as("only the replacement was stopped");
+        assertThat(events).anyMatch(e -> e.contains("its replacement did not become ready; the running process keeps serving"));
+        assertThat(os.launches("web.1")).as("and not retried").isEqualTo(2);
+    }
+
+    @Test
+    void withoutTheRouterARestartStopsThenStartsAsBefore() {
+        supervisor("web: serve\n", RestartPolicy.HEROKU, false);
+        done(supervisor.start(Map.of("web", 1)));
+        assertThat(state("web.1").port()).isEqualTo(5000);
+        done(supervisor.restartType("web"));
+        assertThat(os.signals).containsExactly("TERM web.1");
+        assertThat(os.launches("web.1")).isEqualTo(1);
     }
 
     @Test
