@@ -114,6 +114,7 @@ public final class LocalApp implements RunningApp {
     }
 
     /** What the router did over the last {@code seconds}, once it listens; empty without one. */
+    @Override
     public Optional<dev.procdeck.router.Router.Figures> routerFigures(int seconds) {
         return router == null ? Optional.empty() : router.figures(seconds);
     }

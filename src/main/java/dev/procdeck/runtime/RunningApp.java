@@ -114,6 +114,14 @@ public interface RunningApp {
     void scale(String type, int count);
 
     /** The control socket through which this app is driven: the one it serves, or the one attached to. */
+    /**
+     * What the router in front of the routed type did over the last {@code seconds} (requests per second, p50 and
+     * p99 latency, errors; for the type and each instance) and its URL; empty without a router.
+     */
+    default Optional<dev.procdeck.router.Router.Figures> routerFigures(int seconds) {
+        return Optional.empty();
+    }
+
     default Optional<Path> controlSocket() {
         return Optional.empty();
     }

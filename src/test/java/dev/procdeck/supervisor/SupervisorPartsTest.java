@@ -117,9 +117,11 @@ class SupervisorPartsTest {
     @Test
     void anInstancesPortIsItsTypesBlockAndOneWhoseTypeLeftKeepsItsOwn() {
         Project p = project(PROCFILE, Map.of(), Map.of());
-        assertThat(Ports.forInstance(6000, p.procfile(), new InstanceId("db", 3), OptionalInt.of(6000))).isEqualTo(6202);
-        assertThat(Ports.forInstance(6000, p.procfile(), new InstanceId("gone", 2), OptionalInt.of(6401))).isEqualTo(6401);
-        assertThat(Ports.forInstance(6000, p.procfile(), new InstanceId("gone", 2), OptionalInt.empty())).isEqualTo(6001);
+        assertThat(Ports.forInstance(6000, p.procfile(), new InstanceId("db", 3), OptionalInt.of(6000), null)).isEqualTo(6202);
+        assertThat(Ports.forInstance(6000, p.procfile(), new InstanceId("gone", 2), OptionalInt.of(6401), null)).isEqualTo(6401);
+        assertThat(Ports.forInstance(6000, p.procfile(), new InstanceId("gone", 2), OptionalInt.empty(), null)).isEqualTo(6001);
+        // The type behind the router is one up: the router has the first port of its block.
+        assertThat(Ports.forInstance(6000, p.procfile(), new InstanceId("db", 3), OptionalInt.empty(), "db")).isEqualTo(6203);
     }
 
     // ---- StopOrder ------------------------------------------------------------------------------------------
