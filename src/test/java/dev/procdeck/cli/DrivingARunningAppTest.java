@@ -3,8 +3,9 @@ package dev.procdeck.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.procdeck.runtime.ControlClient;
+import dev.procdeck.runtime.ControlMessages;
 import dev.procdeck.runtime.ControlProtocol;
-import dev.procdeck.runtime.Json;
+import dev.procdeck.runtime.ControlJson;
 import dev.procdeck.runtime.StateFolder;
 import dev.procdeck.testing.Await;
 import dev.procdeck.testing.ProcdeckProcess;
@@ -122,7 +123,7 @@ class DrivingARunningAppTest {
     private Map<String, Map<String, Object>> instances() throws Exception {
         Map<String, Object> answer;
         try (ControlClient c = ControlClient.connect(ControlProtocol.socketPath(StateFolder.of(dir, System.getenv())))) {
-            answer = c.call(ControlProtocol.request("ps"));
+            answer = c.call(new ControlMessages.Ps());
         } catch (IOException e) {
             return Map.of();
         }
@@ -167,7 +168,7 @@ class DrivingARunningAppTest {
 
         Result json = run("ps", "--json");
         assertThat(json.code()).isZero();
-        assertThat(Json.parseObject(json.out().strip())).containsEntry("formation", Map.of("web", 1L, "worker", 1L))
+        assertThat(ControlJson.parseObject(json.out().strip())).containsEntry("formation", Map.of("web", 1L, "worker", 1L))
                 .containsKey("instances").doesNotContainKey("ok");
 
         Result table = run("ps");
@@ -349,7 +350,7 @@ class DrivingARunningAppTest {
         // As through an ssh -L forward: the socket named directly, whatever the working folder.
         Result named = run("ps", "--socket", socket.toString(), "--json");
         assertThat(named.code()).as(named.err()).isZero();
-        assertThat(Json.parseObject(named.out().strip())).containsEntry("socket", socket.toString());
+        assertThat(ControlJson.parseObject(named.out().strip())).containsEntry("socket", socket.toString());
     }
 
     @Test
