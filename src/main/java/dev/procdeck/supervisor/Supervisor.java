@@ -83,6 +83,8 @@ public final class Supervisor implements AutoCloseable {
     private final OneOffRuns oneOffs;
     /** Terminals of {@code tty: true} instances; {@link #launcher} notes each one it launches. */
     private final Terminals terminals = new Terminals();
+    /** Memory quota (R14/R15) and liveness checks, on threads of their own; null on an injected scheduler. */
+    private final DynoChecks dynoChecks;
 
     // Owned by the supervision thread.
     private final Map<InstanceId, InstanceController> controllers = new TreeMap<>();
@@ -154,6 +156,16 @@ public final class Supervisor implements AutoCloseable {
         this.oneOffs = new OneOffRuns(runs, () -> this.project);
         this.dependencies = dependenciesOf(project);
         bus.addListener(logReadiness);
+        this.dynoChecks = ownExecutor == null ? null : new DynoChecks(() -> this.project,
+                id -> Optional.ofNullable(launches.get(id)), this::restartUnhealthy, bus, launcher);
+        if (dynoChecks != null) {
+            listeners.add(dynoChecks);
+        }
+    }
+
+    /** A dyno check found run {@code pid} of {@code id} unhealthy (R15, liveness): stop it; the policy decides. */
+    void restartUnhealthy(InstanceId id, long pid, String reason, String cause) {
+        submit(() -> controller(id).ifPresent(c -> c.unhealthy(pid, reason, cause)));
     }
 
     /** Replaces the network readiness checks (tests script them on the fake clock). Call before starting. */
@@ -436,6 +448,9 @@ public final class Supervisor implements AutoCloseable {
         }
         closed = true;
         bus.removeListener(logReadiness);
+        if (dynoChecks != null) {
+            dynoChecks.close();
+        }
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();
             ((ExecutorService) spawner).shutdownNow();
