@@ -81,6 +81,7 @@ public final class Supervisor implements AutoCloseable {
     private final Runs runs;
     private final ScheduledJobs jobs;
     private final OneOffRuns oneOffs;
+    private final ReleasePhase release;
     /** Terminals of {@code tty: true} instances; {@link #launcher} notes each one it launches. */
     private final Terminals terminals = new Terminals();
     /** Memory quota (R14/R15) and liveness checks, on threads of their own; null on an injected scheduler. */
@@ -154,6 +155,7 @@ public final class Supervisor implements AutoCloseable {
         this.runs = new Runs(host, () -> this.project, parentEnv, marker, bus, PortCheck::freePort);
         this.jobs = new ScheduledJobs(runs, project, bus, clock != null ? clock.getZone() : java.time.ZoneId.systemDefault());
         this.oneOffs = new OneOffRuns(runs, () -> this.project);
+        this.release = new ReleasePhase(runs, () -> this.project);
         this.dependencies = dependenciesOf(project);
         bus.addListener(logReadiness);
         this.dynoChecks = ownExecutor == null ? null : new DynoChecks(() -> this.project,
@@ -224,6 +226,11 @@ public final class Supervisor implements AutoCloseable {
     /** One-off runs ({@code heroku run}): a type's command with arguments, or any command, run once. */
     public OneOffRuns oneOffs() {
         return oneOffs;
+    }
+
+    /** The release phase: the Procfile's {@code release} type, run once before the formation starts. */
+    public ReleasePhase release() {
+        return release;
     }
 
     /** The current state of every instance, sorted by type then number. Safe from any thread. */
