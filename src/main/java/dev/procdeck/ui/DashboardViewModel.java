@@ -436,7 +436,7 @@ public final class DashboardViewModel {
         savedFormation = Formation.format(counts);
         typesChanged(p);
         if (startNow) {
-            local.supervisor().start(counts);
+            local.startFormation(counts);
         } else {
             local.supervisor().setFormation(counts);
         }
