@@ -484,7 +484,7 @@ public final class ControlServer implements LogListener, AutoCloseable {
         for (InstanceSnapshot s : snapshots) {
             boolean process = s.pid() > 0 && s.hasProcess();
             instances.add(InstanceWire.write(s, process ? usage.get(s.pid()) : null,
-                    p.config().type(s.id().type()).tty(), now));
+                    p.config().type(s.id().type()).tty(), p.config().type(s.id().type()).memory(), now));
         }
         List<Object> types = new ArrayList<>();
         for (dev.procdeck.procfile.ProcessType t : p.procfile().types()) {

@@ -24,6 +24,12 @@ public final class InstanceWire {
 
     /** The JSON object of one instance; {@code usage} may be null (nothing runs, or no /proc). */
     public static Map<String, Object> write(InstanceSnapshot s, ProcessMetrics.Usage usage, boolean tty, Instant now) {
+        return write(s, usage, tty, null, now);
+    }
+
+    /** As {@link #write(InstanceSnapshot, ProcessMetrics.Usage, boolean, Instant)}, with its type's memory quota. */
+    public static Map<String, Object> write(InstanceSnapshot s, ProcessMetrics.Usage usage, boolean tty,
+                                            Long memoryQuota, Instant now) {
         Map<String, Object> i = new LinkedHashMap<>();
         i.put("name", s.name());
         i.put("type", s.id().type());
@@ -37,6 +43,7 @@ public final class InstanceWire {
         i.put("lastExit", s.lastExit() == null ? null : s.lastExit().describe());
         i.put("cpu", usage == null ? null : Math.round(usage.cpuPercent() * 10) / 10.0);
         i.put("rss", usage == null ? null : usage.residentBytes());
+        i.put("memoryQuota", memoryQuota);
         i.put("tty", tty);
         i.put("message", s.message());
         // What a dashboard attached through the socket needs to show the row as its own would.
