@@ -207,7 +207,8 @@ public final class StartCommand implements Callable<Integer> {
             bus.event(LogLine.PROCDECK, "formation " + Formation.format(counts) + " runs no process");
         }
         // Heroku's release phase: once, before anything of the formation starts; a failure starts nothing.
-        if (!skipRelease) {
+        boolean startFormation = true;
+        if (!skipRelease && supervisor.release().present()) {
             dev.procdeck.supervisor.ReleasePhase.Outcome release = supervisor.release().run().join();
             if (!release.succeeded() && !stopping.get()) {
                 bus.event(LogLine.PROCDECK, release.message());
@@ -217,8 +218,10 @@ public final class StartCommand implements Callable<Integer> {
                 removeHook(hook);
                 return release.exitCode();
             }
+            // Stopped (Ctrl-C, SIGTERM) while the release phase ran: nothing of the formation starts.
+            startFormation = release.succeeded() || !stopping.get();
         }
-        if (!stopping.get()) {
+        if (startFormation) {
             supervisor.start(counts).get();
         }
         result.join();

@@ -160,8 +160,8 @@ final class AppPlan {
                         + " only when it exits");
             }
             if (t.config().memory() != null && !manager.equals("systemd")) {
-                warnings.add(manager + ": " + t.name() + "'s memory quota (memory: " + dev.procdeck.os.ByteSize
-                        .formatWhole(t.config().memory()) + ") is not exported: " + manager + " cannot limit a"
+                warnings.add(manager + ": " + t.name() + "'s memory quota (memory: "
+                        + SystemdExporter.systemdBytes(t.config().memory()) + ") is not exported: " + manager + " cannot limit a"
                         + " program's memory");
             }
         }

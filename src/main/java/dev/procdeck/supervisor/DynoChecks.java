@@ -260,9 +260,9 @@ final class DynoChecks implements SupervisorListener, AutoCloseable {
             return new ReadinessProbe.Answer(false, "exec could not start: " + e.getMessage());
         }
         StringBuilder output = new StringBuilder();
-        probes.execute(() -> drain(process.stdout(), output));
-        probes.execute(() -> drain(process.stderr(), output));
         try {
+            probes.execute(() -> drain(process.stdout(), output));
+            probes.execute(() -> drain(process.stderr(), output));
             ExitStatus status = process.onExit().get(l.timeout().toMillis(), TimeUnit.MILLISECONDS);
             String said = said(output);
             return new ReadinessProbe.Answer(status.success(), "exited with " + status.describe()
@@ -274,6 +274,8 @@ final class DynoChecks implements SupervisorListener, AutoCloseable {
             return new ReadinessProbe.Answer(true, "not checked: procdeck is closing");
         } catch (ExecutionException e) {
             return new ReadinessProbe.Answer(false, "exec failed: " + e.getCause());
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return new ReadinessProbe.Answer(true, "not checked: procdeck is closing");
         } finally {
             PosixSignals.signalGroup(process.pid(), Signal.KILL.number);
         }

@@ -63,7 +63,7 @@ class DynoExportTest {
             String manager = format.name().toLowerCase(java.util.Locale.ROOT);
             ExportResult r = export(format);
             assertThat(r.warnings()).as(manager)
-                    .containsOnlyOnce(manager + ": web's memory quota (memory: 512 MiB) is not exported: " + manager
+                    .containsOnlyOnce(manager + ": web's memory quota (memory: 512M) is not exported: " + manager
                             + " cannot limit a program's memory")
                     .anyMatch(w -> w.startsWith(manager + ": release is left out: it is the release phase"))
                     .anyMatch(w -> w.startsWith(manager + ": worker's liveness check (liveness: exec \"pgrep -f work\")"));
