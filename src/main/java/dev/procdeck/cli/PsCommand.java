@@ -100,7 +100,9 @@ final class PsCommand extends ControlCommand {
             String.valueOf(i.get("restarts")),
             exit == null ? "-" : String.valueOf(exit),
             cpu instanceof Number n ? String.format("%.1f%%", n.doubleValue()) : "-",
-            rss instanceof Number n ? dev.procdeck.os.ByteSize.format(n.longValue()) : "-"};
+            (rss instanceof Number n ? dev.procdeck.os.ByteSize.format(n.longValue()) : "-")
+                    + (i.get("memoryQuota") instanceof Number q && q.longValue() > 0
+                    ? " (" + dev.procdeck.os.ByteSize.formatWhole(q.longValue()) + " quota)" : "")};
     }
 
     /** {@code 45s}, {@code 5m03s}, {@code 3h02m}, {@code 2d04h}: short and sortable by eye. */

@@ -79,7 +79,7 @@ final class ControlOperations {
         for (InstanceSnapshot s : snapshots) {
             boolean process = s.pid() > 0 && s.hasProcess();
             instances.add(InstanceWire.write(s, process ? usage.get(s.pid()) : null,
-                    p.config().type(s.id().type()).tty(), now));
+                    p.config().type(s.id().type()).tty(), p.config().type(s.id().type()).memory(), now));
         }
         List<TypeInfo> types = new ArrayList<>();
         for (dev.procdeck.procfile.ProcessType t : p.procfile().types()) {

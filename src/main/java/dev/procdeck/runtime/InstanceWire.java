@@ -23,19 +23,26 @@ public final class InstanceWire {
 
     /** One instance as the wire carries it; the fields are listed in docs/control-protocol.md. */
     public record Instance(String name, String type, String state, Long pid, long port, Long startedAt, Long uptimeMs,
-                           long restarts, String lastExit, Double cpu, Long rss, boolean tty, String message,
+                           long restarts, String lastExit, Double cpu, Long rss, Long memoryQuota, boolean tty,
+                           String message,
                            Long exitCode, Long since, Long nextRestartAt, String waitingFor, String stopIntent,
                            String stopPhase, boolean restartToApply) {
     }
 
     /** One instance; {@code usage} may be null (nothing runs, or no /proc). */
     public static Instance write(InstanceSnapshot s, ProcessMetrics.Usage usage, boolean tty, Instant now) {
+        return write(s, usage, tty, null, now);
+    }
+
+    /** As {@link #write(InstanceSnapshot, ProcessMetrics.Usage, boolean, Instant)}, with its type's memory quota. */
+    public static Instance write(InstanceSnapshot s, ProcessMetrics.Usage usage, boolean tty, Long memoryQuota,
+                                 Instant now) {
         boolean process = s.pid() > 0 && s.hasProcess();
         return new Instance(s.name(), s.id().type(), s.state().label(), process ? s.pid() : null, s.port(),
                 millis(s.startedAt()), process && s.startedAt() != null ? s.uptime(now).toMillis() : null,
                 s.restarts(), s.lastExit() == null ? null : s.lastExit().describe(),
                 usage == null ? null : Math.round(usage.cpuPercent() * 10) / 10.0,
-                usage == null ? null : usage.residentBytes(), tty, s.message(),
+                usage == null ? null : usage.residentBytes(), memoryQuota, tty, s.message(),
                 // What a dashboard attached through the socket needs to show the row as its own would.
                 s.lastExit() == null ? null : (long) s.lastExit().code(), millis(s.since()), millis(s.nextRestartAt()),
                 s.waitingFor(), s.stopIntent() == null ? null : s.stopIntent().name().toLowerCase(Locale.ROOT),

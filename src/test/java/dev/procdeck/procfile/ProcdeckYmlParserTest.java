@@ -145,7 +145,7 @@ class ProcdeckYmlParserTest {
                         "procdeck.yml:4:5: warning: unknown key 'max-restarts' in type 'web' (did you mean max_restarts?);"
                                 + " it is ignored",
                         "procdeck.yml:5:5: warning: unknown key 'colour' in type 'web'; known keys: restart, max_restarts,"
-                                + " stop_signal, stop_timeout, ready, depends_on, env, tty, schedule, overlap; it is ignored",
+                                + " stop_signal, stop_timeout, ready, depends_on, env, tty, schedule, overlap, memory, liveness; it is ignored",
                         "procdeck.yml:6:1: warning: unknown key 'volumes' at the top level; known keys: formation, types;"
                                 + " it is ignored");
         assertThat(warnings("types:\n  web:\n    ready: {port: true, timout: 5s}\n")).containsExactly(
