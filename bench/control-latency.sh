@@ -36,8 +36,8 @@ def call(req):
     answer = json.loads(f.readline())
     assert answer.get("ok"), answer
     return (time.perf_counter() - t) * 1000
-for op, req in [("hello", {"v": 1, "op": "hello"}), ("ps", {"v": 1, "op": "ps"}),
-                ("scale", {"v": 1, "op": "scale", "formation": {"web": 2}})]:
+for op, req in [("hello", {"v": 2, "op": "hello"}), ("ps", {"v": 2, "op": "ps"}),
+                ("scale", {"v": 2, "op": "scale", "formation": {"web": 2}})]:
     first = call(req)
     ms = sorted(call(req) for _ in range(runs))
     p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))]

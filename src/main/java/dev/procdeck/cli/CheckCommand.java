@@ -49,7 +49,8 @@ public final class CheckCommand implements Callable<Integer> {
                 return 1;
             }
             portsInUse(p).forEach(w -> Problems.printError(System.err, "warning: " + w));
-            System.out.println("valid procfile detected (" + String.join(", ", p.procfile().typeNames()) + ")");
+            System.out.println("valid procfile detected (" + String.join(", ", p.procfile().typeNames()) + ")"
+                    + p.procfile().releasePhase().map(r -> "; release phase: " + r.command()).orElse(""));
             if (p.config().file() != null) {
                 System.out.println("valid " + ProjectConfig.FILE_NAME + " detected (" + summary(p) + ")");
             }

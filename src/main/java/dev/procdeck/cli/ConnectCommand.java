@@ -2,7 +2,7 @@ package dev.procdeck.cli;
 
 import dev.procdeck.os.Terminal;
 import dev.procdeck.runtime.ControlClient;
-import dev.procdeck.runtime.ControlProtocol;
+import dev.procdeck.runtime.ControlMessages;
 import dev.procdeck.supervisor.InstanceId;
 import java.io.File;
 import java.io.IOException;
@@ -35,10 +35,8 @@ final class ConnectCommand extends ControlCommand {
 
     @Override
     int run(ControlClient.Target target) throws IOException {
-        Map<String, Object> request = ControlProtocol.request("connect");
-        request.put("instance", instance);
         try (ControlClient client = ControlClient.connect(target.socket())) {
-            if (client.call(request).get("instance") instanceof String chosen) {
+            if (client.call(new ControlMessages.Connect(instance)).get("instance") instanceof String chosen) {
                 instance = dev.procdeck.procfile.Visible.escape(chosen);
             }
             boolean tty = Terminal.stdinIsTerminal();
@@ -62,7 +60,7 @@ final class ConnectCommand extends ControlCommand {
                         if (detach > 0) {
                             send(client, Arrays.copyOf(buf, detach));
                         }
-                        client.send(Map.of("op", "detach"));
+                        client.send(new ControlMessages.Detach());
                         detached = true;
                         break;
                     }
@@ -116,14 +114,14 @@ final class ConnectCommand extends ControlCommand {
     }
 
     private static void send(ControlClient client, byte[] bytes) throws IOException {
-        client.send(Map.of("op", "input", "data", Base64.getEncoder().encodeToString(bytes)));
+        client.send(new ControlMessages.Input(Base64.getEncoder().encodeToString(bytes)));
     }
 
     private void sendSize(ControlClient client) throws IOException {
         String[] size = stty("size").trim().split("\\s+");
         if (size.length == 2) {
             try {
-                client.send(Map.of("op", "resize", "rows", Long.parseLong(size[0]), "cols", Long.parseLong(size[1])));
+                client.send(new ControlMessages.Resize(Long.parseLong(size[1]), Long.parseLong(size[0])));
             } catch (NumberFormatException e) {
                 // Unknown size: the instance keeps its own.
             }

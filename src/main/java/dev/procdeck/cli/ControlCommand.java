@@ -1,6 +1,7 @@
 package dev.procdeck.cli;
 
 import dev.procdeck.runtime.ControlClient;
+import dev.procdeck.runtime.ControlMessages;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ abstract class ControlCommand implements Callable<Integer> {
     abstract int run(ControlClient.Target target) throws IOException;
 
     /** One request, one answer, on a connection of its own. */
-    static Map<String, Object> call(ControlClient.Target target, Map<String, Object> request) throws IOException {
+    static Map<String, Object> call(ControlClient.Target target, ControlMessages.Request request) throws IOException {
         try (ControlClient client = ControlClient.connect(target.socket())) {
             return client.call(request);
         }

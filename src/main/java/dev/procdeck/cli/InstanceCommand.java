@@ -2,7 +2,7 @@ package dev.procdeck.cli;
 
 import dev.procdeck.procfile.Visible;
 import dev.procdeck.runtime.ControlClient;
-import dev.procdeck.runtime.ControlProtocol;
+import dev.procdeck.runtime.ControlMessages;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +21,7 @@ abstract class InstanceCommand extends ControlCommand {
 
     @Override
     int run(ControlClient.Target where) throws IOException {
-        Map<String, Object> request = ControlProtocol.request(op());
-        if (target != null) {
-            request.put("target", target);
-        }
-        Map<String, Object> answer = call(where, request);
+        Map<String, Object> answer = call(where, ControlMessages.lifecycle(op(), target));
         List<?> targets = answer.get("targets") instanceof List<?> l ? l : List.of();
         String what = target == null ? "all processes" : target.contains(".") ? Visible.escape(target)
                 : Visible.escape(target) + " processes";

@@ -5,7 +5,7 @@ import dev.procdeck.logs.LogLine;
 import dev.procdeck.logs.LogStream;
 import dev.procdeck.logs.UserRegex;
 import dev.procdeck.runtime.ControlClient;
-import dev.procdeck.runtime.ControlProtocol;
+import dev.procdeck.runtime.ControlMessages;
 import dev.procdeck.supervisor.InstanceId;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -103,21 +103,8 @@ final class LogsCommand extends ControlCommand {
 
     @Override
     int run(ControlClient.Target target) throws IOException {
-        Map<String, Object> request = ControlProtocol.request("logs");
-        request.put("lines", (long) lines);
-        request.put("follow", follow);
-        if (type != null) {
-            request.put("type", type);
-        }
-        if (instance != null) {
-            request.put("instance", instance);
-        }
-        if (grep != null) {
-            request.put("grep", grep);
-        }
-        if (sinceTime != null) {
-            request.put("since", sinceTime.toEpochMilli());
-        }
+        ControlMessages.Logs request = new ControlMessages.Logs((long) lines, follow, type, instance, grep,
+                sinceTime == null ? null : sinceTime.toEpochMilli());
         try (ControlClient client = ControlClient.connect(target.socket())) {
             Map<String, Object> header = client.call(request);
             Map<String, Integer> typeIndex = new HashMap<>();
@@ -168,8 +155,13 @@ final class LogsCommand extends ControlCommand {
                 }
                 return 0;
             }
-            if (m.get("log") instanceof Map<?, ?> l) {
-                printer.onBatch(dev.procdeck.runtime.LogWire.read(l, sequence++));
+            List<?> frame = dev.procdeck.runtime.LogWire.entries(m);
+            if (frame != null) {
+                for (Object entry : frame) {
+                    if (entry instanceof Map<?, ?> l) {
+                        printer.onBatch(dev.procdeck.runtime.LogWire.read(l, sequence++));
+                    }
+                }
             } else if (m.get("error") != null) {
                 error(String.valueOf(m.get("error")));
                 return 1;

@@ -2,8 +2,8 @@ package dev.procdeck.cli;
 
 import dev.procdeck.procfile.Visible;
 import dev.procdeck.runtime.ControlClient;
-import dev.procdeck.runtime.ControlProtocol;
-import dev.procdeck.runtime.Json;
+import dev.procdeck.runtime.ControlJson;
+import dev.procdeck.runtime.ControlMessages;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +25,10 @@ final class PsCommand extends ControlCommand {
 
     @Override
     int run(ControlClient.Target target) throws IOException {
-        Map<String, Object> answer = call(target, ControlProtocol.request("ps"));
+        Map<String, Object> answer = call(target, new ControlMessages.Ps());
         if (json) {
             answer.remove("ok");
-            out.println(Json.write(answer));
+            out.println(ControlJson.write(answer));
             return 0;
         }
         out.println("=== " + Visible.escape(String.valueOf(answer.get("app"))) + " (" + Visible.escape(String.valueOf(
@@ -100,7 +100,9 @@ final class PsCommand extends ControlCommand {
             String.valueOf(i.get("restarts")),
             exit == null ? "-" : String.valueOf(exit),
             cpu instanceof Number n ? String.format("%.1f%%", n.doubleValue()) : "-",
-            rss instanceof Number n ? dev.procdeck.os.ByteSize.format(n.longValue()) : "-"};
+            (rss instanceof Number n ? dev.procdeck.os.ByteSize.format(n.longValue()) : "-")
+                    + (i.get("memoryQuota") instanceof Number q && q.longValue() > 0
+                    ? " (" + dev.procdeck.os.ByteSize.formatWhole(q.longValue()) + " quota)" : "")};
     }
 
     /** {@code 45s}, {@code 5m03s}, {@code 3h02m}, {@code 2d04h}: short and sortable by eye. */

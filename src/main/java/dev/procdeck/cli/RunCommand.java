@@ -122,7 +122,7 @@ public final class RunCommand implements Callable<Integer> {
 
     /** What to execute for the words after procdeck's options (see the class comment). */
     static List<String> argv(Project project, List<String> words) {
-        Optional<ProcessType> type = project.procfile().type(words.get(0));
+        Optional<ProcessType> type = project.procfile().runnable(words.get(0));
         if (type.isPresent()) {
             StringBuilder line = new StringBuilder(type.get().command());
             for (String arg : words.subList(1, words.size())) {

@@ -1,7 +1,7 @@
 package dev.procdeck.cli;
 
 import dev.procdeck.runtime.ControlClient;
-import dev.procdeck.runtime.ControlProtocol;
+import dev.procdeck.runtime.ControlMessages;
 import dev.procdeck.supervisor.Formation;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -46,9 +46,9 @@ final class ScaleCommand extends ControlCommand {
 
     @Override
     int run(ControlClient.Target target) throws IOException {
-        Map<String, Object> request = ControlProtocol.request("scale");
-        request.put("formation", new LinkedHashMap<>(counts));
-        Map<String, Object> answer = call(target, request);
+        Map<String, Long> formation = new LinkedHashMap<>();
+        counts.forEach((type, n) -> formation.put(type, n.longValue()));
+        Map<String, Object> answer = call(target, new ControlMessages.Scale(formation));
         Map<?, ?> now = answer.get("formation") instanceof Map<?, ?> f ? f : Map.of();
         for (String type : counts.keySet()) {
             out.println("Scaling " + type + " processes... done, now running " + now.get(type));

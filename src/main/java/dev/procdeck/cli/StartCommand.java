@@ -82,6 +82,10 @@ public final class StartCommand implements Callable<Integer> {
             description = "restart policy for every type: always, on-failure or never (default: ${DEFAULT-VALUE})")
     String restart;
 
+    @Option(names = "--skip-release",
+            description = "do not run the Procfile's release type (Heroku's release phase) before starting")
+    boolean skipRelease;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> parentEnv = System.getenv();
@@ -141,6 +145,12 @@ public final class StartCommand implements Callable<Integer> {
             if (n > 0) {
                 width = Math.max(width, (t.name() + "." + n).length());
             }
+        }
+        if (!skipRelease && p.procfile().releasePhase().isPresent()) {
+            // release.1 is printed in its own colour (its place in the Procfile), padded like the formation's names.
+            ProcessType release = p.procfile().releasePhase().get();
+            typeIndex.put(release.name(), release.index());
+            width = Math.max(width, (release.name() + ".1").length());
         }
         ConsolePrinter printer = new ConsolePrinter(new FileOutputStream(FileDescriptor.out), useColour, !noTimestamp,
                 ZoneId.systemDefault(), typeIndex, width);
@@ -203,7 +213,24 @@ public final class StartCommand implements Callable<Integer> {
         if (counts.values().stream().allMatch(c -> c == 0)) {
             bus.event(LogLine.PROCDECK, "formation " + Formation.format(counts) + " runs no process");
         }
-        supervisor.start(counts).get();
+        // Heroku's release phase: once, before anything of the formation starts; a failure starts nothing.
+        boolean startFormation = true;
+        if (!skipRelease && supervisor.release().present()) {
+            dev.procdeck.supervisor.ReleasePhase.Outcome release = supervisor.release().run().join();
+            if (!release.succeeded() && !stopping.get()) {
+                bus.event(LogLine.PROCDECK, release.message());
+                app.closeNow();
+                closeTerminal(printer, session, p);
+                System.err.println("procdeck: " + release.message() + " (--skip-release starts without it)");
+                removeHook(hook);
+                return release.exitCode();
+            }
+            // Stopped (Ctrl-C, SIGTERM) while the release phase ran: nothing of the formation starts.
+            startFormation = release.succeeded() || !stopping.get();
+        }
+        if (startFormation) {
+            supervisor.start(counts).get();
+        }
         result.join();
         int code = tracker.code;
         app.closeNow();
@@ -211,12 +238,16 @@ public final class StartCommand implements Callable<Integer> {
         if (stdoutFailed.get() && code == 0) {
             code = 1;
         }
+        removeHook(hook);
+        return code;
+    }
+
+    private static void removeHook(Thread hook) {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
             // Already shutting down.
         }
-        return code;
     }
 
     /**

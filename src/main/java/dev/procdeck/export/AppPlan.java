@@ -70,9 +70,12 @@ final class AppPlan {
         int base = Ports.base(options.basePort(), project.dotEnv(), options.parentEnv());
         Ports.requireInRange(base, project.procfile(), longRunning);
         List<TypePlan> plans = new ArrayList<>();
-        for (ProcessType t : project.procfile().types()) {
+        List<ProcessType> exported = new ArrayList<>(project.procfile().types());
+        // The release phase runs once per deploy: a Kubernetes Job; the other managers name it as left out.
+        project.procfile().releasePhase().ifPresent(exported::add);
+        for (ProcessType t : exported) {
             TypeConfig tc = config.type(t.name());
-            plans.add(new TypePlan(t, tc, tc.isScheduled() ? 1 : longRunning.get(t.name()), base,
+            plans.add(new TypePlan(t, tc, tc.isScheduled() ? 1 : longRunning.getOrDefault(t.name(), 1), base,
                     tc.restart() != null ? tc.restart() : options.defaultRestart(),
                     tc.stopSignal() != null ? tc.stopSignal() : "TERM",
                     tc.stopTimeout() != null ? tc.stopTimeout() : options.stopTimeout(),
@@ -128,6 +131,12 @@ final class AppPlan {
     List<TypePlan> typesWithoutTerminal(String manager, boolean canOrder) {
         List<TypePlan> out = new ArrayList<>();
         for (TypePlan t : exportedTypes()) {
+            if (t.release()) {
+                warnings.add(manager + ": " + t.name() + " is left out: it is the release phase, which runs once"
+                        + " before the formation starts, not as a service; run it before each deploy (procdeck run "
+                        + t.name() + ")");
+                continue;
+            }
             if (t.config().tty()) {
                 warnings.add(manager + ": " + t.name() + " is left out: it runs in a terminal (tty: true), which "
                         + manager + " does not give a service (it would read end-of-file and restart for ever); run it"
@@ -144,6 +153,16 @@ final class AppPlan {
                 warnings.add(manager + ": " + t.name() + "'s readiness check (ready: " + ready.kind().name()
                         .toLowerCase(Locale.ROOT) + (ready.target().isEmpty() ? "" : " " + Visible.escape(ready.target()))
                         + ") is not exported: " + manager + " counts a program as started once it runs");
+            }
+            if (t.config().liveness() != null) {
+                warnings.add(manager + ": " + t.name() + "'s liveness check (liveness: " + Visible.escape(
+                        t.config().liveness().describe()) + ") is not exported: " + manager + " restarts a program"
+                        + " only when it exits");
+            }
+            if (t.config().memory() != null && !manager.equals("systemd")) {
+                warnings.add(manager + ": " + t.name() + "'s memory quota (memory: "
+                        + SystemdExporter.systemdBytes(t.config().memory()) + ") is not exported: " + manager + " cannot limit a"
+                        + " program's memory");
             }
         }
         return out;

@@ -203,6 +203,14 @@ final class KubernetesExporter {
             c.addNewPort().withName(portName(type)).withContainerPort(type.port(1)).withProtocol("TCP").endPort();
             c.withReadinessProbe(readiness(type));
         }
+        if (type.config().liveness() != null && !type.scheduled() && !type.release()) {
+            c.withLivenessProbe(liveness(type));
+        }
+        if (type.memoryLimit() != null) {
+            // Scheduled on the quota; OOM-killed (and restarted) at twice it, where procdeck restarts (Heroku's R15).
+            c.withNewResources().addToRequests("memory", quantity(type.config().memory()))
+                    .addToLimits("memory", quantity(type.memoryLimit())).endResources();
+        }
         if (type.config().tty()) {
             c.withStdin(true).withTty(true); // tty: true, as procdeck gives it: kubectl attach -it reaches it
         }
@@ -224,6 +232,40 @@ final class KubernetesExporter {
             probe.withNewTcpSocket().withPort(new IntOrString(portName(type))).endTcpSocket();
         }
         return probe.build();
+    }
+
+    /** httpGet, tcpSocket or exec ({@code sh -c}), with procdeck.yml's period, failures, timeout and initial_delay. */
+    private static Probe liveness(TypePlan type) {
+        dev.procdeck.procfile.Liveness l = type.config().liveness();
+        ProbeBuilder probe = new ProbeBuilder().withPeriodSeconds(wholeSeconds(l.period()))
+                .withFailureThreshold(l.failures()).withTimeoutSeconds(wholeSeconds(l.timeout()));
+        if (l.initialDelay() != null) {
+            probe.withInitialDelaySeconds((int) Math.min(Integer.MAX_VALUE, l.initialDelay().toSeconds()));
+        }
+        switch (l.kind()) {
+            case HTTP -> probe.withNewHttpGet().withPath(l.target()).withPort(new IntOrString(portName(type)))
+                    .endHttpGet();
+            case PORT -> probe.withNewTcpSocket().withPort(new IntOrString(portName(type))).endTcpSocket();
+            case EXEC -> probe.withNewExec().withCommand("sh", "-c", l.target()).endExec();
+        }
+        return probe.build();
+    }
+
+    /** Kubernetes counts probe times in whole seconds, at least 1: rounded up. */
+    private static int wholeSeconds(java.time.Duration d) {
+        long seconds = d.toSeconds() + (d.getNano() > 0 ? 1 : 0);
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, seconds));
+    }
+
+    /** A memory quantity in the largest binary unit that divides it: {@code 512Mi}, {@code 1Gi}. */
+    static io.fabric8.kubernetes.api.model.Quantity quantity(long bytes) {
+        for (String unit : new String[] {"Ti", "Gi", "Mi", "Ki"}) {
+            long size = 1L << (10 * ("KMGT".indexOf(unit.charAt(0)) + 1));
+            if (bytes % size == 0) {
+                return new io.fabric8.kubernetes.api.model.Quantity(Long.toString(bytes / size), unit);
+            }
+        }
+        return new io.fabric8.kubernetes.api.model.Quantity(Long.toString(bytes));
     }
 
     /**

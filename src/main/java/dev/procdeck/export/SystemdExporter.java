@@ -154,6 +154,12 @@ final class SystemdExporter {
             }).append('\n');
             out.append("RestartSec=1\n");
         }
+        if (type.memoryLimit() != null) {
+            // systemd reclaims above MemoryHigh= (procdeck's quota, where R14 begins) and kills at MemoryMax=, twice
+            // it, where procdeck restarts the instance (R15); Restart= then starts it again.
+            out.append("MemoryHigh=").append(systemdBytes(type.config().memory())).append('\n');
+            out.append("MemoryMax=").append(systemdBytes(type.memoryLimit())).append('\n');
+        }
         out.append("KillMode=mixed\n");
         out.append("KillSignal=SIG").append(type.stopSignal()).append('\n');
         out.append("TimeoutStopSec=").append(seconds(type.stopTimeout())).append('\n');
@@ -163,6 +169,17 @@ final class SystemdExporter {
             out.append("\n[Install]\nWantedBy=").append(plan.app).append(".target\n");
         }
         return out.toString();
+    }
+
+    /** Bytes as systemd reads them, in the largest binary unit that divides them: {@code 512M}, {@code 1G}. */
+    static String systemdBytes(long bytes) {
+        for (String unit : new String[] {"T", "G", "M", "K"}) {
+            long size = 1L << (10 * ("KMGT".indexOf(unit) + 1));
+            if (bytes % size == 0) {
+                return (bytes / size) + unit;
+            }
+        }
+        return Long.toString(bytes);
     }
 
     private static String timer(AppPlan plan, TypePlan type) {

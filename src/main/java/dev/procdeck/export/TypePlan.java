@@ -31,6 +31,19 @@ record TypePlan(ProcessType type, TypeConfig config, int scale, int basePort, Re
         return schedule != null;
     }
 
+    /** The Procfile's release phase: a Kubernetes Job, left out by the service managers. */
+    boolean release() {
+        return name().equals(dev.procdeck.procfile.Procfile.RELEASE);
+    }
+
+    /**
+     * The memory an instance may reach before it is killed and restarted, or null: twice procdeck.yml's
+     * {@code memory:}, where procdeck restarts it (Heroku's R15). The quota itself is where R14 begins.
+     */
+    Long memoryLimit() {
+        return config.memory() == null ? null : 2 * config.memory();
+    }
+
     /** PORT of instance {@code n}, as {@code start} numbers it. */
     int port(int n) {
         return Ports.port(basePort, type.index(), n);
@@ -44,8 +57,10 @@ record TypePlan(ProcessType type, TypeConfig config, int scale, int basePort, Re
     /** A type that serves on $PORT: named web, or with a readiness check on its port. */
     boolean servesPort() {
         Readiness ready = config.ready();
+        dev.procdeck.procfile.Liveness live = config.liveness();
         return name().equals("web")
-                || (ready != null && (ready.kind() == Readiness.Kind.HTTP || ready.kind() == Readiness.Kind.PORT));
+                || (ready != null && (ready.kind() == Readiness.Kind.HTTP || ready.kind() == Readiness.Kind.PORT))
+                || (live != null && live.kind() != dev.procdeck.procfile.Liveness.Kind.EXEC);
     }
 
     /** The stop timeout in whole seconds, rounded up: the managers count seconds. */

@@ -25,4 +25,19 @@ public final class ByteSize {
         }
         return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) GIB);
     }
+
+    /**
+     * A configured size as it was most likely written: {@code 512 MiB}, {@code 1 GiB}, {@code 1.5 GiB}; sizes that are
+     * not a whole number of tenths of a unit fall back to {@link #format}.
+     */
+    public static String formatWhole(long bytes) {
+        for (long unit : new long[] {GIB, MIB, KIB}) {
+            if (bytes >= unit && (bytes * 10) % unit == 0) {
+                long tenths = bytes * 10 / unit;
+                String name = unit == GIB ? " GiB" : unit == MIB ? " MiB" : " KiB";
+                return (tenths % 10 == 0 ? Long.toString(tenths / 10) : (tenths / 10) + "." + (tenths % 10)) + name;
+            }
+        }
+        return format(bytes);
+    }
 }

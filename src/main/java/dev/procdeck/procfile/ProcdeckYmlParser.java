@@ -56,8 +56,16 @@ public final class ProcdeckYmlParser {
 
     private static final List<String> TOP_KEYS = List.of("formation", "types", "router");
     private static final List<String> TYPE_KEYS = List.of("restart", "max_restarts", "stop_signal", "stop_timeout",
-            "ready", "depends_on", "env", "tty", "schedule", "overlap");
+            "ready", "depends_on", "env", "tty", "schedule", "overlap", "memory", "liveness");
     private static final List<String> READY_KEYS = List.of("http", "port", "log", "timeout");
+    private static final List<String> LIVENESS_KEYS = List.of("http", "port", "exec", "period", "failures", "timeout",
+            "initial_delay");
+    /** {@code 512M}, {@code 1.5G}, {@code 512Mi}, {@code 512MB}: binary units, as Heroku, PM2 and systemd read them. */
+    private static final Pattern MEMORY = Pattern.compile("(\\d{1,9}(?:\\.\\d{1,6})?)\\s*([kmgt])(?:i?b?)");
+    /** A quota below this is a slip (a JVM or a Ruby alone needs more); above, no machine has it. */
+    static final long MIN_MEMORY = 4L << 20;
+    static final long MAX_MEMORY = 1L << 40;
+    static final int MAX_LIVENESS_FAILURES = 100;
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9}(?:\\.\\d{1,9})?)\\s*(ms|s|m|h)?");
     private static final Pattern WHOLE = Pattern.compile("[+-]?\\d{1,12}");
@@ -90,7 +98,7 @@ public final class ProcdeckYmlParser {
         if (parser.problems.stream().anyMatch(ParseProblem::isError)) {
             throw new ProjectFileException(parser.problems);
         }
-        return ProjectConfig.of(config.formation(), config.types(), parser.problems);
+        return ProjectConfig.of(config.formation(), config.types(), parser.problems).withRouter(config.router());
     }
 
     private ProjectConfig parseAll(String text) {
@@ -280,7 +288,7 @@ public final class ProcdeckYmlParser {
 
     private TypeConfig type(String name, Node node, int line) {
         if (isNull(node)) {
-            return new TypeConfig(null, null, null, null, null, List.of(), Map.of(), false, null, Overlap.SKIP, line);
+            return new TypeConfig(null, null, null, null, null, List.of(), Map.of(), false, null, Overlap.SKIP, null, null, line);
         }
         MappingNode map = mapping(node, name, "a mapping of settings such as restart: and ready:");
         if (map == null) {
@@ -297,6 +305,8 @@ public final class ProcdeckYmlParser {
         Schedule schedule = null;
         Overlap overlap = Overlap.SKIP;
         Node overlapNode = null;
+        Long memory = null;
+        Liveness liveness = null;
         for (Map.Entry<String, NodeTuple> e : keys(map).entrySet()) {
             Node value = e.getValue().getValueNode();
             switch (e.getKey()) {
@@ -341,6 +351,8 @@ public final class ProcdeckYmlParser {
                         }
                     }
                 }
+                case "memory" -> memory = memory(value);
+                case "liveness" -> liveness = liveness(value);
                 default -> unknownKey(e.getValue().getKeyNode(), e.getKey(), TYPE_KEYS, "in type '" + name + "'");
             }
         }
@@ -348,9 +360,119 @@ public final class ProcdeckYmlParser {
             problems.add(ParseProblem.warning(file, lineOf(overlapNode), columnOf(overlapNode),
                     "overlap has no effect without schedule; type '" + name + "' is not a scheduled type"));
         }
+        if (name.equals(Procfile.RELEASE) && schedule != null) {
+            error(map, "'release' is the release phase: it runs once before the formation starts, never on a"
+                    + " schedule; remove schedule: or rename the type");
+        }
         dependencyNodes.put(name, dependsOn);
         return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, List.copyOf(dependsOn.keySet()),
-                env, tty, schedule, overlap, line);
+                env, tty, schedule, overlap, memory, liveness, line);
+    }
+
+    /** {@code memory: 512M}: the quota of each instance's process group, in bytes. */
+    private Long memory(Node node) {
+        String text = scalar(node, "memory");
+        if (text == null) {
+            return null;
+        }
+        Matcher m = MEMORY.matcher(text.strip().toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            int shift = switch (m.group(2)) {
+                case "k" -> 10;
+                case "m" -> 20;
+                case "g" -> 30;
+                default -> 40;
+            };
+            long bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1L << shift))
+                    .setScale(0, RoundingMode.HALF_UP).longValue();
+            if (bytes >= MIN_MEMORY && bytes <= MAX_MEMORY) {
+                return bytes;
+            }
+        }
+        error(node, "memory must be a size with a unit, such as 512M, 1G or 1.5G (binary units, as Heroku's dyno"
+                + " sizes), from 4M to 1T" + found(text));
+        return null;
+    }
+
+    private Liveness liveness(Node node) {
+        MappingNode map = mapping(node, "liveness", "a mapping with one of http:, port: or exec: (and period:,"
+                + " failures:, timeout:, initial_delay:)");
+        if (map == null) {
+            return null;
+        }
+        Liveness.Kind kind = null;
+        String target = null;
+        Duration period = Liveness.DEFAULT_PERIOD;
+        int failures = Liveness.DEFAULT_FAILURES;
+        Duration timeout = Liveness.DEFAULT_TIMEOUT;
+        Duration initialDelay = null;
+        List<String> checks = new ArrayList<>();
+        boolean valid = true;
+        for (Map.Entry<String, NodeTuple> e : keys(map).entrySet()) {
+            Node value = e.getValue().getValueNode();
+            switch (e.getKey()) {
+                case "http" -> {
+                    checks.add("http");
+                    String path = scalar(value, "liveness.http");
+                    if (path != null && (!path.startsWith("/") || !path.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+                        error(value, "liveness.http must be a URL path starting with '/', such as /health" + found(path));
+                        path = null;
+                    }
+                    valid &= path != null;
+                    kind = Liveness.Kind.HTTP;
+                    target = path;
+                }
+                case "port" -> {
+                    checks.add("port");
+                    Boolean on = bool(value, "liveness.port");
+                    if (Boolean.FALSE.equals(on)) {
+                        error(value, "liveness.port must be true; to have no liveness check, remove liveness:");
+                    }
+                    valid &= Boolean.TRUE.equals(on);
+                    kind = Liveness.Kind.PORT;
+                    target = "";
+                }
+                case "exec" -> {
+                    checks.add("exec");
+                    String command = scalar(value, "liveness.exec");
+                    if (command != null && (command.isBlank() || command.indexOf('\0') >= 0)) {
+                        error(value, "liveness.exec must be a shell command that exits 0 while the instance is alive,"
+                                + " such as \"pg_isready\"" + found(command));
+                        command = null;
+                    }
+                    valid &= command != null;
+                    kind = Liveness.Kind.EXEC;
+                    target = command;
+                }
+                case "period" -> {
+                    Duration d = duration(value, "liveness.period", Duration.ofMillis(100));
+                    valid &= d != null;
+                    period = d != null ? d : period;
+                }
+                case "failures" -> {
+                    Integer n = wholeNumber(value, "liveness.failures", 1, MAX_LIVENESS_FAILURES);
+                    valid &= n != null;
+                    failures = n != null ? n : failures;
+                }
+                case "timeout" -> {
+                    Duration d = duration(value, "liveness.timeout", Duration.ofMillis(1));
+                    valid &= d != null;
+                    timeout = d != null ? d : timeout;
+                }
+                case "initial_delay" -> {
+                    Duration d = duration(value, "liveness.initial_delay", Duration.ZERO);
+                    valid &= d != null;
+                    initialDelay = d;
+                }
+                default -> unknownKey(e.getValue().getKeyNode(), e.getKey(), LIVENESS_KEYS, "in liveness");
+            }
+        }
+        if (checks.size() != 1) {
+            error(node, checks.isEmpty() ? "liveness needs one of http: /path, port: true or exec: \"command\""
+                    : "liveness has " + String.join(" and ", checks) + "; keep exactly one of http, port or exec");
+            return null;
+        }
+        return valid ? new Liveness(kind, target, period, failures, timeout, initialDelay) : null;
     }
 
     private String stopSignal(Node value) {
@@ -516,6 +638,9 @@ public final class ProcdeckYmlParser {
                     error(dep.getValue(), "depends_on names '" + target + "', which is not in the Procfile"
                             + suggestion(target, procfileTypes.keySet()) + "; the Procfile has "
                             + listOrNone(procfileTypes.keySet()));
+                } else if (target.equals(Procfile.RELEASE) || type.equals(Procfile.RELEASE)) {
+                    error(dep.getValue(), "depends_on cannot involve 'release', the release phase: it runs and ends"
+                            + " before any type of the formation starts; remove it from depends_on");
                 } else if (types.containsKey(target) && types.get(target).isScheduled()) {
                     error(dep.getValue(), "'" + type + "' depends on '" + target + "', a scheduled type; only"
                             + " types of the formation can be waited for");
@@ -578,6 +703,9 @@ public final class ProcdeckYmlParser {
                 error(keyNode, "formation names '" + name + "', which is not in the Procfile"
                         + suggestion(name, procfileTypes.keySet()) + "; the Procfile has "
                         + listOrNone(procfileTypes.keySet()));
+            } else if (name.equals(Procfile.RELEASE)) {
+                error(keyNode, "'release' is the release phase and not part of the formation: it runs once before"
+                        + " the formation starts; remove it from formation");
             } else if (types.containsKey(name) && types.get(name).isScheduled()) {
                 error(keyNode, "'" + name + "' is a scheduled type (" + types.get(name).schedule().text()
                         + ") and not part of the formation; remove it from formation");

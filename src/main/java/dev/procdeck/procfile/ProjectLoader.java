@@ -146,7 +146,10 @@ public final class ProjectLoader {
                             : Files.exists(path) ? NOT_A_REGULAR_FILE
                             : "a symbolic link to nothing; fix the link or remove it"));
         }
-        return ProcdeckYmlParser.parse(path.toString(), readText(path), procfile.types()).withFile(path);
+        // The release phase may have settings (env, stop_timeout) too: it is a type of the Procfile, only not of the formation.
+        List<ProcessType> configurable = new java.util.ArrayList<>(procfile.types());
+        procfile.releasePhase().ifPresent(configurable::add);
+        return ProcdeckYmlParser.parse(path.toString(), readText(path), configurable).withFile(path);
     }
 
     /** Reads a small text file as UTF-8, reporting the line of the first invalid byte sequence. */

@@ -19,17 +19,20 @@ import java.util.Map;
  * @param tty         run in a pseudo-terminal
  * @param schedule    when set, the type is a scheduled job and not part of the formation
  * @param overlap     what a tick does while a run is still going (scheduled types only)
+ * @param memory      memory quota in bytes for each instance's process group (R14 past it, R15 and a restart at
+ *                    twice it), or null for none
+ * @param liveness    liveness check once the instance is ready (a failing one restarts it), or null for none
  * @param line        1-based line of the type's key in procdeck.yml, for messages
  */
 public record TypeConfig(RestartMode restart, Integer maxRestarts, String stopSignal, Duration stopTimeout,
                          Readiness ready, List<String> dependsOn, Map<String, String> env, boolean tty,
-                         Schedule schedule, Overlap overlap, int line) {
+                         Schedule schedule, Overlap overlap, Long memory, Liveness liveness, int line) {
 
     public static final List<String> STOP_SIGNALS = List.of("TERM", "INT", "QUIT", "HUP", "KILL");
 
     /** A type procdeck.yml does not mention. */
     public static final TypeConfig DEFAULTS =
-            new TypeConfig(null, null, null, null, null, List.of(), Map.of(), false, null, Overlap.SKIP, 0);
+            new TypeConfig(null, null, null, null, null, List.of(), Map.of(), false, null, Overlap.SKIP, null, null, 0);
 
     public TypeConfig {
         dependsOn = List.copyOf(dependsOn);
@@ -43,47 +46,55 @@ public record TypeConfig(RestartMode restart, Integer maxRestarts, String stopSi
     // positional arguments.
 
     public TypeConfig withRestart(RestartMode value) {
-        return new TypeConfig(value, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, tty, schedule, overlap, line);
+        return new TypeConfig(value, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, tty, schedule, overlap, memory, liveness, line);
     }
 
     public TypeConfig withMaxRestarts(Integer value) {
-        return new TypeConfig(restart, value, stopSignal, stopTimeout, ready, dependsOn, env, tty, schedule, overlap, line);
+        return new TypeConfig(restart, value, stopSignal, stopTimeout, ready, dependsOn, env, tty, schedule, overlap, memory, liveness, line);
     }
 
     public TypeConfig withStopSignal(String value) {
-        return new TypeConfig(restart, maxRestarts, value, stopTimeout, ready, dependsOn, env, tty, schedule, overlap, line);
+        return new TypeConfig(restart, maxRestarts, value, stopTimeout, ready, dependsOn, env, tty, schedule, overlap, memory, liveness, line);
     }
 
     public TypeConfig withStopTimeout(Duration value) {
-        return new TypeConfig(restart, maxRestarts, stopSignal, value, ready, dependsOn, env, tty, schedule, overlap, line);
+        return new TypeConfig(restart, maxRestarts, stopSignal, value, ready, dependsOn, env, tty, schedule, overlap, memory, liveness, line);
     }
 
     public TypeConfig withReady(Readiness value) {
-        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, value, dependsOn, env, tty, schedule, overlap, line);
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, value, dependsOn, env, tty, schedule, overlap, memory, liveness, line);
     }
 
     public TypeConfig withDependsOn(List<String> value) {
-        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, value, env, tty, schedule, overlap, line);
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, value, env, tty, schedule, overlap, memory, liveness, line);
     }
 
     public TypeConfig withEnv(Map<String, String> value) {
-        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, value, tty, schedule, overlap, line);
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, value, tty, schedule, overlap, memory, liveness, line);
     }
 
     public TypeConfig withTty(boolean value) {
-        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, value, schedule, overlap, line);
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, value, schedule, overlap, memory, liveness, line);
     }
 
     public TypeConfig withSchedule(Schedule value) {
-        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, tty, value, overlap, line);
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, tty, value, overlap, memory, liveness, line);
     }
 
     public TypeConfig withOverlap(Overlap value) {
-        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, tty, schedule, value, line);
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, tty, schedule, value, memory, liveness, line);
+    }
+
+    public TypeConfig withMemory(Long value) {
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, tty, schedule, overlap, value, liveness, line);
+    }
+
+    public TypeConfig withLiveness(Liveness value) {
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, tty, schedule, overlap, memory, value, line);
     }
 
     public TypeConfig withLine(int value) {
-        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, tty, schedule, overlap, value);
+        return new TypeConfig(restart, maxRestarts, stopSignal, stopTimeout, ready, dependsOn, env, tty, schedule, overlap, memory, liveness, value);
     }
 
     public boolean isScheduled() {

@@ -110,6 +110,8 @@ public final class Router implements AutoCloseable {
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 90_000)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
+                // The router never keeps a JVM alive: procdeck decides when it ends.
+                .setWorkerOption(Options.THREAD_DAEMON, true)
                 .addHttpListener(settings.port(), settings.host())
                 .setHandler(router::handleRequest)
                 .build();

@@ -89,7 +89,7 @@ public final class AttachedRun implements AutoCloseable {
                             throw new EndedException("detached");
                         }
                     }
-                    Map<String, Object> answer = c.call(ControlProtocol.request("ps"));
+                    Map<String, Object> answer = c.call(new ControlMessages.Ps());
                     requireSameProcdeck(answer);
                     return parseStatus(answer);
                 } catch (ControlClient.RefusedException | EndedException e) {
@@ -116,18 +116,14 @@ public final class AttachedRun implements AutoCloseable {
 
     /** Changes the formation (every count checked before any is applied); returns the formation after it. */
     public Map<String, Integer> scale(Map<String, Integer> counts) throws IOException {
-        Map<String, Object> request = ControlProtocol.request("scale");
-        Map<String, Object> formation = new LinkedHashMap<>();
+        Map<String, Long> formation = new LinkedHashMap<>();
         counts.forEach((type, n) -> formation.put(type, (long) n));
-        request.put("formation", formation);
-        return formationOf(once(request));
+        return formationOf(once(new ControlMessages.Scale(formation)));
     }
 
     /** Runs a scheduled type now (its overlap applies); returns what happened: started, queued or skipped. */
     public String runJob(String type) throws IOException {
-        Map<String, Object> request = ControlProtocol.request("run-job");
-        request.put("type", type);
-        return String.valueOf(once(request).get("trigger"));
+        return String.valueOf(once(new ControlMessages.RunJob(type)).get("trigger"));
     }
 
     /**
@@ -135,14 +131,7 @@ public final class AttachedRun implements AutoCloseable {
      * null); returns the instance names acted on.
      */
     public List<String> act(String op, String targetName) throws IOException {
-        if (!List.of("restart", "stop", "start").contains(op)) {
-            throw new IllegalArgumentException("not a lifecycle op: " + op);
-        }
-        Map<String, Object> request = ControlProtocol.request(op);
-        if (targetName != null) {
-            request.put("target", targetName);
-        }
-        Map<String, Object> answer = once(request);
+        Map<String, Object> answer = once(ControlMessages.lifecycle(op, targetName));
         List<String> names = new ArrayList<>();
         if (answer.get("targets") instanceof List<?> l) {
             l.forEach(n -> names.add(String.valueOf(n)));
@@ -150,12 +139,12 @@ public final class AttachedRun implements AutoCloseable {
         return names;
     }
 
-    private Map<String, Object> once(Map<String, Object> request) throws IOException {
+    private Map<String, Object> once(ControlMessages.Request request) throws IOException {
         if (closed) {
             throw new EndedException("detached");
         }
         try (ControlClient c = ControlClient.connect(target.socket())) {
-            Map<String, Object> hello = c.call(ControlProtocol.request("hello"));
+            Map<String, Object> hello = c.call(new ControlMessages.Hello());
             requireSameProcdeck(hello);
             return c.call(request);
         } catch (ControlClient.RefusedException | EndedException e) {
@@ -192,27 +181,30 @@ public final class AttachedRun implements AutoCloseable {
                     why = "detached";
                     break;
                 }
-                requireSameProcdeck(c.call(ControlProtocol.request("hello")));
-                Map<String, Object> request = ControlProtocol.request("logs");
-                request.put("lines", (long) ask);
-                request.put("follow", true);
-                c.call(request);
+                requireSameProcdeck(c.call(new ControlMessages.Hello()));
+                c.call(ControlMessages.Logs.recent(ask).following());
                 String fellBehind = null;
                 while (fellBehind == null) {
                     Map<String, Object> m = c.next(null);
                     if (m == null) {
                         throw new EndedException(stoppedText());
                     }
-                    if (m.get("log") instanceof Map<?, ?> l) {
-                        LogBatch line = LogWire.read(l, sequence);
-                        if (names.admit(line.instance())) {
-                            sequence++;
-                            lines.accept(line);
-                        } else if (!names.told) {
-                            names.told = true;
-                            lines.accept(LogBatch.event("procdeck", java.time.Instant.now(), sequence++,
-                                    "the attached procdeck's log names more than " + MAX_LOG_NAMES
-                                            + " instances or " + MAX_TYPES + " types; lines of further ones are left out"));
+                    List<?> frame = LogWire.entries(m);
+                    if (frame != null) {
+                        for (Object entry : frame) {
+                            if (!(entry instanceof Map<?, ?> l)) {
+                                continue;
+                            }
+                            LogBatch line = LogWire.read(l, sequence);
+                            if (names.admit(line.instance())) {
+                                sequence++;
+                                lines.accept(line);
+                            } else if (!names.told) {
+                                names.told = true;
+                                lines.accept(LogBatch.event("procdeck", java.time.Instant.now(), sequence++,
+                                        "the attached procdeck's log names more than " + MAX_LOG_NAMES + " instances or "
+                                                + MAX_TYPES + " types; lines of further ones are left out"));
+                            }
                         }
                     } else if (m.get("error") != null) {
                         fellBehind = String.valueOf(m.get("error"));

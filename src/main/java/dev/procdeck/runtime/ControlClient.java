@@ -35,7 +35,6 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
-    /** No procdeck answers for the project; the message says where we looked and what to do. */
     /** The procdeck runs but has no room for another client now: never to be taken for "not running". */
     public static final class BusyException extends RefusedException {
         public BusyException(String message) {
@@ -43,6 +42,14 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
+    /** The procdeck runs but speaks another protocol version (another release): never "not running" either. */
+    public static final class VersionMismatchException extends RefusedException {
+        public VersionMismatchException(String message) {
+            super(message);
+        }
+    }
+
+    /** No procdeck answers for the project; the message says where we looked and what to do. */
     public static final class NotRunningException extends IOException {
         public NotRunningException(String message) {
             super(message);
@@ -52,6 +59,8 @@ public final class ControlClient implements AutoCloseable {
     /** A running procdeck found: its project's name and folder, its pid, and its socket. */
     public record Target(String app, Path root, long pid, Path socket) {
     }
+
+    private static final Object HELLO = ControlJson.message(ControlProtocol.VERSION, "hello", new ControlMessages.Hello());
 
     private final LineChannel channel;
 
@@ -88,9 +97,9 @@ public final class ControlClient implements AutoCloseable {
      * Sends a request and reads the next message. A procdeck that turns a client away (busy) answers and closes
      * at once, so sending can fail with a broken pipe while its answer waits to be read: it is read then.
      */
-    private Map<String, Object> sendThenRead(Map<String, Object> request, Duration timeout) throws IOException {
+    private Map<String, Object> sendThenRead(Object request, Duration timeout) throws IOException {
         try {
-            send(request);
+            sendRaw(request);
         } catch (IOException sendFailed) {
             Map<String, Object> answer;
             try {
@@ -106,13 +115,26 @@ public final class ControlClient implements AutoCloseable {
         return next(timeout);
     }
 
-    /** Sends one message without waiting for an answer. */
-    public void send(Map<String, Object> message) throws IOException {
-        channel.writeLine(Json.write(message), ANSWER_TIMEOUT);
+    /** Sends a message into an open {@code connect} session, without waiting for an answer. */
+    public void send(ControlMessages.SessionMessage message) throws IOException {
+        sendRaw(ControlJson.message(null, ControlMessages.op(message), message));
     }
 
-    /** Sends a request and returns its answer; an answer that is not ok becomes a {@link RefusedException}. */
-    public Map<String, Object> call(Map<String, Object> request) throws IOException {
+    /** Any message, typed or not: for tests of what the server makes of malformed ones. */
+    void sendRaw(Object message) throws IOException {
+        channel.writeLine(ControlJson.write(message), ANSWER_TIMEOUT);
+    }
+
+    /**
+     * Sends a request and returns its answer, read leniently as a map (see {@link ControlJson}); an answer
+     * that is not ok becomes a {@link RefusedException}.
+     */
+    public Map<String, Object> call(ControlMessages.Request request) throws IOException {
+        return callMessage(ControlJson.message(ControlProtocol.VERSION, ControlMessages.op(request), request));
+    }
+
+    /** Any message as a request, typed or not: for tests of what the server makes of malformed ones. */
+    Map<String, Object> callMessage(Object request) throws IOException {
         Map<String, Object> answer = sendThenRead(request, ANSWER_TIMEOUT);
         if (answer == null) {
             throw new IOException("procdeck closed the connection without answering");
@@ -123,6 +145,12 @@ public final class ControlClient implements AutoCloseable {
     private static Map<String, Object> checked(Map<String, Object> answer) throws RefusedException {
         if (!Boolean.TRUE.equals(answer.get("ok"))) {
             Object error = answer.get("error");
+            Object v = answer.get("v");
+            if (v != null && !Long.valueOf(ControlProtocol.VERSION).equals(v)) {
+                // A procdeck of another release refused our request for its version, in its own words.
+                throw new VersionMismatchException(ControlProtocol.versionMismatch(
+                        InstanceWire.shown(String.valueOf(v), 20), String.valueOf(ControlProtocol.VERSION)));
+            }
             if (Boolean.TRUE.equals(answer.get("busy"))) {
                 throw new BusyException(error == null ? "procdeck is busy" : InstanceWire.shown(error, 1000));
             }
@@ -138,7 +166,7 @@ public final class ControlClient implements AutoCloseable {
             return null;
         }
         try {
-            return Json.parseObject(line);
+            return ControlJson.parseObject(line);
         } catch (IllegalArgumentException e) {
             throw new IOException("procdeck sent something that is not the control protocol: " + e.getMessage());
         }
@@ -219,7 +247,7 @@ public final class ControlClient implements AutoCloseable {
     /** The procdeck answering on {@code socket} itself (an SSH-forwarded one, say), found by no project folder. */
     public static Target at(Path socket) throws IOException {
         try (ControlClient c = connect(socket)) {
-            Map<String, Object> hello = c.sendThenRead(ControlProtocol.request("hello"), HELLO_TIMEOUT);
+            Map<String, Object> hello = c.sendThenRead(HELLO, HELLO_TIMEOUT);
             if (hello == null) {
                 throw new NotRunningException(socket + " closed the connection without answering");
             }
@@ -253,7 +281,7 @@ public final class ControlClient implements AutoCloseable {
 
     /** The procdeck whose project is exactly {@code dir}, if one answers there. */
     private static Optional<Target> probe(Path dir, Map<String, String> env, List<String> notes)
-            throws BusyException {
+            throws RefusedException {
         StateFolder state;
         try {
             state = StateFolder.of(dir, env);
@@ -273,7 +301,7 @@ public final class ControlClient implements AutoCloseable {
     }
 
     private static Optional<Target> probeSocket(StateFolder state, Path socket, List<String> notes)
-            throws BusyException {
+            throws RefusedException {
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
@@ -286,14 +314,14 @@ public final class ControlClient implements AutoCloseable {
             return Optional.empty();
         }
         try (ControlClient c = connect(socket)) {
-            Map<String, Object> hello = c.sendThenRead(ControlProtocol.request("hello"), HELLO_TIMEOUT);
+            Map<String, Object> hello = c.sendThenRead(HELLO, HELLO_TIMEOUT);
             if (hello == null) {
                 return Optional.empty();
             }
             checked(hello);
             return Optional.of(target(hello, socket));
-        } catch (BusyException e) {
-            throw e; // it runs: the caller must say busy, not "no procdeck is running"
+        } catch (BusyException | VersionMismatchException e) {
+            throw e; // it runs: the caller must say busy or which release, not "no procdeck is running"
         } catch (ConnectException e) {
             // Nobody accepts: the procdeck that made it is gone. The next procdeck start replaces it.
             return Optional.empty();
@@ -324,8 +352,8 @@ public final class ControlClient implements AutoCloseable {
                     <= ControlProtocol.MAX_SOCKET_PATH_BYTES) {
                 try {
                     probeSocket(state, socket, ignored).ifPresent(found::add);
-                } catch (BusyException e) {
-                    // It runs but cannot answer now: the list shows whom it can reach.
+                } catch (RefusedException e) {
+                    // It runs but cannot answer now (busy, another release): the list shows whom it can reach.
                 }
             }
         }
@@ -334,7 +362,7 @@ public final class ControlClient implements AutoCloseable {
 
     /** Running procdecks anywhere whose project folder is named {@code app}. */
     private static List<Target> byName(String app, Map<String, String> env, List<String> notes)
-            throws BusyException {
+            throws RefusedException {
         List<Target> found = new ArrayList<>();
         Path root = StateFolder.stateRoot(env);
         String prefix = StateFolder.folderName(Path.of("/", app)).replaceAll("-[0-9a-f]{8}$", "") + "-";

@@ -6,17 +6,19 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The control socket's conventions, shared by {@link ControlServer} and {@link ControlClient}; the wire format
- * is documented in docs/control-protocol.md. JSON lines: each request is one object on one line carrying
- * {@code "v"} and {@code "op"}; each answer is one object on one line with {@code "ok"}; {@code logs} and
- * {@code connect} then turn the connection into a stream of such lines.
+ * is documented in docs/control-protocol.md and typed in {@link ControlMessages}. JSON lines: each request is
+ * one object on one line carrying {@code "v"} and {@code "op"}; each answer is one object on one line with
+ * {@code "ok"}; {@code logs} and {@code connect} then turn the connection into a stream of such lines.
  */
 public final class ControlProtocol {
-    public static final int VERSION = 1;
+    /**
+     * 2: log lines travel in frames, one per batch of output ({@code {"batch":[...]}}), instead of one
+     * {@code {"log":...}} line each.
+     */
+    public static final int VERSION = 2;
     /** The socket's file name inside the project's state folder. */
     public static final String SOCKET_NAME = "control.sock";
     /** A request larger than this is refused and the connection closed: requests are small by nature. */
@@ -47,34 +49,16 @@ public final class ControlProtocol {
         }
     }
 
-    /** A request: {@code {"v":1,"op":op}} to which the caller adds its fields. */
-    public static Map<String, Object> request(String op) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("v", (long) VERSION);
-        m.put("op", op);
-        return m;
-    }
-
-    static Map<String, Object> ok() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("v", (long) VERSION);
-        m.put("ok", true);
-        return m;
-    }
-
-    /** A refusal because every client slot is taken: the procdeck runs, so a client must not say it does not. */
-    static Map<String, Object> busy(String message) {
-        Map<String, Object> m = error(message);
-        m.put("busy", true);
-        return m;
-    }
-
-    static Map<String, Object> error(String message) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("v", (long) VERSION);
-        m.put("ok", false);
-        m.put("error", message);
-        return m;
+    /**
+     * What either end says when the other speaks another version: an old command talking to a new procdeck, or
+     * a new command talking to a procdeck started by an older release. One text for both, so that the user reads
+     * the same advice whichever side noticed; both ends of one release always agree.
+     */
+    static String versionMismatch(String procdeckSpeaks, String commandSpeaks) {
+        return "version mismatch: the running procdeck speaks control protocol "
+                + dev.procdeck.procfile.Visible.escape(procdeckSpeaks) + ", this command "
+                + dev.procdeck.procfile.Visible.escape(commandSpeaks) + "; upgrade the command or restart that"
+                + " procdeck so both are the same release";
     }
 
     /**

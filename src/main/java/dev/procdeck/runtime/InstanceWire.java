@@ -8,7 +8,6 @@ import dev.procdeck.supervisor.InstanceSnapshot;
 import dev.procdeck.supervisor.InstanceState;
 import dev.procdeck.supervisor.StopIntent;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,32 +21,32 @@ public final class InstanceWire {
     private InstanceWire() {
     }
 
-    /** The JSON object of one instance; {@code usage} may be null (nothing runs, or no /proc). */
-    public static Map<String, Object> write(InstanceSnapshot s, ProcessMetrics.Usage usage, boolean tty, Instant now) {
-        Map<String, Object> i = new LinkedHashMap<>();
-        i.put("name", s.name());
-        i.put("type", s.id().type());
-        i.put("state", s.state().label());
+    /** One instance as the wire carries it; the fields are listed in docs/control-protocol.md. */
+    public record Instance(String name, String type, String state, Long pid, long port, Long startedAt, Long uptimeMs,
+                           long restarts, String lastExit, Double cpu, Long rss, Long memoryQuota, boolean tty,
+                           String message,
+                           Long exitCode, Long since, Long nextRestartAt, String waitingFor, String stopIntent,
+                           String stopPhase, boolean restartToApply) {
+    }
+
+    /** One instance; {@code usage} may be null (nothing runs, or no /proc). */
+    public static Instance write(InstanceSnapshot s, ProcessMetrics.Usage usage, boolean tty, Instant now) {
+        return write(s, usage, tty, null, now);
+    }
+
+    /** As {@link #write(InstanceSnapshot, ProcessMetrics.Usage, boolean, Instant)}, with its type's memory quota. */
+    public static Instance write(InstanceSnapshot s, ProcessMetrics.Usage usage, boolean tty, Long memoryQuota,
+                                 Instant now) {
         boolean process = s.pid() > 0 && s.hasProcess();
-        i.put("pid", process ? s.pid() : null);
-        i.put("port", (long) s.port());
-        i.put("startedAt", millis(s.startedAt()));
-        i.put("uptimeMs", process && s.startedAt() != null ? s.uptime(now).toMillis() : null);
-        i.put("restarts", (long) s.restarts());
-        i.put("lastExit", s.lastExit() == null ? null : s.lastExit().describe());
-        i.put("cpu", usage == null ? null : Math.round(usage.cpuPercent() * 10) / 10.0);
-        i.put("rss", usage == null ? null : usage.residentBytes());
-        i.put("tty", tty);
-        i.put("message", s.message());
-        // What a dashboard attached through the socket needs to show the row as its own would.
-        i.put("exitCode", s.lastExit() == null ? null : (long) s.lastExit().code());
-        i.put("since", millis(s.since()));
-        i.put("nextRestartAt", millis(s.nextRestartAt()));
-        i.put("waitingFor", s.waitingFor());
-        i.put("stopIntent", s.stopIntent() == null ? null : s.stopIntent().name().toLowerCase(Locale.ROOT));
-        i.put("stopPhase", s.stopPhase() == null ? null : s.stopPhase().name().toLowerCase(Locale.ROOT));
-        i.put("restartToApply", s.restartToApply());
-        return i;
+        return new Instance(s.name(), s.id().type(), s.state().label(), process ? s.pid() : null, s.port(),
+                millis(s.startedAt()), process && s.startedAt() != null ? s.uptime(now).toMillis() : null,
+                s.restarts(), s.lastExit() == null ? null : s.lastExit().describe(),
+                usage == null ? null : Math.round(usage.cpuPercent() * 10) / 10.0,
+                usage == null ? null : usage.residentBytes(), memoryQuota, tty, s.message(),
+                // What a dashboard attached through the socket needs to show the row as its own would.
+                s.lastExit() == null ? null : (long) s.lastExit().code(), millis(s.since()), millis(s.nextRestartAt()),
+                s.waitingFor(), s.stopIntent() == null ? null : s.stopIntent().name().toLowerCase(Locale.ROOT),
+                s.stopPhase() == null ? null : s.stopPhase().name().toLowerCase(Locale.ROOT), s.restartToApply());
     }
 
     /**

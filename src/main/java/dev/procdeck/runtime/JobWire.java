@@ -7,7 +7,6 @@ import dev.procdeck.supervisor.JobRun;
 import dev.procdeck.supervisor.JobStatus;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,33 +32,27 @@ public final class JobWire {
     private JobWire() {
     }
 
-    public static Map<String, Object> write(JobStatus s, List<JobRun> history) {
-        Map<String, Object> j = new LinkedHashMap<>();
-        j.put("type", s.type());
-        j.put("schedule", s.schedule());
-        j.put("overlap", s.overlap().name().toLowerCase(Locale.ROOT));
-        j.put("enabled", s.enabled());
-        j.put("nextRun", s.nextRun() == null ? null : s.nextRun().toEpochMilli());
-        j.put("running", new ArrayList<Object>(s.running()));
-        j.put("queued", s.queued());
-        j.put("skipped", (long) s.skipped());
-        j.put("lastRun", s.lastRun() == null ? null : run(s.lastRun()));
-        List<Object> runs = new ArrayList<>();
-        history.stream().limit(HISTORY_SENT).forEach(r -> runs.add(run(r)));
-        j.put("history", runs);
-        return j;
+    /** A scheduled type as the wire carries it ({@code ps}'s {@code "jobs"}). */
+    public record JobInfo(String type, String schedule, String overlap, boolean enabled, Long nextRun,
+                          List<String> running, boolean queued, long skipped, RunInfo lastRun, List<RunInfo> history) {
     }
 
-    private static Map<String, Object> run(JobRun r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", r.name());
-        m.put("startedAt", r.startedAt().toEpochMilli());
-        m.put("endedAt", r.endedAt() == null ? null : r.endedAt().toEpochMilli());
-        m.put("pid", r.pid() > 0 ? r.pid() : null);
-        m.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
-        m.put("exitCode", r.exit() == null ? null : (long) r.exit().code());
-        m.put("message", r.message());
-        return m;
+    /** One run of a scheduled type as the wire carries it. */
+    public record RunInfo(String name, long startedAt, Long endedAt, Long pid, String outcome, Long exitCode,
+                          String message) {
+    }
+
+    public static JobInfo write(JobStatus s, List<JobRun> history) {
+        return new JobInfo(s.type(), s.schedule(), s.overlap().name().toLowerCase(Locale.ROOT), s.enabled(),
+                s.nextRun() == null ? null : s.nextRun().toEpochMilli(), List.copyOf(s.running()), s.queued(),
+                s.skipped(), s.lastRun() == null ? null : run(s.lastRun()),
+                history.stream().limit(HISTORY_SENT).map(JobWire::run).toList());
+    }
+
+    private static RunInfo run(JobRun r) {
+        return new RunInfo(r.name(), r.startedAt().toEpochMilli(), r.endedAt() == null ? null : r.endedAt().toEpochMilli(),
+                r.pid() > 0 ? r.pid() : null, r.outcome().name().toLowerCase(Locale.ROOT),
+                r.exit() == null ? null : (long) r.exit().code(), r.message());
     }
 
     /**

@@ -52,6 +52,8 @@ public final class LocalApp implements RunningApp {
     private volatile CompletableFuture<Void> closed;
     /** Set by {@link #stopForExit}: a command the window still sends (a key pressed as the JVM goes) starts nothing. */
     private volatile boolean exiting;
+    /** Reloads in the order they came: one that waits for the release phase holds up those after it. */
+    private CompletableFuture<Void> reloads = CompletableFuture.completedFuture(null);
 
     private LocalApp(Project project, Supervisor supervisor, Session session, LogBus bus, AppRouter router) {
         this.router = router;
@@ -245,9 +247,60 @@ public final class LocalApp implements RunningApp {
                 added.put(type, 1);
             }
         }
+        Project before = project;
         project = next;
-        supervisor.reload(next, added);
+        if (next.procfile().releasePhase().isPresent() && formationRunning()
+                && dev.procdeck.supervisor.ReleasePhase.commandsChanged(before, next)) {
+            // Heroku's order: the release phase of the new commands first. Instances that run keep running (a
+            // reload never restarts them); a failing release starts nothing new: the added types get 0.
+            bus.event(LogLine.PROCDECK, "commands changed: running the release phase before adopting them");
+            Map<String, Integer> none = new java.util.LinkedHashMap<>();
+            added.keySet().forEach(type -> none.put(type, 0));
+            reloads = reloads.thenCompose(v -> supervisor.release().run(next)).thenCompose(outcome -> {
+                if (!outcome.succeeded()) {
+                    bus.event(LogLine.PROCDECK, outcome.message() + " (no new type starts; fix it and save again)");
+                }
+                return supervisor.reload(next, outcome.succeeded() ? added : none);
+            }).handle((plan, e) -> null);
+        } else {
+            reloads = reloads.thenCompose(v -> supervisor.reload(next, added)).handle((plan, e) -> null);
+        }
         return added.keySet();
+    }
+
+    /** True while some instance of the formation runs (or will restart on its own). */
+    private boolean formationRunning() {
+        return supervisor.snapshots().stream().anyMatch(s -> !s.state().isTerminal());
+    }
+
+    /**
+     * Starts the formation with {@code counts} (the dashboard's Start when opened), after the release phase:
+     * a failing release is said in the console and starts nothing.
+     */
+    public void startFormation(Map<String, Integer> counts) {
+        afterRelease(() -> supervisor.start(counts));
+    }
+
+    /**
+     * Runs {@code start} once the release phase (Heroku's, the Procfile's {@code release} type) has succeeded, if the
+     * formation is not running yet; a failure is said in the console, and nothing starts.
+     */
+    private void afterRelease(Runnable start) {
+        if (formationRunning() || !supervisor.release().present()) {
+            start.run();
+            return;
+        }
+        supervisor.release().run().whenComplete((outcome, e) -> {
+            if (exiting) {
+                return;
+            }
+            if (e == null && outcome.succeeded()) {
+                start.run();
+            } else {
+                bus.event(LogLine.PROCDECK, (e != null ? "release phase failed: " + e.getMessage() + "; nothing was"
+                        + " started" : outcome.message()) + " (fix it and press Start all again)");
+            }
+        });
     }
 
     @Override
@@ -275,7 +328,7 @@ public final class LocalApp implements RunningApp {
         }
         if (target == null) {
             switch (action) {
-                case START -> supervisor.startAll();
+                case START -> afterRelease(supervisor::startAll);
                 case STOP -> supervisor.stopAll();
                 case RESTART -> supervisor.restartAll();
             }

@@ -19,12 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * ^C and ^D (the remote terminal's own VINTR and VEOF are not known here).
  */
 public final class RemoteTerminal implements InstanceTerminal, AutoCloseable {
-    private static final Map<String, Object> STOP = Map.of();
+    private static final ControlMessages.SessionMessage STOP = new ControlMessages.Detach();
 
     private final Path socket;
     private final String instance;
     private final long procdeckPid;
-    private final LinkedBlockingQueue<Map<String, Object>> outbox = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<ControlMessages.SessionMessage> outbox = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private volatile boolean open = true;
     private volatile boolean echo = true;
@@ -46,29 +46,25 @@ public final class RemoteTerminal implements InstanceTerminal, AutoCloseable {
             if (!open) {
                 return;
             }
-            Map<String, Object> hello = c.call(ControlProtocol.request("hello"));
+            Map<String, Object> hello = c.call(new ControlMessages.Hello());
             if (procdeckPid > 0 && hello.get("pid") instanceof Long p && p != procdeckPid) {
                 return; // another procdeck answers there now: its instance of that name is not this one
             }
-            Map<String, Object> request = ControlProtocol.request("connect");
-            request.put("instance", instance);
-            c.call(request);
+            c.call(new ControlMessages.Connect(instance));
             Thread reader = new Thread(() -> read(c), "procdeck-remote-tty-reader");
             reader.setDaemon(true);
             reader.start();
             while (open) {
-                Map<String, Object> message = outbox.take();
+                ControlMessages.SessionMessage message = outbox.take();
                 if (message == STOP) {
                     break;
                 }
-                if (message.get("data") instanceof String data) {
-                    queuedBytes.addAndGet(-Base64.getDecoder().decode(data).length);
+                if (message instanceof ControlMessages.Input input) {
+                    queuedBytes.addAndGet(-Base64.getDecoder().decode(input.data()).length);
                 }
                 c.send(message);
             }
-            Map<String, Object> detach = new java.util.LinkedHashMap<>();
-            detach.put("op", "detach");
-            c.send(detach);
+            c.send(new ControlMessages.Detach());
         } catch (IOException | RuntimeException e) {
             // Refused (not running in a terminal any more), or the connection ended: the terminal is closed.
         } catch (InterruptedException e) {
@@ -103,10 +99,7 @@ public final class RemoteTerminal implements InstanceTerminal, AutoCloseable {
             return false;
         }
         queuedBytes.addAndGet(bytes.length);
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("op", "input");
-        m.put("data", Base64.getEncoder().encodeToString(bytes));
-        outbox.add(m);
+        outbox.add(new ControlMessages.Input(Base64.getEncoder().encodeToString(bytes)));
         return true;
     }
 
@@ -123,11 +116,7 @@ public final class RemoteTerminal implements InstanceTerminal, AutoCloseable {
     @Override
     public void resize(int columns, int rows) {
         if (open && columns >= 1 && rows >= 1 && outbox.size() < 1000) { // sizes pile up only while unconnected
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
-            m.put("op", "resize");
-            m.put("cols", (long) columns);
-            m.put("rows", (long) rows);
-            outbox.add(m);
+            outbox.add(new ControlMessages.Resize((long) columns, (long) rows));
         }
     }
 

@@ -38,7 +38,7 @@ final class SessionLogTail {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
     private static final int TIME_LENGTH = 23;
 
-    private final ControlServer.LogQuery query;
+    private final LogQuery query;
     private final int max;
     private final Instant before;
     private final ZoneId zone;
@@ -47,7 +47,7 @@ final class SessionLogTail {
     private long pickedBytes;
     private boolean done;
 
-    private SessionLogTail(ControlServer.LogQuery query, int max, Instant before, ZoneId zone) {
+    private SessionLogTail(LogQuery query, int max, Instant before, ZoneId zone) {
         this.query = query;
         this.max = max;
         this.before = before;
@@ -55,7 +55,7 @@ final class SessionLogTail {
     }
 
     /** Up to {@code max} lines older than {@code before} that match {@code query}, oldest first. */
-    static List<LogLine> read(Path sessionDir, ControlServer.LogQuery query, int max, Instant before, ZoneId zone) {
+    static List<LogLine> read(Path sessionDir, LogQuery query, int max, Instant before, ZoneId zone) {
         SessionLogTail tail = new SessionLogTail(query, max, before, zone);
         if (max <= 0) {
             return List.of();

@@ -82,6 +82,11 @@ public final class Formation {
     /** The count of every Procfile type, in Procfile order; unknown names in the formation are an error. */
     public Map<String, Integer> resolve(Procfile procfile) {
         for (String name : counts.keySet()) {
+            if (procfile.type(name).isEmpty() && procfile.releasePhase().filter(t -> t.name().equals(name)).isPresent()) {
+                throw new IllegalArgumentException("'" + name + "' is the release phase and not part of the formation:"
+                        + " it runs once before the formation starts (--skip-release skips it); remove it from the"
+                        + " formation");
+            }
             if (procfile.type(name).isEmpty()) {
                 throw new IllegalArgumentException("unknown process type '" + name + "' in formation; "
                         + (procfile.types().isEmpty() ? procfile.source() + " defines none"

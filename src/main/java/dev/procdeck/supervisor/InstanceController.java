@@ -253,6 +253,22 @@ final class InstanceController {
         }
     }
 
+    /**
+     * The run of process {@code pid} is no longer healthy (R15, liveness; decided off this thread by
+     * {@link DynoChecks}): stops it with {@code reason}, and the restart policy decides what follows. Ignored when
+     * that run is over or already stopping: the news may arrive after the fact.
+     */
+    void unhealthy(long pid, String reason, String cause) {
+        Run r = run;
+        if (r == null || r.process.pid() != pid || r.status != null || r.termination != null
+                || !(life.state() == InstanceState.UP || life.waitingForReady())) {
+            return;
+        }
+        stopWatching(r);
+        owner.publish(this, life.unhealthy(reason, cause));
+        terminate(r);
+    }
+
     /** Scaled back up while retiring: the instance stays, and starts again if {@code start}. */
     void keep(boolean start) {
         if (life.intent() == StopIntent.RETIRE) {

@@ -15,12 +15,14 @@ import java.util.Optional;
  *   STARTING(SPAWNING) --waitForDependencies--> STARTING(WAITING_FOR_DEPENDENCIES) --dependenciesReady--> STARTING(SPAWNING)
  *   STARTING(SPAWNING) --launched, with a readiness check--> STARTING(WAITING_FOR_READY) --ready--> UP
  *   STARTING(WAITING_FOR_READY) --notReady--> STOPPING(NOT_READY)    (exits and leftovers: as from UP)
+ *   UP (or STARTING(WAITING_FOR_READY)) --unhealthy--> STOPPING(UNHEALTHY)   (R15, a failing liveness check)
  *   STARTING(WAITING_FOR_DEPENDENCIES) --stop--> STOPPED (or REMOVED when retiring)
  *   STARTING --launchFailed--> FAILED
  *   UP --stop(intent)--> STOPPING(intent)           STOPPING --stop(intent)--> STOPPING(combined intent)
  *   UP --leader exited, group empty--> BACKING_OFF | EXITED | CRASHED (restart policy)
  *   UP --leader exited, group not empty--> STOPPING(LINGER)
- *   STOPPING --run ended--> STOPPED (STOP) | STARTING (RESTART) | REMOVED (RETIRE) | policy (LINGER, NOT_READY)
+ *   STOPPING --run ended--> STOPPED (STOP) | STARTING (RESTART) | REMOVED (RETIRE) | policy (LINGER, NOT_READY,
+ *   UNHEALTHY)
  *   policy: BACKING_OFF | EXITED | CRASHED, or FAILED once max_restarts consecutive restarts are used up, or at
  *   once for exit code 127 (command not found), which no restart mends
  *   BACKING_OFF --stop--> STOPPED      BACKING_OFF --retire--> REMOVED     BACKING_OFF --elapsed--> STARTING
@@ -69,6 +71,8 @@ public final class InstanceLifecycle {
     private Instant nextRestartAt;
     private String message = "not started";
     private boolean restartToApply;
+    /** Why an UNHEALTHY stop was decided ("R15", "liveness"), for the line that ends its run. */
+    private String unhealthyCause;
 
     public InstanceLifecycle(InstanceId id, int port, RestartPolicy policy, Clock clock) {
         this.id = id;
@@ -233,6 +237,22 @@ public final class InstanceLifecycle {
     }
 
     /**
+     * The running instance is no longer healthy (Heroku's R15, a failing liveness check): its group is stopped and
+     * the restart policy then decides as for a crash. {@code reason} is the whole story for the console ("Error R15
+     * (Memory quota vastly exceeded): 1.10 GiB of 512 MiB quota"); {@code cause} names it in the line that ends
+     * the run ("R15").
+     */
+    public Transition unhealthy(String reason, String cause) {
+        guard(pid > 0 && leaderExit == null && (state == InstanceState.UP || waitingForReady()), "restart unhealthy");
+        intent = StopIntent.UNHEALTHY;
+        stopPhase = StopPhase.NONE;
+        unhealthyCause = cause;
+        boolean restarts = policy.delayBefore(consecutiveRestarts + 1, true).isPresent()
+                && !policy.exhausted(consecutiveRestarts + 1);
+        return move(InstanceState.STOPPING, reason + (restarts ? ", restarting" : ", stopping it"));
+    }
+
+    /**
      * The spawn failed. Asked to stop meanwhile, the instance simply is stopped (or removed when retiring);
      * otherwise it is FAILED: a command that cannot be spawned is not retried.
      */
@@ -366,6 +386,8 @@ public final class InstanceLifecycle {
                     return move(InstanceState.STOPPED, "stopped, " + status.describe() + "; removed");
                 case NOT_READY:
                     return byPolicy(status, "not ready, then ended with " + status.describe(), true);
+                case UNHEALTHY:
+                    return byPolicy(status, "stopped (" + unhealthyCause + "), " + status.describe(), true);
                 case LINGER:
                 default:
                     break;

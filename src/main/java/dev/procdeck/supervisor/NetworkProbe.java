@@ -50,8 +50,14 @@ final class NetworkProbe {
     }
 
     static ReadinessProbe.Answer tcp(int port) {
+        return tcp(port, CONNECT_TIMEOUT_MILLIS);
+    }
+
+    /** As {@link #tcp(int)}, within {@code timeoutMillis} (a liveness check's timeout). */
+    static ReadinessProbe.Answer tcp(int port, int timeoutMillis) {
         try (Socket socket = new Socket(Proxy.NO_PROXY)) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), CONNECT_TIMEOUT_MILLIS);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                    Math.min(timeoutMillis, CONNECT_TIMEOUT_MILLIS));
             return new ReadinessProbe.Answer(true, "port " + port + " accepted a connection");
         } catch (IOException e) {
             return new ReadinessProbe.Answer(false, "port " + port + " " + failure(e));
@@ -63,6 +69,11 @@ final class NetworkProbe {
      * counts), and no proxy is used: the check never leaves this machine whatever the path or the environment say.
      */
     static ReadinessProbe.Answer http(String path, int port) {
+        return http(path, port, READ_TIMEOUT_MILLIS);
+    }
+
+    /** As {@link #http(String, int)}, with {@code timeoutMillis} to answer (a liveness check's timeout). */
+    static ReadinessProbe.Answer http(String path, int port, int timeoutMillis) {
         String what = "http " + path;
         URL url;
         try {
@@ -81,8 +92,8 @@ final class NetworkProbe {
         try {
             connection = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
             connection.setInstanceFollowRedirects(false);
-            connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
-            connection.setReadTimeout(READ_TIMEOUT_MILLIS);
+            connection.setConnectTimeout(Math.min(timeoutMillis, CONNECT_TIMEOUT_MILLIS));
+            connection.setReadTimeout(timeoutMillis);
             connection.setUseCaches(false);
             connection.setRequestProperty("User-Agent", "procdeck-readiness");
             connection.setRequestProperty("Connection", "close");

@@ -150,7 +150,7 @@ public final class OneOffRuns {
 
     private void start(String name, String line, ProcessLauncher launcher, CompletableFuture<JobRun> ended) {
         String[] words = line.split("\\s+", 2);
-        Optional<ProcessType> type = project.get().procfile().type(words[0]);
+        Optional<ProcessType> type = project.get().procfile().runnable(words[0]);
         String command = type.map(t -> t.command() + (words.length > 1 ? " " + words[1] : "")).orElse(line);
         synchronized (recent) {
             recent.remove(line);

@@ -132,6 +132,11 @@ public record ReloadPlan(List<String> added, List<String> removed, List<String> 
         compare(changed, "stop_timeout", was, now, TypeConfig::stopTimeout);
         compare(changed, "ready", was, now, TypeConfig::ready);
         compare(changed, "depends_on", was, now, TypeConfig::dependsOn);
+        // The dyno checks take a run's quota and liveness when it starts: a change applies from the next run.
+        int before = changed.size();
+        compare(changed, "memory", was, now, TypeConfig::memory);
+        compare(changed, "liveness", was, now, TypeConfig::liveness);
+        restart = changed.size() > before;
         Set<String> keys = new TreeSet<>(was.env().keySet());
         keys.addAll(now.env().keySet());
         for (String key : keys) {

@@ -16,7 +16,10 @@ public enum StopIntent {
     LINGER("stopping processes left in its group"),
     /** It did not become ready within its readiness timeout (Heroku's R10): it is stopped, then the restart
      *  policy decides as for a crash. */
-    NOT_READY("stopping (not ready)");
+    NOT_READY("stopping (not ready)"),
+    /** It was up but is no longer healthy: past twice its memory quota (Heroku's R15) or failing its liveness
+     *  check. It is stopped, then the restart policy decides as for a crash. */
+    UNHEALTHY("stopping (unhealthy)");
 
     private final String label;
 

@@ -84,8 +84,11 @@ public final class Supervisor implements AutoCloseable {
     private final Runs runs;
     private final ScheduledJobs jobs;
     private final OneOffRuns oneOffs;
+    private final ReleasePhase release;
     /** Terminals of {@code tty: true} instances; {@link #launcher} notes each one it launches. */
     private final Terminals terminals = new Terminals();
+    /** Memory quota (R14/R15) and liveness checks, on threads of their own; null on an injected scheduler. */
+    private final DynoChecks dynoChecks;
 
     // Owned by the supervision thread.
     private final Map<InstanceId, InstanceController> controllers = new TreeMap<>();
@@ -206,8 +209,19 @@ public final class Supervisor implements AutoCloseable {
         this.runs = new Runs(processes, checks, plan, owner, () -> this.project, launchSpecs, bus, PortCheck::freePort);
         this.jobs = new ScheduledJobs(runs, project, bus, clock != null ? clock.getZone() : java.time.ZoneId.systemDefault());
         this.oneOffs = new OneOffRuns(runs, () -> this.project);
+        this.release = new ReleasePhase(runs, () -> this.project);
         this.dependencies = dependenciesOf(project);
         bus.addListener(logReadiness);
+        this.dynoChecks = ownExecutor == null ? null : new DynoChecks(() -> this.project,
+                id -> Optional.ofNullable(launches.get(id)), this::restartUnhealthy, bus, launcher);
+        if (dynoChecks != null) {
+            listeners.add(dynoChecks);
+        }
+    }
+
+    /** A dyno check found run {@code pid} of {@code id} unhealthy (R15, liveness): stop it; the policy decides. */
+    void restartUnhealthy(InstanceId id, long pid, String reason, String cause) {
+        submit(() -> controller(id).ifPresent(c -> c.unhealthy(pid, reason, cause)));
     }
 
     /** Replaces the network readiness checks (tests script them on the fake clock). Call before starting. */
@@ -272,6 +286,11 @@ public final class Supervisor implements AutoCloseable {
     /** One-off runs ({@code heroku run}): a type's command with arguments, or any command, run once. */
     public OneOffRuns oneOffs() {
         return oneOffs;
+    }
+
+    /** The release phase: the Procfile's {@code release} type, run once before the formation starts. */
+    public ReleasePhase release() {
+        return release;
     }
 
     /** The current state of every instance, sorted by type then number. Safe from any thread. */
@@ -522,6 +541,9 @@ public final class Supervisor implements AutoCloseable {
         }
         closed = true;
         bus.removeListener(logReadiness);
+        if (dynoChecks != null) {
+            dynoChecks.close();
+        }
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();
             ((ExecutorService) spawner).shutdownNow();

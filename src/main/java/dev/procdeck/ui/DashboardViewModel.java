@@ -397,6 +397,14 @@ public final class DashboardViewModel {
     }
 
     private void typesChanged(Project p) {
+        Map<String, Long> quotas = new java.util.HashMap<>();
+        p.procfile().typeNames().forEach(t -> {
+            Long quota = p.config().type(t).memory();
+            if (quota != null) {
+                quotas.put(t, quota);
+            }
+        });
+        table.setMemoryQuotas(quotas);
         refreshFormation();
         console.setProject(p.procfile().typeNames());
         console.setLiveInstances(table.instanceNames());
@@ -437,7 +445,7 @@ public final class DashboardViewModel {
         savedFormation = Formation.format(counts);
         typesChanged(p);
         if (startNow) {
-            local.supervisor().start(counts);
+            local.startFormation(counts);
         } else {
             local.supervisor().setFormation(counts);
         }

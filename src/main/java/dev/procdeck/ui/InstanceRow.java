@@ -16,6 +16,8 @@ public final class InstanceRow extends DeckRow {
     /** The last minutes of CPU (%) and resident memory (bytes), for the sparklines. */
     final Sparkline.History cpuHistory = new Sparkline.History();
     final Sparkline.History memoryHistory = new Sparkline.History();
+    /** Its type's memory quota in bytes (procdeck.yml {@code memory:}), 0 for none: a line on the sparkline. */
+    long memoryQuota;
     /** Counts samples, so that sparkline cells know when to redraw. */
     final javafx.beans.property.ReadOnlyIntegerWrapper samples = new javafx.beans.property.ReadOnlyIntegerWrapper(this, "samples");
     /** Starts and exits, for the type's timeline. */

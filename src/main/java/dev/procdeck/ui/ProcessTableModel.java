@@ -24,6 +24,8 @@ import javafx.collections.ObservableList;
  * {@code onUserScale}. Colours follow Procfile positions ({@link TypeColours}). FX thread only.
  */
 final class ProcessTableModel {
+    /** Memory quotas by type, for the instance rows (see {@link #setMemoryQuotas}). */
+    private Map<String, Long> memoryQuotas = Map.of();
     private final ObservableList<TypeRow> types = FXCollections.observableArrayList();
     private final BiConsumer<String, Integer> onUserScale;
     private Procfile procfile;
@@ -107,8 +109,16 @@ final class ProcessTableModel {
         while (at < rows.size() && rows.get(at).id().number() < s.id().number()) {
             at++;
         }
-        rows.add(at, new InstanceRow(s, type.get().colourIndex()));
+        InstanceRow added = new InstanceRow(s, type.get().colourIndex());
+        added.memoryQuota = memoryQuotas.getOrDefault(s.id().type(), 0L);
+        rows.add(at, added);
         return true;
+    }
+
+    /** procdeck.yml's {@code memory:} by type (bytes), drawn as a line on each instance's memory sparkline. */
+    void setMemoryQuotas(Map<String, Long> quotas) {
+        memoryQuotas = Map.copyOf(quotas);
+        types.forEach(t -> t.instances().forEach(i -> i.memoryQuota = memoryQuotas.getOrDefault(t.typeName(), 0L)));
     }
 
     /** What every instance row shows now, by instance. */

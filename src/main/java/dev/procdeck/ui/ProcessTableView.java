@@ -704,7 +704,9 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                     instanceRow.set(text != null && !text.isEmpty());
                     spark.setId((cpu ? "cpuSpark-" : "memorySpark-") + i.id().name());
                     setTooltip(new Tooltip((text == null || text.isEmpty() ? "not running" : text)
-                            + "\nlast 5 minutes: peak " + peak(i)));
+                            + "\nlast 5 minutes: peak " + peak(i) + (cpu || i.memoryQuota <= 0 ? ""
+                            : "\nquota " + dev.procdeck.os.ByteSize.formatWhole(i.memoryQuota) + " (the line): R14"
+                            + " past it, restarted at twice it (R15)")));
                 } else {
                     instanceRow.set(false);
                     setTooltip(text == null || text.isEmpty() ? null : new Tooltip(text));
@@ -724,7 +726,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
 
             private void draw() {
                 if (bound != null) {
-                    spark.draw(cpu ? bound.cpuHistory : bound.memoryHistory, cpu ? 5 : 1);
+                    spark.draw(cpu ? bound.cpuHistory : bound.memoryHistory, cpu ? 5 : 1, cpu ? 0 : bound.memoryQuota);
                 }
             }
         });

@@ -81,13 +81,16 @@ final class Sparkline extends Canvas {
             Color.DODGERBLUE);
     private History last;
     private double lastFloor;
+    private double lastLimit;
+    /** Where the limit line was last drawn (its y), or NaN when none was: for tests, which cannot read a canvas. */
+    private double limitY = Double.NaN;
 
     Sparkline(double width, double height) {
         super(width, height);
         getStyleClass().add("sparkline");
         stroke.addListener(o -> {
             if (last != null) {
-                draw(last, lastFloor); // the style sheet's colour arrived after the first drawing
+                draw(last, lastFloor, lastLimit); // the style sheet's colour arrived after the first drawing
             }
         });
     }
@@ -102,8 +105,18 @@ final class Sparkline extends Canvas {
      * the larger of the floor and the highest sample).
      */
     void draw(History h, double floor) {
+        draw(h, floor, 0);
+    }
+
+    /**
+     * As {@link #draw(History, double)}, with a horizontal line at {@code limit} (a memory quota) when it is above 0
+     * and the samples have reached half of it: far above them it would flatten the trend, so it shows as they near it.
+     */
+    void draw(History h, double floor, double limit) {
         last = h;
         lastFloor = floor;
+        lastLimit = limit;
+        limitY = Double.NaN;
         Color stroke = this.stroke.get() instanceof Color c ? c : Color.DODGERBLUE;
         GraphicsContext g = getGraphicsContext2D();
         double w = getWidth();
@@ -116,6 +129,9 @@ final class Sparkline extends Canvas {
             return;
         }
         double top = Math.max(floor, h.max());
+        if (limit > 0 && h.max() >= limit / 2) {
+            top = Math.max(top, limit); // nearing the limit: the scale takes it in, so that the line shows
+        }
         // The first 20 s are spread over the width (a line a few pixels wide says nothing), then up to five minutes.
         double step = w / (Math.max(n, 10) - 1);
         double x0 = w - (n - 1) * step;
@@ -141,6 +157,19 @@ final class Sparkline extends Canvas {
             }
         }
         g.stroke();
+        if (limit > 0 && limit <= top) {
+            limitY = Math.round(y(limit, top, ht)) + 0.5; // on a pixel row: a crisp line, not two blurred ones
+            g.setStroke(stroke.deriveColor(0, 1, 1, 0.7));
+            g.setLineWidth(1);
+            g.setLineDashes(3, 2);
+            g.strokeLine(0, limitY, w, limitY);
+            g.setLineDashes((double[]) null);
+        }
+    }
+
+    /** The y of the limit line drawn last, NaN when there was none. */
+    double limitY() {
+        return limitY;
     }
 
     private static double y(double v, double top, double height) {

@@ -89,7 +89,7 @@ class CliTest {
         procfile("web: echo \"on $PORT as $PS, x${PORT}S [$PORTS]\"\nbad: sleep 0.3; echo oops >&2; exit 3\n");
         Result r = run("start", "--restart", "never", "--no-timestamp", "--no-color");
         assertThat(r.code()).isEqualTo(3);
-        assertThat(r.out()).contains("web.1  | on 5000 as web.1, x5000S []\n")
+        assertThat(r.out()).contains("web.1  | on 5001 as web.1, x5001S []\n") // behind the router on 5000
                 .contains("bad.1  | oops\n")
                 .contains("system | bad.1 crashed with exit code 3 (restart policy: never)\n");
         assertThat(r.out().lines()).allMatch(l -> l.matches("(web\\.1 |bad\\.1 |system) \\| .*"));
@@ -98,9 +98,12 @@ class CliTest {
     @Test
     void startExitsZeroWhenEverythingExitedCleanlyAndHonoursFormationAndPort() throws Exception {
         procfile("web: echo $PORT\nworker: echo w$PORT\n");
-        Result r = run("start", "-m", "web=2,worker=0", "-p", "7000", "--restart", "on-failure", "--no-timestamp");
+        // Foreman's ports exactly: without the router, web.1 has the base port.
+        Result r = run("start", "-m", "web=2,worker=0", "-p", "7000", "--restart", "on-failure", "--no-timestamp",
+                "--no-router");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("web.1  | 7000").contains("web.2  | 7001").doesNotContain("worker");
+        assertThat(r.out()).contains("web.1  | 7000").contains("web.2  | 7001").doesNotContain("worker")
+                .doesNotContain("router:");
     }
 
     @Test

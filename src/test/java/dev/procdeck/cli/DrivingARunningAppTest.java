@@ -3,8 +3,9 @@ package dev.procdeck.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.procdeck.runtime.ControlClient;
+import dev.procdeck.runtime.ControlMessages;
 import dev.procdeck.runtime.ControlProtocol;
-import dev.procdeck.runtime.Json;
+import dev.procdeck.runtime.ControlJson;
 import dev.procdeck.runtime.StateFolder;
 import dev.procdeck.testing.Await;
 import dev.procdeck.testing.ProcdeckProcess;
@@ -122,7 +123,7 @@ class DrivingARunningAppTest {
     private Map<String, Map<String, Object>> instances() throws Exception {
         Map<String, Object> answer;
         try (ControlClient c = ControlClient.connect(ControlProtocol.socketPath(StateFolder.of(dir, System.getenv())))) {
-            answer = c.call(ControlProtocol.request("ps"));
+            answer = c.call(new ControlMessages.Ps());
         } catch (IOException e) {
             return Map.of();
         }
@@ -167,7 +168,7 @@ class DrivingARunningAppTest {
 
         Result json = run("ps", "--json");
         assertThat(json.code()).isZero();
-        assertThat(Json.parseObject(json.out().strip())).containsEntry("formation", Map.of("web", 1L, "worker", 1L))
+        assertThat(ControlJson.parseObject(json.out().strip())).containsEntry("formation", Map.of("web", 1L, "worker", 1L))
                 .containsKey("instances").doesNotContainKey("ok");
 
         Result table = run("ps");
@@ -176,7 +177,7 @@ class DrivingARunningAppTest {
         assertThat(lines.get(0)).startsWith("=== " + dir.getFileName() + " (" + dir.toRealPath() + "), procdeck pid ")
                 .endsWith("formation web=1 worker=1");
         assertThat(lines.get(1)).matches("NAME +STATE +PID +PORT +UPTIME +RESTARTS +LAST EXIT +CPU +MEM");
-        assertThat(lines.get(2)).matches("web\\.1 +up +\\d+ +5000 +\\d+s +0 +- +\\d+\\.\\d% +[\\d.]+ [KMG]iB");
+        assertThat(lines.get(2)).matches("web\\.1 +up +\\d+ +5001 +\\d+s +0 +- +\\d+\\.\\d% +[\\d.]+ [KMG]iB");
         assertThat(lines.get(3)).matches("worker\\.1 +up +\\d+ +5100 .*");
 
         Result scale = run("scale", "web=2", "worker=0");
@@ -229,19 +230,20 @@ class DrivingARunningAppTest {
             recent = run("logs", "--no-timestamp", "--no-color");
         }
         assertThat(recent.code()).isZero();
-        assertThat(recent.out()).contains("web.1    | up 5000\n").contains("worker.1 | working\n")
-                .containsPattern("system +\\| web\\.1 started \\(pid \\d+, port 5000\\)\n");
+        assertThat(recent.out()).contains("web.1    | up 5001\n").contains("worker.1 | working\n")
+                .containsPattern("system +\\| web\\.1 started \\(pid \\d+, port 5001\\)\n");
         Result timed = run("logs", "-n", "1", "--type", "worker", "--no-color");
         assertThat(timed.out()).matches("\\d\\d:\\d\\d:\\d\\d worker\\.1 \\| working\n");
         Result grep = run("logs", "--grep", "^up [0-9]+$", "--no-timestamp", "--no-color");
-        assertThat(grep.out()).isEqualTo("web.1    | up 5000\n");
+        assertThat(grep.out()).isEqualTo("web.1    | up 5001\n");
 
         Running follow = launch(Map.of(), "logs", "-f", "-n", "1", "--instance", "web.1", "--no-timestamp", "--no-color");
         // The one recent line arrives once the stream is subscribed: from then on nothing is missed.
         Await.until(DEADLINE, () -> !follow.out().isEmpty(), "the recent line");
         int before = follow.out().length();
         assertThat(run("restart", "web").code()).isZero();
-        Await.until(DEADLINE, () -> follow.out().substring(before).contains("web.1    | up 5000\n"),
+        // web is behind the router: its restart prebooted a replacement on the other half of its port block.
+        Await.until(DEADLINE, () -> follow.out().substring(before).contains("web.1    | up 5051\n"),
                 () -> "web.1's line after its restart; got: " + follow.out());
         assertThat(follow.out().toString()).doesNotContain("worker");
         assertThat(follow.process().isAlive()).isTrue();
@@ -349,7 +351,7 @@ class DrivingARunningAppTest {
         // As through an ssh -L forward: the socket named directly, whatever the working folder.
         Result named = run("ps", "--socket", socket.toString(), "--json");
         assertThat(named.code()).as(named.err()).isZero();
-        assertThat(Json.parseObject(named.out().strip())).containsEntry("socket", socket.toString());
+        assertThat(ControlJson.parseObject(named.out().strip())).containsEntry("socket", socket.toString());
     }
 
     @Test

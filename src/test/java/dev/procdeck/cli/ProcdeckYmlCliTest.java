@@ -91,7 +91,7 @@ class ProcdeckYmlCliTest {
         Files.writeString(dir.resolve("procdeck.yml"), "formation: {web: 2, worker: 0}\n");
         Result byFile = run("start", "-p", "7000", "--restart", "never", "--no-timestamp", "--no-color");
         assertThat(byFile.code()).isZero();
-        assertThat(byFile.out()).contains("web.1   | web on 7000").contains("web.2   | web on 7001")
+        assertThat(byFile.out()).contains("web.1   | web on 7001").contains("web.2   | web on 7002")
                 .contains("other.1 | other").doesNotContain("worker on");
         Result byOption = run("start", "-m", "worker=1", "-p", "7000", "--restart", "never", "--no-timestamp",
                 "--no-color");

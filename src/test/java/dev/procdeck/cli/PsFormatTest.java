@@ -21,6 +21,21 @@ class PsFormatTest {
     }
 
     @Test
+    void theMemoryQuotaIsShownNextToTheMemory() {
+        Map<String, Object> instance = new HashMap<>(Map.of("name", "web.1", "state", "up", "port", 5000,
+                "restarts", 0, "rss", 22_440_000L, "cpu", 0.25, "memoryQuota", 512L << 20));
+        assertThat(PsCommand.row(instance)[8]).isEqualTo("21.4 MiB (512 MiB quota)");
+        instance.remove("rss");
+        assertThat(PsCommand.row(instance)[8]).isEqualTo("- (512 MiB quota)");
+        instance.put("memoryQuota", 3L << 29);
+        assertThat(PsCommand.row(instance)[8]).isEqualTo("- (1.5 GiB quota)");
+        // What ControlServer writes for an instance whose type has memory: in procdeck.yml.
+        dev.procdeck.supervisor.InstanceSnapshot s = dev.procdeck.runtime.InstanceWire.read(instance);
+        assertThat(dev.procdeck.runtime.InstanceWire.write(s, null, false, 512L << 20, java.time.Instant.now())
+                .memoryQuota()).isEqualTo(512L << 20);
+    }
+
+    @Test
     void theFormationLeavesScheduledTypesOut() {
         Map<String, Object> answer = Map.of("formation", new java.util.LinkedHashMap<>(Map.of("web", 2)),
                 "jobs", java.util.List.of(Map.of("type", "report")));

@@ -58,7 +58,7 @@ class KubernetesExportTest {
 
     @Test
     void aDeploymentPerLongRunningTypeWithItsScaleCommandImageAndEnvironment() {
-        ExportResult r = export(shop(), options().withFormation("web=3,worker=1,api=1,release=1"));
+        ExportResult r = export(shop(), options().withFormation("web=3,worker=1,api=1"));
         assertThat(r.files()).extracting(ExportedFile::name).containsExactly(
                 "shop-env-configmap.yaml", "shop-secret-secret.yaml",
                 "shop-web-deployment.yaml", "shop-web-service.yaml", "shop-worker-deployment.yaml",
@@ -180,14 +180,21 @@ class KubernetesExportTest {
         ExternalTool.require("node");
         ExternalTool.require("npm");
         Project p = Fixtures.project(root)
-                .type("web", "exec puma -p \"$PORT\" # 'quoted' : yes", Fixtures.ready(Readiness.Kind.HTTP, "/health?x=1"))
-                .type("worker", "./work", Fixtures.restart(RestartMode.ON_FAILURE, null, Duration.ofMillis(2500)))
-                .type("api", "./api", Fixtures.ready(Readiness.Kind.PORT, ""))
+                .type("web", "exec puma -p \"$PORT\" # 'quoted' : yes", Fixtures.ready(Readiness.Kind.HTTP, "/health?x=1")
+                        .withMemory(512L << 20).withLiveness(new dev.procdeck.procfile.Liveness(
+                                dev.procdeck.procfile.Liveness.Kind.HTTP, "/alive", Duration.ofSeconds(10), 3,
+                                Duration.ofMillis(1500), Duration.ofSeconds(30))))
+                .type("worker", "./work", Fixtures.restart(RestartMode.ON_FAILURE, null, Duration.ofMillis(2500))
+                        .withLiveness(new dev.procdeck.procfile.Liveness(dev.procdeck.procfile.Liveness.Kind.EXEC,
+                                "test -e /tmp/alive", Duration.ofSeconds(5), 1, Duration.ofSeconds(1), null)))
+                .type("api", "./api", Fixtures.ready(Readiness.Kind.PORT, "").withLiveness(
+                        new dev.procdeck.procfile.Liveness(dev.procdeck.procfile.Liveness.Kind.PORT, "",
+                                Duration.ofSeconds(10), 3, Duration.ofSeconds(2), null)).withMemory(3L << 29))
                 .type("clock", "./tick", Fixtures.scheduled("0 3 1 * sun", Overlap.ALLOW))
                 .type("release", "./migrate", Fixtures.env(Map.of("MIGRATION_TOKEN", "t", "ON", "yes")))
                 .env("DATABASE_URL", "postgres://db/x").env("API_KEY", "k").env("EMPTY", "").env("NUMBER", "0123")
                 .build();
-        ExportResult r = export(p, options().withFormation("web=2,worker=0,api=1,release=1"));
+        ExportResult r = export(p, options().withFormation("web=2,worker=1,api=1"));
         List<Path> written = ExportWriter.write(root.resolve("k8s"), r.files(), false);
         List<String> command = new ArrayList<>(List.of("bash", shared.toString()));
         written.forEach(f -> command.add(f.toString()));

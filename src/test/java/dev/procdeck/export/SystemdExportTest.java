@@ -137,8 +137,8 @@ class SystemdExportTest {
         Files.writeString(root.resolve(".env"), "A=1\n");
         Project p = Fixtures.project(root)
                 .type("web", "exec ./server --port \"$PORT\" --name '100%' \\; echo `date` # done",
-                        Fixtures.restart(RestartMode.ON_FAILURE, "INT", Duration.ofMillis(1500)))
-                .type("worker", "./work", Fixtures.dependsOn("web"))
+                        Fixtures.restart(RestartMode.ON_FAILURE, "INT", Duration.ofMillis(1500)).withMemory(512L << 20))
+                .type("worker", "./work", Fixtures.dependsOn("web").withMemory(3L << 29))
                 .type("limited", "./l", Fixtures.maxRestarts(2))
                 .type("clock", "./tick", Fixtures.scheduled("*/15 9-17 * * mon-fri", Overlap.SKIP))
                 .type("monthly", "./m", Fixtures.scheduled("0 3 1,15 * sun", Overlap.SKIP))

@@ -138,6 +138,22 @@ class ProcdeckYmlParserTest {
     }
 
     @Test
+    void theRouterIsWebByDefaultAnotherTypeOrOffWithItsTimeouts() throws Exception {
+        assertThat(parse("types: {}\n").router()).isEqualTo(RouterConfig.DEFAULTS);
+        assertThat(parse("router: off\n").router().off()).isTrue();
+        assertThat(parse("router: worker\n").router().type()).isEqualTo("worker");
+        RouterConfig full = parse("router: {type: web, timeout: 2s, drain_timeout: 500ms}\n").router();
+        assertThat(full.requestTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(full.drainTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(problems("router: wbe\n")).containsExactly("procdeck.yml:1:9: error: router names 'wbe', which is"
+                + " not in the Procfile (did you mean web?); name the type that serves HTTP, or write router: off");
+        assertThat(problems("router: {timeout: soon}\n")).singleElement().asString()
+                .startsWith("procdeck.yml:1:19: error: router timeout must be a duration");
+        assertThat(warnings("router: {tpye: web}\n")).singleElement().asString()
+                .contains("unknown key 'tpye' under router (did you mean type?)");
+    }
+
+    @Test
     void unknownKeysAreWarningsWithANearMiss() throws Exception {
         assertThat(warnings("types:\n  web:\n    restrat: never\n    max-restarts: 3\n    colour: red\nvolumes: x\n"))
                 .containsExactly(
@@ -145,8 +161,8 @@ class ProcdeckYmlParserTest {
                         "procdeck.yml:4:5: warning: unknown key 'max-restarts' in type 'web' (did you mean max_restarts?);"
                                 + " it is ignored",
                         "procdeck.yml:5:5: warning: unknown key 'colour' in type 'web'; known keys: restart, max_restarts,"
-                                + " stop_signal, stop_timeout, ready, depends_on, env, tty, schedule, overlap; it is ignored",
-                        "procdeck.yml:6:1: warning: unknown key 'volumes' at the top level; known keys: formation, types;"
+                                + " stop_signal, stop_timeout, ready, depends_on, env, tty, schedule, overlap, memory, liveness; it is ignored",
+                        "procdeck.yml:6:1: warning: unknown key 'volumes' at the top level; known keys: formation, types, router;"
                                 + " it is ignored");
         assertThat(warnings("types:\n  web:\n    ready: {port: true, timout: 5s}\n")).containsExactly(
                 "procdeck.yml:3:25: warning: unknown key 'timout' in ready (did you mean timeout?); it is ignored");

@@ -48,7 +48,7 @@ class AttachedRunHostileTest {
         m.put("types", new ArrayList<Object>(List.of(new LinkedHashMap<>(Map.of("name", "web", "command",
                 "x", "tty", false, "scheduled", false)))));
         m.put("instances", new ArrayList<Object>(List.of(inst)));
-        return Json.parseObject(Json.write(m));
+        return ControlJson.parseObject(ControlJson.write(m));
     }
 
     private static boolean plain(String s) {
@@ -62,7 +62,7 @@ class AttachedRunHostileTest {
         i.put("startedAt", Long.MIN_VALUE);
         i.put("since", Long.MAX_VALUE);
         i.put("nextRestartAt", Long.MIN_VALUE);
-        InstanceSnapshot s = InstanceWire.read(Json.parseObject(Json.write(i)));
+        InstanceSnapshot s = InstanceWire.read(ControlJson.parseObject(ControlJson.write(i)));
         Instant now = Instant.now();
         Durations.humanize(s.uptime(now)); // threw ArithmeticException: long overflow
         assertThat(s.startedAt()).isNull();
@@ -75,7 +75,7 @@ class AttachedRunHostileTest {
         Map<String, Object> job = new LinkedHashMap<>(Map.of("type", "report", "schedule", "every 1h"));
         job.put("lastRun", run);
         job.put("nextRun", Long.MAX_VALUE);
-        JobWire.Job j = JobWire.read(Json.parseObject(Json.write(job)));
+        JobWire.Job j = JobWire.read(ControlJson.parseObject(ControlJson.write(job)));
         assertThat(j.status().nextRun()).isNull();
         assertThat(j.status().lastRun()).isNull(); // no start time a procdeck writes: not a run to show
     }
@@ -101,7 +101,7 @@ class AttachedRunHostileTest {
         Map<String, Object> job = new LinkedHashMap<>(Map.of("type", "report", "schedule", CONTROLS + huge));
         job.put("lastRun", run);
         job.put("running", new ArrayList<Object>(List.of(BIDI)));
-        JobWire.Job j = JobWire.read(Json.parseObject(Json.write(job)));
+        JobWire.Job j = JobWire.read(ControlJson.parseObject(ControlJson.write(job)));
         assertThat(plain(j.status().schedule()) && j.status().schedule().length() < 20_000).isTrue();
         assertThat(plain(j.status().lastRun().name())).isTrue();
         assertThat(plain(j.status().lastRun().message()) && j.status().lastRun().message().length() < 20_000).isTrue();
@@ -110,11 +110,11 @@ class AttachedRunHostileTest {
 
     @Test
     void aLogLineNamesAnInstanceWithoutControlCharactersOrEndlessLength() {
-        LogBatch b = LogWire.read(Json.parseObject(Json.write(Map.of("t", 1L, "i", "web.1\r\n" + BIDI + "y".repeat(100_000),
+        LogBatch b = LogWire.read(ControlJson.parseObject(ControlJson.write(Map.of("t", 1L, "i", "web.1\r\n" + BIDI + "y".repeat(100_000),
                 "s", "out", "x", "hello"))), 0);
         assertThat(plain(b.instance())).isTrue();
         assertThat(b.instance().length()).isLessThan(1000);
-        LogBatch noName = LogWire.read(Json.parseObject("{\"t\":1,\"s\":\"out\",\"x\":\"hello\"}"), 0);
+        LogBatch noName = LogWire.read(ControlJson.parseObject("{\"t\":1,\"s\":\"out\",\"x\":\"hello\"}"), 0);
         assertThat(noName.instance()).isNotEqualTo("null");
     }
 
@@ -123,7 +123,7 @@ class AttachedRunHostileTest {
         Map<String, Object> i = HostileServer.instance("web.1", "up");
         i.put("port", 4_294_972_296L); // 2^32 + 5000: (int) gives 5000
         i.put("restarts", -7L);
-        InstanceSnapshot s = InstanceWire.read(Json.parseObject(Json.write(i)));
+        InstanceSnapshot s = InstanceWire.read(ControlJson.parseObject(ControlJson.write(i)));
         assertThat(s.port()).isNotEqualTo(5000);
         assertThat(s.restarts()).isGreaterThanOrEqualTo(0);
         Map<String, Object> answer = psWith(HostileServer.instance("web.1", "up"));
@@ -198,7 +198,7 @@ class AttachedRunHostileTest {
         server = new HostileServer(dir.resolve("c.sock"), (request, out) -> {
             switch (String.valueOf(request.get("op"))) {
                 case "logs" -> {
-                    HostileServer.send(out, Map.of("v", 1L, "ok", true));
+                    HostileServer.send(out, Map.of("v", 2L, "ok", true));
                     byte[] chunk = "z".repeat(64 * 1024).getBytes(StandardCharsets.UTF_8);
                     for (int k = 0; k < 200; k++) { // 12.5 MiB, no newline
                         out.write(chunk);
@@ -247,7 +247,7 @@ class AttachedRunHostileTest {
         }
         answer.put("types", types);
         answer.put("instances", instances);
-        AttachedRun.Status s = AttachedRun.parseStatus(Json.parseObject(Json.write(answer)));
+        AttachedRun.Status s = AttachedRun.parseStatus(ControlJson.parseObject(ControlJson.write(answer)));
         assertThat(s.types()).hasSize(AttachedRun.MAX_TYPES);
         assertThat(s.instances().size()).isLessThanOrEqualTo(AttachedRun.MAX_INSTANCES);
     }

@@ -56,14 +56,11 @@ class ControlServerGrepTest {
 
     private List<Object> grep(String pattern) throws Exception {
         try (ControlClient c = ControlClient.connect(server.socket())) {
-            Map<String, Object> logs = ControlProtocol.request("logs");
-            logs.put("grep", pattern);
-            logs.put("lines", 1000L);
-            c.call(logs);
+            c.call(new ControlMessages.Logs(1000L, null, null, null, pattern, null));
             List<Object> texts = new ArrayList<>();
             Map<String, Object> m;
-            while ((m = c.next(Duration.ofSeconds(20))) != null && m.get("log") != null) {
-                texts.add(((Map<?, ?>) m.get("log")).get("x"));
+            while ((m = c.next(Duration.ofSeconds(20))) != null && LogWire.entries(m) != null) {
+                LogWire.entries(m).forEach(e -> texts.add(((Map<?, ?>) e).get("x")));
             }
             return texts;
         }

@@ -112,7 +112,7 @@ class ControlServerTest {
     void answersPsFromTheSupervisorsSnapshots() throws Exception {
         ControlServer server = start();
         try (ControlClient c = ControlClient.connect(server.socket())) {
-            Map<String, Object> ps = c.call(ControlProtocol.request("ps"));
+            Map<String, Object> ps = c.call(new ControlMessages.Ps());
             assertThat(ps.get("formation")).isEqualTo(Map.of("web", 1L, "worker", 1L));
             List<Object> names = ((List<?>) ps.get("instances")).stream().map(i -> ((Map<?, ?>) i).get("name"))
                     .map(Object.class::cast).toList();
@@ -127,9 +127,9 @@ class ControlServerTest {
     void anOversizeRequestIsRefusedAndTheConnectionClosed() throws Exception {
         ControlServer server = start();
         try (SocketChannel ch = open(server.socket())) {
-            write(ch, "{\"v\":1,\"op\":\"ps\",\"pad\":\"" + "x".repeat(ControlProtocol.MAX_REQUEST_BYTES) + "\"}\n");
+            write(ch, "{\"v\":2,\"op\":\"ps\",\"pad\":\"" + "x".repeat(ControlProtocol.MAX_REQUEST_BYTES) + "\"}\n");
             String answer = readAll(ch, 1 << 20);
-            assertThat(answer).isEqualTo("{\"v\":1,\"ok\":false,\"error\":\"request larger than "
+            assertThat(answer).isEqualTo("{\"v\":2,\"ok\":false,\"error\":\"request larger than "
                     + ControlProtocol.MAX_REQUEST_BYTES + " bytes; refused\"}\n");
         }
     }
@@ -138,24 +138,157 @@ class ControlServerTest {
     void malformedAndOtherVersionRequestsGetClearErrorsAndTheConnectionStaysUsable() throws Exception {
         ControlServer server = start();
         try (ControlClient c = ControlClient.connect(server.socket())) {
-            assertThatThrownBy(() -> c.call(Map.of("v", 2L, "op", "ps")))
-                    .hasMessageContaining("protocol version 2 is not supported; this procdeck speaks 1");
-            assertThatThrownBy(() -> c.call(Map.of("op", "ps"))).hasMessageContaining("request without \"v\"");
-            assertThatThrownBy(() -> c.call(ControlProtocol.request("dance"))).hasMessageContaining("unknown op 'dance'");
-            Map<String, Object> scale = ControlProtocol.request("scale");
-            scale.put("formation", Map.of("wrk", 2L));
-            assertThatThrownBy(() -> c.call(scale)).hasMessage("unknown process type 'wrk'; the Procfile has web, worker");
-            scale.put("formation", Map.of("web", 1000L));
-            assertThatThrownBy(() -> c.call(scale)).hasMessage("the count for web must be a whole number from 0 to 100");
-            Map<String, Object> restart = ControlProtocol.request("restart");
-            restart.put("target", "web.3");
-            assertThatThrownBy(() -> c.call(restart)).hasMessage("no instance web.3; web has web.1");
-            assertThat(c.call(ControlProtocol.request("hello")).get("ok")).isEqualTo(true);
+            assertThatThrownBy(() -> c.callMessage(Map.of("v", 3L, "op", "ps")))
+                    .hasMessageContaining("version mismatch: the running procdeck speaks control protocol 2, this command 3");
+            assertThatThrownBy(() -> c.callMessage(Map.of("op", "ps"))).hasMessageContaining("request without \"v\"");
+            assertThatThrownBy(() -> c.callMessage(Map.of("v", 2L, "op", "dance")))
+                    .hasMessageContaining("unknown op 'dance'; this procdeck knows hello, ps, scale,");
+            assertThatThrownBy(() -> c.call(new ControlMessages.Scale(Map.of("wrk", 2L))))
+                    .hasMessage("unknown process type 'wrk'; the Procfile has web, worker");
+            assertThatThrownBy(() -> c.call(new ControlMessages.Scale(Map.of("web", 1000L))))
+                    .hasMessage("the count for web must be a whole number from 0 to 100");
+            assertThatThrownBy(() -> c.call(new ControlMessages.Restart("web.3"))).hasMessage("no instance web.3; web has web.1");
+            assertThat(c.call(new ControlMessages.Hello()).get("ok")).isEqualTo(true);
         }
         try (SocketChannel ch = open(server.socket())) {
-            write(ch, "{\"v\":1,\"op\":\"ps\",\"op\":\"ps\"}\nnot json\n");
+            write(ch, "{\"v\":2,\"op\":\"ps\",\"op\":\"ps\"}\nnot json\n");
             ch.shutdownOutput();
             assertThat(readAll(ch, 1 << 20)).contains("duplicate key \\\"op\\\"").contains("invalid JSON at character 1");
+        }
+    }
+
+    /** Threads serving clients now: each connection has one, which must end with it. */
+    private static long clientThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("procdeck-control-client")).count();
+    }
+
+    @Test
+    void aWrongTypedRequestGetsAnErrorNamingTheFieldAndTheConnectionStaysUsable() throws Exception {
+        ControlServer server = start();
+        long before = clientThreads();
+        try (ControlClient c = ControlClient.connect(server.socket())) {
+            assertThatThrownBy(() -> c.callMessage(Map.of("v", 2L, "op", "scale", "formation", 42L)))
+                    .isInstanceOf(ControlClient.RefusedException.class)
+                    .hasMessage("scale: \"formation\" must be an object, not a number");
+            assertThatThrownBy(() -> c.callMessage(Map.of("v", 2L, "op", "scale", "formation", Map.of("web", "2"))))
+                    .hasMessage("scale: \"formation.web\" must be a whole number, not a string");
+            assertThatThrownBy(() -> c.callMessage(Map.of("v", 2L, "op", "scale", "formation", Map.of("web", 1.5))))
+                    .hasMessage("scale: \"formation.web\" must be a whole number, not a number");
+            assertThatThrownBy(() -> c.callMessage(Map.of("v", 2L, "op", "restart", "target", List.of("web"))))
+                    .hasMessage("restart: \"target\" must be a string, not a list");
+            // These two were taken silently before: "yes" as no follow, a numeric grep as no filter at all.
+            assertThatThrownBy(() -> c.callMessage(Map.of("v", 2L, "op", "logs", "follow", "yes")))
+                    .hasMessage("logs: \"follow\" must be true or false, not a string");
+            assertThatThrownBy(() -> c.callMessage(Map.of("v", 2L, "op", "logs", "grep", 5L)))
+                    .hasMessage("logs: \"grep\" must be a string, not a number");
+            assertThatThrownBy(() -> c.callMessage(Map.of("v", 2L, "op", "logs", "follow", 1L)))
+                    .hasMessage("logs: \"follow\" must be true or false, not a number");
+            assertThatThrownBy(() -> c.callMessage(Map.of("v", 2L, "op", "connect", "instance", true)))
+                    .hasMessage("connect: \"instance\" must be a string, not true or false");
+            // Fields a newer client may send are ignored, not refused.
+            assertThat(c.callMessage(Map.of("v", 2L, "op", "hello", "colour", "teal")).get("ok")).isEqualTo(true);
+            assertThat(c.call(new ControlMessages.Ps()).get("instances")).asList().hasSize(2);
+        }
+        try (SocketChannel ch = open(server.socket())) {
+            write(ch, "{\"v\":2,\"op\":\"scale\",\"formation\":42}\n{\"v\":2,\"op\":\"hello\"}\n");
+            ch.shutdownOutput();
+            String answers = readAll(ch, 1 << 20);
+            assertThat(answers.lines()).hasSize(2);
+            assertThat(answers).doesNotContain("Exception", "\tat ", "tools.jackson", "java.util")
+                    .contains("\"ok\":true");
+        }
+        dev.procdeck.testing.Await.until(Duration.ofSeconds(10), () -> clientThreads() <= before,
+                () -> "the client threads to end with their connections; " + clientThreads() + " alive, "
+                        + before + " before");
+    }
+
+    @Test
+    void aCommandOfAnotherReleaseIsToldOfTheVersionMismatchNotServedGarbage() throws Exception {
+        ControlServer server = start();
+        // What a procdeck command of the previous release sends.
+        try (SocketChannel ch = open(server.socket())) {
+            write(ch, "{\"v\":1,\"op\":\"logs\",\"follow\":true}\n");
+            ch.shutdownOutput();
+            Map<String, Object> answer = ControlJson.parseObject(readAll(ch, 1 << 20).strip());
+            assertThat(answer).containsEntry("ok", false).containsEntry("v", 2L);
+            assertThat((String) answer.get("error")).isEqualTo("version mismatch: the running procdeck speaks control"
+                    + " protocol 2, this command 1; upgrade the command or restart that procdeck so both are the same"
+                    + " release");
+        }
+    }
+
+    @Test
+    void aProcdeckOfAnotherReleaseIsReportedAsAVersionMismatchNeverAsNotRunning() throws Exception {
+        Path socket = ControlProtocol.socketPath(state);
+        // How a procdeck of the previous release answers a request of this one, word for word.
+        try (HostileServer old = new HostileServer(socket, (request, out) -> HostileServer.send(out, Map.of("v", 1L,
+                "ok", false, "error", "protocol version 2 is not supported; this procdeck speaks 1 (use a procdeck"
+                        + " command of the same release)")))) {
+            String expected = "version mismatch: the running procdeck speaks control protocol 1, this command 2;"
+                    + " upgrade the command or restart that procdeck so both are the same release";
+            assertThatThrownBy(() -> ControlClient.at(socket))
+                    .isInstanceOf(ControlClient.VersionMismatchException.class).hasMessage(expected);
+            assertThatThrownBy(() -> ControlClient.locate(project, null, null,
+                    Map.of("XDG_STATE_HOME", stateHome.toString())))
+                    .isInstanceOf(ControlClient.VersionMismatchException.class).hasMessage(expected);
+            try (ControlClient c = ControlClient.connect(socket)) {
+                assertThatThrownBy(() -> c.call(ControlMessages.Logs.recent(10).following()))
+                        .isInstanceOf(ControlClient.VersionMismatchException.class).hasMessage(expected);
+            }
+        }
+    }
+
+    /** One line of a frame, as the client reads it. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> entry(Object e) {
+        return (Map<String, Object>) e;
+    }
+
+    @Test
+    void aFollowerGetsOneFramePerBatchNotOneMessagePerLine() throws Exception {
+        ControlServer server = start();
+        try (ControlClient c = ControlClient.connect(server.socket())) {
+            c.call(ControlMessages.Logs.recent(0).following());
+            List<String> burst = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                burst.add("line " + i);
+            }
+            bus.publish("web.1", LogStream.STDOUT, burst);
+            bus.publish("worker.1", LogStream.STDERR, List.of("after"));
+            Map<String, Object> first = c.next(Duration.ofSeconds(10));
+            List<?> entries = LogWire.entries(first);
+            assertThat(entries).as("a frame of the whole batch, got " + first.keySet()).hasSize(500);
+            assertThat(entry(entries.get(0))).containsEntry("x", "line 0").containsEntry("i", "web.1")
+                    .containsEntry("s", "out");
+            assertThat(entry(entries.get(499))).containsEntry("x", "line 499");
+            Map<String, Object> second = c.next(Duration.ofSeconds(10));
+            assertThat(LogWire.entries(second)).hasSize(1);
+            assertThat(entry(LogWire.entries(second).get(0))).containsEntry("x", "after").containsEntry("s", "err");
+        }
+    }
+
+    @Test
+    void aBatchLargerThanAFrameIsSplitAndEveryFrameFitsWhatAClientReads() throws Exception {
+        ControlServer server = start();
+        try (ControlClient c = ControlClient.connect(server.socket())) {
+            c.call(ControlMessages.Logs.recent(0).following());
+            // 64 lines of 60,000 characters (an escape each 3 characters) is more than a frame's budget.
+            String line = "\u001b[1mé\u001b[0m".repeat(60_000 / 12);
+            List<String> burst = java.util.Collections.nCopies(64, line);
+            bus.publish("web.1", LogStream.STDOUT, burst);
+            int lines = 0;
+            int frames = 0;
+            while (lines < burst.size()) {
+                Map<String, Object> m = c.next(Duration.ofSeconds(10)); // at most MAX_RESPONSE_BYTES, or it throws
+                assertThat(LogWire.entries(m)).as("a frame").isNotNull();
+                assertThat(ControlJson.write(m).getBytes(StandardCharsets.UTF_8).length)
+                        .isLessThanOrEqualTo((int) (LogWire.FRAME_BYTES + 1024));
+                lines += LogWire.entries(m).size();
+                frames++;
+            }
+            assertThat(lines).isEqualTo(burst.size());
+            assertThat(frames).isGreaterThan(1);
         }
     }
 
@@ -170,12 +303,9 @@ class ControlServerTest {
                 Clock.systemDefaultZone(), Map.of());
         ControlServer server = start();
         try (ControlClient c = ControlClient.connect(server.socket())) {
-            Map<String, Object> scale = ControlProtocol.request("scale");
-            scale.put("formation", Map.of("report", 2L));
-            assertThatThrownBy(() -> c.call(scale)).hasMessage("report runs on its schedule (every 20s), not as"
+            assertThatThrownBy(() -> c.call(new ControlMessages.Scale(Map.of("report", 2L)))).hasMessage("report runs on its schedule (every 20s), not as"
                     + " instances: scale it to 1 to keep the schedule on or to 0 to pause it");
-            scale.put("formation", Map.of("report", 0L));
-            assertThat(c.call(scale).get("formation")).isEqualTo(Map.of("web", 0L, "report", 0L));
+            assertThat(c.call(new ControlMessages.Scale(Map.of("report", 0L))).get("formation")).isEqualTo(Map.of("web", 0L, "report", 0L));
         }
     }
 
@@ -191,7 +321,7 @@ class ControlServerTest {
 
         ControlServer first = start();
         try (ControlClient c = ControlClient.connect(socket)) {
-            assertThat(c.call(ControlProtocol.request("hello")).get("pid")).isEqualTo(ProcessHandle.current().pid());
+            assertThat(c.call(new ControlMessages.Hello()).get("pid")).isEqualTo(ProcessHandle.current().pid());
         }
         assertThatThrownBy(this::start).hasMessageContaining("another procdeck of this project already listens on");
         assertThat(ControlServer.answers(socket)).isTrue();
@@ -224,7 +354,7 @@ class ControlServerTest {
         try {
             for (int i = 0; i < ControlServer.MAX_CLIENTS; i++) {
                 ControlClient c = ControlClient.connect(server.socket());
-                c.call(ControlProtocol.request("hello")); // admitted and served
+                c.call(new ControlMessages.Hello()); // admitted and served
                 held.add(c);
             }
             try (SocketChannel extra = open(server.socket())) {
@@ -239,7 +369,7 @@ class ControlServerTest {
         }
         dev.procdeck.testing.Await.until(Duration.ofSeconds(10), () -> {
             try (ControlClient c = ControlClient.connect(server.socket())) {
-                return Boolean.TRUE.equals(c.call(ControlProtocol.request("hello")).get("ok"));
+                return Boolean.TRUE.equals(c.call(new ControlMessages.Hello()).get("ok"));
             } catch (IOException e) {
                 return false;
             }
@@ -253,13 +383,13 @@ class ControlServerTest {
         try {
             for (int i = 0; i < ControlServer.MAX_CLIENTS; i++) {
                 ControlClient c = ControlClient.connect(server.socket());
-                c.call(ControlProtocol.request("hello"));
+                c.call(new ControlMessages.Hello());
                 held.add(c); // and then says nothing, as a script saying hello every few seconds does between
             }
             // Once they have waited EVICT_AFTER_IDLE, the longest-waiting one gives way: ps gets its answer.
             dev.procdeck.testing.Await.until(Duration.ofSeconds(30), () -> {
                 try (ControlClient c = ControlClient.connect(server.socket())) {
-                    return Boolean.TRUE.equals(c.call(ControlProtocol.request("ps")).get("ok"));
+                    return Boolean.TRUE.equals(c.call(new ControlMessages.Ps()).get("ok"));
                 } catch (IOException e) {
                     return false;
                 }
@@ -273,10 +403,7 @@ class ControlServerTest {
     void aReaderThatFallsBehindNeverHoldsUpOutputAndIsToldWhyItIsDisconnected() throws Exception {
         ControlServer server = start();
         try (ControlClient c = ControlClient.connect(server.socket())) {
-            Map<String, Object> logs = ControlProtocol.request("logs");
-            logs.put("follow", true);
-            logs.put("lines", 0L);
-            c.call(logs);
+            c.call(ControlMessages.Logs.recent(0).following());
             // The client reads nothing while far more than the follow queue and the socket buffer hold is published:
             // publishing (a reader thread, the supervisor) must finish regardless.
             String line = "y".repeat(1000);
@@ -302,22 +429,19 @@ class ControlServerTest {
         bus.publish("worker.1", LogStream.STDERR, List.of("three"));
         bus.event("web.1", "web.1 restarting");
         try (ControlClient c = ControlClient.connect(server.socket())) {
-            Map<String, Object> logs = ControlProtocol.request("logs");
-            logs.put("type", "web");
-            logs.put("lines", 2L);
+            ControlMessages.Logs logs = new ControlMessages.Logs(2L, null, "web", null, null, null);
             assertThat(c.call(logs).get("types")).isEqualTo(List.of("web", "worker"));
             List<Object> texts = new ArrayList<>();
             Map<String, Object> m;
-            while ((m = c.next(Duration.ofSeconds(5))) != null && m.get("log") != null) {
-                texts.add(((Map<?, ?>) m.get("log")).get("x"));
+            while ((m = c.next(Duration.ofSeconds(5))) != null && LogWire.entries(m) != null) {
+                LogWire.entries(m).forEach(e -> texts.add(((Map<?, ?>) e).get("x")));
             }
             assertThat(texts).containsExactly("two", "web.1 restarting");
             assertThat(m).isEqualTo(Map.of("end", true));
         }
         try (ControlClient c = ControlClient.connect(server.socket())) {
             // A typo would otherwise print nothing at all, as if the type were quiet.
-            Map<String, Object> typo = ControlProtocol.request("logs");
-            typo.put("type", "wbe");
+            ControlMessages.Logs typo = new ControlMessages.Logs(null, null, "wbe", null, null, null);
             assertThatThrownBy(() -> c.call(typo)).hasMessage("unknown process type 'wbe'; the Procfile has web, worker");
         }
     }
@@ -326,12 +450,9 @@ class ControlServerTest {
     void connectRefusesAnInstanceWithoutATerminalAndRelaysAFakeOne() throws Exception {
         ControlServer server = start();
         try (ControlClient c = ControlClient.connect(server.socket())) {
-            Map<String, Object> connect = ControlProtocol.request("connect");
-            connect.put("instance", "web.1");
-            assertThatThrownBy(() -> c.call(connect))
+            assertThatThrownBy(() -> c.call(new ControlMessages.Connect("web.1")))
                     .hasMessage("web.1 is not a tty instance; set tty: true for web in procdeck.yml");
-            connect.put("instance", "worker.1");
-            assertThatThrownBy(() -> c.call(connect)).hasMessageContaining("worker.1 has no terminal to attach to: it is")
+            assertThatThrownBy(() -> c.call(new ControlMessages.Connect("worker.1"))).hasMessageContaining("worker.1 has no terminal to attach to: it is")
                     .hasMessageEndingWith("now; connect again once it is up");
         }
         ByteArrayOutputStream typed = new ByteArrayOutputStream();
@@ -358,11 +479,11 @@ class ControlServerTest {
             });
         });
         try (ControlClient c = connectedTo(server, "worker.1")) {
-            c.send(Map.of("op", "input", "data", Base64.getEncoder().encodeToString("ls\r".getBytes(StandardCharsets.UTF_8))));
+            c.send(new ControlMessages.Input(Base64.getEncoder().encodeToString("ls\r".getBytes(StandardCharsets.UTF_8))));
             Map<String, Object> out = c.next(Duration.ofSeconds(10));
             assertThat(new String(Base64.getDecoder().decode((String) out.get("out")), StandardCharsets.UTF_8))
                     .isEqualTo("echo:ls\r");
-            c.send(Map.of("op", "detach"));
+            c.send(new ControlMessages.Detach());
             assertThat(c.next(Duration.ofSeconds(10))).isNull();
         }
         synchronized (typed) {
@@ -399,8 +520,8 @@ class ControlServerTest {
         try (ControlClient c = connectedTo(server, "worker.1")) {
             Map<String, Object> noData = new java.util.HashMap<>();
             noData.put("op", "input");
-            c.send(noData); // no "data": nothing is typed (it used to send the three bytes of "null" decoded)
-            c.send(Map.of("op", "input", "data", Base64.getEncoder().encodeToString("x".getBytes(StandardCharsets.UTF_8))));
+            c.sendRaw(noData); // no "data": nothing is typed (it used to send the three bytes of "null" decoded)
+            c.send(new ControlMessages.Input(Base64.getEncoder().encodeToString("x".getBytes(StandardCharsets.UTF_8))));
             dev.procdeck.testing.Await.until(Duration.ofSeconds(10), () -> {
                 synchronized (typed) {
                     return typed.size() > 0;
@@ -424,9 +545,7 @@ class ControlServerTest {
     /** A client whose connect to {@code instance} was answered: the session is open. */
     private static ControlClient connectedTo(ControlServer server, String instance) throws IOException {
         ControlClient c = ControlClient.connect(server.socket());
-        Map<String, Object> connect = ControlProtocol.request("connect");
-        connect.put("instance", instance);
-        c.call(connect);
+        c.call(new ControlMessages.Connect(instance));
         return c;
     }
 
@@ -461,7 +580,7 @@ class ControlServerTest {
                     public static void main(String[] a) throws Exception {
                         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(a[0]))) {
                             try {
-                                ch.write(ByteBuffer.wrap("{\\"v\\":1,\\"op\\":\\"ps\\"}\\n".getBytes()));
+                                ch.write(ByteBuffer.wrap("{\\"v\\":2,\\"op\\":\\"ps\\"}\\n".getBytes()));
                             } catch (java.io.IOException e) {
                                 // Refused before the request went out: the answer is waiting all the same.
                             }

@@ -87,7 +87,7 @@ public final class HostileServer implements AutoCloseable {
             OutputStream out = Channels.newOutputStream(c);
             String line;
             while ((line = in.readLine()) != null) {
-                Map<String, Object> request = Json.parseObject(line);
+                Map<String, Object> request = ControlJson.parseObject(line);
                 handler.answer(request, out);
                 if ("ps".equals(request.get("op"))) {
                     psAnswered.incrementAndGet();
@@ -100,7 +100,7 @@ public final class HostileServer implements AutoCloseable {
 
     /** Writes one JSON object as a line. */
     public static void send(OutputStream out, Map<String, Object> message) throws IOException {
-        out.write((Json.write(message) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write((ControlJson.write(message) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
@@ -125,7 +125,7 @@ public final class HostileServer implements AutoCloseable {
 
     public static Map<String, Object> hello(long pid) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("v", 1L);
+        m.put("v", 2L);
         m.put("ok", true);
         m.put("app", "evil");
         m.put("root", "/srv/evil");

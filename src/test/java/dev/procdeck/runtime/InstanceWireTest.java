@@ -28,8 +28,8 @@ class InstanceWireTest {
     }
 
     /** Through the JSON text, as on the socket. */
-    private static Map<String, Object> overTheWire(Map<String, Object> instance) {
-        return Json.parseObject(Json.write(instance));
+    private static Map<String, Object> overTheWire(Object instance) {
+        return ControlJson.parseObject(ControlJson.write(instance));
     }
 
     @Test
@@ -92,10 +92,10 @@ class InstanceWireTest {
         ps.put("types", List.of(Map.of("name", "web", "command", "rackup -p $PORT", "tty", false, "scheduled", false),
                 Map.of("name", "report", "command", "rake report", "tty", false, "scheduled", true),
                 Map.of("name", "bad name\n", "command", "x")));
-        Map<String, Object> good = InstanceWire.write(snapshot(InstanceState.UP, 9, null,
+        InstanceWire.Instance good = InstanceWire.write(snapshot(InstanceState.UP, 9, null,
                 InstanceLifecycle.StopPhase.NONE, null), new ProcessMetrics.Usage(1, 2048), false, T);
         ps.put("instances", List.of(good, Map.of("name", "web.3", "state", "dancing"), "junk"));
-        AttachedRun.Status status = AttachedRun.parseStatus(Json.parseObject(Json.write(ps)));
+        AttachedRun.Status status = AttachedRun.parseStatus(ControlJson.parseObject(ControlJson.write(ps)));
         assertThat(status.types()).extracting(AttachedRun.RemoteType::name).containsExactly("web", "report");
         assertThat(status.types().get(1).scheduled()).isTrue();
         assertThat(status.instances()).extracting(InstanceSnapshot::name).containsExactly("web.2");
@@ -111,7 +111,7 @@ class InstanceWireTest {
                 T.plusSeconds(20), null, 77, 0, dev.procdeck.supervisor.JobRun.Outcome.RUNNING, null, "started");
         dev.procdeck.supervisor.JobStatus status = new dev.procdeck.supervisor.JobStatus("report", "every 20s",
                 dev.procdeck.procfile.Overlap.QUEUE, true, T.plusSeconds(40), List.of("report.4"), true, done, 2);
-        Map<String, Object> wire = Json.parseObject(Json.write(JobWire.write(status, List.of(going, done))));
+        Map<String, Object> wire = ControlJson.parseObject(ControlJson.write(JobWire.write(status, List.of(going, done))));
         JobWire.Job back = JobWire.read(wire);
         assertThat(back.status()).isEqualTo(status);
         assertThat(back.history()).containsExactly(going, done);

@@ -24,7 +24,7 @@ class SessionLogTailTest {
             log.append(String.format("2026-11-26 10:%02d:%02d.000 big.1 | %d %s%n", i / 60, i % 60, i, big));
         }
         Files.writeString(dir.resolve("output-0001.log"), log);
-        ControlServer.LogQuery query = new ControlServer.LogQuery(10_000, false, "big", null, null, null);
+        LogQuery query = new LogQuery(10_000, false, "big", null, null, null);
         List<LogLine> lines = SessionLogTail.read(dir, query, 10_000, Instant.parse("2026-11-27T00:00:00Z"), ZoneOffset.UTC);
         long bytes = lines.stream().mapToLong(l -> 2L * l.text().length()).sum();
         assertThat(bytes).isLessThanOrEqualTo(SessionLogTail.MAX_PICKED_BYTES);

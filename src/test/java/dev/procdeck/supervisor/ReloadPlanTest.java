@@ -95,6 +95,16 @@ class ReloadPlanTest {
     }
 
     @Test
+    void memoryAndLivenessChangesAreNamedAndApplyFromTheNextRun() {
+        Project before = project(PROCFILE, Map.of(), Map.of("web", TypeConfig.DEFAULTS.withMemory(512L << 20).withLine(1)));
+        Project after = project(PROCFILE, Map.of(), Map.of("web", TypeConfig.DEFAULTS.withMemory(1L << 30)
+                .withLiveness(new dev.procdeck.procfile.Liveness(dev.procdeck.procfile.Liveness.Kind.PORT, "",
+                        Duration.ofSeconds(10), 3, Duration.ofSeconds(2), null)).withLine(1)));
+        assertThat(ReloadPlan.between(before, after).settingsChanged()).containsExactly(new ReloadPlan.TypeSettings(
+                "web", List.of("memory changed", "liveness changed"), true));
+    }
+
+    @Test
     void aLineEndsWithARestartOnlyForTypesThatRunSomethingStale() {
         Project before = project(PROCFILE, Map.of("A", "1"), Map.of());
         Project after = project(PROCFILE, Map.of("A", "2"), Map.of());

@@ -54,8 +54,8 @@ class AttachedDashboardHostileTest extends DashboardModelFixture {
             switch (String.valueOf(request.get("op"))) {
                 case "hello" -> HostileServer.send(out, HostileServer.hello(777));
                 case "ps" -> HostileServer.send(out, psAnswer);
-                case "logs" -> HostileServer.send(out, Map.of("v", 1L, "ok", true));
-                default -> HostileServer.send(out, Map.of("v", 1L, "ok", false, "error", "no"));
+                case "logs" -> HostileServer.send(out, Map.of("v", 2L, "ok", true));
+                default -> HostileServer.send(out, Map.of("v", 2L, "ok", false, "error", "no"));
             }
         });
     }
@@ -177,7 +177,7 @@ class AttachedDashboardHostileTest extends DashboardModelFixture {
                     release.await(10, TimeUnit.SECONDS); // a slow link
                     HostileServer.send(out, answer);
                 }
-                default -> HostileServer.send(out, Map.of("v", 1L, "ok", true));
+                default -> HostileServer.send(out, Map.of("v", 2L, "ok", true));
             }
         });
         Path p = java.nio.file.Files.createDirectories(dir.resolve("mine"));
@@ -205,17 +205,17 @@ class AttachedDashboardHostileTest extends DashboardModelFixture {
             switch (String.valueOf(request.get("op"))) {
                 case "hello" -> HostileServer.send(out, HostileServer.hello(777));
                 case "ps" -> HostileServer.send(out, refuse.get()
-                        ? Map.of("v", 1L, "ok", false, "error", "too many clients: 16")
+                        ? Map.of("v", 2L, "ok", false, "error", "too many clients: 16")
                         : ps(777, List.of(HostileServer.instance("web.1", "up"))));
                 case "logs" -> {
-                    HostileServer.send(out, Map.of("v", 1L, "ok", true));
+                    HostileServer.send(out, Map.of("v", 2L, "ok", true));
                     for (int k = 0; ; k++) {
-                        HostileServer.send(out, Map.of("log", Map.of("t", System.currentTimeMillis(), "i", "web.1",
-                                "s", "out", "x", "tick " + k)));
+                        HostileServer.send(out, Map.of("batch", List.of(Map.of("t", System.currentTimeMillis(),
+                                "i", "web.1", "s", "out", "x", "tick " + k))));
                         Thread.sleep(50);
                     }
                 }
-                default -> HostileServer.send(out, Map.of("v", 1L, "ok", true));
+                default -> HostileServer.send(out, Map.of("v", 2L, "ok", true));
             }
         });
         fx.call(() -> model.attach(server.socket())).get(20, TimeUnit.SECONDS);
@@ -262,17 +262,17 @@ class AttachedDashboardHostileTest extends DashboardModelFixture {
                 case "hello" -> HostileServer.send(out, HostileServer.hello(777));
                 case "ps" -> HostileServer.send(out, ps(777, List.of(HostileServer.instance("web.1", "up"))));
                 case "logs" -> {
-                    HostileServer.send(out, Map.of("v", 1L, "ok", true));
+                    HostileServer.send(out, Map.of("v", 2L, "ok", true));
                     StringBuilder sb = new StringBuilder();
-                    sb.append("{\"log\":{\"t\":1,\"i\":\"web.1\",\"s\":\"out\",\"x\":\"first\"}}\n");
+                    sb.append("{\"batch\":[{\"t\":1,\"i\":\"web.1\",\"s\":\"out\",\"x\":\"first\"}]}\n");
                     for (int k = 0; k < flood; k++) {
-                        sb.append("{\"log\":{\"t\":1,\"i\":\"t").append(k).append(".1\",\"s\":\"out\",\"x\":\"x\"}}\n");
+                        sb.append("{\"batch\":[{\"t\":1,\"i\":\"t").append(k).append(".1\",\"s\":\"out\",\"x\":\"x\"}]}\n");
                     }
-                    sb.append("{\"log\":{\"t\":1,\"i\":\"web.1\",\"s\":\"out\",\"x\":\"last\"}}\n");
+                    sb.append("{\"batch\":[{\"t\":1,\"i\":\"web.1\",\"s\":\"out\",\"x\":\"last\"}]}\n");
                     HostileServer.sendRaw(out, sb.toString());
                     Thread.sleep(60_000);
                 }
-                default -> HostileServer.send(out, Map.of("v", 1L, "ok", true));
+                default -> HostileServer.send(out, Map.of("v", 2L, "ok", true));
             }
         });
         ExecutorService io2 = Executors.newSingleThreadExecutor();

@@ -3,7 +3,7 @@ package dev.procdeck.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.procdeck.runtime.ControlClient;
-import dev.procdeck.runtime.ControlProtocol;
+import dev.procdeck.runtime.ControlMessages;
 import dev.procdeck.supervisor.InstanceState;
 import dev.procdeck.testing.Await;
 import dev.procdeck.testing.ProcdeckProcess;
@@ -88,7 +88,7 @@ class AttachedDashboardTest extends DashboardFxFixture {
     /** The headless procdeck's own view of an instance, through its socket. */
     private Optional<Map<?, ?>> remote(Path socket, String name) {
         try (ControlClient c = ControlClient.connect(socket)) {
-            Map<String, Object> ps = c.call(ControlProtocol.request("ps"));
+            Map<String, Object> ps = c.call(new ControlMessages.Ps());
             return ((List<?>) ps.get("instances")).stream().<Map<?, ?>>map(o -> (Map<?, ?>) o)
                     .filter(i -> name.equals(i.get("name"))).findFirst();
         } catch (java.io.IOException e) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The control protocol's JSON: exactly JSON, strictly; and the session log lines `logs` reads back. */
-class JsonTest {
+class ControlJsonTest {
     @Test
     void roundTripsWhatTheProtocolUses() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -24,26 +24,26 @@ class JsonTest {
         m.put("list", List.of(1L, -2L, 2.5, true, false));
         m.put("none", null);
         m.put("nested", Map.of("k", List.of()));
-        String line = Json.write(m);
+        String line = ControlJson.write(m);
         assertThat(line).doesNotContain("\n").doesNotContain("\u2028");
-        assertThat(Json.parse(line)).isEqualTo(m);
-        assertThat(Json.parse(" {\"a\" : [ ] , \"b\":{}} ")).isEqualTo(Map.of("a", List.of(), "b", Map.of()));
-        assertThat(Json.parse("\"\\u00e9\\/\"")).isEqualTo("é/");
+        assertThat(ControlJson.parse(line)).isEqualTo(m);
+        assertThat(ControlJson.parse(" {\"a\" : [ ] , \"b\":{}} ")).isEqualTo(Map.of("a", List.of(), "b", Map.of()));
+        assertThat(ControlJson.parse("\"\\u00e9\\/\"")).isEqualTo("é/");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "{", "{\"a\":1,}", "[1,]", "{\"a\":1}x", "{\"a\":1,\"a\":2}", "{a:1}", "'x'", "01",
         "1.", ".5", "NaN", "\"tab\there\"", "\"\\x\"", "\"\\u12\"", "tru", "{\"a\" 1}", "1e999"})
     void refusesWhatIsNotStrictJson(String text) {
-        assertThatThrownBy(() -> Json.parse(text)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ControlJson.parse(text)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("invalid JSON at character ");
     }
 
     @Test
     void refusesDeepNestingInsteadOfOverflowingTheStack() {
-        String deep = "[".repeat(Json.MAX_DEPTH + 2) + "]".repeat(Json.MAX_DEPTH + 2);
-        assertThatThrownBy(() -> Json.parse(deep)).hasMessageContaining("nested deeper than " + Json.MAX_DEPTH);
-        assertThatThrownBy(() -> Json.parseObject("[]")).hasMessage("expected a JSON object");
+        String deep = "[".repeat(ControlJson.MAX_DEPTH + 2) + "]".repeat(ControlJson.MAX_DEPTH + 2);
+        assertThatThrownBy(() -> ControlJson.parse(deep)).hasMessageContaining("nested deeper than " + ControlJson.MAX_DEPTH);
+        assertThatThrownBy(() -> ControlJson.parseObject("[]")).hasMessage("expected a JSON object");
     }
 
     @Test
