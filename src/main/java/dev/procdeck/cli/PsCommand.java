@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code procdeck ps}: the instances of the running app, like {@code heroku ps}. */
 @Command(name = "ps", mixinStandardHelpOptions = true,
         description = {"Lists the instances of the running procdeck: state, pid, port, uptime, restarts, last exit,"
-                + " CPU and memory."})
+                + " CPU and memory; with a router, its URL and the requests per second, latency and errors."})
 final class PsCommand extends ControlCommand {
     private static final String[] HEADERS = {"NAME", "STATE", "PID", "PORT", "UPTIME", "RESTARTS", "LAST EXIT", "CPU",
         "MEM"};
@@ -33,15 +33,22 @@ final class PsCommand extends ControlCommand {
         }
         out.println("=== " + Visible.escape(String.valueOf(answer.get("app"))) + " (" + Visible.escape(String.valueOf(
                 answer.get("root"))) + "), procdeck pid " + answer.get("pid") + ", formation " + formation(answer));
+        Map<?, ?> router = answer.get("router") instanceof Map<?, ?> r ? r : null;
+        if (router != null) {
+            out.println(routerLine(router));
+        }
         List<?> instances = answer.get("instances") instanceof List<?> l ? l : List.of();
         if (instances.isEmpty()) {
             out.println("no instances (scale one up with: procdeck scale TYPE=1)");
         } else {
             List<String[]> rows = new ArrayList<>();
-            rows.add(HEADERS);
+            rows.add(router == null ? HEADERS : withRequests(HEADERS, "REQ/S"));
+            Map<?, ?> rates = router != null && router.get("instances") instanceof Map<?, ?> m ? m : Map.of();
             for (Object o : instances) {
                 if (o instanceof Map<?, ?> i) {
-                    rows.add(row(i));
+                    String[] row = row(i);
+                    rows.add(router == null ? row : withRequests(row, rates.get(i.get("name")) instanceof Map<?, ?> rate
+                            ? String.format("%.1f", number(rate.get("requestsPerSecond"))) : ""));
                 }
             }
             printTable(rows);
@@ -87,6 +94,35 @@ final class PsCommand extends ControlCommand {
                 .map(e -> Visible.escape(e.getKey() + "=" + e.getValue())).collect(Collectors.joining(" "));
     }
 
+    /** {@code router http://localhost:5000 → web: 12.5 req/s, p50 2 ms, p99 9 ms, 0 errors/s (last 10 s)} */
+    static String routerLine(Map<?, ?> router) {
+        Map<?, ?> total = router.get("total") instanceof Map<?, ?> t ? t : Map.of();
+        return "router " + Visible.escape(String.valueOf(router.get("url"))) + " \u2192 "
+                + Visible.escape(String.valueOf(router.get("type"))) + ": " + rate(total)
+                + " (last " + router.get("seconds") + " s)";
+    }
+
+    static String rate(Map<?, ?> r) {
+        double errors = number(r.get("errorsPerSecond"));
+        return String.format("%.1f req/s, p50 %s ms, p99 %s ms, %s error%s/s", number(r.get("requestsPerSecond")),
+                millis(number(r.get("p50Ms"))), millis(number(r.get("p99Ms"))),
+                errors == 0 ? "0" : String.format("%.1f", errors), errors == 1 ? "" : "s");
+    }
+
+    private static String millis(double ms) {
+        return ms < 10 ? String.format("%.1f", ms) : String.format("%.0f", ms);
+    }
+
+    private static double number(Object o) {
+        return o instanceof Number n ? n.doubleValue() : 0;
+    }
+
+    private static String[] withRequests(String[] row, String requests) {
+        String[] wider = java.util.Arrays.copyOf(row, row.length + 1);
+        wider[row.length] = requests;
+        return wider;
+    }
+
     static String[] row(Map<?, ?> i) {
         Object cpu = i.get("cpu");
         Object rss = i.get("rss");
@@ -121,7 +157,7 @@ final class PsCommand extends ControlCommand {
     }
 
     private void printTable(List<String[]> rows) {
-        int[] width = new int[HEADERS.length];
+        int[] width = new int[rows.get(0).length];
         for (String[] r : rows) {
             for (int c = 0; c < r.length; c++) {
                 width[c] = Math.max(width[c], r[c].length());

@@ -153,7 +153,20 @@ public final class ControlMessages {
 
     public record PsAnswer(int v, boolean ok, String app, String root, long pid, String socket,
                            Map<String, Integer> formation, List<TypeInfo> types, List<InstanceWire.Instance> instances,
-                           List<JobWire.JobInfo> jobs) {
+                           List<JobWire.JobInfo> jobs, RouterInfo router) {
+    }
+
+    /**
+     * The router in front of {@code type} over the last {@code seconds}, for the type and each instance (absent
+     * without a router).
+     */
+    public record RouterInfo(String url, String type, int seconds, RouterRate total, Map<String, RouterRate> instances) {
+    }
+
+    public record RouterRate(double requestsPerSecond, double errorsPerSecond, double p50Ms, double p99Ms) {
+        static RouterRate of(dev.procdeck.router.RequestStats.Window w) {
+            return new RouterRate(w.requestsPerSecond(), w.errorsPerSecond(), w.p50Millis(), w.p99Millis());
+        }
     }
 
     public record ScaleAnswer(int v, boolean ok, Map<String, Integer> formation) {

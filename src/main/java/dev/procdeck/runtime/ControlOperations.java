@@ -48,9 +48,29 @@ final class ControlOperations {
     private final Object metricsLock = new Object();
     private final ProcessMetrics metrics = ProcessMetrics.supported() ? new ProcessMetrics() : null;
 
+    /** The router's figures over N seconds, set once the run's router exists. */
+    private volatile java.util.function.IntFunction<java.util.Optional<dev.procdeck.router.Router.Figures>> router =
+            seconds -> java.util.Optional.empty();
+
     ControlOperations(Supervisor supervisor, Path socket) {
         this.supervisor = supervisor;
         this.socket = socket;
+    }
+
+    void setRouterFigures(java.util.function.IntFunction<java.util.Optional<dev.procdeck.router.Router.Figures>> figures) {
+        this.router = figures;
+    }
+
+    /** What {@code ps} says of the router: the last {@link #ROUTER_SECONDS} seconds. */
+    static final int ROUTER_SECONDS = 10;
+
+    private ControlMessages.RouterInfo routerInfo() {
+        return router.apply(ROUTER_SECONDS).map(f -> {
+            Map<String, ControlMessages.RouterRate> instances = new LinkedHashMap<>();
+            f.instances().forEach((name, w) -> instances.put(name, ControlMessages.RouterRate.of(w)));
+            return new ControlMessages.RouterInfo(f.url(), f.type(), ROUTER_SECONDS,
+                    ControlMessages.RouterRate.of(f.total()), instances);
+        }).orElse(null);
     }
 
     HelloAnswer hello() {
@@ -91,7 +111,8 @@ final class ControlOperations {
             jobs.add(JobWire.write(j, supervisor.jobs().history(j.type())));
         }
         HelloAnswer h = hello();
-        return new PsAnswer(h.v(), true, h.app(), h.root(), h.pid(), h.socket(), h.formation(), types, instances, jobs);
+        return new PsAnswer(h.v(), true, h.app(), h.root(), h.pid(), h.socket(), h.formation(), types, instances, jobs,
+                routerInfo());
     }
 
     /** Instances by their type's place in the Procfile, then by number: the order the dashboard shows. */

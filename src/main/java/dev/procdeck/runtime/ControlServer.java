@@ -41,6 +41,11 @@ public final class ControlServer implements AutoCloseable {
     private final TerminalBridge terminals;
     private volatile boolean closed;
 
+    /** Where {@code ps} reads the router's figures from (the run's router, once it exists). */
+    public void setRouterFigures(java.util.function.IntFunction<java.util.Optional<dev.procdeck.router.Router.Figures>> figures) {
+        operations.setRouterFigures(figures);
+    }
+
     private ControlServer(ControlSocket socket, Supervisor supervisor, Path sessionDir) {
         this.socket = socket;
         this.supervisor = supervisor;

@@ -112,6 +112,9 @@ public final class LocalApp implements RunningApp {
             session.attach(supervisor);
         }
         AppRouter router = AppRouter.attach(supervisor, bus).orElse(null);
+        if (router != null && session != null) {
+            session.setRouterFigures(router::figures);
+        }
         return new LocalApp(project, supervisor, session, bus, router);
     }
 

@@ -239,12 +239,27 @@ public final class Session implements GroupListener, AutoCloseable {
             synchronized (pipeLock) {
                 if (!closed && control == null) {
                     control = started;
+                    if (routerFigures != null) {
+                        started.setRouterFigures(routerFigures);
+                    }
                     return;
                 }
             }
             started.close();
         } catch (IOException | RuntimeException e) {
             publish("no control socket, procdeck ps/scale/logs cannot reach this run: " + e.getMessage());
+        }
+    }
+
+    private java.util.function.IntFunction<java.util.Optional<dev.procdeck.router.Router.Figures>> routerFigures; // pipeLock
+
+    /** The run's router, for {@code ps}: given to the control socket now or when it opens. */
+    void setRouterFigures(java.util.function.IntFunction<java.util.Optional<dev.procdeck.router.Router.Figures>> figures) {
+        synchronized (pipeLock) {
+            routerFigures = figures;
+            if (control != null) {
+                control.setRouterFigures(figures);
+            }
         }
     }
 

@@ -36,6 +36,14 @@ class PsFormatTest {
     }
 
     @Test
+    void theRouterLineSaysItsUrlTypeRateLatencyAndErrors() {
+        Map<String, Object> router = Map.of("url", "http://localhost:5000", "type", "web", "seconds", 10,
+                "total", Map.of("requestsPerSecond", 12.5, "errorsPerSecond", 0.0, "p50Ms", 2.38, "p99Ms", 41.2));
+        assertThat(PsCommand.routerLine(router))
+                .isEqualTo("router http://localhost:5000 \u2192 web: 12.5 req/s, p50 2.4 ms, p99 41 ms, 0 errors/s (last 10 s)");
+    }
+
+    @Test
     void theFormationLeavesScheduledTypesOut() {
         Map<String, Object> answer = Map.of("formation", new java.util.LinkedHashMap<>(Map.of("web", 2)),
                 "jobs", java.util.List.of(Map.of("type", "report")));

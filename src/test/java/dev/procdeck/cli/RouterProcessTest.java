@@ -129,6 +129,13 @@ class RouterProcessTest {
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private String verbOutput(String... args) throws Exception {
+        Process p = ProcdeckProcess.builder(dir, probe, args).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return said;
+    }
+
     private void verb(String... args) throws Exception {
         Process p = ProcdeckProcess.builder(dir, probe, args).redirectErrorStream(true).start();
         String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -197,6 +204,11 @@ class RouterProcessTest {
         load.close();
 
         assertThat(load.failures).as("failed requests across the restart, of " + load.ok.get()).isEmpty();
+        String ps = verbOutput("ps");
+        assertThat(ps).containsPattern("router http://localhost:" + base + " \u2192 web: \\d+\\.\\d req/s, p50 [\\d.]+ ms,"
+                + " p99 [\\d.]+ ms, 0 errors/s \\(last 10 s\\)").contains("REQ/S");
+        assertThat(ps.lines().filter(l -> l.startsWith("web.")))
+                .allMatch(l -> l.matches(".*\\s\\d+\\.\\d$"), "each web instance with its request rate");
         Map<String, String> after = awaitServing(3);
         assertThat(after).containsOnlyKeys("web.1", "web.2", "web.3");
         for (String name : after.keySet()) {
