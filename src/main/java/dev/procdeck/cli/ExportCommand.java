@@ -105,6 +105,10 @@ public final class ExportCommand implements Callable<Integer> {
         for (String warning : result.warnings()) {
             Problems.printError(System.err, "warning: " + warning);
         }
+        for (String note : result.notes()) {
+            System.out.println();
+            System.out.print(note.endsWith("\n") ? note : note + "\n");
+        }
         if (System.out.checkError()) {
             System.err.println("procdeck: cannot write to standard output");
             return 1;

@@ -39,6 +39,8 @@ final class AppPlan {
     final int basePort;
     final List<TypePlan> types;
     final List<String> warnings = new ArrayList<>();
+    /** Advice beside the files (see {@link ExportResult#notes}). */
+    final List<String> notes = new ArrayList<>();
     /** Variables found secret by their value, with why, in the order met. */
     private final Map<String, String> secretsByValue = new TreeMap<>();
 

@@ -25,6 +25,6 @@ public final class Exporter {
             case KUBERNETES -> KubernetesExporter.export(plan);
         };
         plan.warnValueSecrets();
-        return new ExportResult(result.files(), plan.warnings);
+        return new ExportResult(result.files(), plan.warnings, plan.notes);
     }
 }

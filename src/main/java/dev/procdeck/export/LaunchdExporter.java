@@ -40,7 +40,8 @@ final class LaunchdExporter {
         }
         plan.warnSecretsLeftOut("give them to launchd yourself, e.g. in the plist's EnvironmentVariables of a"
                 + " copy readable only by its owner, or have the process read them from a file");
-        return new ExportResult(files, plan.warnings);
+        ReverseProxy.advise(plan, "launchd");
+        return ExportResult.of(files, plan);
     }
 
     private static String plist(AppPlan plan, TypePlan type, int n, String label) {

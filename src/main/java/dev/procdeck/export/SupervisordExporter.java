@@ -48,7 +48,8 @@ final class SupervisordExporter {
                 + " (for example a second [program:...] section in a root-only included file), or have the"
                 + " process read them from a file");
         List<ExportedFile> files = List.of(new ExportedFile(plan.app + ".conf", out.toString()));
-        return new ExportResult(files, plan.warnings);
+        ReverseProxy.advise(plan, "supervisord");
+        return ExportResult.of(files, plan);
     }
 
     private static void program(StringBuilder out, AppPlan plan, TypePlan type, int n, String program) {

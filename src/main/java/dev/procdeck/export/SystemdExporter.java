@@ -62,7 +62,8 @@ final class SystemdExporter {
                     + " into unit files: move them to .env, which the units read with EnvironmentFile=");
         }
         files.add(new ExportedFile(plan.app + ".target", target(plan, wanted)));
-        return new ExportResult(files, plan.warnings);
+        ReverseProxy.advise(plan, "systemd");
+        return ExportResult.of(files, plan);
     }
 
     private static String instanceUnit(AppPlan plan, TypePlan type, int n) {
