@@ -65,10 +65,13 @@ class ShutdownHookTest extends DashboardModelFixture {
         Files.writeString(p.resolve("Procfile"), "stubborn: trap '' TERM; while true; do sleep 0.2; done\n");
         fx.call(() -> model.openProject(p)).get(20, TimeUnit.SECONDS);
         fx.run(model::startAll);
+        // Up with its pid: "running" counts an instance from its start, before its spawn has given it a pid (on a
+        // busy machine the pid read here was -1, and "ignored SIGTERM" found no process at all).
         Await.until(Duration.ofSeconds(15), () -> fx.call(() -> {
             model.pulse();
-            return model.runningProperty().get() == 1;
-        }), "stubborn up");
+            return model.runningProperty().get() == 1 && !model.types().get(0).instances().isEmpty()
+                    && model.types().get(0).instances().get(0).snapshot().pid() > 0;
+        }), "stubborn up with its pid");
         long pid = fx.call(() -> model.types().get(0).instances().get(0).snapshot().pid());
 
         long t0 = System.nanoTime();
