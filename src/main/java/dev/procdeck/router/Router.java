@@ -109,6 +109,9 @@ public final class Router implements AutoCloseable {
                 // Heroku closes a keep-alive connection idle for 90 s, and drops a request not sent within 30 s.
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 90_000)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+                // Uploads of any size stream through to the instance (Heroku's router sets no limit either);
+                // Undertow's default cut bodies over 10 MiB with a connection reset.
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
                 // The router never keeps a JVM alive: procdeck decides when it ends.
                 .setWorkerOption(Options.THREAD_DAEMON, true)
@@ -157,6 +160,7 @@ public final class Router implements AutoCloseable {
         r.id = given != null && GOOD_REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
         headers.put(X_REQUEST_ID, r.id);
         headers.put(X_REQUEST_START, "t=" + System.currentTimeMillis());
+        dropCleartextHttp2Upgrade(headers);
         String via = headers.getFirst(VIA);
         headers.put(VIA, via == null ? "1.1 procdeck" : via + ", 1.1 procdeck");
         exchange.addExchangeCompleteListener((ex, next) -> {
@@ -169,6 +173,33 @@ public final class Router implements AutoCloseable {
         exchange.addDefaultResponseListener(this::routerResponse);
         route(exchange);
     }
+
+    /**
+     * A client may offer to switch to HTTP/2 in clear text ({@code Upgrade: h2c}, as Java's HTTP client does). An
+     * instance that accepted would turn the connection into a tunnel the router no longer sees requests in (no log
+     * lines, no round-robin, no drain). Heroku's router declines it too: only WebSocket upgrades go through.
+     */
+    private static void dropCleartextHttp2Upgrade(io.undertow.util.HeaderMap headers) {
+        String upgrade = headers.getFirst(Headers.UPGRADE);
+        if (upgrade == null || upgrade.toLowerCase(java.util.Locale.ROOT).contains("websocket")) {
+            return;
+        }
+        headers.remove(Headers.UPGRADE);
+        headers.remove(HTTP2_SETTINGS);
+        String connection = headers.getFirst(Headers.CONNECTION);
+        if (connection != null) {
+            String kept = java.util.Arrays.stream(connection.split(",")).map(String::strip)
+                    .filter(t -> !t.equalsIgnoreCase("upgrade") && !t.equalsIgnoreCase("http2-settings"))
+                    .collect(java.util.stream.Collectors.joining(", "));
+            if (kept.isEmpty()) {
+                headers.remove(Headers.CONNECTION);
+            } else {
+                headers.put(Headers.CONNECTION, kept);
+            }
+        }
+    }
+
+    private static final HttpString HTTP2_SETTINGS = new HttpString("HTTP2-Settings");
 
     private void route(HttpServerExchange exchange) throws Exception {
         if (rotation.serving() > 0) {

@@ -159,6 +159,21 @@ class RouterTest {
     }
 
     @Test
+    void anOfferToSwitchToCleartextHttp2IsDeclinedSoEveryRequestStaysVisible() throws Exception {
+        router(Duration.ofSeconds(30));
+        rotation.scaleChanged("web", 1);
+        up("web.1", backend(ex -> "upgrade=" + ex.getRequestHeaders().getFirst("Upgrade")
+                + " settings=" + ex.getRequestHeaders().getFirst("HTTP2-Settings")
+                + " connection=" + ex.getRequestHeaders().getFirst("Connection")));
+        try (Socket s = new Socket("127.0.0.1", router.settings().port())) {
+            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings, close\r\n"
+                    + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQBAAAAAAIAAAAA\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 200").endsWith("upgrade=null settings=null connection=close");
+        }
+    }
+
+    @Test
     void aTypeScaledToZeroGetsH14AndOneWhoseInstancesCrashedGetsH10() throws Exception {
         router(Duration.ofSeconds(30));
         rotation.scaleChanged("web", 0);
@@ -268,6 +283,56 @@ class RouterTest {
         release.countDown();
         assertThat(slow.get(20, TimeUnit.SECONDS).body()).isEqualTo("one");
         drained.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aLargeChunkedUploadAndAChunkedResponsePassThroughWhole() throws Exception {
+        router(Duration.ofSeconds(30));
+        rotation.scaleChanged("web", 1);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        server.createContext("/", exchange -> {
+            java.security.MessageDigest sha;
+            long n = 0;
+            try {
+                sha = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IOException(e);
+            }
+            try (InputStream in = exchange.getRequestBody()) {
+                byte[] buf = new byte[65536];
+                int r;
+                while ((r = in.read(buf)) > 0) {
+                    sha.update(buf, 0, r);
+                    n += r;
+                }
+            }
+            String te = String.valueOf(exchange.getRequestHeaders().getFirst("Transfer-Encoding"));
+            exchange.sendResponseHeaders(200, 0); // 0: chunked
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write((n + " " + java.util.HexFormat.of().formatHex(sha.digest()) + " " + te + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                byte[] tail = new byte[1 << 20];
+                for (int i = 0; i < 8; i++) {
+                    out.write(tail); // 8 MiB more, in chunks
+                }
+            }
+        });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.start();
+        closing.add(() -> server.stop(0));
+        up("web.1", server.getAddress().getPort());
+
+        byte[] upload = new byte[20 << 20];
+        new java.util.Random(7).nextBytes(upload);
+        String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(upload));
+        // An InputStream body of unknown length: the JDK client sends it chunked.
+        HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(router.url() + "/upload"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(upload)))
+                .timeout(DEADLINE).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        String first = new String(r.body(), 0, 200, StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
+        assertThat(first).isEqualTo((20 << 20) + " " + expected + " chunked");
+        assertThat(r.body().length).isEqualTo(first.length() + 1 + (8 << 20));
     }
 
     @Test
