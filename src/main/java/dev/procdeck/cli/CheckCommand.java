@@ -28,7 +28,8 @@ public final class CheckCommand implements Callable<Integer> {
             // What `start` without -p/-m would refuse, check reports too: a bad PORT, ports past 65535.
             try {
                 int base = Ports.base(null, p.dotEnv(), System.getenv());
-                Ports.requireInRange(base, p.procfile(), ProjectOptions.defaultFormation(p).resolve(p.procfile()));
+                Ports.requireInRange(base, p.procfile(), ProjectOptions.defaultFormation(p).resolve(p.procfile()),
+                        routedType(p));
             } catch (IllegalArgumentException e) {
                 Problems.print(System.err, List.of(ParseProblem.error(p.procfilePath().toString(), 0, e.getMessage())));
                 return 1;
@@ -54,6 +55,12 @@ public final class CheckCommand implements Callable<Integer> {
             if (p.config().file() != null) {
                 System.out.println("valid " + ProjectConfig.FILE_NAME + " detected (" + summary(p) + ")");
             }
+            String routed = routedType(p);
+            if (routed != null) {
+                int base = Ports.base(null, p.dotEnv(), System.getenv());
+                System.out.println("router on port " + base + " \u2192 " + routed + " (" + routed + ".1 on " + (base
+                        + 100 * p.procfile().type(routed).orElseThrow().index() + 1) + "; --no-router or router: off for none)");
+            }
             // `check > report` on a full disk must not pass silently: PrintStream swallows the error.
             if (System.out.checkError()) {
                 System.err.println("procdeck: cannot write to standard output; the result above was not written");
@@ -73,13 +80,20 @@ public final class CheckCommand implements Callable<Integer> {
     private static List<String> portsInUse(Project p) {
         List<String> found = new ArrayList<>();
         int base = Ports.base(null, p.dotEnv(), System.getenv());
+        String routed = routedType(p);
+        if (routed != null && dev.procdeck.os.PortCheck.inUse(base)) {
+            String who = dev.procdeck.os.PortOwners.of(base).filter(l -> l.any())
+                    .map(l -> " by " + l.describe()).orElse(" by another program");
+            found.add("port " + base + " (the router's, in front of " + routed + ") is in use" + who
+                    + "; start would run without the router");
+        }
         java.util.Map<String, Integer> counts = ProjectOptions.defaultFormation(p).resolve(p.procfile());
         for (ProcessType t : p.procfile().types()) {
             if (p.config().isScheduled(t.name())) {
                 continue;
             }
             for (int n = 1; n <= counts.getOrDefault(t.name(), 0); n++) {
-                int port = Ports.port(base, t.index(), n);
+                int port = Ports.port(base, t.index(), n, t.name().equals(routed));
                 if (dev.procdeck.os.PortCheck.inUse(port)) {
                     String who = dev.procdeck.os.PortOwners.of(port).filter(l -> l.any())
                             .map(l -> " by " + l.describe()).orElse(" by another program");
@@ -88,6 +102,11 @@ public final class CheckCommand implements Callable<Integer> {
             }
         }
         return found;
+    }
+
+    /** The type start would put behind the router (procdeck.yml's router:, else web), or null. */
+    private static String routedType(Project p) {
+        return p.config().router().routedType(p.procfile(), p.config()).orElse(null);
     }
 
     /** What procdeck.yml changes, in Procfile order: {@code formation web=2; report every 2s; settings for web}. */

@@ -61,7 +61,8 @@ class CliTest {
         procfile("web: ./web\nworker: ./worker\n");
         Result ok = run("check");
         assertThat(ok.code()).isZero();
-        assertThat(ok.out()).isEqualTo("valid procfile detected (web, worker)\n");
+        assertThat(ok.out()).isEqualTo("valid procfile detected (web, worker)\n"
+                + "router on port 5000 \u2192 web (web.1 on 5001; --no-router or router: off for none)\n");
 
         procfile("web: a\njunk line\nweb: b\n");
         Result bad = run("check", "-d", dir.toString());
@@ -362,12 +363,17 @@ class CliTest {
     @Test
     void checkNamesWhoHoldsAPortTheFormationWouldUse() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
-            procfile("web: echo ok\n");
-            Files.writeString(dir.resolve(".env"), "PORT=" + taken.getLocalPort() + "\n");
+            procfile("web: echo ok\nworker: echo ok\n");
+            // The base port is the router's; the worker's block is 100 up.
+            Files.writeString(dir.resolve(".env"), "PORT=" + (taken.getLocalPort() - 100) + "\n");
             Result r = run("check");
             assertThat(r.code()).as(r.err()).isZero(); // a warning: the program may be gone by the time it starts
-            assertThat(r.err()).contains("procdeck: warning: port " + taken.getLocalPort() + " (web.1's $PORT) is in use"
+            assertThat(r.err()).contains("procdeck: warning: port " + taken.getLocalPort() + " (worker.1's $PORT) is in use"
                     + " by pid " + ProcessHandle.current().pid() + " (");
+            Files.writeString(dir.resolve(".env"), "PORT=" + taken.getLocalPort() + "\n");
+            assertThat(run("check").err()).contains("procdeck: warning: port " + taken.getLocalPort() + " (the router's,"
+                    + " in front of web) is in use by pid " + ProcessHandle.current().pid() + " (")
+                    .contains("start would run without the router");
         }
     }
 
@@ -395,7 +401,9 @@ class CliTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("wrote " + out.resolve("shop-web-1.service") + "\nwrote "
                 + out.resolve("shop-web-2.service") + "\nwrote " + out.resolve("shop-worker-1.service") + "\nwrote "
-                + out.resolve("shop.target") + "\n");
+                + out.resolve("shop.target") + "\n\nsystemd: web runs behind procdeck's router locally; systemd routes"
+                + " nothing, so put a reverse proxy in front of its 2 instances (ports 7000, 7001). For nginx:\n"
+                + r.out().substring(r.out().indexOf("# nginx:")));
         assertThat(Files.readString(out.resolve("shop-web-2.service"))).contains("Environment=\"PORT=7001\"\n",
                 "User=deploy\n", "EnvironmentFile=" + dir.toRealPath().resolve(".env") + "\n").doesNotContain("k3y");
 

@@ -60,12 +60,14 @@ class ProcdeckYmlCliTest {
                   report: {schedule: "every 2s"}
                 """);
         // A base port nobody holds (5000 may be another procdeck's): check warns of ports in use.
-        Files.writeString(dir.resolve(".env"), "PORT=" + dev.procdeck.os.PortCheck.freePort() + "\n",
+        int base = dev.procdeck.os.PortCheck.freePort();
+        Files.writeString(dir.resolve(".env"), "PORT=" + base + "\n",
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         Result ok = check();
         assertThat(ok.code()).isZero();
         assertThat(ok.out()).isEqualTo("valid procfile detected (web, worker, report)\n"
-                + "valid procdeck.yml detected (formation web=2; report every 2s; settings for web)\n");
+                + "valid procdeck.yml detected (formation web=2; report every 2s; settings for web)\n"
+                + "router on port " + base + " \u2192 web (web.1 on " + (base + 1) + "; --no-router or router: off for none)\n");
         assertThat(ok.err()).isEqualTo(dir.resolve("Procfile") + ":4: warning: ignored 'junk': not a 'name: command'"
                 + " entry or a '#' comment\n"
                 + dir.resolve("procdeck.yml") + ":3:30: warning: unknown key 'restrat' in type 'web'"
