@@ -57,7 +57,24 @@ class DrivingARunningAppTest {
         return pb;
     }
 
+    /**
+     * The base port of this test's runs: one nobody holds, so that the router listens on it for sure (on 5000 it
+     * may or may not, as another program may hold it) and the instances' ports are known.
+     */
+    private final int base = dev.procdeck.os.PortCheck.freePort();
+
+    /** The router starts on a thread of its own: ps names it once it listens. */
+    private void awaitRouter(Running start) {
+        Await.until(DEADLINE, () -> start.out().toString().contains("router: http://localhost:" + base),
+                () -> "the router to listen; output: " + start.out());
+    }
+
     private Running launch(Map<String, String> env, String... args) throws IOException {
+        if (args[0].equals("start")) {
+            List<String> withPort = new ArrayList<>(List.of(args));
+            withPort.addAll(1, List.of("-p", String.valueOf(base)));
+            args = withPort.toArray(String[]::new);
+        }
         ProcessBuilder pb = builder(args).redirectErrorStream(true);
         if (args[0].equals("connect")) {
             pb.redirectInput(ProcessBuilder.Redirect.PIPE); // the test types into it
@@ -165,6 +182,7 @@ class DrivingARunningAppTest {
         procfile("web: echo up $PORT; exec sleep 1000\nworker: exec sleep 1000\n");
         Running start = launch(Map.of(), "start", "--no-timestamp", "--no-color");
         awaitInstances("web.1 and worker.1 up", ps -> state(ps, "web.1").equals("up") && state(ps, "worker.1").equals("up"));
+        awaitRouter(start);
 
         Result json = run("ps", "--json");
         assertThat(json.code()).isZero();
@@ -176,9 +194,10 @@ class DrivingARunningAppTest {
         List<String> lines = table.out().lines().toList();
         assertThat(lines.get(0)).startsWith("=== " + dir.getFileName() + " (" + dir.toRealPath() + "), procdeck pid ")
                 .endsWith("formation web=1 worker=1");
-        assertThat(lines.get(1)).matches("NAME +STATE +PID +PORT +UPTIME +RESTARTS +LAST EXIT +CPU +MEM");
-        assertThat(lines.get(2)).matches("web\\.1 +up +\\d+ +5001 +\\d+s +0 +- +\\d+\\.\\d% +[\\d.]+ [KMG]iB");
-        assertThat(lines.get(3)).matches("worker\\.1 +up +\\d+ +5100 .*");
+        assertThat(lines.get(1)).matches("router http://localhost:" + base + " \u2192 web: \\d+\\.\\d req/s, .* \\(last 10 s\\)");
+        assertThat(lines.get(2)).matches("NAME +STATE +PID +PORT +UPTIME +RESTARTS +LAST EXIT +CPU +MEM +REQ/S");
+        assertThat(lines.get(3)).matches("web\\.1 +up +\\d+ +" + (base + 1) + " +\\d+s +0 +- +\\d+\\.\\d% +[\\d.]+ [KMG]iB +\\d+\\.\\d");
+        assertThat(lines.get(4)).matches("worker\\.1 +up +\\d+ +" + (base + 100) + " .*");
 
         Result scale = run("scale", "web=2", "worker=0");
         assertThat(scale.code()).as(scale.err()).isZero();
@@ -230,12 +249,12 @@ class DrivingARunningAppTest {
             recent = run("logs", "--no-timestamp", "--no-color");
         }
         assertThat(recent.code()).isZero();
-        assertThat(recent.out()).contains("web.1    | up 5001\n").contains("worker.1 | working\n")
-                .containsPattern("system +\\| web\\.1 started \\(pid \\d+, port 5001\\)\n");
+        assertThat(recent.out()).contains("web.1    | up " + (base + 1) + "\n").contains("worker.1 | working\n")
+                .containsPattern("system +\\| web\\.1 started \\(pid \\d+, port " + (base + 1) + "\\)\n");
         Result timed = run("logs", "-n", "1", "--type", "worker", "--no-color");
         assertThat(timed.out()).matches("\\d\\d:\\d\\d:\\d\\d worker\\.1 \\| working\n");
         Result grep = run("logs", "--grep", "^up [0-9]+$", "--no-timestamp", "--no-color");
-        assertThat(grep.out()).isEqualTo("web.1    | up 5001\n");
+        assertThat(grep.out()).isEqualTo("web.1    | up " + (base + 1) + "\n");
 
         Running follow = launch(Map.of(), "logs", "-f", "-n", "1", "--instance", "web.1", "--no-timestamp", "--no-color");
         // The one recent line arrives once the stream is subscribed: from then on nothing is missed.
@@ -243,7 +262,7 @@ class DrivingARunningAppTest {
         int before = follow.out().length();
         assertThat(run("restart", "web").code()).isZero();
         // web is behind the router: its restart prebooted a replacement on the other half of its port block.
-        Await.until(DEADLINE, () -> follow.out().substring(before).contains("web.1    | up 5051\n"),
+        Await.until(DEADLINE, () -> follow.out().substring(before).contains("web.1    | up " + (base + 51) + "\n"),
                 () -> "web.1's line after its restart; got: " + follow.out());
         assertThat(follow.out().toString()).doesNotContain("worker");
         assertThat(follow.process().isAlive()).isTrue();
@@ -296,15 +315,17 @@ class DrivingARunningAppTest {
     void psListsScheduledTypesWithTheirNextAndLastRunAfterTheInstances() throws Exception {
         procfile("web: exec sleep 1000\nreport: echo reported\n");
         Files.writeString(dir.resolve("procdeck.yml"), "types:\n  report:\n    schedule: every 1h\n");
-        launch(Map.of(), "start", "--no-timestamp", "--no-color");
+        Running start = launch(Map.of(), "start", "--no-timestamp", "--no-color");
         awaitInstances("web.1 up", ps -> state(ps, "web.1").equals("up"));
+        awaitRouter(start);
         Result ps = run("ps");
         assertThat(ps.code()).isZero();
         List<String> lines = ps.out().lines().toList();
-        assertThat(lines.get(1)).startsWith("NAME");
-        assertThat(lines.get(2)).startsWith("web.1");
-        assertThat(lines.get(3)).isEqualTo("=== scheduled (scale TYPE=0 pauses a schedule, TYPE=1 resumes it)");
-        assertThat(lines.get(4)).startsWith("report: every 1h \u00b7 next ");
+        assertThat(lines.get(1)).startsWith("router http://localhost:" + base);
+        assertThat(lines.get(2)).startsWith("NAME");
+        assertThat(lines.get(3)).startsWith("web.1");
+        assertThat(lines.get(4)).isEqualTo("=== scheduled (scale TYPE=0 pauses a schedule, TYPE=1 resumes it)");
+        assertThat(lines.get(5)).startsWith("report: every 1h \u00b7 next ");
     }
 
     @Test
