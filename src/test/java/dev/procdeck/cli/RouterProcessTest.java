@@ -42,6 +42,9 @@ class RouterProcessTest {
                 def do_GET(self):
                     if self.path.startswith("/slow"):
                         time.sleep(0.3)
+                    if self.path.startswith("/long"):
+                        print("long request begins", flush=True)
+                        time.sleep(2)
                     body = (os.environ["PS"] + " " + str(os.getpid())).encode()
                     self.send_response(200)
                     self.send_header("Content-Length", str(len(body)))
@@ -218,6 +221,30 @@ class RouterProcessTest {
         String log = out.toString();
         assertThat(log.indexOf("web.1 replacement") ).isLessThan(log.indexOf("web.1 previous process"));
         assertThat(log).contains("dyno=web.1").contains("dyno=web.3").contains("at=info method=GET path=\"/slow\"");
+    }
+
+    @Test
+    void aLongRequestDuringTheSecondRestartFinishesOnTheProcessTheFirstRestartStarted() throws Exception {
+        startWeb(1);
+        verb("restart", "web");
+        Await.until(DEADLINE, () -> out.toString().contains("previous process stopped"),
+                () -> "the first restart to end; output:\n" + out);
+        String firstReplacement = awaitServing(1).get("web.1");
+
+        // A request that takes 2 s reaches the process the first preboot started; the second preboot must drain
+        // that process (it once took the traffic over) before its stop signal, not stop it under the request.
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> longRequest = client.sendAsync(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + base + "/long")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Await.until(DEADLINE, () -> out.toString().contains("long request begins"),
+                () -> "the long request to reach web.1; output:\n" + out);
+        verb("restart", "web");
+        HttpResponse<String> answer = longRequest.get(30, TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).as("the long request across the second restart: " + answer.body()
+                + "\noutput:\n" + out).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("web.1 " + firstReplacement);
+        Map<String, String> after = awaitServing(1);
+        assertThat(after.get("web.1")).as("a new process serves after the second restart").isNotEqualTo(firstReplacement);
     }
 
     @Test
