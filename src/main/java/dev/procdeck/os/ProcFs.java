@@ -64,6 +64,25 @@ public final class ProcFs {
         }
     }
 
+    /**
+     * This process's limit on open file descriptors (the soft {@code RLIMIT_NOFILE}, from
+     * {@code /proc/self/limits}), or empty when it cannot be read or is unlimited.
+     */
+    public static java.util.OptionalLong maxOpenFiles() {
+        try {
+            for (String line : Files.readAllLines(PROC.resolve("self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    return soft.equals("unlimited") ? java.util.OptionalLong.empty()
+                            : java.util.OptionalLong.of(Long.parseLong(soft));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // Not Linux, or /proc not mounted: the caller keeps its default.
+        }
+        return java.util.OptionalLong.empty();
+    }
+
     public static long pageSize() {
         return PAGE_SIZE;
     }

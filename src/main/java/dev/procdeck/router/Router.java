@@ -46,7 +46,26 @@ public final class Router implements AutoCloseable {
      *                       ready instance (H20)
      * @param drainTimeout   how long an instance leaving the rotation may finish its requests
      */
-    public record Settings(String type, String host, int port, Duration requestTimeout, Duration drainTimeout) {
+    public record Settings(String type, String host, int port, Duration requestTimeout, Duration drainTimeout,
+                           int maxConnections) {
+        /** With {@link #DEFAULT_MAX_CONNECTIONS}. */
+        public Settings(String type, String host, int port, Duration requestTimeout, Duration drainTimeout) {
+            this(type, host, port, requestTimeout, drainTimeout, DEFAULT_MAX_CONNECTIONS);
+        }
+    }
+
+    /** Client connections held open at once when nothing says otherwise (see {@link #maxConnections(long)}). */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+    /**
+     * How many client connections the router holds open at once in a process allowed {@code openFilesLimit}
+     * descriptors: a quarter of them (each may hold a connection to an instance too), at most
+     * {@link #DEFAULT_MAX_CONNECTIONS}. The other half stays for supervising: an instance's pipes, its restart,
+     * the session log, the control socket. Past the limit the router stops accepting until connections close;
+     * the rest wait in the kernel's backlog, as behind nginx's {@code worker_connections}.
+     */
+    public static int maxConnections(long openFilesLimit) {
+        return (int) Math.max(16, Math.min(DEFAULT_MAX_CONNECTIONS, openFilesLimit / 4));
     }
 
     static {
@@ -115,6 +134,10 @@ public final class Router implements AutoCloseable {
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
                 // The router never keeps a JVM alive: procdeck decides when it ends.
                 .setWorkerOption(Options.THREAD_DAEMON, true)
+                // Thousands of idle or slow clients must not take the descriptors supervising needs: a restart
+                // that cannot make its pipes fails its instance.
+                .setSocketOption(Options.CONNECTION_HIGH_WATER, settings.maxConnections())
+                .setSocketOption(Options.CONNECTION_LOW_WATER, settings.maxConnections())
                 .addHttpListener(settings.port(), settings.host())
                 .setHandler(router::handleRequest)
                 .build();

@@ -3,6 +3,7 @@ package dev.procdeck.runtime;
 import dev.procdeck.logs.LogBus;
 import dev.procdeck.logs.LogLine;
 import dev.procdeck.os.PortOwners;
+import dev.procdeck.os.ProcFs;
 import dev.procdeck.procfile.RouterConfig;
 import dev.procdeck.router.Rotation;
 import dev.procdeck.router.Router;
@@ -40,7 +41,8 @@ final class AppRouter implements AutoCloseable {
         supervisor.setStopGate(rotation::drain);
         int port = supervisor.settings().basePort();
         AppRouter app = new AppRouter(rotation,
-                new Router.Settings(type.get(), HOST, port, config.requestTimeout(), config.drainTimeout()));
+                new Router.Settings(type.get(), HOST, port, config.requestTimeout(), config.drainTimeout(),
+                        Router.maxConnections(ProcFs.maxOpenFiles().orElse(Long.MAX_VALUE))));
         Thread t = new Thread(() -> app.listen(bus), "procdeck-router-start");
         t.setDaemon(true);
         t.start();

@@ -147,9 +147,14 @@ public final class ControlServer implements AutoCloseable {
     static Request decode(String line) {
         ObjectNode tree = ControlJson.parseTree(line);
         JsonNode v = tree.get("v");
-        if (v == null || !v.isIntegralNumber()) {
+        if (v == null || v.isNull()) {
             throw new IllegalArgumentException("request without \"v\" (the protocol version; this procdeck speaks "
                     + ControlProtocol.VERSION + ")");
+        }
+        if (!v.isIntegralNumber()) {
+            // "2" or 2.0 is there, just not a version: saying it is missing would send a client looking elsewhere.
+            throw new IllegalArgumentException("\"v\" (the protocol version) must be a whole number, not "
+                    + Visible.escape(v.toString()) + "; this procdeck speaks " + ControlProtocol.VERSION);
         }
         if (!v.canConvertToLong() || v.asLong() != ControlProtocol.VERSION) {
             throw new IllegalArgumentException(ControlProtocol.versionMismatch(String.valueOf(ControlProtocol.VERSION), v.asString()));

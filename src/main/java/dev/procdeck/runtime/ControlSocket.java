@@ -33,6 +33,7 @@ final class ControlSocket {
     /** A client waiting this long for its own next request gives its slot up when all are taken. */
     static final Duration EVICT_AFTER_IDLE = Duration.ofSeconds(5);
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration ACCEPT_RETRY = Duration.ofMillis(100);
 
     /** Answers one request line of a client; false when the connection is done (a stream ended). */
     interface RequestHandler {
@@ -159,22 +160,48 @@ final class ControlSocket {
     // ---- connections -------------------------------------------------------------------------------------
 
     private void acceptLoop() {
+        boolean failing = false;
         while (!closed) {
             SocketChannel c;
             try {
                 c = server.accept();
             } catch (IOException e) {
-                if (!closed) {
+                if (closed) {
+                    return;
+                }
+                if (!server.isOpen()) {
                     messages.accept("the control socket stopped accepting (" + e.getMessage()
                             + "); procdeck ps and friends cannot reach this procdeck any more");
+                    return;
                 }
-                return;
+                // Accepting on an open socket fails for passing reasons (out of descriptors, EMFILE, above all):
+                // the socket must outlive them, or procdeck would be unreachable for the rest of its run.
+                if (!failing) {
+                    messages.accept("the control socket cannot accept a connection now (" + e.getMessage()
+                            + "); it keeps trying, clients wait meanwhile");
+                    failing = true;
+                }
+                pauseAfterFailedAccept();
+                continue;
             }
+            failing = false;
             try {
                 admit(c);
             } catch (IOException | RuntimeException e) {
-                closeQuietly(c);
+                // Accepted, but its connection could not be set up (no descriptor for its selectors, say): the
+                // client is told procdeck runs and is busy, never left to take a reset for "not running".
+                refuse(c, ControlMessages.Failure.busy("busy: this procdeck (pid " + ProcessHandle.current().pid()
+                        + ") cannot serve another client now (" + e.getMessage() + "); try again in a moment"));
             }
+        }
+    }
+
+    /** Between two failed accepts: retrying at once would spin a core while the cause lasts. */
+    private static void pauseAfterFailedAccept() {
+        try {
+            Thread.sleep(ACCEPT_RETRY.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -208,9 +208,10 @@ final class Preboots {
 
         @Override
         public CompletionStage<Void> beforeStop(InstanceId id, int stoppingPort) {
-            InstanceController self = owner.self;
-            if (self != null && slots.current(id) == self) {
-                return base.beforeStop(id, stoppingPort); // it is the instance now: drained like any
+            // Once it took over it served, and keeps serving until the router drains it: also when it is itself
+            // replaced by the next preboot, by which time it is no longer the instance (its successor is).
+            if (owner.tookOver) {
+                return base.beforeStop(id, stoppingPort);
             }
             return CompletableFuture.completedFuture(null); // never served: nothing to drain
         }
@@ -220,7 +221,8 @@ final class Preboots {
     private final class ReplacementOwner implements InstanceController.Owner {
         private final InstanceController.Owner base = slots.owner();
         private final InstanceController previous;
-        private InstanceController self;
+        /** It became the instance (and the router's) at least once: from then on it is drained before it stops. */
+        private boolean tookOver;
 
         ReplacementOwner(InstanceController previous) {
             this.previous = previous;
@@ -228,11 +230,11 @@ final class Preboots {
 
         @Override
         public void publish(InstanceController controller, InstanceLifecycle.Transition transition) {
-            self = controller;
             if (slots.current(controller.id) == controller) {
                 base.publish(controller, transition); // it is the instance now
             } else if (starting.get(controller.id) == controller) {
                 replacementChanged(previous, controller, transition);
+                tookOver |= slots.current(controller.id) == controller; // ready: it replaced the previous process
             } else {
                 outsideChanged(controller, transition);
             }

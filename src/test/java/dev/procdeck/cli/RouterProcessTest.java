@@ -42,6 +42,9 @@ class RouterProcessTest {
                 def do_GET(self):
                     if self.path.startswith("/slow"):
                         time.sleep(0.3)
+                    if self.path.startswith("/long"):
+                        print("long request begins", flush=True)
+                        time.sleep(2)
                     body = (os.environ["PS"] + " " + str(os.getpid())).encode()
                     self.send_response(200)
                     self.send_header("Content-Length", str(len(body)))
@@ -76,6 +79,11 @@ class RouterProcessTest {
     }
 
     private void startWeb(int count) throws Exception {
+        startWeb(count, List.of());
+    }
+
+    /** {@code wrapper}: words in front of the procdeck command line (a shell setting a limit, say). */
+    private void startWeb(int count, List<String> wrapper) throws Exception {
         Files.writeString(dir.resolve("server.py"), SERVER);
         Files.writeString(dir.resolve("Procfile"), "web: exec python3 -u server.py\n");
         Files.writeString(dir.resolve("procdeck.yml"), "types:\n  web:\n    ready: {http: /health}\n");
@@ -84,6 +92,9 @@ class RouterProcessTest {
         }
         ProcessBuilder pb = ProcdeckProcess.builder(dir, probe, "start", "-p", String.valueOf(base), "-m", "web=" + count,
                 "--no-color").redirectErrorStream(true);
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(pb.command());
+        pb.command(command);
         Process p = pb.start();
         started.add(p);
         out = new StringBuffer();
@@ -218,6 +229,57 @@ class RouterProcessTest {
         String log = out.toString();
         assertThat(log.indexOf("web.1 replacement") ).isLessThan(log.indexOf("web.1 previous process"));
         assertThat(log).contains("dyno=web.1").contains("dyno=web.3").contains("at=info method=GET path=\"/slow\"");
+    }
+
+    @Test
+    void aLongRequestDuringTheSecondRestartFinishesOnTheProcessTheFirstRestartStarted() throws Exception {
+        startWeb(1);
+        verb("restart", "web");
+        Await.until(DEADLINE, () -> out.toString().contains("previous process stopped"),
+                () -> "the first restart to end; output:\n" + out);
+        String firstReplacement = awaitServing(1).get("web.1");
+
+        // A request that takes 2 s reaches the process the first preboot started; the second preboot must drain
+        // that process (it once took the traffic over) before its stop signal, not stop it under the request.
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> longRequest = client.sendAsync(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + base + "/long")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Await.until(DEADLINE, () -> out.toString().contains("long request begins"),
+                () -> "the long request to reach web.1; output:\n" + out);
+        verb("restart", "web");
+        HttpResponse<String> answer = longRequest.get(30, TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).as("the long request across the second restart: " + answer.body()
+                + "\noutput:\n" + out).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("web.1 " + firstReplacement);
+        Map<String, String> after = awaitServing(1);
+        assertThat(after.get("web.1")).as("a new process serves after the second restart").isNotEqualTo(firstReplacement);
+    }
+
+    @Test
+    void clientsHoldingMoreConnectionsThanProcdeckHasDescriptorsNeverStopItsSupervision() throws Exception {
+        // 400 descriptors; 600 clients that send half a request and wait (slowloris). Unbounded, the router took
+        // every descriptor: procdeck ps said "no procdeck is running" and a restart could not make its pipes.
+        startWeb(1, List.of("sh", "-c", "ulimit -n 400 && exec \"$@\"", "sh"));
+        String before = awaitServing(1).get("web.1");
+        List<java.net.Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 600; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", base);
+                idle.add(s);
+                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
+            String ps = verbOutput("ps");
+            assertThat(ps).as("ps with 600 clients holding connections").contains("web.1").contains("up");
+            verb("restart", "web");
+            Await.until(DEADLINE, () -> out.toString().contains("previous process stopped"),
+                    () -> "the restart to replace web.1; output:\n" + out);
+            assertThat(out.toString()).doesNotContain("failed to start").doesNotContain("Too many open files");
+        } finally {
+            for (java.net.Socket s : idle) {
+                s.close();
+            }
+        }
+        assertThat(awaitServing(1).get("web.1")).as("a new process serves once the clients left").isNotEqualTo(before);
     }
 
     @Test

@@ -141,6 +141,10 @@ class ControlServerTest {
             assertThatThrownBy(() -> c.callMessage(Map.of("v", 3L, "op", "ps")))
                     .hasMessageContaining("version mismatch: the running procdeck speaks control protocol 2, this command 3");
             assertThatThrownBy(() -> c.callMessage(Map.of("op", "ps"))).hasMessageContaining("request without \"v\"");
+            assertThatThrownBy(() -> c.callMessage(Map.of("v", "2", "op", "ps")))
+                    .hasMessage("\"v\" (the protocol version) must be a whole number, not \"2\"; this procdeck speaks 2");
+            assertThatThrownBy(() -> c.callMessage(Map.of("v", 2.0, "op", "ps")))
+                    .hasMessage("\"v\" (the protocol version) must be a whole number, not 2.0; this procdeck speaks 2");
             assertThatThrownBy(() -> c.callMessage(Map.of("v", 2L, "op", "dance")))
                     .hasMessageContaining("unknown op 'dance'; this procdeck knows hello, ps, scale,");
             assertThatThrownBy(() -> c.call(new ControlMessages.Scale(Map.of("wrk", 2L))))

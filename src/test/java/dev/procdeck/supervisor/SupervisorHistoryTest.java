@@ -181,6 +181,45 @@ class SupervisorHistoryTest {
     }
 
     @Test
+    void theSecondPrebootRestartDrainsTheProcessTheFirstOneStartedBeforeItsStopSignal() {
+        types.put("web", ready(http("/", 30)));
+        supervisor("web: serve\n", RestartPolicy.HEROKU, true);
+        List<String> drains = new ArrayList<>();
+        List<CompletableFuture<Void>> gates = new ArrayList<>();
+        supervisor.setStopGate((id, port) -> {
+            drains.add(id.name() + " on " + port);
+            CompletableFuture<Void> gate = new CompletableFuture<>();
+            gates.add(gate);
+            return gate;
+        });
+        answer(true, "http / answered 200");
+        done(supervisor.start(Map.of("web", 1)));
+        clock.advance(Duration.ofMillis(200));
+        done(supervisor.restartType("web"));
+        answer(true, "http / answered 200");
+        clock.advance(Duration.ofMillis(200));
+        gates.get(0).complete(null);
+        clock.runDue();
+        clock.runDue();
+        assertThat(os.signals).containsExactly("TERM web.1");
+        long firstReplacement = state("web.1").pid();
+        assertThat(state("web.1").port()).isEqualTo(5051);
+
+        // The process the first preboot started serves now; the second preboot must drain it like the first.
+        drains.clear();
+        os.signals.clear();
+        done(supervisor.restartType("web"));
+        answer(true, "http / answered 200");
+        clock.advance(Duration.ofMillis(200));
+        assertThat(state("web.1").pid()).as("the second replacement is web.1 now").isNotEqualTo(firstReplacement);
+        assertThat(drains).as("the first replacement is drained before its stop signal").containsExactly("web.1 on 5051");
+        assertThat(os.signals).as("no signal while it drains").isEmpty();
+        gates.get(1).complete(null);
+        clock.runDue();
+        assertThat(os.signals).containsExactly("TERM web.1");
+    }
+
+    @Test
     void aReplacementThatNeverBecomesReadyLeavesTheOldProcessServing() {
         types.put("web", ready(http("/", 2)));
         supervisor("web: serve\n", RestartPolicy.HEROKU, true);
