@@ -87,6 +87,8 @@ public final class DashboardViewModel {
     private final ReadOnlyObjectWrapper<Set<Capability>> capabilities =
             new ReadOnlyObjectWrapper<>(this, "capabilities", Set.of());
     private final ReadOnlyIntegerWrapper running = new ReadOnlyIntegerWrapper(this, "running", 0);
+    /** Whether a router sends requests to one of the types (its rows then show request figures). */
+    private final ReadOnlyBooleanWrapper routed = new ReadOnlyBooleanWrapper(this, "routed", false);
     private final ReadOnlyStringWrapper formationText = new ReadOnlyStringWrapper(this, "formation", "");
     private final BooleanProperty startOnOpen = new SimpleBooleanProperty(this, "startOnOpen", false);
     private final BooleanProperty crashNotifications = new SimpleBooleanProperty(this, "crashNotifications", true);
@@ -211,6 +213,11 @@ public final class DashboardViewModel {
     /** Instances with a live process. */
     public ReadOnlyIntegerProperty runningProperty() {
         return running.getReadOnlyProperty();
+    }
+
+    /** Whether a router runs in front of one of the types: the table then has a Requests column. */
+    public ReadOnlyBooleanProperty routedProperty() {
+        return routed.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty formationProperty() {
@@ -644,8 +651,9 @@ public final class DashboardViewModel {
             running.set(table.tick(now));
         }
         if (a.can(Capability.OWNS_PROCESSES)) {
-            metrics.maybeSample(now, table.types()); // else the app's updates bring the figures
+            metrics.maybeSample(now, table.types(), a::routerFigures); // else the app's updates bring the figures
         }
+        routed.set(table.types().stream().anyMatch(t -> !t.routerUrlProperty().get().isEmpty()));
         String ended = updates.takeEnded();
         if (ended != null && a == app) {
             showEnded(ended);

@@ -22,6 +22,8 @@ public abstract sealed class DeckRow permits TypeRow, InstanceRow {
     final ReadOnlyStringWrapper lastExit = new ReadOnlyStringWrapper(this, "lastExit", "");
     final ReadOnlyStringWrapper cpu = new ReadOnlyStringWrapper(this, "cpu", "");
     final ReadOnlyStringWrapper memory = new ReadOnlyStringWrapper(this, "memory", "");
+    /** What the router measured for this row: only the routed type's row and its instances' have figures. */
+    final RequestFigures requests = new RequestFigures();
     /** The type's colour ({@link TypeColours}); it moves with the type's Procfile position on a reload. */
     private int colourIndex;
 
@@ -80,6 +82,11 @@ public abstract sealed class DeckRow permits TypeRow, InstanceRow {
 
     public ReadOnlyStringProperty memoryProperty() {
         return memory.getReadOnlyProperty();
+    }
+
+    /** Requests per second through the router ("12 req/s"); empty for rows no router serves. */
+    public ReadOnlyStringProperty requestsProperty() {
+        return requests.textProperty();
     }
 
     static String kindOf(dev.procdeck.supervisor.InstanceState s) {

@@ -58,7 +58,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                 textColumn("Uptime", 86, DeckRow::uptimeProperty), restartsColumn(), lastExitColumn(),
                 usageColumn("CPU", 110, DeckRow::cpuProperty, true),
                 usageColumn("Memory", 130, DeckRow::memoryProperty, false),
-                actionsColumn());
+                requestsColumn(), actionsColumn());
         browserProblemText.setId("browserProblem");
         browserProblemText.setWrapText(true);
         browserProblemText.setMaxWidth(360);
@@ -733,27 +733,160 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
         return col;
     }
 
-    /** Ports; an instance of a web-like type links to http://localhost:PORT. */
+    /**
+     * Requests per second through the router, for the routed type and its instances: the figure of the last few
+     * seconds after a sparkline of the last minute where there is room, in the danger colour while requests fail;
+     * latency and errors in the tooltip. The column shows only while a router runs, and (as PID) not on a narrow
+     * window, which has no room for it: there the Port column's tooltips say the figures.
+     */
+    private TreeTableColumn<DeckRow, String> requestsColumn() {
+        TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Requests");
+        fit.wish(col, 130, 1);
+        col.visibleProperty().bind(model.routedProperty().and(compact.not()));
+        col.setCellValueFactory(c -> c.getValue().getValue().requestsProperty());
+        col.setCellFactory(c -> new FitCell<>() {
+            private final Label figure = new Label();
+            private final Sparkline spark = new Sparkline(60, 18);
+            private final HBox stack = new HBox(6, spark, figure);
+            private final javafx.beans.property.BooleanProperty shown = new javafx.beans.property.SimpleBooleanProperty();
+            private final Tooltip tip = new Tooltip();
+            private DeckRow bound;
+            private final javafx.beans.InvalidationListener redraw = o -> draw();
+
+            {
+                stack.setAlignment(Pos.CENTER_RIGHT);
+                figure.getStyleClass().add("usage-figure");
+                figure.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+                spark.getStyleClass().add("requests");
+                // As the CPU and memory lines: the line takes what the figure leaves, hidden when too short to read.
+                spark.widthProperty().bind(javafx.beans.binding.Bindings.max(0,
+                        widthProperty().subtract(figure.widthProperty()).subtract(22)));
+                spark.visibleProperty().bind(shown.and(spark.widthProperty().greaterThanOrEqualTo(40)));
+                spark.managedProperty().bind(spark.visibleProperty());
+                spark.widthProperty().addListener(redraw);
+                stack.setMinWidth(0);
+                tip.setOnShowing(e -> tip.setText(bound == null ? "" : bound.requests.tooltip(spark.isVisible())));
+            }
+
+            @Override
+            protected void updateItem(String text, boolean empty) {
+                super.updateItem(text, empty);
+                if (bound != null) {
+                    bound.requests.samplesProperty().removeListener(redraw);
+                    bound = null;
+                }
+                DeckRow row = getTableRow() == null ? null : getTableRow().getItem();
+                if (empty || row == null || text == null || text.isEmpty()) {
+                    setGraphic(null);
+                    setTooltip(null);
+                    shown.set(false);
+                    figure.setText("");
+                    return;
+                }
+                bound = row;
+                row.requests.samplesProperty().addListener(redraw);
+                shown.set(true);
+                figure.setId("requests-" + row.nameProperty().get());
+                spark.setId("requestsSpark-" + row.nameProperty().get());
+                tip.setText(row.requests.tooltip(spark.isVisible()));
+                setTooltip(tip);
+                draw();
+                setGraphic(stack);
+            }
+
+            @Override
+            public double need() {
+                return insets() + ColumnFit.textWidth(figure.getText(), figure.getFont());
+            }
+
+            private void draw() {
+                DeckRow row = bound;
+                if (row == null) {
+                    return;
+                }
+                String before = figure.getText();
+                figure.setText(row.requests.textProperty().get());
+                if (!figure.getText().equals(before)) {
+                    fit.schedule();
+                }
+                boolean failing = row.requests.failing();
+                for (javafx.scene.Node n : List.of(figure, spark)) {
+                    if (failing && !n.getStyleClass().contains("failing")) {
+                        n.getStyleClass().add("failing");
+                    } else if (!failing) {
+                        n.getStyleClass().remove("failing");
+                    }
+                }
+                // A floor of 1 req/s: a trickle does not fill the height as a flood would.
+                spark.draw(row.requests.history, 1);
+            }
+        });
+        return col;
+    }
+
+    /** Ports; an instance of a web-like type links to http://localhost:PORT, the routed type to its router. */
     private TreeTableColumn<DeckRow, String> portColumn() {
         TreeTableColumn<DeckRow, String> col = new TreeTableColumn<>("Port");
         fit.wish(col, 96, 0);
         col.setCellValueFactory(c -> c.getValue().getValue().portsProperty());
         col.setCellFactory(c -> new FitCell<>() {
             private final javafx.scene.control.Hyperlink link = new javafx.scene.control.Hyperlink();
+            /** The type row shown, whose router address may come and go while the cell shows it. */
+            private TypeRow routed;
+            private final javafx.beans.InvalidationListener routerMoved = o -> show(getItem(), isEmpty());
+
+            /** What the link opens, and on a narrow window (no Requests column) the row's request figures. */
+            private final Tooltip tip = new Tooltip();
+            private String tipText = "";
 
             {
                 link.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+                link.setTooltip(tip);
+                tip.setOnShowing(e -> {
+                    DeckRow row = getTableRow() == null ? null : getTableRow().getItem();
+                    boolean figures = compact.get() && row != null && !row.requestsProperty().get().isEmpty();
+                    tip.setText(tipText + (figures ? "\n" + row.requestsProperty().get() + ": "
+                            + row.requests.tooltip(false) : ""));
+                });
+                compact.addListener(new javafx.beans.WeakInvalidationListener(routerMoved)); // cells come and go
             }
 
             @Override
             protected void updateItem(String port, boolean empty) {
                 super.updateItem(port, empty);
+                if (routed != null) {
+                    routed.routerUrlProperty().removeListener(routerMoved);
+                    routed = null;
+                }
                 DeckRow row = getTableRow() == null ? null : getTableRow().getItem();
+                if (!empty && row instanceof TypeRow t) {
+                    routed = t;
+                    t.routerUrlProperty().addListener(routerMoved);
+                }
+                show(port, empty);
+            }
+
+            private void show(String port, boolean empty) {
+                DeckRow row = getTableRow() == null ? null : getTableRow().getItem();
+                String router = routed == null ? "" : routed.routerUrlProperty().get();
                 java.util.Optional<String> url = !empty && row instanceof InstanceRow i ? i.webAddress() : java.util.Optional.empty();
-                if (url.isPresent()) {
+                if (!router.isEmpty()) {
+                    // The type's one address: the router's, which sends each request to one of its ready instances.
+                    // A narrow window shows its port alone, as the instances' rows below show theirs.
+                    String address = router.replaceFirst("^https?://", "");
+                    link.setText(compact.get() ? address.substring(address.lastIndexOf(':') + 1) : address);
+                    link.setId("router-" + routed.typeName());
+                    tipText = "router \u2192 " + routed.typeName() + ": round-robin over its ready instances"
+                            + (port == null || port.isEmpty() ? "" : " (on " + port + ")") + "\nOpen " + router;
+                    tip.setText(tipText);
+                    link.setOnAction(e -> openInBrowser(router, link));
+                    setText(null);
+                    setGraphic(link);
+                } else if (url.isPresent()) {
                     link.setText(port);
                     link.setId("port-" + row.nameProperty().get());
-                    link.setTooltip(new Tooltip("Open " + url.get()));
+                    tipText = "Open " + url.get();
+                    tip.setText(tipText);
                     link.setOnAction(e -> openInBrowser(url.get(), link));
                     setText(null);
                     setGraphic(link);
@@ -761,6 +894,7 @@ public final class ProcessTableView extends TreeTableView<DeckRow> {
                     setGraphic(null);
                     setText(empty ? null : port);
                 }
+                fit.schedule();
             }
 
             @Override

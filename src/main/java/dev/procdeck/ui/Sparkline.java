@@ -23,14 +23,23 @@ final class Sparkline extends Canvas {
 
     /** A fixed ring of samples (the newest last); its size is its byte budget. */
     static final class History {
-        private final double[] values = new double[SAMPLES];
+        private final double[] values;
         private int count;
         private int next;
 
+        History() {
+            this(SAMPLES);
+        }
+
+        /** A shorter history (the router's request rates: the last minute). */
+        History(int capacity) {
+            values = new double[capacity];
+        }
+
         void add(double value) {
             values[next] = value;
-            next = (next + 1) % SAMPLES;
-            count = Math.min(count + 1, SAMPLES);
+            next = (next + 1) % values.length;
+            count = Math.min(count + 1, values.length);
         }
 
         void clear() {
@@ -44,7 +53,7 @@ final class Sparkline extends Canvas {
 
         /** Sample {@code i}, 0 the oldest kept. */
         double get(int i) {
-            return values[(next - count + i + SAMPLES) % SAMPLES];
+            return values[(next - count + i + values.length) % values.length];
         }
 
         double max() {

@@ -21,6 +21,8 @@ public final class TypeRow extends DeckRow {
     /** The scale the user wants; the view model forwards changes to the supervisor. */
     private final IntegerProperty scale = new SimpleIntegerProperty(this, "scale", 0);
     private final ObservableList<InstanceRow> instances = FXCollections.observableArrayList();
+    /** The router's address when this is the type it routes to ("http://localhost:5000"), else empty. */
+    private final ReadOnlyStringWrapper routerUrl = new ReadOnlyStringWrapper(this, "routerUrl", "");
 
     TypeRow(ProcessType type) {
         this(type, type.index());
@@ -65,6 +67,14 @@ public final class TypeRow extends DeckRow {
 
     public IntegerProperty scaleProperty() {
         return scale;
+    }
+
+    public ReadOnlyStringProperty routerUrlProperty() {
+        return routerUrl.getReadOnlyProperty();
+    }
+
+    void setRouterUrl(String url) {
+        routerUrl.set(url);
     }
 
     public ObservableList<InstanceRow> instances() {

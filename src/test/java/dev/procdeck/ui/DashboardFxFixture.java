@@ -85,6 +85,7 @@ abstract class DashboardFxFixture {
         Scene scene = new Scene(view, width(), 700);
         scene.getStylesheets().add(DashboardApp.class.getResource("procdeck.css").toExternalForm());
         stage.setScene(scene);
+        stage.sizeToScene(); // the stage is shared: a previous test may have resized it
         stage.show();
         pulse = DashboardApp.startPulse(model);
     }

@@ -96,8 +96,8 @@ class TableTextFitTest extends DashboardFxFixture {
         }
         // A base port of its own, in case another program (another procdeck's demo) holds the demo's 5000; four
         // digits like the demo's, so the Port column is as wide as a user's (the 1024 px fit is to the pixel).
-        Files.writeString(dir.resolve(".env"), "\nPORT=" + (6000 + new java.util.Random().nextInt(20) * 100) + "\n",
-                java.nio.file.StandardOpenOption.APPEND);
+        int base = 6000 + new java.util.Random().nextInt(20) * 100;
+        Files.writeString(dir.resolve(".env"), "\nPORT=" + base + "\n", java.nio.file.StandardOpenOption.APPEND);
         String procfile = Files.readString(demo.resolve("Procfile")) + EXTRA_TYPES;
         String yml = Files.readString(demo.resolve("procdeck.yml"))
                 .replace("formation: {web: 2, worker: 1, clock: 1, flaky: 1}",
@@ -121,6 +121,17 @@ class TableTextFitTest extends DashboardFxFixture {
                 () -> "worker to restart, got " + instances("worker").get(0).stateProperty().get());
         Await.until(WAIT, () -> instances("web").stream().allMatch(i -> !i.uptimeProperty().get().isEmpty()), "uptimes");
         Await.until(WAIT, () -> instances("worker").stream().allMatch(i -> !i.memoryProperty().get().isEmpty()), "usage");
+        // Requests through the router in front of web: its row and its instances' show their rates.
+        Await.until(WAIT, () -> instances("web").stream().allMatch(i -> i.instanceState() == InstanceState.UP), "web up");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        for (int i = 0; i < 40; i++) {
+            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + base + "/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+        }
+        Await.until(WAIT, () -> onFx(() -> !type("web").requestsProperty().get().startsWith("0")
+                        && instances("web").stream().noneMatch(i -> i.requestsProperty().get().isEmpty())),
+                () -> "request rates, got " + onFx(() -> type("web").requestsProperty().get()));
     }
 
     private void resize(FxRobot robot, double width, double height) {
