@@ -95,7 +95,8 @@ class TerminalProcessTest {
     private void awaitExit(String name, int code) {
         Await.until(WAIT, () -> snapshot(name).lastExit() != null && !snapshot(name).state().equals(InstanceState.UP),
                 () -> name + " to exit, is " + snapshot(name));
-        assertThat(snapshot(name).lastExit().code()).isEqualTo(code);
+        assertThat(snapshot(name).lastExit().code()).as(() -> name + "'s exit; it printed " + texts(name, LogStream.STDOUT)
+                + ", procdeck said " + texts(name, LogStream.SYSTEM)).isEqualTo(code);
     }
 
     private InstanceTerminal terminal() {
